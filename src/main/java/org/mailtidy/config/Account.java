@@ -1,0 +1,35 @@
+package org.mailtidy.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One IMAP account. The secret is a {@link SecretSource}, never the secret itself, so the record
+ * can be printed and logged safely.
+ */
+public record Account(String id, String host, int port, Tls tls, String username, SecretSource secret,
+                      AuthMechanism auth, Optional<OAuth2> oauth2, Optional<String> trashMailbox,
+                      boolean allowPlaintext, Optional<Path> caFile, Duration connectTimeout,
+                      Duration readTimeout) {
+
+    public enum Tls {
+        IMPLICIT, STARTTLS, NONE
+    }
+
+    public enum AuthMechanism {
+        /** LOGIN or AUTHENTICATE PLAIN, whichever the server offers. */
+        LOGIN,
+        XOAUTH2,
+        /** RFC 7628. */
+        OAUTHBEARER
+    }
+
+    /**
+     * The {@code oauth2:} block. {@code provider} fills in {@code tokenUrl}; either is present.
+     */
+    public record OAuth2(Optional<String> provider, Optional<String> tokenUrl, String clientId,
+                         Optional<SecretSource> clientSecret, SecretSource refreshToken,
+                         Optional<Path> refreshTokenFile, Optional<String> scope) {
+    }
+}

@@ -1,0 +1,5 @@
+package org.mailtidy.config;
+
+/** {@code http.listen: host:port}. */
+public record HttpListen(String host, int port) {
+}

@@ -1,0 +1,20 @@
+package org.mailtidy.rules;
+
+import java.util.BitSet;
+import java.util.List;
+
+/** What the server told the run beyond the snapshot: search answers and fetched header values. */
+public interface Evidence {
+
+    /**
+     * Indexes (into the snapshot) of the messages that match a server-side subtree, one of
+     * those {@link Planner#serverQueries} listed.
+     */
+    BitSet serverMatches(Criterion serverSubtree);
+
+    /**
+     * The unfolded, decoded values of each occurrence of {@code header} in message {@code index};
+     * empty when the message has no such field; {@code null} when it was not fetched.
+     */
+    List<String> headerValues(int index, String header);
+}

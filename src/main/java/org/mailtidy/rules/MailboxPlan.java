@@ -1,0 +1,26 @@
+package org.mailtidy.rules;
+
+import java.util.List;
+
+/**
+ * The immutable result of planning one mailbox run: the operations to send, in order, and what
+ * each rule did.
+ *
+ * @param operations  steps to send, in order; empty when nothing changes
+ * @param deletedUids UIDs the {@code delete} rules chose (the only ones ever expunged)
+ * @param trashedUids UIDs that {@code trash} rules move to the trash mailbox
+ * @param movedUids   UIDs that {@code move_to} rules move elsewhere
+ */
+public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats, List<AuditEntry> audit,
+                          long[] deletedUids, long[] trashedUids, long[] movedUids) {
+    public MailboxPlan {
+        operations = List.copyOf(operations);
+        ruleStats = List.copyOf(ruleStats);
+        audit = List.copyOf(audit);
+    }
+
+    /** Deletes and trashes, which {@code safety.max_deletes_per_run} bounds. */
+    public int deletionCount() {
+        return deletedUids.length + trashedUids.length;
+    }
+}
