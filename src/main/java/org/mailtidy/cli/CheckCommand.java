@@ -1,0 +1,74 @@
+package org.mailtidy.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailtidy.config.Config;
+import org.mailtidy.config.ConfigLoader;
+import org.mailtidy.config.RuleConfig;
+import org.mailtidy.config.Schedule;
+import org.mailtidy.rules.ImapSearch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "check", description = "Validate the configuration without connecting; show each rule's IMAP SEARCH"
+        + " and its next three fire times. Exit 0 valid, 2 invalid.")
+final class CheckCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
+
+    @Mixin
+    ConfigOption config;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file = config.resolve();
+        Config c = ConfigLoader.load(file);
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("%s: valid: %d account%s, %d rule%s%n", file, c.accounts().size(), plural(c.accounts().size()),
+                c.rules().size(), plural(c.rules().size()));
+        ZonedDateTime now = ZonedDateTime.now(c.defaults().timezone());
+        for (RuleConfig r : c.rules()) {
+            out.println();
+            printRule(out, c, r, now);
+        }
+        out.println();
+        out.println("Flag, date and size criteria are evaluated by mailtidy on one fetch of FLAGS, INTERNALDATE and"
+                + " RFC822.SIZE; [client: ...] parts on fetched header fields; the rest by the server.");
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private static void printRule(PrintWriter out, Config c, RuleConfig r, ZonedDateTime now) {
+        out.printf("rule %s%s%n", r.name(), r.enabled() ? "" : " (disabled)");
+        out.printf("  account:   %s%n", r.account());
+        out.printf("  mailboxes: %s%n", String.join(", ", r.mailboxes()));
+        out.printf("  search:    UID SEARCH %s%n", ImapSearch.describe(r.spec().match(), LocalDate.from(now)));
+        out.printf("  actions:   %s%n", RuleText.actions(r.spec()));
+        out.printf("  schedule:  %s%n", scheduleText(r));
+        if (r.schedule().isPresent()) {
+            out.printf("  next:      %s%n", nextThree(r.schedule().get(), now, c));
+        }
+    }
+
+    private static String scheduleText(RuleConfig r) {
+        String s = r.schedule().map(Schedule::text).orElse("none");
+        return r.onArrival() ? (r.schedule().isPresent() ? s + ", and on arrival of new mail" : "on arrival only") : s;
+    }
+
+    private static String nextThree(Schedule s, ZonedDateTime now, Config c) {
+        List<ZonedDateTime> times = s.nextFireTimes(now, 3, c.defaults().timezone());
+        return String.join(", ", times.stream().map(TIME::format).toList());
+    }
+
+    private static String plural(int n) {
+        return n == 1 ? "" : "s";
+    }
+}

@@ -1,0 +1,62 @@
+package org.mailtidy.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.mailtidy.config.Config;
+import org.mailtidy.config.ConfigLoader;
+import org.mailtidy.config.RuleConfig;
+import org.mailtidy.engine.AuditLog;
+import org.mailtidy.engine.Connections;
+import org.mailtidy.engine.OncePass;
+import org.mailtidy.engine.RunResult;
+import org.mailtidy.engine.RunSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "once", description = "One pass over every mailbox that has rules, then exit. Exit 0 all runs"
+        + " succeeded, 1 some failed, 2 bad configuration or usage.")
+final class OnceCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--rule", paramLabel = "NAME", description = "run only this rule (repeatable)")
+    List<String> rules = new ArrayList<>();
+
+    @Option(names = "--account", paramLabel = "ID", description = "run only this account's rules")
+    String account;
+
+    @Option(names = "--dry-run", description = "examine read-only and report what would change; change nothing")
+    boolean dryRun;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Config c = ConfigLoader.load(config.resolve());
+        checkSelection(c);
+        List<RuleConfig> selected = OncePass.selectRules(c, rules, account);
+        RunSettings settings = RunSettings.from(c, dryRun, c.audit().map(a -> new AuditLog(a.file())));
+        List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected);
+        PrintWriter out = spec.commandLine().getOut();
+        new SummaryTable(settings.dryRun()).print(out, results);
+        out.flush();
+        return results.stream().allMatch(RunResult::ok) ? ExitCodes.OK : ExitCodes.RUN_FAILED;
+    }
+
+    private void checkSelection(Config c) throws ExitCodes.UsageError {
+        for (String name : rules) {
+            if (c.rules().stream().noneMatch(r -> r.name().equals(name))) {
+                throw new ExitCodes.UsageError("--rule " + name + ": no such rule in " + c.file());
+            }
+        }
+        if (account != null && !c.accounts().containsKey(account)) {
+            throw new ExitCodes.UsageError("--account " + account + ": no such account in " + c.file());
+        }
+    }
+}

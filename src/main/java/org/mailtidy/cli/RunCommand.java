@@ -1,0 +1,22 @@
+package org.mailtidy.cli;
+
+import java.util.concurrent.Callable;
+import org.mailtidy.config.ConfigLoader;
+import org.mailtidy.schedule.Daemon;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "run", description = "The daemon: schedule every rule and run until SIGTERM/SIGINT; SIGHUP or a"
+        + " change of the file reloads the configuration (an invalid file keeps the old one).")
+final class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Override
+    public Integer call() throws Exception {
+        var file = config.resolve();
+        ConfigLoader.load(file); // a bad file at start is exit 2, before anything is scheduled
+        return new Daemon(file).runUntilStopped();
+    }
+}

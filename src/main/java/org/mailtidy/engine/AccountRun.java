@@ -1,0 +1,107 @@
+package org.mailtidy.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mailtidy.config.Account;
+import org.mailtidy.config.RuleConfig;
+import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.imap.ImapException;
+import org.mailtidy.rules.RuleSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one account's rules over its mailboxes, one after another on one connection, in the order in
+ * which the rules first name them (wildcards in the server's LIST order). A lost connection is
+ * opened again for the next mailbox; one mailbox's failure never stops the others.
+ */
+public final class AccountRun {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountRun.class);
+
+    private final Account account;
+    private final List<RuleConfig> rules;
+    private final RunSettings settings;
+    private final Connector connector;
+
+    /** Opens a connection for an account; the daemon passes one that reuses healthy connections. */
+    @FunctionalInterface
+    public interface Connector {
+        ImapConnection connect(Account account) throws ImapException;
+    }
+
+    public AccountRun(Account account, List<RuleConfig> rules, RunSettings settings, Connector connector) {
+        this.account = account;
+        this.rules = List.copyOf(rules);
+        this.settings = settings;
+        this.connector = connector;
+    }
+
+    public List<RunResult> execute() {
+        List<RunResult> results = new ArrayList<>();
+        ImapConnection connection = null;
+        try {
+            connection = connector.connect(account);
+            Map<String, List<RuleSpec>> plan = mailboxes(connection);
+            for (Map.Entry<String, List<RuleSpec>> e : plan.entrySet()) {
+                if (connection == null || !connection.isAlive()) {
+                    closeQuietly(connection);
+                    connection = reconnect(e.getKey(), results);
+                    if (connection == null) {
+                        continue;
+                    }
+                }
+                results.add(new MailboxRun(connection, account.id(), e.getKey(), e.getValue(),
+                        account.trashMailbox(), settings).execute());
+            }
+        } catch (ImapException e) {
+            LOG.warn("{}: {}", account.id(), e.getMessage());
+            results.add(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, e.getMessage()));
+        } finally {
+            closeQuietly(connection);
+        }
+        return results;
+    }
+
+    private ImapConnection reconnect(String mailbox, List<RunResult> results) {
+        try {
+            return connector.connect(account);
+        } catch (ImapException e) {
+            results.add(RunResult.failed(account.id(), mailbox, java.time.Duration.ZERO, e.getMessage()));
+            return null;
+        }
+    }
+
+    /** Mailbox name to the rules that apply to it, in first-named order; each rule list in file order. */
+    Map<String, List<RuleSpec>> mailboxes(ImapConnection connection) throws ImapException {
+        List<String> names = new ArrayList<>();
+        for (RuleConfig rule : rules) {
+            for (String pattern : rule.mailboxes()) {
+                List<String> found = MailboxPatterns.isWildcard(pattern) ? connection.list(pattern) : List.of(pattern);
+                for (String name : found) {
+                    if (names.stream().noneMatch(n -> MailboxPatterns.sameMailbox(n, name))) {
+                        names.add(name);
+                    }
+                }
+            }
+        }
+        Map<String, List<RuleSpec>> out = new LinkedHashMap<>();
+        for (String name : names) {
+            List<RuleSpec> applicable = rules.stream().filter(r -> MailboxPatterns.matchesAny(r.mailboxes(), name))
+                    .map(RuleConfig::spec).toList();
+            out.put(name, applicable);
+        }
+        return out;
+    }
+
+    private static void closeQuietly(ImapConnection c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing connection", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package org.mailtidy.engine;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The audit file: one JSON object per line and per change (time, account, mailbox, uidvalidity,
+ * uid, message_id, rule, action), appended and forced to disk once at the end of each run, so a
+ * crash loses at most the lines of the run in progress.
+ */
+public final class AuditLog {
+
+    /** One line of the audit file. */
+    public record Line(Instant time, String account, String mailbox, long uidValidity, long uid, String messageId,
+                       String rule, String action) {
+        String toJson() {
+            return "{\"time\":" + quote(time.toString())
+                    + ",\"account\":" + quote(account)
+                    + ",\"mailbox\":" + quote(mailbox)
+                    + ",\"uidvalidity\":" + uidValidity
+                    + ",\"uid\":" + uid
+                    + ",\"message_id\":" + (messageId == null ? "null" : quote(messageId))
+                    + ",\"rule\":" + quote(rule)
+                    + ",\"action\":" + quote(action) + "}";
+        }
+    }
+
+    private final Path file;
+
+    public AuditLog(Path file) {
+        this.file = file;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Appends the lines and forces them to disk. Runs of several accounts may call this at once. */
+    public synchronized void append(List<Line> lines) throws IOException {
+        if (lines.isEmpty()) {
+            return;
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Line l : lines) {
+            sb.append(l.toJson()).append('\n');
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+            ch.force(true);
+        }
+    }
+
+    /** A JSON string literal (RFC 8259 section 7). */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
+    }
+}

@@ -1,0 +1,76 @@
+package org.mailtidy.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Optional;
+import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.SelectedMailbox;
+
+/**
+ * Saves messages as Maildir files ({@code <backup_dir>/<account>/<mailbox>/cur}) before they are
+ * deleted. A message that cannot be saved stops the run before anything is sent, so a failed save
+ * deletes nothing.
+ */
+final class BackupWriter {
+    private final Optional<Path> root;
+    private final String account;
+    private final String mailbox;
+
+    BackupWriter(Optional<Path> root, String account, String mailbox) {
+        this.root = root;
+        this.account = account;
+        this.mailbox = mailbox;
+    }
+
+    void save(SelectedMailbox box, long[] uids) throws ImapException, RunFailure {
+        if (root.isEmpty() || uids.length == 0) {
+            return;
+        }
+        Path dir = root.get().resolve(safeName(account)).resolve(safeName(mailbox));
+        try {
+            Files.createDirectories(dir.resolve("tmp"));
+            Files.createDirectories(dir.resolve("new"));
+            Files.createDirectories(dir.resolve("cur"));
+            long uidValidity = box.uidValidity();
+            box.fetchRaw(uids, (uid, flags, internalDate, content) -> {
+                String base = internalDate / 1000 + ".V" + uidValidity + "U" + uid + ".mailtidy";
+                Path tmp = dir.resolve("tmp").resolve(base);
+                Files.write(tmp, content);
+                Files.setLastModifiedTime(tmp, FileTime.fromMillis(internalDate));
+                Files.move(tmp, dir.resolve("cur").resolve(base + ":2," + maildirFlags(flags)),
+                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            });
+        } catch (IOException e) {
+            throw new RunFailure("could not save messages to backup_dir " + dir + " (" + e.getMessage()
+                    + "); nothing was changed", e);
+        }
+    }
+
+    /** Maildir info flags, in ASCII order as the Maildir specification requires. */
+    static String maildirFlags(List<String> flags) {
+        StringBuilder sb = new StringBuilder();
+        if (flags.stream().anyMatch("\\Draft"::equalsIgnoreCase)) {
+            sb.append('D');
+        }
+        if (flags.stream().anyMatch("\\Flagged"::equalsIgnoreCase)) {
+            sb.append('F');
+        }
+        if (flags.stream().anyMatch("\\Answered"::equalsIgnoreCase)) {
+            sb.append('R');
+        }
+        if (flags.stream().anyMatch("\\Seen"::equalsIgnoreCase)) {
+            sb.append('S');
+        }
+        return sb.toString();
+    }
+
+    /** A mailbox name as one path segment: hierarchy kept readable, nothing escapes the folder. */
+    static String safeName(String name) {
+        String s = name.replace('/', '.').replaceAll("[\\x00-\\x1f\\\\:]", "_");
+        return s.startsWith(".") ? "_" + s : s;
+    }
+}

@@ -1,0 +1,304 @@
+package org.mailtidy.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.SearchArg;
+import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.rules.Criterion;
+import org.mailtidy.rules.Disposition;
+import org.mailtidy.rules.Flag;
+import org.mailtidy.rules.HeaderNeed;
+import org.mailtidy.rules.ImapSearch;
+import org.mailtidy.rules.MailboxPlan;
+import org.mailtidy.rules.MailboxSnapshot;
+import org.mailtidy.rules.PlanContext;
+import org.mailtidy.rules.Planner;
+import org.mailtidy.rules.RuleSpec;
+import org.mailtidy.rules.SearchProgram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a mailbox's rules: observe (SELECT, one flag/date/size fetch, one UID SEARCH per
+ * distinct server-side subtree, header fetch for regex rules), plan (pure), check (safety,
+ * PERMANENTFLAGS), execute the batch, report.
+ */
+public final class MailboxRun {
+    private static final Logger LOG = LoggerFactory.getLogger(MailboxRun.class);
+
+    private final ImapConnection connection;
+    private final String account;
+    private final String mailbox;
+    private final List<RuleSpec> rules;
+    private final Optional<String> configuredTrash;
+    private final RunSettings settings;
+
+    public MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
+                      Optional<String> configuredTrash, RunSettings settings) {
+        this.connection = connection;
+        this.account = account;
+        this.mailbox = mailbox;
+        this.rules = List.copyOf(rules);
+        this.configuredTrash = configuredTrash;
+        this.settings = settings;
+    }
+
+    /** Runs; never throws for a server or connection problem: that becomes a failed result. */
+    public RunResult execute() {
+        Instant started = settings.clock().instant();
+        Map<String, Integer> before = connection.counter().snapshot();
+        try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
+            Outcome outcome = run(box, started);
+            Duration took = Duration.between(started, settings.clock().instant());
+            RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
+                    : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
+                    : outcome.plan.ruleStats(), took, commandsSince(before), describe(outcome.plan), outcome.notes,
+                    Optional.ofNullable(outcome.error));
+            logSummary(result);
+            return result;
+        } catch (ImapException | RuntimeException e) {
+            Duration took = Duration.between(started, settings.clock().instant());
+            String why = e instanceof ImapException ? e.getMessage() : "internal error: " + e;
+            if (!(e instanceof ImapException)) {
+                LOG.error("mailbox run {} / {} failed", account, mailbox, e);
+            }
+            RunResult result = new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(), took,
+                    commandsSince(before), List.of(), List.of(), Optional.of(why));
+            logSummary(result);
+            return result;
+        }
+    }
+
+    private static final class Outcome {
+        int messages;
+        MailboxPlan plan;
+        String error;
+        final List<String> notes = new ArrayList<>();
+    }
+
+    private Outcome run(SelectedMailbox box, Instant started) throws ImapException {
+        Outcome out = new Outcome();
+        MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), box.fetchTable());
+        out.messages = snapshot.size();
+        PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
+                trashMailbox(box));
+        List<RuleSpec> effectiveRules = rulesFor(context);
+        ServerEvidence evidence = observe(box, snapshot, effectiveRules, context);
+        out.plan = Planner.plan(effectiveRules, snapshot, evidence, context);
+        try {
+            checkPlan(box, out.plan);
+            if (settings.dryRun()) {
+                return out;
+            }
+            List<AuditLog.Line> audit = auditLines(box, out.plan, started);
+            new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
+            new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes).send(out.plan);
+            if (settings.audit().isPresent()) {
+                settings.audit().get().append(audit);
+            }
+        } catch (RunFailure f) {
+            out.error = f.getMessage();
+        } catch (java.io.IOException e) {
+            out.error = "audit file " + settings.audit().map(AuditLog::file).orElse(null) + ": " + e.getMessage();
+        }
+        return out;
+    }
+
+    /** In the trash mailbox itself, {@code trash: true} can only mean delete. */
+    private List<RuleSpec> rulesFor(PlanContext context) {
+        if (context.trashMailbox().filter(t -> t.equals(mailbox)).isEmpty()) {
+            return rules;
+        }
+        return rules.stream().map(r -> r.disposition() instanceof Disposition.Trash
+                ? new RuleSpec(r.name(), r.match(), r.flagChange(), Disposition.DELETE, r.copyTo(), r.stop())
+                : r).toList();
+    }
+
+    private Optional<String> trashMailbox(SelectedMailbox box) throws ImapException {
+        boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash);
+        if (!needed) {
+            return Optional.empty();
+        }
+        if (configuredTrash.isPresent()) {
+            return configuredTrash;
+        }
+        Optional<String> special = connection.specialUse("\\Trash");
+        if (special.isEmpty()) {
+            throw new ImapException("a rule says trash: true, but account " + account
+                    + " has no trash_mailbox and the server names no \\Trash mailbox (RFC 6154)");
+        }
+        return special;
+    }
+
+    private ServerEvidence observe(SelectedMailbox box, MailboxSnapshot snapshot, List<RuleSpec> effectiveRules,
+                                   PlanContext context) throws ImapException {
+        ServerEvidence evidence = new ServerEvidence();
+        if (snapshot.size() == 0) {
+            for (Criterion q : Planner.serverQueries(effectiveRules)) {
+                evidence.addSearch(q, new BitSet());
+            }
+            return evidence;
+        }
+        for (Criterion q : Planner.serverQueries(effectiveRules)) {
+            SearchProgram program = ImapSearch.render(q, context.today());
+            long[] found = box.uidSearch(toArgs(program), program.utf8());
+            evidence.addSearch(q, indexes(snapshot.uids(), found));
+        }
+        HeaderNeed need = Planner.headerNeed(effectiveRules, snapshot, evidence, context);
+        if (!need.isEmpty()) {
+            long[] uids = need.messages().stream().mapToLong(i -> snapshot.uids()[i]).toArray();
+            Map<Long, Map<String, List<String>>> fetched = box.fetchHeaderFields(uids, need.fields());
+            for (int i = need.messages().nextSetBit(0); i >= 0; i = need.messages().nextSetBit(i + 1)) {
+                evidence.addHeaders(i, fetched.getOrDefault(snapshot.uids()[i], Map.of()));
+            }
+        }
+        return evidence;
+    }
+
+    static List<SearchArg> toArgs(SearchProgram program) {
+        List<SearchArg> args = new ArrayList<>(program.tokens().size());
+        for (SearchProgram.Token t : program.tokens()) {
+            if (t instanceof SearchProgram.Atom a) {
+                args.add(new SearchArg.Atom(a.text()));
+            } else if (t instanceof SearchProgram.Str s) {
+                args.add(new SearchArg.Str(s.value()));
+            }
+        }
+        return args;
+    }
+
+    /** UIDs the server returned that the snapshot does not know (arrived since the fetch) are ignored. */
+    private static BitSet indexes(long[] snapshotUids, long[] found) {
+        BitSet b = new BitSet(snapshotUids.length);
+        for (long uid : found) {
+            int i = Snapshots.indexOf(snapshotUids, uid);
+            if (i >= 0) {
+                b.set(i);
+            }
+        }
+        return b;
+    }
+
+    /** Safety checks between plan and execute: a refused plan sends nothing. */
+    private void checkPlan(SelectedMailbox box, MailboxPlan plan) throws RunFailure {
+        if (plan.deletionCount() > settings.maxDeletes()) {
+            throw new RunFailure("refused: the rules would delete or trash " + plan.deletionCount()
+                    + " messages, more than safety.max_deletes_per_run (" + settings.maxDeletes()
+                    + "); nothing was changed");
+        }
+        if (box.canStoreAnyKeyword()) {
+            return;
+        }
+        Set<String> permanent = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        permanent.addAll(box.permanentFlags());
+        Set<String> refused = new LinkedHashSet<>();
+        for (var op : plan.operations()) {
+            if (op instanceof org.mailtidy.rules.Operation.Store s) {
+                for (Flag f : s.flags()) {
+                    if (!permanent.contains(f.name())) {
+                        refused.add(f.name());
+                    }
+                }
+            }
+        }
+        if (!refused.isEmpty()) {
+            List<String> ruleNames = rules.stream().filter(r -> usesAny(r, refused)).map(RuleSpec::name).toList();
+            throw new RunFailure("the mailbox cannot store " + String.join(", ", refused)
+                    + " (PERMANENTFLAGS " + box.permanentFlags() + "), needed by rule " + String.join(", ", ruleNames)
+                    + "; nothing was changed");
+        }
+    }
+
+    private static boolean usesAny(RuleSpec rule, Set<String> flags) {
+        String change = rule.flagChange().toString();
+        return flags.stream().anyMatch(change::contains);
+    }
+
+    private List<AuditLog.Line> auditLines(SelectedMailbox box, MailboxPlan plan, Instant time) throws ImapException {
+        if (settings.audit().isEmpty() || plan.audit().isEmpty()) {
+            return List.of();
+        }
+        long[] uids = plan.audit().stream().mapToLong(e -> e.uid()).distinct().sorted().toArray();
+        Map<Long, String> ids = box.fetchMessageIds(uids);
+        List<AuditLog.Line> lines = new ArrayList<>(plan.audit().size());
+        for (var e : plan.audit()) {
+            lines.add(new AuditLog.Line(time, account, mailbox, box.uidValidity(), e.uid(), ids.get(e.uid()), e.rule(),
+                    e.action()));
+        }
+        return lines;
+    }
+
+    /** One line per planned operation, with its message count rather than its UID set. */
+    static List<String> describe(MailboxPlan plan) {
+        if (plan == null) {
+            return List.of();
+        }
+        List<String> lines = new ArrayList<>();
+        for (var op : plan.operations()) {
+            int n = op.uids().length;
+            String what;
+            if (op instanceof org.mailtidy.rules.Operation.Store s) {
+                String verb = switch (s.mode()) {
+                    case ADD -> "+FLAGS.SILENT";
+                    case REMOVE -> "-FLAGS.SILENT";
+                    case REPLACE -> "FLAGS.SILENT";
+                };
+                what = "UID STORE " + verb + " " + s.flags().stream().map(Flag::name)
+                        .collect(java.util.stream.Collectors.joining(" ", "(", ")"));
+            } else if (op instanceof org.mailtidy.rules.Operation.Copy c) {
+                what = "UID COPY to " + c.mailbox();
+            } else if (op instanceof org.mailtidy.rules.Operation.Move m) {
+                what = "UID MOVE to " + m.mailbox();
+            } else {
+                what = "UID EXPUNGE";
+            }
+            lines.add(what + " of " + n + (n == 1 ? " message" : " messages"));
+        }
+        return lines;
+    }
+
+    private Map<String, Integer> commandsSince(Map<String, Integer> before) {
+        Map<String, Integer> now = connection.counter().snapshot();
+        Map<String, Integer> diff = new java.util.TreeMap<>();
+        now.forEach((k, v) -> {
+            int d = v - before.getOrDefault(k, 0);
+            if (d > 0) {
+                diff.put(k, d);
+            }
+        });
+        return diff;
+    }
+
+    private void logSummary(RunResult r) {
+        int matched = 0;
+        int changed = 0;
+        int moved = 0;
+        int deleted = 0;
+        for (var s : r.ruleStats()) {
+            matched += s.matched();
+            changed += s.flagsChanged();
+            moved += s.moved();
+            deleted += s.deleted();
+        }
+        int commands = r.commands().values().stream().mapToInt(Integer::intValue).sum();
+        if (r.ok()) {
+            LOG.info("{} {}: {} messages, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
+                    account, mailbox, r.messages(), rules.size(), matched, changed, moved, deleted,
+                    settings.dryRun() ? " (dry run, nothing sent)" : "", commands, r.duration().toMillis());
+        } else {
+            LOG.warn("{} {}: run failed after {} ms: {}", account, mailbox, r.duration().toMillis(),
+                    r.error().orElse("?"));
+        }
+    }
+}

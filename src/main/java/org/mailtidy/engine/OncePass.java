@@ -1,0 +1,73 @@
+package org.mailtidy.engine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.mailtidy.config.Account;
+import org.mailtidy.config.Config;
+import org.mailtidy.config.RuleConfig;
+
+/**
+ * {@code mailtidy once}: every mailbox that has rules, once. Accounts run in parallel (at most
+ * {@link #PARALLEL_ACCOUNTS} at a time), each account's mailboxes one after another.
+ */
+public final class OncePass {
+    static final int PARALLEL_ACCOUNTS = 4;
+
+    private final Config config;
+    private final RunSettings settings;
+    private final AccountRun.Connector connector;
+
+    public OncePass(Config config, RunSettings settings, AccountRun.Connector connector) {
+        this.config = config;
+        this.settings = settings;
+        this.connector = connector;
+    }
+
+    /**
+     * Rules the pass runs: enabled ones, or exactly those named; an arrival-only rule (no schedule)
+     * runs only when named, since it is meant for new mail.
+     */
+    public static List<RuleConfig> selectRules(Config config, List<String> ruleNames, String accountId) {
+        return config.rules().stream()
+                .filter(r -> ruleNames.isEmpty() ? r.enabled() && r.schedule().isPresent() : ruleNames.contains(r.name()))
+                .filter(r -> accountId == null || r.account().equals(accountId))
+                .toList();
+    }
+
+    public List<RunResult> run(List<RuleConfig> rules) throws InterruptedException {
+        Map<String, List<RuleConfig>> byAccount = new LinkedHashMap<>();
+        for (RuleConfig r : rules) {
+            byAccount.computeIfAbsent(r.account(), k -> new ArrayList<>()).add(r);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_ACCOUNTS, byAccount.size())),
+                r -> {
+                    Thread t = new Thread(r, "once-account");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            List<Future<List<RunResult>>> futures = new ArrayList<>();
+            for (Map.Entry<String, List<RuleConfig>> e : byAccount.entrySet()) {
+                Account account = config.account(e.getKey());
+                futures.add(pool.submit(() -> new AccountRun(account, e.getValue(), settings, connector).execute()));
+            }
+            List<RunResult> results = new ArrayList<>();
+            for (Future<List<RunResult>> f : futures) {
+                try {
+                    results.addAll(f.get());
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("account run crashed", e.getCause());
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

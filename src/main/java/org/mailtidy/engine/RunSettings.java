@@ -1,0 +1,26 @@
+package org.mailtidy.engine;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.mailtidy.config.Config;
+
+/**
+ * What a mailbox run needs from the configuration besides the rules.
+ *
+ * @param dryRun       EXAMINE and report; send nothing that changes anything
+ * @param maxDeletes   deletes + trashes allowed per mailbox run
+ * @param backupDir    where deleted messages are saved first, if set
+ * @param audit        where changes are logged, if set
+ * @param zone         the zone "today" is taken in ({@code sent_older_than})
+ */
+public record RunSettings(boolean dryRun, int maxDeletes, Optional<Path> backupDir, boolean expungeWithoutUidplus,
+                          Optional<AuditLog> audit, ZoneId zone, Clock clock) {
+
+    public static RunSettings from(Config config, boolean forceDryRun, Optional<AuditLog> audit) {
+        return new RunSettings(forceDryRun || config.safety().dryRun(), config.safety().maxDeletesPerRun(),
+                config.safety().backupDir(), config.safety().expungeWithoutUidplus(), audit,
+                config.defaults().timezone(), Clock.system(config.defaults().timezone()));
+    }
+}

@@ -1,0 +1,38 @@
+package org.mailtidy.engine;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.mailtidy.imap.MessageTable;
+import org.mailtidy.rules.Flag;
+import org.mailtidy.rules.MailboxSnapshot;
+
+/** Turns the IMAP layer's message table into the planner's snapshot; the arrays are shared, not copied. */
+final class Snapshots {
+    private Snapshots() {
+    }
+
+    static MailboxSnapshot of(long uidValidity, MessageTable table) {
+        List<Set<Flag>> sets = new ArrayList<>(table.flagSets().size());
+        for (List<String> names : table.flagSets()) {
+            TreeSet<Flag> flags = new TreeSet<>();
+            for (String name : names) {
+                Flag f = Flag.of(name);
+                if (!f.equals(Flag.RECENT)) {
+                    flags.add(f);
+                }
+            }
+            sets.add(Collections.unmodifiableSet(flags));
+        }
+        return new MailboxSnapshot(uidValidity, table.uids(), table.flagSetIds(), sets, table.internalDates(),
+                table.sizes());
+    }
+
+    /** Index of {@code uid} in the ascending {@code uids}, or -1. */
+    static int indexOf(long[] uids, long uid) {
+        int i = java.util.Arrays.binarySearch(uids, uid);
+        return i >= 0 ? i : -1;
+    }
+}
