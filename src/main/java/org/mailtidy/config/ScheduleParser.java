@@ -73,7 +73,7 @@ public final class ScheduleParser {
         Duration interval;
         try {
             interval = UNITS.get(m.group(2)).multipliedBy(Long.parseLong(m.group(1)));
-            interval.toMillis();
+            interval.toMillis(); // the scheduler counts in milliseconds
         } catch (NumberFormatException | ArithmeticException tooBig) {
             if (m.group(1).startsWith("-")) {
                 throw new InvalidSchedule("interval must be at least 1s, got \"" + amount + "\"");
@@ -96,19 +96,25 @@ public final class ScheduleParser {
     }
 
     private static Schedule.Cron quartz(String line) throws InvalidSchedule {
+        String invalid = "invalid Quartz cron expression \"" + line + "\": ";
         CronExpression expression;
         try {
             expression = new CronExpression(line);
         } catch (ParseException e) {
-            throw new InvalidSchedule("invalid Quartz cron expression \"" + line + "\": " + e.getMessage()
-                    + quartzHint(e.getMessage()));
+            throw new InvalidSchedule(invalid + e.getMessage() + quartzHint(e.getMessage()));
         } catch (RuntimeException e) {
-            // Quartz's parser throws unchecked exceptions on some malformed input (e.g. index errors).
-            throw new InvalidSchedule("invalid Quartz cron expression \"" + line + "\": " + e);
+            throw new InvalidSchedule(invalid + e);
         }
-        // From the epoch, so that the answer does not depend on today: this catches expressions
-        // such as "0 0 0 30 2 ?" that Quartz accepts but would refuse to schedule.
-        if (expression.getNextValidTimeAfter(new Date(0)) == null) {
+        Date first;
+        try {
+            // From the epoch, so that the answer does not depend on today: this catches expressions
+            // such as "0 0 0 30 2 ?" that Quartz accepts but would refuse to schedule.
+            first = expression.getNextValidTimeAfter(new Date(0));
+        } catch (RuntimeException e) {
+            // Quartz's parser lets some malformed fields through (e.g. "," alone) and fails here.
+            throw new InvalidSchedule(invalid + "Quartz accepts it but cannot compute its fire times (" + e + ")");
+        }
+        if (first == null) {
             throw new InvalidSchedule("Quartz cron expression never fires: \"" + line + "\"");
         }
         return new Schedule.Cron(line, List.of(line));
@@ -180,10 +186,11 @@ public final class ScheduleParser {
             boolean everyDow = daysOfWeek.cardinality() == 7;
             boolean domFires = domFiresIn(daysOfMonth, months);
             // crontab(5): "If both fields are restricted (i.e., don't start with *), the command will
-            // be run when either field matches the current time." Otherwise both must match.
+            // be run when either field matches the current time." Otherwise both must match, which
+            // Quartz can express only when one of the two fields allows every day.
             if (words[2].startsWith("*") || words[4].startsWith("*")) {
                 if (everyDow) {
-                    return everyDom ? List.of(anyDom) : List.of(firing(domOnly, domFires, words));
+                    return everyDom ? List.of(anyDom) : List.of(requireFiring(domOnly, domFires, words));
                 }
                 if (everyDom) {
                     return List.of(dowOnly);
@@ -197,7 +204,7 @@ public final class ScheduleParser {
             return domFires ? List.of(domOnly, dowOnly) : List.of(dowOnly);
         }
 
-        private static String firing(String domOnly, boolean domFires, String[] words) throws InvalidSchedule {
+        private static String requireFiring(String domOnly, boolean domFires, String[] words) throws InvalidSchedule {
             if (!domFires) {
                 throw new InvalidSchedule("crontab line never fires: no month in " + Field.MONTH.describe()
                         + " \"" + words[3] + "\" has a day in " + Field.DAY_OF_MONTH.describe()

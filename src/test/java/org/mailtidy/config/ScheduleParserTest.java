@@ -225,6 +225,12 @@ class ScheduleParserTest {
     }
 
     @Test
+    void rejectsQuartzExpressionsThatQuartzParsesButCannotEvaluate() {
+        assertRejected(", 12 * * 5 ?", "invalid Quartz cron expression \", 12 * * 5 ?\": Quartz accepts it but"
+                + " cannot compute its fire times (java.util.NoSuchElementException)");
+    }
+
+    @Test
     void rejectsQuartzExpressionsThatNeverFire() {
         assertRejected("0 0 0 30 2 ?", "Quartz cron expression never fires: \"0 0 0 30 2 ?\"");
     }
