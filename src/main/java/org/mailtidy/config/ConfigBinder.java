@@ -37,8 +37,8 @@ final class ConfigBinder {
                     + Values.describe(root));
             return Optional.empty();
         }
-        YamlMap top = YamlMap.read((MappingNode) root, "", TOP_KEYS, values.problems());
         int before = values.problems().count();
+        YamlMap top = YamlMap.read((MappingNode) root, "", TOP_KEYS, values.problems());
         top.required("version").ifPresent(this::version);
         Optional<Defaults> defaults = settings.defaults(top.value("defaults"));
         Map<String, Account> accounts = new LinkedHashMap<>();

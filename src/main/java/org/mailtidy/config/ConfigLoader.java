@@ -7,6 +7,7 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -35,8 +36,10 @@ public final class ConfigLoader {
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "no such file")));
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot read the file: permission denied")));
         } catch (IOException e) {
-            throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot read the file: " + e)));
+            throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot read the file: " + e.getMessage())));
         }
         if (bytes.length > YamlDocument.MAX_BYTES) {
             throw tooLarge(file, bytes.length);

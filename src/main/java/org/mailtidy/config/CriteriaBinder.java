@@ -47,11 +47,11 @@ final class CriteriaBinder {
             values.problems().add(node, path, EMPTY_MATCH);
             return Optional.empty();
         }
+        int before = values.problems().count();
         Optional<YamlMap> map = values.map(node, path, KEYS);
         if (map.isEmpty()) {
             return Optional.empty();
         }
-        int before = values.problems().count();
         List<Criterion> parts = new ArrayList<>();
         for (String key : map.get().keys()) {
             criterion(key, map.get().value(key).orElseThrow(), map.get().child(key), parts);

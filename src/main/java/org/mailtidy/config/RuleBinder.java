@@ -49,12 +49,12 @@ final class RuleBinder {
     }
 
     Optional<RuleConfig> bind(Node node, String path) {
+        int before = values.problems().count();
         Optional<YamlMap> map = values.map(node, path, KEYS);
         if (map.isEmpty()) {
             return Optional.empty();
         }
         YamlMap m = map.get();
-        int before = values.problems().count();
         String name = m.required("name").flatMap(n -> name(n, m.child("name"))).orElse(null);
         String account = account(m).orElse(null);
         List<String> mailboxes = mailboxes(m).orElse(List.of());

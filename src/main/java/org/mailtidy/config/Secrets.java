@@ -94,7 +94,7 @@ public final class Secrets {
         CompletableFuture<byte[]> output = CompletableFuture.supplyAsync(() -> readStdout(process));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new SecretException(command + " did not finish within " + timeout.toSeconds() + "s");
+                throw new SecretException(command + " did not finish within " + shortly(timeout));
             }
             byte[] bytes = output.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (process.exitValue() != 0) {
@@ -109,11 +109,15 @@ public final class Secrets {
             Thread.currentThread().interrupt();
             throw new SecretException(command + " was interrupted");
         } catch (ExecutionException | TimeoutException e) {
-            throw new SecretException(command + " did not finish within " + timeout.toSeconds() + "s");
+            throw new SecretException(command + " did not finish within " + shortly(timeout));
         } finally {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
         }
+    }
+
+    private static String shortly(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     private static java.io.File nullDevice() {

@@ -36,8 +36,8 @@ final class SettingsBinder {
         if (node.isEmpty()) {
             return Optional.of(new Defaults(DEFAULT_SCHEDULE, ZoneId.systemDefault()));
         }
+        int before = values.problems().count();
         return values.map(node.get(), "defaults", DEFAULTS_KEYS).flatMap(m -> {
-            int before = values.problems().count();
             Schedule schedule = m.value("schedule").flatMap(n -> values.read(n, m.child("schedule"),
                     "a schedule such as every 15m", SettingsBinder::schedule)).orElse(DEFAULT_SCHEDULE);
             ZoneId zone = m.value("timezone").flatMap(n -> values.read(n, m.child("timezone"), "a time zone such as Europe/Berlin",
@@ -69,8 +69,8 @@ final class SettingsBinder {
         if (node.isEmpty()) {
             return Optional.of(new Safety(false, Safety.DEFAULT_MAX_DELETES, Optional.empty(), false));
         }
+        int before = values.problems().count();
         return values.map(node.get(), "safety", SAFETY_KEYS).flatMap(m -> {
-            int before = values.problems().count();
             boolean dryRun = m.value("dry_run").flatMap(n -> values.bool(n, m.child("dry_run"))).orElse(false);
             int maxDeletes = m.value("max_deletes_per_run")
                     .flatMap(n -> values.integer(n, m.child("max_deletes_per_run"), 0, Integer.MAX_VALUE))
@@ -109,8 +109,8 @@ final class SettingsBinder {
     }
 
     Optional<Cluster> cluster(Node node) {
+        int before = values.problems().count();
         return values.map(node, "cluster", CLUSTER_KEYS).flatMap(m -> {
-            int before = values.problems().count();
             String url = m.required("jdbc_url").flatMap(n -> values.read(n, m.child("jdbc_url"),
                     "a PostgreSQL JDBC URL", SettingsBinder::jdbcUrl)).orElse(null);
             String username = m.required("username").flatMap(n -> values.text(n, m.child("username"))).orElse(null);

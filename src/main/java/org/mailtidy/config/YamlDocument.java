@@ -10,7 +10,6 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.composer.Composer;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.events.Event;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
@@ -35,6 +34,7 @@ final class YamlDocument {
     private static final int MAX_COLLECTION_ALIASES = 50;
     private static final int MAX_NESTING = 50;
     private static final Pattern UNKNOWN_ESCAPE = Pattern.compile("found unknown escape character");
+    private static final Pattern BACKSLASH_WORD = Pattern.compile("\\\\[A-Za-z0-9$_.-]*");
 
     private final Problems problems;
     private final String text;
@@ -65,8 +65,9 @@ final class YamlDocument {
         } catch (MarkedYAMLException e) {
             addSyntaxError(e);
             return Optional.empty();
-        } catch (YAMLException | IllegalStateException | IndexOutOfBoundsException | ClassCastException e) {
-            // SnakeYAML throws the alias and depth limits without a position: use the last event read.
+        } catch (RuntimeException e) {
+            // SnakeYAML throws the alias and depth limits (and any internal failure) without a
+            // position: use the last event read.
             problems.add(parser.lastMark, "", "YAML error: " + firstLine(e.getMessage()));
             return Optional.empty();
         } catch (StackOverflowError e) {
@@ -114,12 +115,26 @@ final class YamlDocument {
      * error; the fix is the same for every flag.
      */
     private String unknownEscapeMessage(Mark mark) {
-        int backslash = Math.max(0, mark.getIndex() - 1);
-        Matcher word = Pattern.compile("\\\\[A-Za-z0-9$_.-]*").matcher(text);
-        String written = word.find(backslash) && word.start() == backslash ? word.group() : "\\...";
+        String written = backslashWordBefore(mark).orElse("\\...");
         return "YAML syntax error: in double quotes a backslash starts an escape sequence, so \""
                 + written + "\" is not valid; write " + written + " unquoted, in single quotes ('"
                 + written + "') or with a doubled backslash (\"\\" + written + "\")";
+    }
+
+    /** The word starting with the backslash just before {@code mark} (whose column counts code points). */
+    private Optional<String> backslashWordBefore(Mark mark) {
+        String[] lines = text.split("\n", -1);
+        if (mark.getLine() >= lines.length || mark.getColumn() < 1) {
+            return Optional.empty();
+        }
+        String line = lines[mark.getLine()];
+        try {
+            int at = line.offsetByCodePoints(0, mark.getColumn() - 1);
+            Matcher word = BACKSLASH_WORD.matcher(line).region(at, line.length());
+            return word.lookingAt() ? Optional.of(word.group()) : Optional.empty();
+        } catch (IndexOutOfBoundsException e) {
+            return Optional.empty();
+        }
     }
 
     private static String firstLine(String s) {
