@@ -13,6 +13,7 @@ import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.FlagChange;
 import org.mailtidy.rules.RuleSpec;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** Binds one entry of {@code rules:}. */
 final class RuleBinder {
@@ -145,13 +146,7 @@ final class RuleBinder {
     }
 
     private Optional<Schedule> schedule(Node n, String path) {
-        return values.read(n, path, "a schedule such as every 15m or \"0 3 * * *\"", text -> {
-            try {
-                return ScheduleParser.parse(text);
-            } catch (ScheduleParser.InvalidSchedule e) {
-                throw new BadValue(e.getMessage());
-            }
-        });
+        return values.read(n, path, "a schedule such as every 15m or \"0 3 * * *\"", SettingsBinder::schedule);
     }
 
     private Optional<FlagChange> flagChange(YamlMap m) {
@@ -172,21 +167,18 @@ final class RuleBinder {
             return Optional.empty();
         }
         List<Flag> added = add.orElse(List.of());
-        List<Node> removeNodes = m.value("remove_flags").map(RuleBinder::items).orElse(List.of());
         List<Flag> removed = remove.orElse(List.of());
         for (int i = 0; i < removed.size(); i++) {
             if (added.contains(removed.get(i))) {
-                String at = removeNodes.size() > 1 ? m.child("remove_flags") + "[" + i + "]" : m.child("remove_flags");
-                values.problems().add(removeNodes.get(Math.min(i, removeNodes.size() - 1)), at,
+                Node list = m.value("remove_flags").orElseThrow();
+                boolean isList = list instanceof SequenceNode;
+                values.problems().add(isList ? ((SequenceNode) list).getValue().get(i) : list,
+                        m.child("remove_flags") + (isList ? "[" + i + "]" : ""),
                         removed.get(i) + " is both in add_flags and in remove_flags");
                 return Optional.empty();
             }
         }
         return Optional.of(new FlagChange.Delta(Set.copyOf(added), Set.copyOf(removed)));
-    }
-
-    private static List<Node> items(Node n) {
-        return n instanceof org.yaml.snakeyaml.nodes.SequenceNode s ? s.getValue() : List.of(n);
     }
 
     /** A list of flags (one flag alone is accepted too); empty when absent or wrong. */
@@ -216,14 +208,13 @@ final class RuleBinder {
             };
             if (d.isEmpty()) {
                 bad = true;
+            } else if (d.get().removesMessage() && !chosen.isEmpty()) {
+                values.problems().add(m.keyNode(key), m.child(key),
+                        "delete, trash and move_to exclude each other; this rule already has " + chosen.get(0));
+                bad = true;
             } else if (d.get().removesMessage()) {
-                if (!chosen.isEmpty()) {
-                    values.problems().add(m.keyNode(key), m.child(key), "delete, trash and move_to exclude each other; this rule already has "
-                            + chosen.get(0));
-                    bad = true;
-                }
                 chosen.add(key);
-                result = chosen.size() == 1 ? d.get() : result;
+                result = d.get();
             }
         }
         return bad ? Optional.empty() : Optional.of(result);
