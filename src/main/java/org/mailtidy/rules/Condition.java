@@ -221,8 +221,9 @@ sealed interface Condition {
             return new Constant(true);
         }
 
+        /** Server-side operands of one AND are asked in one search (see {@link CriteriaKinds#groupedAnd}). */
         public Condition and(Criterion.And c) {
-            return new And(c.parts().stream().map(Condition::compile).toList());
+            return new And(CriteriaKinds.groupedAnd(c).stream().map(Condition::compile).toList());
         }
 
         public Condition or(Criterion.Or c) {

@@ -75,7 +75,28 @@ public final class CriteriaKinds {
             }
             return;
         }
-        children(c).forEach(child -> collectServerSubtrees(child, out));
+        List<Criterion> parts = c instanceof Criterion.And and ? groupedAnd(and) : children(c);
+        parts.forEach(child -> collectServerSubtrees(child, out));
+    }
+
+    /**
+     * The operands of an AND with its server-side operands gathered into one AND, first, when
+     * there are two or more: {@code {from: a, subject: b, seen: true}} then costs one
+     * {@code UID SEARCH FROM "a" SUBJECT "b"}, not two.
+     */
+    static List<Criterion> groupedAnd(Criterion.And and) {
+        List<Criterion> server = new ArrayList<>();
+        List<Criterion> rest = new ArrayList<>();
+        for (Criterion part : and.parts()) {
+            (isServerSide(part) && !isConstant(part) ? server : rest).add(part);
+        }
+        if (server.size() < 2 || rest.isEmpty()) {
+            return and.parts();
+        }
+        List<Criterion> out = new ArrayList<>();
+        out.add(new Criterion.And(server));
+        out.addAll(rest);
+        return out;
     }
 
     private static void collectRegexHeaders(Criterion c, Map<String, String> out) {

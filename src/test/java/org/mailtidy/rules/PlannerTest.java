@@ -287,7 +287,20 @@ class PlannerTest {
                 rule("r4", new Criterion.All(), FlagChange.NONE, Disposition.KEEP),
                 rule("r5", new Criterion.And(List.of(new Criterion.All(), new FlagIs(Flag.SEEN, true),
                         new Criterion.Or(List.of(fromA, listX)))), FlagChange.NONE, Disposition.KEEP));
-        assertThat(Planner.serverQueries(rules)).containsExactly(anyOf, fromA, notSubjectRecent,
+        // r2's two server-side operands are asked together, in one search.
+        assertThat(Planner.serverQueries(rules)).containsExactly(anyOf,
+                new Criterion.And(List.of(fromA, notSubjectRecent)),
                 new Criterion.And(List.of(anyOf, new Criterion.All())));
+    }
+
+    @Test
+    void serverSideOperandsOfOneAndCostOneSearch() {
+        Criterion fromA = new Criterion.Text(Criterion.TextField.FROM, "a");
+        Criterion subjectB = subject("b");
+        RuleSpec r = rule("r", new Criterion.And(List.of(fromA, new FlagIs(Flag.SEEN, true), subjectB)),
+                FlagChange.NONE, Disposition.KEEP);
+        assertThat(Planner.serverQueries(List.of(r))).containsExactly(new Criterion.And(List.of(fromA, subjectB)));
+        assertThat(ImapSearch.render(Planner.serverQueries(List.of(r)).get(0), CONTEXT.today()).toString())
+                .isEqualTo("FROM \"a\" SUBJECT \"b\"");
     }
 }
