@@ -46,6 +46,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private final long uidValidity;
     private final long uidNext;
     private volatile boolean uidValidityChanged;
+    private volatile int exists;
 
     SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly)
             throws MessagingException {
@@ -55,6 +56,7 @@ public final class SelectedMailbox implements AutoCloseable {
         this.readOnly = readOnly;
         this.uidValidity = folder.getUIDValidity();
         this.uidNext = folder.getUIDNext();
+        this.exists = folder.getMessageCount();
     }
 
     public String name() {
@@ -70,13 +72,9 @@ public final class SelectedMailbox implements AutoCloseable {
         return uidNext;
     }
 
-    /** The number of messages now (EXISTS and EXPUNGE responses keep it current). */
-    public int exists() throws ImapException {
-        try {
-            return folder.getMessageCount();
-        } catch (MessagingException e) {
-            throw Failures.of(e, "counting messages in " + name);
-        }
+    /** The number of messages: EXISTS at SELECT, kept current by the EXISTS and EXPUNGE responses seen since. */
+    public int exists() {
+        return exists;
     }
 
     public boolean readOnly() {
@@ -315,13 +313,18 @@ public final class SelectedMailbox implements AutoCloseable {
                          Wire.Handler handler) throws ImapException {
         connection.counter().increment(verb);
         try {
-            folder.doCommand(p -> Wire.run(p, command.apply(p), args.apply(p), handler, this::watchUidValidity));
+            folder.doCommand(p -> Wire.run(p, command.apply(p), args.apply(p), handler, this::observe));
         } catch (MessagingException e) {
             throw Failures.of(e, verb + " in " + name);
         }
     }
 
-    private void watchUidValidity(Response r) {
+    private void observe(Response r) {
+        if (r instanceof IMAPResponse ir && ir.keyEquals("EXISTS")) {
+            exists = ir.getNumber();
+        } else if (r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")) {
+            exists--;
+        }
         if (!r.isUnTagged() || !r.isOK()) {
             return;
         }

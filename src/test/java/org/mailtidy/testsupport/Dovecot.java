@@ -104,16 +104,17 @@ public final class Dovecot {
         return home.resolve("dovecot.log");
     }
 
-    /** Adds a passwd-file user (Dovecot rereads the file when it changes). */
+    /**
+     * Adds a user: one passwd-file per user ({@code passwd/%u}), because Dovecot notices changes of a
+     * shared file only by its mtime, which misses two additions within the same second.
+     */
     public void addUser(String name, String password) {
         try {
             Path userHome = userHome(name);
             Files.createDirectories(userHome.resolve("rawlog"));
             chown(userHome);
             String line = name + ":{PLAIN}" + password + ":" + uid + ":" + gid + "::" + userHome + "::\n";
-            synchronized (this) {
-                Files.writeString(passwd, line, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
-            }
+            Files.writeString(passwd.resolve(name), line, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -321,7 +322,7 @@ public final class Dovecot {
         String[] ids = mailUser();
         Dovecot d = new Dovecot(home, baseDir, freePort(), freePort(), ids[0], ids[1]);
         d.makeCertificates();
-        Files.writeString(d.passwd, "");
+        Files.createDirectories(d.passwd);
         d.chown(home.resolve("mail"));
         Files.writeString(d.config, d.renderConfig(ids[2]));
         d.launch();
@@ -419,11 +420,11 @@ public final class Dovecot {
                 mail_fsync = never
                 passdb {
                   driver = passwd-file
-                  args = scheme=PLAIN username_format=%%u %3$s/passwd
+                  args = scheme=PLAIN username_format=%%u %3$s/passwd/%%u
                 }
                 userdb {
                   driver = passwd-file
-                  args = username_format=%%u %3$s/passwd
+                  args = username_format=%%u %3$s/passwd/%%u
                 }
                 namespace inbox {
                   inbox = yes
