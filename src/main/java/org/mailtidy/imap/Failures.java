@@ -33,7 +33,7 @@ final class Failures {
         }
         if (tls != null) {
             return new ImapException.TlsFailure("TLS with " + s.host() + ":" + s.port() + " failed: "
-                    + describeTls(tls) + ". Give the server's CA with ca_file if it is a private CA", null);
+                    + describeTls(tls) + ". Give the server's CA with ca_file if it is a private CA", tls);
         }
         if (text.contains("identity of server") || text.contains("Server is not trusted")) {
             return new ImapException.TlsFailure("TLS with " + s.host() + ":" + s.port() + " failed: the server's "
@@ -96,6 +96,9 @@ final class Failures {
         String text = String.valueOf(tls.getMessage());
         if (text.contains("PKIX") || text.contains("unable to find valid certification path")) {
             return "the server's certificate is not trusted (" + text + ")";
+        }
+        if (text.contains("does not match the host name")) {
+            return text.substring(text.indexOf("the server's certificate does not match"));
         }
         if (text.contains("No subject alternative") || text.contains("doesn't match")) {
             return "the server's certificate does not match the host name (" + text + ")";

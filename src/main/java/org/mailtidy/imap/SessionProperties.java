@@ -28,6 +28,10 @@ final class SessionProperties {
         if (socketFactory != null) {
             props.put(p + "ssl.socketFactory", socketFactory);
         }
+        // Otherwise Angus retries a failed TLS connection with the default factory and reports that
+        // attempt's error instead of the real one.
+        props.setProperty(p + "ssl.socketFactory.fallback", "false");
+        props.setProperty(p + "socketFactory.fallback", "false");
         switch (s.mechanism()) {
             case LOGIN -> props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
             case XOAUTH2 -> {

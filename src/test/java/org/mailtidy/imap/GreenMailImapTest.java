@@ -53,6 +53,20 @@ class GreenMailImapTest {
     }
 
     @Test
+    void logsInWithXoauth2UsingTheTokenAsSecret() throws Exception {
+        // GreenMail accepts XOAUTH2 with the user's password as the bearer token
+        ConnectionSettings s = server.settings(user)
+                .withSecret(() -> GreenMailServer.password(user), ConnectionSettings.Mechanism.XOAUTH2);
+        try (ImapConnection c = ImapConnection.connect(s)) {
+            assertThat(c.select("INBOX", true).exists()).isZero();
+        }
+        ConnectionSettings bad = server.settings(user)
+                .withSecret(() -> "expired-token-123", ConnectionSettings.Mechanism.XOAUTH2);
+        assertThatThrownBy(() -> ImapConnection.connect(bad))
+                .isInstanceOf(ImapException.AuthenticationFailed.class).hasMessageNotContaining("expired-token-123");
+    }
+
+    @Test
     void wrongPasswordIsAClearAuthenticationErrorWithoutThePassword() {
         String wrong = "Wr0ng-Secret-42";
         var settings = org.mailtidy.imap.ConnectionSettings.login(server.host(), server.port(),
