@@ -57,7 +57,7 @@ public final class MailboxRun {
     /** Runs; never throws for a server or connection problem: that becomes a failed result. */
     public RunResult execute() {
         Instant started = settings.clock().instant();
-        Map<String, Integer> before = connection.counter().snapshot();
+        Map<String, Long> before = connection.counter().snapshot();
         try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
             Outcome outcome = run(box, started);
             Duration took = Duration.between(started, settings.clock().instant());
@@ -268,11 +268,11 @@ public final class MailboxRun {
         return lines;
     }
 
-    private Map<String, Integer> commandsSince(Map<String, Integer> before) {
-        Map<String, Integer> now = connection.counter().snapshot();
-        Map<String, Integer> diff = new java.util.TreeMap<>();
+    private Map<String, Long> commandsSince(Map<String, Long> before) {
+        Map<String, Long> now = connection.counter().snapshot();
+        Map<String, Long> diff = new java.util.TreeMap<>();
         now.forEach((k, v) -> {
-            int d = v - before.getOrDefault(k, 0);
+            long d = v - before.getOrDefault(k, 0L);
             if (d > 0) {
                 diff.put(k, d);
             }
@@ -291,7 +291,7 @@ public final class MailboxRun {
             moved += s.moved();
             deleted += s.deleted();
         }
-        int commands = r.commands().values().stream().mapToInt(Integer::intValue).sum();
+        long commands = r.commands().values().stream().mapToLong(Long::longValue).sum();
         if (r.ok()) {
             LOG.info("{} {}: {} messages, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
                     account, mailbox, r.messages(), rules.size(), matched, changed, moved, deleted,

@@ -249,6 +249,15 @@ public final class SelectedMailbox implements AutoCloseable {
                 piece -> run("UID EXPUNGE", "UID EXPUNGE " + piece, null, r -> false));
     }
 
+    /**
+     * A mailbox-wide {@code EXPUNGE}: removes every {@code \Deleted} message, other clients' too.
+     * Only for servers without UIDPLUS when the user allowed it (safety.expunge_without_uidplus).
+     */
+    public void expungeAll() throws ImapException {
+        requireWritable("EXPUNGE");
+        run("EXPUNGE", "EXPUNGE", null, r -> false);
+    }
+
     /** True once the server reported a UIDVALIDITY other than the one at SELECT. */
     public boolean uidValidityChanged() {
         return uidValidityChanged;
