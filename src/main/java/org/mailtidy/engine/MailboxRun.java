@@ -57,10 +57,11 @@ public final class MailboxRun {
     /** Runs; never throws for a server or connection problem: that becomes a failed result. */
     public RunResult execute() {
         Instant started = settings.clock().instant();
+        long startedNanos = System.nanoTime();
         Map<String, Long> before = connection.counter().snapshot();
         try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
             Outcome outcome = run(box, started);
-            Duration took = Duration.between(started, settings.clock().instant());
+            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                     : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
                     : outcome.plan.ruleStats(), took, commandsSince(before), describe(outcome.plan), outcome.notes,
@@ -68,7 +69,7 @@ public final class MailboxRun {
             logSummary(result);
             return result;
         } catch (ImapException | RuntimeException e) {
-            Duration took = Duration.between(started, settings.clock().instant());
+            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             String why = e instanceof ImapException ? e.getMessage() : "internal error: " + e;
             if (!(e instanceof ImapException)) {
                 LOG.error("mailbox run {} / {} failed", account, mailbox, e);

@@ -260,6 +260,11 @@ public final class Dovecot {
         return home.resolve("mail").resolve(user);
     }
 
+    /** The Maildir folder of a mailbox, for tests that compare files byte for byte. */
+    public Path maildir(String user, String mailbox) {
+        return mailboxDir(user, mailbox);
+    }
+
     /** Maildir++ layout: INBOX is the root, other mailboxes {@code .name} in modified UTF-7. */
     private Path mailboxDir(String user, String mailbox) {
         Path root = userHome(user).resolve("Maildir");

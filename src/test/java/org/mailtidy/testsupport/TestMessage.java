@@ -10,7 +10,8 @@ import java.util.UUID;
 
 /**
  * A message to preload into a test mailbox. {@code extraHeaders} are raw header lines (folded,
- * RFC 2047-encoded or 8-bit as the test needs), written as UTF-8 with CRLF line ends.
+ * RFC 2047-encoded or 8-bit as the test needs), written as UTF-8 with CRLF line ends; a Date:
+ * line among them replaces the default Date: (the internal date).
  */
 public record TestMessage(String from, String to, String subject, String messageId, Instant internalDate,
                           Set<String> flags, List<String> extraHeaders, String body) {
@@ -58,7 +59,9 @@ public record TestMessage(String from, String to, String subject, String message
         header(sb, "To", to);
         header(sb, "Subject", subject);
         header(sb, "Message-ID", messageId);
-        header(sb, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(internalDate.atOffset(ZoneOffset.UTC)));
+        if (extraHeaders.stream().noneMatch(l -> l.regionMatches(true, 0, "Date:", 0, 5))) {
+            header(sb, "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(internalDate.atOffset(ZoneOffset.UTC)));
+        }
         for (String line : extraHeaders) {
             sb.append(line).append("\r\n");
         }
