@@ -198,7 +198,8 @@ public final class MailboxRun {
                     + " messages, more than safety.max_deletes_per_run (" + settings.maxDeletes()
                     + "); nothing was changed");
         }
-        if (box.canStoreAnyKeyword()) {
+        // EXAMINE reports no PERMANENTFLAGS (RFC 3501 section 6.3.2): a dry run cannot check them.
+        if (box.canStoreAnyKeyword() || box.readOnly()) {
             return;
         }
         Set<String> permanent = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
