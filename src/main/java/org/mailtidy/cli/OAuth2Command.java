@@ -80,9 +80,20 @@ final class OAuth2Command implements Runnable {
             if (deviceUrl != null) {
                 return deviceUrl;
             }
-            return oauth2.provider().flatMap(OAuth2Provider::byId).map(p -> URI.create(p.deviceAuthorizationUrl()))
+            Optional<String> preset = oauth2.provider().flatMap(OAuth2Provider::byId)
+                    .map(OAuth2Provider::deviceAuthorizationUrl);
+            return preset.or(() -> oauth2.tokenUrl().flatMap(Login::microsoftTenantDeviceUrl)).map(URI::create)
                     .orElseThrow(() -> new ExitCodes.UsageError("account " + account + " uses token_url, so mailtidy"
                             + " does not know its device authorization endpoint; give it with --device-url URL"));
+        }
+
+        /** A tenant-specific Microsoft token URL ({@code .../TENANT/oauth2/v2.0/token}) has its device endpoint beside it. */
+        static Optional<String> microsoftTenantDeviceUrl(String tokenUrl) {
+            String suffix = "/oauth2/v2.0/token";
+            if (tokenUrl.startsWith("https://login.microsoftonline.com/") && tokenUrl.endsWith(suffix)) {
+                return Optional.of(tokenUrl.substring(0, tokenUrl.length() - "token".length()) + "devicecode");
+            }
+            return Optional.empty();
         }
 
         private Optional<String> clientSecret(Account.OAuth2 oauth2) throws ExitCodes.UsageError {

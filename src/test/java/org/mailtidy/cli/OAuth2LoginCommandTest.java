@@ -92,6 +92,14 @@ class OAuth2LoginCommandTest {
         assertThat(err.toString()).contains("give it with --device-url URL");
     }
 
+    @Test
+    void aTenantSpecificMicrosoftTokenUrlHasItsDeviceEndpointBeside() {
+        assertThat(OAuth2Command.Login.microsoftTenantDeviceUrl(
+                "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"))
+                .contains("https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode");
+        assertThat(OAuth2Command.Login.microsoftTenantDeviceUrl("https://login.example.org/oauth2/v2.0/token")).isEmpty();
+    }
+
     private Path config(String refreshTokenLine) throws Exception {
         Path file = dir.resolve("mailtidy.yaml");
         Files.writeString(file, """
