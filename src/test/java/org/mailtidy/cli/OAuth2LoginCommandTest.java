@@ -89,7 +89,65 @@ class OAuth2LoginCommandTest {
         int status = commandLine(new StringWriter(), err).execute("oauth2", "login", "--account", "work",
                 "-c", config.toString());
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString()).contains("give it with --device-url URL");
+        assertThat(err.toString()).contains("give --device-url URL (device flow) or --authorize-url URL (browser flow)");
+    }
+
+    @Test
+    void theBrowserFlowTakesTheCodeOnLoopbackAndExchangesItWithPkce() throws Exception {
+        Path tokenFile = dir.resolve("browser.token");
+        Path config = config("refresh_token_file: " + tokenFile);
+        PipedLines out = new PipedLines();
+        StringWriter err = new StringWriter();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> {
+            CommandLine cl = Main.commandLine();
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            return cl.execute("oauth2", "login", "--account", "work", "-c", config.toString(),
+                    "--authorize-url", auth.authorizeUrl() + "?login_hint=walter");
+        });
+        String url = out.awaitLine(l -> l.startsWith("  " + auth.authorizeUrl())).trim();
+        assertThat(url).contains("code_challenge_method=S256").contains("redirect_uri=http%3A%2F%2F127.0.0.1%3A");
+
+        // the "browser": follow the redirect back to mailtidy's loopback listener
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newBuilder()
+                .followRedirects(java.net.http.HttpClient.Redirect.ALWAYS).build()
+                .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(page.body()).contains("you can close this window");
+
+        assertThat(status.get(20, TimeUnit.SECONDS)).as(err.toString()).isZero();
+        assertThat(auth.userOfRefreshToken(Files.readString(tokenFile).trim())).isEqualTo("walter");
+    }
+
+    /** Output that a test can wait on line by line while the command still runs. */
+    private static final class PipedLines extends java.io.Writer {
+        private final StringBuffer text = new StringBuffer();
+
+        @Override
+        public void write(char[] cbuf, int off, int len) {
+            text.append(cbuf, off, len);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        String awaitLine(java.util.function.Predicate<String> wanted) throws InterruptedException {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (String line : text.toString().split("\n")) {
+                    if (wanted.test(line)) {
+                        return line;
+                    }
+                }
+                Thread.sleep(20);
+            }
+            throw new AssertionError("no such line in: " + text);
+        }
     }
 
     @Test

@@ -33,6 +33,8 @@ class OAuth2ConfigTest {
                 oauth2: {provider: microsoft, client_id: id, refresh_token_file: /var/lib/mailtidy/b.token}
                 """).account("a");
         assertThat(m365.host()).isEqualTo("outlook.office365.com");
+        assertThat(OAuth2Provider.GOOGLE.deviceAuthorizationUrl()).as("Google's device flow lacks the Gmail scope").isEmpty();
+        assertThat(OAuth2Provider.MICROSOFT.deviceAuthorizationUrl()).isPresent();
         assertThat(m365.oauth2().orElseThrow().scope())
                 .contains("https://outlook.office.com/IMAP.AccessAsUser.All offline_access");
     }

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     private final Map<String, Grant> refreshTokens = new ConcurrentHashMap<>();
     private final Map<String, Issued> accessTokens = new ConcurrentHashMap<>();
     private final Map<String, Device> devices = new ConcurrentHashMap<>();
+    private final Map<String, Authorization> codes = new ConcurrentHashMap<>();
     private final Set<String> issued = ConcurrentHashMap.newKeySet();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger introspections = new AtomicInteger();
@@ -54,6 +56,9 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     }
 
     private record Issued(String user, String refreshToken, Instant expiresAt) {
+    }
+
+    private record Authorization(String user, String clientId, String redirectUri, String challenge) {
     }
 
     private static final class Device {
@@ -71,6 +76,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/token", this::token);
         server.createContext("/device", this::device);
+        server.createContext("/authorize", this::authorize);
         server.createContext("/introspect", this::introspect);
         server.start();
     }
@@ -97,6 +103,10 @@ public final class FakeAuthorizationServer implements AutoCloseable {
 
     public URI deviceUrl() {
         return url("/device");
+    }
+
+    public URI authorizeUrl() {
+        return url("/authorize");
     }
 
     public URI introspectionUrl() {
@@ -193,6 +203,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         switch (form.getOrDefault("grant_type", "")) {
             case "refresh_token" -> refresh(ex, form.getOrDefault("refresh_token", ""));
             case "urn:ietf:params:oauth:grant-type:device_code" -> deviceToken(ex, form.getOrDefault("device_code", ""));
+            case "authorization_code" -> authorizationCode(ex, form);
             default -> answer(ex, 400, "{\"error\":\"unsupported_grant_type\"}");
         }
     }
@@ -248,6 +259,59 @@ public final class FakeAuthorizationServer implements AutoCloseable {
             answer(ex, 200, "{\"access_token\":\"" + access + "\",\"token_type\":\"Bearer\",\"expires_in\":600,"
                     + "\"refresh_token\":\"" + refresh + "\"}");
         }
+    }
+
+    /**
+     * The browser's visit (RFC 6749 section 4.1.1): the user named {@code login_hint} (or "browser-user")
+     * approves at once and is redirected back with a code bound to the PKCE challenge.
+     */
+    private void authorize(HttpExchange ex) throws IOException {
+        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        String code = "code-" + UUID.randomUUID();
+        codes.put(code, new Authorization(q.getOrDefault("login_hint", "browser-user"), q.get("client_id"),
+                q.get("redirect_uri"), q.get("code_challenge")));
+        boolean pkce = "S256".equals(q.get("code_challenge_method")) && "offline".equals(q.get("access_type"));
+        String location = q.get("redirect_uri") + "?" + (pkce ? "code=" + code : "error=invalid_request")
+                + "&state=" + URLEncoder.encode(q.getOrDefault("state", ""), StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Location", location);
+        ex.sendResponseHeaders(302, -1);
+        ex.close();
+    }
+
+    /** RFC 6749 section 4.1.3 with the RFC 7636 section 4.6 check of the verifier. */
+    private void authorizationCode(HttpExchange ex, Map<String, String> form) throws IOException {
+        Authorization a = codes.remove(form.getOrDefault("code", ""));
+        if (a == null || !a.redirectUri().equals(form.get("redirect_uri")) || !a.clientId().equals(form.get("client_id"))
+                || !a.challenge().equals(s256(form.getOrDefault("code_verifier", "")))) {
+            answer(ex, 400, "{\"error\":\"invalid_grant\"}");
+            return;
+        }
+        String refresh = grant(a.user(), Duration.ofMinutes(10));
+        answer(ex, 200, "{\"access_token\":\"" + accessToken(a.user(), Duration.ofMinutes(10)) + "\","
+                + "\"token_type\":\"Bearer\",\"expires_in\":600,\"refresh_token\":\"" + refresh + "\"}");
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                if (eq > 0) {
+                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return out;
     }
 
     /** RFC 7662 section 2.2: {@code active} and, for Dovecot's username_attribute, the user. */
