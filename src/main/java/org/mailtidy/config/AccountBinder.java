@@ -47,7 +47,9 @@ final class AccountBinder {
         int port = m.value("port").flatMap(n -> values.integer(n, m.child("port"), 1, 65535)).map(Long::intValue).orElse(defaultPort);
         String username = m.required("username").flatMap(n -> values.text(n, m.child("username"))).orElse(null);
         Account.AuthMechanism auth = m.value("auth").flatMap(n -> values.choice(n, m.child("auth"), AUTH))
-                .map(a -> Account.AuthMechanism.valueOf(a.toUpperCase(Locale.ROOT))).orElse(Account.AuthMechanism.LOGIN);
+                .map(a -> Account.AuthMechanism.valueOf(a.toUpperCase(Locale.ROOT)))
+                // With an oauth2 block and no auth key, XOAUTH2: the mechanism Gmail and Microsoft 365 both accept.
+                .orElse(m.has("oauth2") ? Account.AuthMechanism.XOAUTH2 : Account.AuthMechanism.LOGIN);
         Optional<Account.OAuth2> oauth2 = m.value("oauth2").flatMap(n -> oauth2(m, auth, n));
         Optional<OAuth2Provider> preset = oauth2.flatMap(Account.OAuth2::provider).flatMap(OAuth2Provider::byId);
         String host = host(m, preset, m.has("oauth2") && oauth2.isEmpty());
