@@ -16,7 +16,8 @@ public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats,
     public MailboxPlan {
         operations = List.copyOf(operations);
         ruleStats = List.copyOf(ruleStats);
-        audit = List.copyOf(audit);
+        // The planner's audit is already an immutable compact list; copying it would inflate it.
+        audit = audit instanceof AuditLog ? audit : List.copyOf(audit);
     }
 
     /** Deletes and trashes, which {@code safety.max_deletes_per_run} bounds. */

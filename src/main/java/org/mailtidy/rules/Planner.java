@@ -1,6 +1,9 @@
 package org.mailtidy.rules;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Plans a mailbox run: folds the rules, in order, over the messages (sequential meaning, see
@@ -14,10 +17,15 @@ public final class Planner {
     /**
      * The distinct server-side subtrees of these rules' criteria (maximal subtrees made only of
      * criteria the server answers: text, header, received/sent dates, sent age), each to be
-     * answered by one {@code UID SEARCH}.
+     * answered by one {@code UID SEARCH}, in order of first appearance. Subtrees made only of
+     * {@code all_messages} are constants and are not listed.
      */
     public static List<Criterion> serverQueries(List<RuleSpec> rules) {
-        throw new UnsupportedOperationException("TODO");
+        Set<Criterion> distinct = new LinkedHashSet<>();
+        for (RuleSpec rule : rules) {
+            distinct.addAll(CriteriaKinds.maximalServerSubtrees(rule.match()));
+        }
+        return new ArrayList<>(distinct);
     }
 
     /**
@@ -27,12 +35,19 @@ public final class Planner {
      */
     public static HeaderNeed headerNeed(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence serverOnly,
                                         PlanContext context) {
-        throw new UnsupportedOperationException("TODO");
+        return HeaderNeedAnalysis.of(rules, snapshot, serverOnly, context);
     }
 
-    /** The plan. */
+    /**
+     * The plan. {@code evidence} must answer every subtree of {@link #serverQueries} and give the
+     * header values of at least the messages and fields of {@link #headerNeed} ({@code null}
+     * elsewhere is fine).
+     *
+     * @throws IllegalArgumentException if a {@code trash} rule matches messages and the context
+     *                                  has no trash mailbox, or the snapshot's UIDs are not ascending
+     */
     public static MailboxPlan plan(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence evidence,
                                    PlanContext context) {
-        throw new UnsupportedOperationException("TODO");
+        return new MailboxFold(rules, snapshot, evidence, context).plan();
     }
 }

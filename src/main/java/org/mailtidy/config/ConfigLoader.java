@@ -1,0 +1,103 @@
+package org.mailtidy.config;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a configuration file (contract: docs/configuration.md) in two phases: SnakeYAML composes
+ * a node tree with positions, then a binder turns it into {@link Config}, reporting every problem
+ * at once with file, line, column and key path.
+ */
+public final class ConfigLoader {
+
+    private ConfigLoader() {
+    }
+
+    /** Reads {@code file}; {@code ${NAME}} expands from the process environment. */
+    public static Config load(Path file) throws ConfigException {
+        byte[] bytes;
+        try {
+            if (Files.size(file) > YamlDocument.MAX_BYTES) {
+                throw tooLarge(file, Files.size(file));
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "no such file")));
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot read the file: permission denied")));
+        } catch (IOException e) {
+            throw new ConfigException(List.of(new ConfigError(file, 0, 0, "", "cannot read the file: " + e.getMessage())));
+        }
+        if (bytes.length > YamlDocument.MAX_BYTES) {
+            throw tooLarge(file, bytes.length);
+        }
+        return load(decode(bytes, file), file, System.getenv());
+    }
+
+    /**
+     * Reads configuration text; {@code nameForMessages} names it in errors and becomes
+     * {@link Config#file()}; {@code env} replaces the process environment for {@code ${NAME}}.
+     */
+    public static Config load(String yaml, Path nameForMessages, Map<String, String> env) throws ConfigException {
+        if (yaml.length() > YamlDocument.MAX_BYTES || utf8Length(yaml) > YamlDocument.MAX_BYTES) {
+            throw tooLarge(nameForMessages, utf8Length(yaml));
+        }
+        Problems problems = new Problems(nameForMessages);
+        String text = yaml.startsWith("\uFEFF") ? yaml.substring(1) : yaml;
+        Optional<Node> root = YamlDocument.compose(text, problems);
+        Optional<Config> config = root.flatMap(r -> new ConfigBinder(nameForMessages, new Values(problems, env)).bind(r));
+        problems.throwIfAny();
+        return config.orElseThrow(() -> new IllegalStateException("binder failed without a problem"));
+    }
+
+    private static ConfigException tooLarge(Path file, long size) {
+        return new ConfigException(List.of(new ConfigError(file, 1, 1, "", "file too large: " + size
+                + " bytes; a configuration file may have at most " + YamlDocument.MAX_BYTES + " bytes (1 MB)")));
+    }
+
+    private static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+        }
+        return n;
+    }
+
+    /** Strict UTF-8: a stray Latin-1 byte is reported with its position instead of becoming U+FFFD. */
+    private static String decode(byte[] bytes, Path file) throws ConfigException {
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            int lineStart = 0;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                    lineStart = i + 1;
+                }
+            }
+            throw new ConfigException(List.of(new ConfigError(file, line, at - lineStart + 1, "",
+                    "the file is not valid UTF-8 (save it as UTF-8)")));
+        }
+        decoder.flush(out);
+        return out.flip().toString();
+    }
+}

@@ -1,0 +1,180 @@
+package org.mailtidy.rules;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * One planning pass: folds the rules in file order over the mailbox (the contract's "Meaning of a
+ * run") and writes the operations. Per-message state is primitive: the effective flag set id, the
+ * server's flag set id, and bits for "replaced", "still seen by later rules" and "deleted".
+ */
+final class MailboxFold {
+
+    private final List<RuleSpec> rules;
+    private final PlanContext context;
+    private final int size;
+    private final long[] uids;
+    private final FlagSetTable table = new FlagSetTable();
+    private final int[] effective;
+    private final Facts facts;
+    private final FlagStores stores;
+
+    private final BitSet replaced = new BitSet();
+    private final BitSet seen = new BitSet();
+    private final BitSet deleted = new BitSet();
+    private final BitSet trashed = new BitSet();
+    private final BitSet moved = new BitSet();
+    /** Destination mailbox to the messages moved there, in order of first use. */
+    private final Map<String, BitSet> moves = new LinkedHashMap<>();
+
+    private final List<Operation> operations = new ArrayList<>();
+    private final List<RuleStats> stats = new ArrayList<>();
+    private final AuditLog.Builder audit = new AuditLog.Builder();
+
+    MailboxFold(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence evidence, PlanContext context) {
+        this.rules = List.copyOf(rules);
+        this.context = context;
+        this.size = snapshot.size();
+        this.uids = snapshot.uids();
+        requireAscending(uids);
+        int[] original = table.internSnapshot(snapshot);
+        this.effective = original.clone();
+        this.facts = new Facts(snapshot, context.now().toEpochMilli(), table, effective, evidence);
+        this.stores = new FlagStores(table, uids, deltaFlags(rules), original);
+        seen.set(0, size);
+    }
+
+    MailboxPlan plan() {
+        for (RuleSpec rule : rules) {
+            apply(rule);
+        }
+        long[] deletedUids = finish();
+        return new MailboxPlan(operations, stats, audit.build(), deletedUids, stores.uidsOf(trashed),
+                stores.uidsOf(moved));
+    }
+
+    private void apply(RuleSpec rule) {
+        BitSet matched = Condition.compile(rule.match()).eval(seen, facts);
+        int flagsChanged = changeFlags(rule, matched);
+        int copied = rule.copyTo().map(mailbox -> copy(rule, matched, mailbox)).orElse(0);
+        int left = matched.isEmpty() ? 0 : dispose(rule, matched);
+        if (rule.stop() || rule.disposition().removesMessage()) {
+            seen.andNot(matched);
+        }
+        boolean deletes = rule.disposition() instanceof Disposition.Delete;
+        stats.add(new RuleStats(rule.name(), matched.cardinality(), flagsChanged, copied, deletes ? 0 : left,
+                deletes ? left : 0));
+    }
+
+    private int changeFlags(RuleSpec rule, BitSet matched) {
+        if (rule.flagChange().isNone()) {
+            return 0;
+        }
+        RuleTransitions transitions = new RuleTransitions(rule.name(), rule.flagChange(), table, audit);
+        int changed = 0;
+        for (int m = matched.nextSetBit(0); m >= 0; m = matched.nextSetBit(m + 1)) {
+            int from = effective[m];
+            int to = transitions.next(from);
+            if (to != from) {
+                changed++;
+                for (int kind : transitions.auditKinds(from)) {
+                    audit.add(uids[m], kind);
+                }
+                effective[m] = to;
+            }
+        }
+        if (transitions.replaces()) {
+            replaced.or(matched);
+        }
+        return changed;
+    }
+
+    /** A copy stage: the server first gets the flags the copies must carry (this rule's result). */
+    private int copy(RuleSpec rule, BitSet matched, String mailbox) {
+        if (matched.isEmpty()) {
+            return 0;
+        }
+        stores.bring(matched, effective, replaced, operations);
+        operations.add(new Operation.Copy(stores.uidsOf(matched), mailbox));
+        auditEach(matched, rule, "copy_to " + mailbox);
+        return matched.cardinality();
+    }
+
+    /** Records where the matched messages go; returns how many leave the mailbox. */
+    private int dispose(RuleSpec rule, BitSet matched) {
+        Disposition d = rule.disposition();
+        if (d instanceof Disposition.Delete) {
+            deleted.or(matched);
+            auditEach(matched, rule, "delete");
+        } else if (d instanceof Disposition.Trash) {
+            String trash = context.trashMailbox().orElseThrow(() -> new IllegalArgumentException(
+                    "rule " + rule.name() + " trashes messages but the account has no trash mailbox"));
+            trashed.or(matched);
+            moves.computeIfAbsent(trash, t -> new BitSet()).or(matched);
+            auditEach(matched, rule, "trash " + trash);
+        } else if (d instanceof Disposition.MoveTo to) {
+            moved.or(matched);
+            moves.computeIfAbsent(to.mailbox(), t -> new BitSet()).or(matched);
+            auditEach(matched, rule, "move_to " + to.mailbox());
+        } else {
+            return 0;
+        }
+        return matched.cardinality();
+    }
+
+    private void auditEach(BitSet messages, RuleSpec rule, String action) {
+        int kind = audit.kind(rule.name(), action);
+        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
+            audit.add(uids[m], kind);
+        }
+    }
+
+    /**
+     * Final flags (deletion makes them moot), moves per destination, then mark and expunge.
+     *
+     * @return the deleted UIDs (the expunge's own array: a million UIDs are not kept twice)
+     */
+    private long[] finish() {
+        BitSet staying = new BitSet();
+        staying.set(0, size);
+        staying.andNot(deleted);
+        stores.bring(staying, effective, replaced, operations);
+        moves.forEach((mailbox, messages) -> operations.add(new Operation.Move(stores.uidsOf(messages), mailbox)));
+        long[] deletedUids = stores.uidsOf(deleted);
+        if (deletedUids.length > 0) {
+            BitSet unmarked = new BitSet();
+            for (int m = deleted.nextSetBit(0); m >= 0; m = deleted.nextSetBit(m + 1)) {
+                if (!stores.serverHas(m, Flag.DELETED)) {
+                    unmarked.set(m);
+                }
+            }
+            stores.store(unmarked, Operation.StoreMode.ADD, Flag.DELETED, operations);
+            operations.add(new Operation.Expunge(deletedUids));
+        }
+        return deletedUids;
+    }
+
+    private static SortedSet<Flag> deltaFlags(List<RuleSpec> rules) {
+        SortedSet<Flag> out = new TreeSet<>();
+        for (RuleSpec r : rules) {
+            if (r.flagChange() instanceof FlagChange.Delta d) {
+                out.addAll(d.add());
+                out.addAll(d.remove());
+            }
+        }
+        return out;
+    }
+
+    private static void requireAscending(long[] uids) {
+        for (int i = 1; i < uids.length; i++) {
+            if (uids[i] <= uids[i - 1]) {
+                throw new IllegalArgumentException("snapshot UIDs not ascending at index " + i);
+            }
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The pure core: criteria, flag changes and the planner that turns rules and a mailbox snapshot
+ * into the operations of one mailbox run; no sockets, YAML or mail library here.
+ */
+package org.mailtidy.rules;

@@ -1,0 +1,37 @@
+package org.mailtidy.rules;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * A message of the in-memory mailbox the tests compare against: headers (names as written,
+ * looked up case-insensitively), body, internal date, the Date: header's day, size and flags.
+ */
+record TestMessage(long uid, Map<String, List<String>> headers, String body, long internalDate, LocalDate sentDay,
+                   long size, Set<Flag> flags) {
+
+    TestMessage {
+        headers = Map.copyOf(headers);
+        flags = Set.copyOf(flags);
+    }
+
+    /** Every occurrence's value; empty when the field is absent. */
+    List<String> header(String name) {
+        return headers.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase(name))
+                .flatMap(e -> e.getValue().stream())
+                .toList();
+    }
+
+    Stream<String> allHeaderValues() {
+        return headers.values().stream().flatMap(List::stream);
+    }
+
+    static boolean containsIgnoreCase(String haystack, String needle) {
+        return haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
+    }
+}
