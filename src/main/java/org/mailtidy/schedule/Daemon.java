@@ -57,6 +57,7 @@ public final class Daemon {
     private final Firings firings;
     private final Status status;
     private volatile boolean stopping;
+    private boolean stopped;
     private volatile ReloadOutcome lastReload;
     private QuartzJobs quartz;
     private ConfigWatcher watcher;
@@ -123,6 +124,12 @@ public final class Daemon {
 
     /** Stops firing, waits for runs in progress (at most the grace period), closes everything; returns 0. */
     public int stop() throws InterruptedException {
+        synchronized (this) {
+            if (stopped) {
+                return 0;
+            }
+            stopped = true;
+        }
         stopping = true;
         stopRequested.countDown();
         LOG.info("stopping: no new runs; waiting up to {}s for runs in progress", options.stopGrace().toSeconds());
