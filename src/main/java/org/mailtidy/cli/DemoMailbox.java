@@ -1,7 +1,6 @@
 package org.mailtidy.cli;
 
 import com.icegreen.greenmail.imap.ImapHostManager;
-import com.icegreen.greenmail.store.FolderException;
 import com.icegreen.greenmail.store.MailFolder;
 import com.icegreen.greenmail.user.GreenMailUser;
 import jakarta.mail.Flags;
@@ -29,7 +28,7 @@ final class DemoMailbox {
         this.now = now;
     }
 
-    void populate(ImapHostManager host, GreenMailUser user) throws FolderException, MessagingException {
+    void populate(ImapHostManager host, GreenMailUser user) throws Exception {
         host.createMailbox(user, "Trash");
         MailFolder inbox = host.getInbox(user);
         for (int i = 0; i < MESSAGES; i++) {

@@ -32,7 +32,7 @@ final class SummaryTable {
         printAligned(out, rows);
         out.println();
         for (RunResult r : results) {
-            int commands = r.commands().values().stream().mapToInt(Integer::intValue).sum();
+            long commands = r.commands().values().stream().mapToLong(Long::longValue).sum();
             if (r.ok()) {
                 out.printf("%s %s: ok, %d messages, %d IMAP commands, %d ms%n", r.account(), r.mailbox(), r.messages(),
                         commands, r.duration().toMillis());

@@ -36,12 +36,12 @@ final class BackupWriter {
             Files.createDirectories(dir.resolve("new"));
             Files.createDirectories(dir.resolve("cur"));
             long uidValidity = box.uidValidity();
-            box.fetchRaw(uids, (uid, flags, internalDate, content) -> {
-                String base = internalDate / 1000 + ".V" + uidValidity + "U" + uid + ".mailtidy";
+            box.fetchRaw(uids, m -> {
+                String base = m.internalDate() / 1000 + ".V" + uidValidity + "U" + m.uid() + ".mailtidy";
                 Path tmp = dir.resolve("tmp").resolve(base);
-                Files.write(tmp, content);
-                Files.setLastModifiedTime(tmp, FileTime.fromMillis(internalDate));
-                Files.move(tmp, dir.resolve("cur").resolve(base + ":2," + maildirFlags(flags)),
+                Files.write(tmp, m.content());
+                Files.setLastModifiedTime(tmp, FileTime.fromMillis(m.internalDate()));
+                Files.move(tmp, dir.resolve("cur").resolve(base + ":2," + maildirFlags(m.flags())),
                         StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             });
         } catch (IOException e) {

@@ -57,10 +57,11 @@ public final class MailboxRun {
     /** Runs; never throws for a server or connection problem: that becomes a failed result. */
     public RunResult execute() {
         Instant started = settings.clock().instant();
-        Map<String, Integer> before = connection.counter().snapshot();
+        long startedNanos = System.nanoTime();
+        Map<String, Long> before = connection.counter().snapshot();
         try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
             Outcome outcome = run(box, started);
-            Duration took = Duration.between(started, settings.clock().instant());
+            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                     : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
                     : outcome.plan.ruleStats(), took, commandsSince(before), describe(outcome.plan), outcome.notes,
@@ -68,7 +69,7 @@ public final class MailboxRun {
             logSummary(result);
             return result;
         } catch (ImapException | RuntimeException e) {
-            Duration took = Duration.between(started, settings.clock().instant());
+            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             String why = e instanceof ImapException ? e.getMessage() : "internal error: " + e;
             if (!(e instanceof ImapException)) {
                 LOG.error("mailbox run {} / {} failed", account, mailbox, e);
@@ -197,7 +198,8 @@ public final class MailboxRun {
                     + " messages, more than safety.max_deletes_per_run (" + settings.maxDeletes()
                     + "); nothing was changed");
         }
-        if (box.canStoreAnyKeyword()) {
+        // EXAMINE reports no PERMANENTFLAGS (RFC 3501 section 6.3.2): a dry run cannot check them.
+        if (box.canStoreAnyKeyword() || box.readOnly()) {
             return;
         }
         Set<String> permanent = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -268,11 +270,11 @@ public final class MailboxRun {
         return lines;
     }
 
-    private Map<String, Integer> commandsSince(Map<String, Integer> before) {
-        Map<String, Integer> now = connection.counter().snapshot();
-        Map<String, Integer> diff = new java.util.TreeMap<>();
+    private Map<String, Long> commandsSince(Map<String, Long> before) {
+        Map<String, Long> now = connection.counter().snapshot();
+        Map<String, Long> diff = new java.util.TreeMap<>();
         now.forEach((k, v) -> {
-            int d = v - before.getOrDefault(k, 0);
+            long d = v - before.getOrDefault(k, 0L);
             if (d > 0) {
                 diff.put(k, d);
             }
@@ -291,7 +293,7 @@ public final class MailboxRun {
             moved += s.moved();
             deleted += s.deleted();
         }
-        int commands = r.commands().values().stream().mapToInt(Integer::intValue).sum();
+        long commands = r.commands().values().stream().mapToLong(Long::longValue).sum();
         if (r.ok()) {
             LOG.info("{} {}: {} messages, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
                     account, mailbox, r.messages(), rules.size(), matched, changed, moved, deleted,

@@ -15,7 +15,7 @@ import org.mailtidy.rules.RuleStats;
  * @param error        why the run failed, when it did
  */
 public record RunResult(String account, String mailbox, Status status, int messages, List<RuleStats> ruleStats,
-                        Duration duration, java.util.Map<String, Integer> commands, List<String> planned,
+                        Duration duration, java.util.Map<String, Long> commands, List<String> planned,
                         List<String> notes, Optional<String> error) {
 
     public enum Status {

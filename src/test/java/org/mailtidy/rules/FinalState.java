@@ -15,11 +15,11 @@ import java.util.TreeSet;
  * (UID to flags), what arrived in each other mailbox (a multiset of original UID and flags), and
  * the expunged UIDs.
  */
-record FinalState(SortedMap<Long, Set<Flag>> source, SortedMap<String, List<Arrival>> arrivals,
+public record FinalState(SortedMap<Long, Set<Flag>> source, SortedMap<String, List<Arrival>> arrivals,
                   SortedSet<Long> expunged) {
 
-    record Arrival(long uid, Set<Flag> flags) {
-        Arrival {
+    public record Arrival(long uid, Set<Flag> flags) {
+        public Arrival {
             flags = new TreeSet<>(flags);
         }
 
@@ -29,7 +29,7 @@ record FinalState(SortedMap<Long, Set<Flag>> source, SortedMap<String, List<Arri
         }
     }
 
-    static FinalState of(Map<Long, ? extends Set<Flag>> source, Map<String, List<Arrival>> arrivals,
+    public static FinalState of(Map<Long, ? extends Set<Flag>> source, Map<String, List<Arrival>> arrivals,
                          Set<Long> expunged) {
         SortedMap<Long, Set<Flag>> s = new TreeMap<>();
         source.forEach((uid, flags) -> s.put(uid, new TreeSet<>(flags)));

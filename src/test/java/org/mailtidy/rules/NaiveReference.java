@@ -14,17 +14,17 @@ import java.util.TreeSet;
  * The contract's "Meaning of a run" executed literally: rules one after another, each on every
  * message still in view, flags first, then copy, then move/trash/delete, then stop.
  */
-final class NaiveReference {
+public final class NaiveReference {
 
     /** What the reference run did, for comparison with a plan. */
-    record Result(FinalState state, Set<Long> deleted, Set<Long> trashed, Set<Long> moved, List<RuleStats> stats,
+    public record Result(FinalState state, Set<Long> deleted, Set<Long> trashed, Set<Long> moved, List<RuleStats> stats,
                   List<AuditEntry> audit) {
     }
 
     private NaiveReference() {
     }
 
-    static Result run(List<RuleSpec> rules, List<TestMessage> messages, PlanContext ctx) {
+    public static Result run(List<RuleSpec> rules, List<TestMessage> messages, PlanContext ctx) {
         Map<Long, Set<Flag>> flags = new LinkedHashMap<>();
         messages.forEach(m -> flags.put(m.uid(), new TreeSet<>(m.flags())));
         Set<Long> view = new LinkedHashSet<>(flags.keySet());

@@ -11,10 +11,10 @@ import java.util.stream.Stream;
  * A message of the in-memory mailbox the tests compare against: headers (names as written,
  * looked up case-insensitively), body, internal date, the Date: header's day, size and flags.
  */
-record TestMessage(long uid, Map<String, List<String>> headers, String body, long internalDate, LocalDate sentDay,
+public record TestMessage(long uid, Map<String, List<String>> headers, String body, long internalDate, LocalDate sentDay,
                    long size, Set<Flag> flags) {
 
-    TestMessage {
+    public TestMessage {
         headers = Map.copyOf(headers);
         flags = Set.copyOf(flags);
     }

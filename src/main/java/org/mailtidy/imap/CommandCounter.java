@@ -1,0 +1,36 @@
+package org.mailtidy.imap;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counts the commands mailtidy sent on one connection by verb ({@code UID STORE}, {@code SELECT}). */
+public final class CommandCounter {
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+
+    void increment(String verb) {
+        counts.computeIfAbsent(verb, v -> new LongAdder()).increment();
+    }
+
+    public long count(String verb) {
+        LongAdder n = counts.get(verb);
+        return n == null ? 0 : n.sum();
+    }
+
+    public long total() {
+        return counts.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    /** A sorted copy: verb to count. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> copy = new TreeMap<>();
+        counts.forEach((verb, n) -> copy.put(verb, n.sum()));
+        return copy;
+    }
+
+    @Override
+    public String toString() {
+        return snapshot().toString();
+    }
+}

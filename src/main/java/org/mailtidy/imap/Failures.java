@@ -1,0 +1,126 @@
+package org.mailtidy.imap;
+
+import jakarta.mail.AuthenticationFailedException;
+import jakarta.mail.FolderClosedException;
+import jakarta.mail.FolderNotFoundException;
+import jakarta.mail.MessagingException;
+import jakarta.mail.StoreClosedException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import javax.net.ssl.SSLException;
+import org.eclipse.angus.mail.iap.BadCommandException;
+import org.eclipse.angus.mail.iap.CommandFailedException;
+import org.eclipse.angus.mail.iap.ConnectionException;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.iap.Response;
+
+/** Turns Angus's exceptions into {@link ImapException}s with messages a user can act on. */
+final class Failures {
+    private Failures() {
+    }
+
+    /** A failure while connecting or logging in; {@code secret} is scrubbed from every text. */
+    static ImapException ofConnect(MessagingException e, ConnectionSettings s, String secret) {
+        String where = s.describe();
+        Throwable tls = find(e, SSLException.class, CertificateException.class);
+        String text = redact(String.valueOf(e.getMessage()), secret);
+        if (e instanceof AuthenticationFailedException) {
+            return new ImapException.AuthenticationFailed("login to " + where + " failed, the server refused the "
+                    + "credentials: " + text, text, null);
+        }
+        if (tls != null) {
+            return new ImapException.TlsFailure("TLS with " + s.host() + ":" + s.port() + " failed: "
+                    + describeTls(tls) + ". Give the server's CA with ca_file if it is a private CA", tls);
+        }
+        if (text.contains("identity of server") || text.contains("Server is not trusted")) {
+            return new ImapException.TlsFailure("TLS with " + s.host() + ":" + s.port() + " failed: the server's "
+                    + "certificate does not match the host name '" + s.host() + "'", null);
+        }
+        if (text.contains("STARTTLS")) {
+            return new ImapException.TlsFailure("STARTTLS with " + s.host() + ":" + s.port() + " failed: " + text
+                    + " (tls: starttls never falls back to plaintext)", null);
+        }
+        Throwable network = find(e, ConnectException.class, UnknownHostException.class, SocketTimeoutException.class,
+                IOException.class);
+        if (network != null) {
+            return new ImapException.ConnectionLost("cannot connect to " + s.host() + ":" + s.port() + ": "
+                    + redact(String.valueOf(network), secret), null);
+        }
+        return new ImapException("connecting to " + where + " failed: " + text, text, null);
+    }
+
+    /** A failure of a command; {@code what} names it for the message, e.g. "UID STORE in INBOX". */
+    static ImapException of(Exception e, String what) {
+        ProtocolException pex = (ProtocolException) find(e, ProtocolException.class);
+        if (pex instanceof Wire.HandlerFailure && pex.getCause() instanceof ImapException inner) {
+            return inner;
+        }
+        if (pex instanceof ConnectionException || e instanceof FolderClosedException
+                || e instanceof StoreClosedException) {
+            return new ImapException.ConnectionLost(what + " failed: the connection was lost ("
+                    + e.getMessage() + ")", e);
+        }
+        if (pex instanceof CommandFailedException) {
+            String text = responseText(pex);
+            return new ImapException.NoResponse(what + " refused by the server: NO " + text, text, e);
+        }
+        if (pex instanceof BadCommandException) {
+            String text = responseText(pex);
+            return new ImapException.BadResponse(what + " rejected by the server: BAD " + text, text, e);
+        }
+        if (e instanceof FolderNotFoundException) {
+            return new ImapException.NoResponse(what + " failed: the mailbox does not exist", e.getMessage(), e);
+        }
+        if (pex instanceof Wire.HandlerFailure) {
+            return new ImapException(what + " failed: " + pex.getCause(), null, pex.getCause());
+        }
+        return new ImapException(what + " failed: " + e.getMessage(), null, e);
+    }
+
+    static String redact(String text, String secret) {
+        if (text == null || secret == null || secret.isEmpty()) {
+            return text;
+        }
+        return text.replace(secret, "***");
+    }
+
+    private static String responseText(ProtocolException pex) {
+        Response r = pex.getResponse();
+        return r != null ? r.getRest() : String.valueOf(pex.getMessage());
+    }
+
+    private static String describeTls(Throwable tls) {
+        String text = String.valueOf(tls.getMessage());
+        if (text.contains("PKIX") || text.contains("unable to find valid certification path")) {
+            return "the server's certificate is not trusted (" + text + ")";
+        }
+        if (text.contains("does not match the host name")) {
+            return text.substring(text.indexOf("the server's certificate does not match"));
+        }
+        if (text.contains("No subject alternative") || text.contains("doesn't match")) {
+            return "the server's certificate does not match the host name (" + text + ")";
+        }
+        return tls.getClass().getSimpleName() + ": " + text;
+    }
+
+    @SafeVarargs
+    private static Throwable find(Throwable e, Class<? extends Throwable>... types) {
+        for (Throwable t = e; t != null; t = next(t)) {
+            for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(t)) {
+                    return t;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static Throwable next(Throwable t) {
+        Throwable cause = t instanceof MessagingException m && m.getNextException() != null
+                ? m.getNextException() : t.getCause();
+        return cause == t ? null : cause;
+    }
+}

@@ -1,0 +1,246 @@
+package org.mailtidy.imap;
+
+import jakarta.mail.Folder;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.net.ssl.SSLSocketFactory;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ProtocolException;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One logged-in IMAP connection (Angus {@link IMAPStore}) with at most one selected mailbox at a
+ * time. Mailbox names are UTF-8 with {@code /} as separator on this side of the API.
+ */
+public final class ImapConnection implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ImapConnection.class);
+
+    private final IMAPStore store;
+    private final String description;
+    private final Set<String> capabilities;
+    private final CommandCounter counter = new CommandCounter();
+    private char separator;
+    private SelectedMailbox selected;
+
+    private ImapConnection(IMAPStore store, String description, Set<String> capabilities) {
+        this.store = store;
+        this.description = description;
+        this.capabilities = capabilities;
+    }
+
+    /** Connects and logs in; TLS is verified (certificate and host name) unless {@code NONE}. */
+    public static ImapConnection connect(ConnectionSettings s) throws ImapException {
+        String secret;
+        try {
+            secret = s.secret().call();
+        } catch (Exception e) {
+            throw new ImapException("cannot get the secret for " + s.describe() + ": "
+                    + e.getClass().getSimpleName(), null, null);
+        }
+        SSLSocketFactory factory = s.caFile().isPresent() ? TlsTrust.socketFactory(s.caFile().get()) : null;
+        Session session = Session.getInstance(SessionProperties.of(s, factory));
+        IMAPStore store;
+        try {
+            store = (IMAPStore) session.getStore(SessionProperties.protocol(s));
+            LOG.debug("connecting to {} ({}, {})", s.describe(), s.security(), s.mechanism());
+            store.connect(s.host(), s.port(), s.username(), secret);
+        } catch (MessagingException e) {
+            throw Failures.ofConnect(e, s, secret);
+        }
+        ImapConnection connection = new ImapConnection(store, s.describe(), Set.of());
+        Set<String> caps = connection.readCapabilities();
+        LOG.debug("connected to {}; capabilities {}", s.describe(), caps);
+        return new ImapConnection(store, s.describe(), caps);
+    }
+
+    /** The capabilities announced after login, upper case. */
+    public Set<String> capabilities() {
+        return capabilities;
+    }
+
+    public boolean hasCapability(String capability) {
+        return capabilities.contains(capability.toUpperCase(Locale.ROOT));
+    }
+
+    /** The server's hierarchy separator (RFC 3501 section 6.3.8, {@code LIST "" ""}). */
+    public char separator() throws ImapException {
+        if (separator == 0) {
+            try {
+                separator = store.getDefaultFolder().getSeparator();
+            } catch (MessagingException e) {
+                throw Failures.of(e, "LIST \"\" \"\" on " + description);
+            }
+        }
+        return separator;
+    }
+
+    /**
+     * Mailboxes matching {@code pattern} ({@code *}, {@code %} wildcards), in the server's LIST order,
+     * selectable ones only.
+     */
+    public List<String> list(String pattern) throws ImapException {
+        List<String> names = new ArrayList<>();
+        String wirePattern = MailboxNames.encode(MailboxNames.toServer(pattern, separator()));
+        for (ListInfo info : rawList(null, wirePattern)) {
+            if (info.canOpen) {
+                names.add(MailboxNames.fromServer(info.name, separatorOf(info)));
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The mailbox with a special-use attribute (RFC 6154) such as {@code \Trash}: asked with
+     * {@code LIST (SPECIAL-USE)} when the server has SPECIAL-USE, else from plain LIST attributes.
+     */
+    public Optional<String> specialUse(String attribute) throws ImapException {
+        String selection = hasCapability("SPECIAL-USE") ? "(SPECIAL-USE)" : null;
+        for (ListInfo info : rawList(selection, "*")) {
+            if (info.canOpen && info.attrs != null) {
+                for (String attr : info.attrs) {
+                    if (attr.equalsIgnoreCase(attribute)) {
+                        return Optional.of(MailboxNames.fromServer(info.name, separatorOf(info)));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** CREATE and SUBSCRIBE the mailbox unless it exists (RFC 3501 sections 6.3.3, 6.3.6). */
+    public void createIfMissing(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
+        boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
+        if (exists) {
+            return;
+        }
+        LOG.info("creating mailbox '{}' on {}", mailbox, description);
+        storeCommand("CREATE", mailbox, p -> {
+            Wire.run(p, "CREATE", mailboxArgument(p, wire), r -> false, r -> { });
+            return null;
+        });
+        storeCommand("SUBSCRIBE", mailbox, p -> {
+            Wire.run(p, "SUBSCRIBE", mailboxArgument(p, wire), r -> false, r -> { });
+            return null;
+        });
+    }
+
+    /** SELECT (or EXAMINE when {@code readOnly}); closes a mailbox selected before. */
+    public SelectedMailbox select(String mailbox, boolean readOnly) throws ImapException {
+        if (selected != null) {
+            selected.close();
+        }
+        String verb = readOnly ? "EXAMINE" : "SELECT";
+        try {
+            IMAPFolder folder = (IMAPFolder) store.getFolder(MailboxNames.toServer(mailbox, separator()));
+            counter.increment(verb);
+            folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
+            selected = new SelectedMailbox(this, mailbox, folder, readOnly);
+            return selected;
+        } catch (MessagingException e) {
+            throw Failures.of(e, verb + " " + mailbox + " on " + description);
+        }
+    }
+
+    public CommandCounter counter() {
+        return counter;
+    }
+
+    /** True when the connection answers (Angus sends NOOP if it was idle). */
+    public boolean isAlive() {
+        return store.isConnected();
+    }
+
+    /** Closes the selected mailbox without expunging, then logs out. */
+    @Override
+    public void close() {
+        if (selected != null) {
+            selected.close();
+        }
+        try {
+            store.close();
+        } catch (MessagingException e) {
+            LOG.debug("closing the connection to {}: {}", description, e.toString());
+        }
+    }
+
+    String description() {
+        return description;
+    }
+
+    void deselected(SelectedMailbox mailbox) {
+        if (selected == mailbox) {
+            selected = null;
+        }
+    }
+
+    /** A mailbox name argument: UTF-8 when the server enabled UTF8=ACCEPT, else modified UTF-7 (ASCII). */
+    static Argument mailboxArgument(IMAPProtocol p, String wireName) {
+        return new Argument().writeString(p.supportsUtf8() ? MailboxNames.decode(wireName) : wireName,
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Runs a command that needs no selected mailbox, on the selected mailbox's connection if any. */
+    private Object storeCommand(String verb, String what, IMAPFolder.ProtocolCommand command) throws ImapException {
+        counter.increment(verb);
+        try {
+            IMAPFolder folder = selected != null && selected.isOpen() ? selected.folder()
+                    : (IMAPFolder) store.getDefaultFolder();
+            return folder.doCommand(command);
+        } catch (MessagingException e) {
+            throw Failures.of(e, verb + " " + what + " on " + description);
+        }
+    }
+
+    private List<ListInfo> rawList(String selection, String wirePattern) throws ImapException {
+        String command = selection == null ? "LIST" : "LIST " + selection;
+        @SuppressWarnings("unchecked")
+        List<ListInfo> infos = (List<ListInfo>) storeCommand("LIST", wirePattern, p -> {
+            List<ListInfo> out = new ArrayList<>();
+            Argument args = new Argument().writeString("").writeString(wirePattern);
+            Wire.run(p, command, args, r -> {
+                if (r instanceof IMAPResponse ir && ir.keyEquals("LIST")) {
+                    out.add(new ListInfo(ir));
+                    return true;
+                }
+                return false;
+            }, r -> { });
+            return out;
+        });
+        return infos;
+    }
+
+    private char separatorOf(ListInfo info) throws ImapException {
+        return info.separator != '\0' ? info.separator : separator();
+    }
+
+    private Set<String> readCapabilities() throws ImapException {
+        try {
+            IMAPFolder root = (IMAPFolder) store.getDefaultFolder();
+            Set<String> caps = new TreeSet<>();
+            root.doCommand(p -> {
+                for (String c : p.getCapabilities().keySet()) {
+                    caps.add(c.toUpperCase(Locale.ROOT));
+                }
+                return null;
+            });
+            return Collections.unmodifiableSet(caps);
+        } catch (MessagingException e) {
+            throw Failures.of(e, "CAPABILITY on " + description);
+        }
+    }
+}

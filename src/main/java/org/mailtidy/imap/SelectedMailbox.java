@@ -1,0 +1,356 @@
+package org.mailtidy.imap;
+
+import jakarta.mail.Flags;
+import jakarta.mail.MessagingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.iap.ByteArray;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.protocol.BODY;
+import org.eclipse.angus.mail.imap.protocol.FLAGS;
+import org.eclipse.angus.mail.imap.protocol.FetchResponse;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
+import org.eclipse.angus.mail.imap.protocol.UID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A mailbox opened with SELECT or EXAMINE. Every command is a UID command (RFC 3501 section 6.4.8)
+ * with its UID set compressed and split so that each line stays under 8,000 octets. Changing commands
+ * are refused on a read-only (EXAMINEd) mailbox and after the server reported a new UIDVALIDITY.
+ */
+public final class SelectedMailbox implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SelectedMailbox.class);
+    private static final Pattern UIDVALIDITY_CODE = Pattern.compile("^\\[UIDVALIDITY (\\d+)]",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
+
+    private final ImapConnection connection;
+    private final String name;
+    private final IMAPFolder folder;
+    private final boolean readOnly;
+    private final long uidValidity;
+    private final long uidNext;
+    private volatile boolean uidValidityChanged;
+    private volatile int exists;
+
+    SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly)
+            throws MessagingException {
+        this.connection = connection;
+        this.name = name;
+        this.folder = folder;
+        this.readOnly = readOnly;
+        this.uidValidity = folder.getUIDValidity();
+        this.uidNext = folder.getUIDNext();
+        this.exists = folder.getMessageCount();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public long uidValidity() {
+        return uidValidity;
+    }
+
+    /** UIDNEXT from the SELECT response, or -1 when the server sent none. */
+    public long uidNext() {
+        return uidNext;
+    }
+
+    /** The number of messages: EXISTS at SELECT, kept current by the EXISTS and EXPUNGE responses seen since. */
+    public int exists() {
+        return exists;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /** PERMANENTFLAGS (RFC 3501 section 7.1); {@code \*} means any new keyword can be stored. */
+    public Set<String> permanentFlags() {
+        Flags flags = folder.getPermanentFlags();
+        return flags == null ? Set.of() : Set.copyOf(FlagNames.of(flags, true));
+    }
+
+    public boolean canStoreAnyKeyword() {
+        Flags flags = folder.getPermanentFlags();
+        return flags != null && flags.contains(Flags.Flag.USER);
+    }
+
+    /**
+     * UID, flags, INTERNALDATE and size of every message with one {@code UID FETCH 1:*}; no command
+     * for an empty mailbox.
+     */
+    public MessageTable fetchTable() throws ImapException {
+        MessageTableBuilder table = new MessageTableBuilder(Math.max(16, exists()));
+        if (exists() == 0) {
+            return table.build();
+        }
+        run("UID FETCH", "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)", null, r -> {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                INTERNALDATE date = f.getItem(INTERNALDATE.class);
+                RFC822SIZE size = f.getItem(RFC822SIZE.class);
+                if (uid != null && flags != null && date != null && size != null) {
+                    table.add(uid.uid, FlagNames.of(flags, false), date.getDate().getTime(), size.size);
+                    return true;
+                }
+            }
+            return false;
+        });
+        return table.build();
+    }
+
+    /**
+     * {@code UID SEARCH} with the program's tokens; with ESEARCH (RFC 4731) the result comes back as
+     * compact ranges ({@code RETURN (ALL)}). Sorted, distinct UIDs.
+     */
+    public long[] uidSearch(List<SearchArg> program, boolean utf8) throws ImapException {
+        boolean charset = utf8 || program.stream().anyMatch(a -> a instanceof SearchArg.Str s && !isAscii(s.value()));
+        boolean esearch = connection.hasCapability("ESEARCH");
+        LongStream.Builder found = LongStream.builder();
+        Argument args = SearchArguments.of(program);
+        runWith("UID SEARCH", p -> "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
+                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args, r -> {
+            if (r instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
+                for (long u; (u = ir.readLong()) != -1; ) {
+                    found.add(u);
+                }
+                return true;
+            }
+            if (r instanceof IMAPResponse ir && ir.keyEquals("ESEARCH")) {
+                SearchArguments.readEsearchAll(ir, found);
+                return true;
+            }
+            return false;
+        });
+        return UidSets.sortedDistinct(found.build().toArray());
+    }
+
+    /**
+     * The named header fields of each message, unfolded and RFC 2047-decoded; a message that is gone
+     * is absent from the result, an absent field maps to an empty list.
+     */
+    public Map<Long, Map<String, List<String>>> fetchHeaderFields(long[] uids, Collection<String> fields)
+            throws ImapException {
+        Set<String> names = new LinkedHashSet<>(fields);
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("no header field named");
+        }
+        for (String field : names) {
+            if (!FIELD_NAME.matcher(field).matches()) {
+                throw new IllegalArgumentException("not a header field name: '" + field + "'");
+            }
+        }
+        Map<Long, Map<String, List<String>>> result = new HashMap<>();
+        String suffix = " (UID BODY.PEEK[HEADER.FIELDS (" + String.join(" ", names) + ")])";
+        forEachPiece(uids, "UID FETCH ", suffix, piece -> run("UID FETCH", "UID FETCH " + piece + suffix, null, r -> {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                BODY body = f.getItem(BODY.class);
+                if (uid != null && body != null) {
+                    ByteArray bytes = body.getByteArray();
+                    result.put(uid.uid, bytes == null ? HeaderFields.parse(new byte[0], 0, 0, names)
+                            : HeaderFields.parse(bytes.getBytes(), bytes.getStart(), bytes.getCount(), names));
+                    return true;
+                }
+            }
+            return false;
+        }));
+        return result;
+    }
+
+    /** Message-ID of each message (for audit lines); messages without one are absent. */
+    public Map<Long, String> fetchMessageIds(long[] uids) throws ImapException {
+        Map<Long, String> ids = new HashMap<>();
+        fetchHeaderFields(uids, List.of("Message-ID")).forEach((uid, fields) -> {
+            List<String> values = fields.get("Message-ID");
+            if (!values.isEmpty()) {
+                ids.put(uid, values.get(0));
+            }
+        });
+        return ids;
+    }
+
+    /** Streams whole messages ({@code BODY.PEEK[]}, so {@code \Seen} is not set) one at a time. */
+    public void fetchRaw(long[] uids, RawConsumer consumer) throws ImapException {
+        String suffix = " (UID FLAGS INTERNALDATE BODY.PEEK[])";
+        forEachPiece(uids, "UID FETCH ", suffix, piece -> run("UID FETCH", "UID FETCH " + piece + suffix, null, r -> {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                BODY body = f.getItem(BODY.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                INTERNALDATE date = f.getItem(INTERNALDATE.class);
+                if (uid != null && body != null) {
+                    ByteArray bytes = body.getByteArray();
+                    consumer.accept(new RawConsumer.RawMessage(uid.uid,
+                            flags == null ? List.of() : FlagNames.of(flags, false),
+                            date == null ? 0 : date.getDate().getTime(),
+                            bytes == null ? new byte[0] : bytes.getNewBytes()));
+                    return true;
+                }
+            }
+            return false;
+        }));
+    }
+
+    /**
+     * {@code UID STORE <set> +FLAGS.SILENT / -FLAGS.SILENT / FLAGS.SILENT (flags)}; any untagged FETCH
+     * the server sends anyway (Cyrus before 3.10) is accepted and dropped.
+     */
+    public void store(long[] uids, StoreMode mode, Collection<String> flags) throws ImapException {
+        String suffix = " " + mode.item() + " " + FlagNames.list(flags);
+        requireWritable("UID STORE");
+        forEachPiece(uids, "UID STORE ", suffix,
+                piece -> run("UID STORE", "UID STORE " + piece + suffix, null, r -> r instanceof FetchResponse));
+    }
+
+    /** {@code UID COPY} (RFC 3501 section 6.4.7) to a mailbox named in UTF-8 with {@code /}. */
+    public void copy(long[] uids, String mailbox) throws ImapException {
+        transfer("UID COPY", uids, mailbox);
+    }
+
+    /** {@code UID MOVE} (RFC 6851); needs the MOVE extension. */
+    public void move(long[] uids, String mailbox) throws ImapException {
+        if (!connection.hasCapability("MOVE")) {
+            throw new ImapException.MissingCapability("MOVE", connection.description()
+                    + " does not support MOVE (RFC 6851)");
+        }
+        transfer("UID MOVE", uids, mailbox);
+    }
+
+    /**
+     * {@code UID EXPUNGE} (RFC 4315 section 2.1): removes only these UIDs, never another client's
+     * {@code \Deleted} messages. Without UIDPLUS nothing is sent and this throws.
+     */
+    public void uidExpunge(long[] uids) throws ImapException {
+        if (!connection.hasCapability("UIDPLUS")) {
+            throw new ImapException.MissingCapability("UIDPLUS", connection.description()
+                    + " does not support UIDPLUS (RFC 4315), so UID EXPUNGE is impossible; nothing was expunged");
+        }
+        requireWritable("UID EXPUNGE");
+        forEachPiece(uids, "UID EXPUNGE ", "",
+                piece -> run("UID EXPUNGE", "UID EXPUNGE " + piece, null, r -> false));
+    }
+
+    /**
+     * A mailbox-wide {@code EXPUNGE}: removes every {@code \Deleted} message, other clients' too.
+     * Only for servers without UIDPLUS when the user allowed it (safety.expunge_without_uidplus).
+     */
+    public void expungeAll() throws ImapException {
+        requireWritable("EXPUNGE");
+        run("EXPUNGE", "EXPUNGE", null, r -> false);
+    }
+
+    /** True once the server reported a UIDVALIDITY other than the one at SELECT. */
+    public boolean uidValidityChanged() {
+        return uidValidityChanged;
+    }
+
+    /** Closes without expunging (UNSELECT, or EXAMINE + CLOSE; never CLOSE on a writable mailbox). */
+    @Override
+    public void close() {
+        try {
+            if (folder.isOpen()) {
+                folder.close(false);
+            }
+        } catch (MessagingException e) {
+            LOG.debug("closing {}: {}", name, e.toString());
+        } finally {
+            connection.deselected(this);
+        }
+    }
+
+    boolean isOpen() {
+        return folder.isOpen();
+    }
+
+    IMAPFolder folder() {
+        return folder;
+    }
+
+    private void transfer(String verb, long[] uids, String mailbox) throws ImapException {
+        requireWritable(verb);
+        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, connection.separator()));
+        String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
+        forEachPiece(uids, verb + " ", room, piece -> runWith(verb, p -> verb + " " + piece,
+                p -> ImapConnection.mailboxArgument(p, wire), r -> false));
+    }
+
+    private void requireWritable(String verb) throws ImapException {
+        if (readOnly) {
+            throw new ImapException("refusing " + verb + " in " + name + ": the mailbox was opened read-only");
+        }
+        if (uidValidityChanged) {
+            throw new ImapException.UidValidityChanged("refusing " + verb + " in " + name
+                    + ": its UIDVALIDITY changed during the session, so the UIDs are no longer valid");
+        }
+    }
+
+    private interface PieceCommand {
+        void send(String piece) throws ImapException;
+    }
+
+    private static void forEachPiece(long[] uids, String prefix, String suffix, PieceCommand command)
+            throws ImapException {
+        for (String piece : UidSets.split(uids, Wire.setBudget(prefix, suffix))) {
+            command.send(piece);
+        }
+    }
+
+    private void run(String verb, String command, Argument args, Wire.Handler handler) throws ImapException {
+        runWith(verb, p -> command, p -> args, handler);
+    }
+
+    private void runWith(String verb, Function<IMAPProtocol, String> command, Function<IMAPProtocol, Argument> args,
+                         Wire.Handler handler) throws ImapException {
+        connection.counter().increment(verb);
+        try {
+            folder.doCommand(p -> Wire.run(p, command.apply(p), args.apply(p), handler, this::observe));
+        } catch (MessagingException e) {
+            throw Failures.of(e, verb + " in " + name);
+        }
+    }
+
+    private void observe(Response r) {
+        if (r instanceof IMAPResponse ir && ir.keyEquals("EXISTS")) {
+            exists = ir.getNumber();
+        } else if (r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")) {
+            exists--;
+        }
+        if (!r.isUnTagged() || !r.isOK()) {
+            return;
+        }
+        Matcher m = UIDVALIDITY_CODE.matcher(new Response(r).getRest());
+        if (m.find() && Long.parseLong(m.group(1)) != uidValidity) {
+            LOG.warn("UIDVALIDITY of {} changed from {} to {}; sending nothing more for it", name, uidValidity,
+                    m.group(1));
+            uidValidityChanged = true;
+        }
+    }
+
+    private static int countQuoted(String s) {
+        return (int) s.chars().filter(c -> c == '"' || c == '\\').count();
+    }
+
+    private static boolean isAscii(String s) {
+        return StandardCharsets.US_ASCII.newEncoder().canEncode(s);
+    }
+
+}

@@ -1,0 +1,48 @@
+package org.mailtidy.imap;
+
+import java.util.Properties;
+import javax.net.ssl.SSLSocketFactory;
+
+/** The Angus session properties for one account; every key uses the prefix of its protocol. */
+final class SessionProperties {
+    private SessionProperties() {
+    }
+
+    static String protocol(ConnectionSettings s) {
+        return s.security() == ConnectionSettings.Security.IMPLICIT ? "imaps" : "imap";
+    }
+
+    static Properties of(ConnectionSettings s, SSLSocketFactory socketFactory) {
+        String p = "mail." + protocol(s) + ".";
+        Properties props = new Properties();
+        props.setProperty(p + "host", s.host());
+        props.setProperty(p + "port", Integer.toString(s.port()));
+        // Angus's timeouts are infinite by default: a dead server would hang a run forever.
+        props.setProperty(p + "connectiontimeout", Long.toString(s.connectTimeout().toMillis()));
+        props.setProperty(p + "timeout", Long.toString(s.readTimeout().toMillis()));
+        props.setProperty(p + "writetimeout", Long.toString(s.readTimeout().toMillis()));
+        props.setProperty(p + "ssl.checkserveridentity", "true");
+        boolean startTls = s.security() == ConnectionSettings.Security.STARTTLS;
+        props.setProperty(p + "starttls.enable", Boolean.toString(startTls));
+        props.setProperty(p + "starttls.required", Boolean.toString(startTls));
+        if (socketFactory != null) {
+            props.put(p + "ssl.socketFactory", socketFactory);
+        }
+        // Otherwise Angus retries a failed TLS connection with the default factory and reports that
+        // attempt's error instead of the real one.
+        props.setProperty(p + "ssl.socketFactory.fallback", "false");
+        props.setProperty(p + "socketFactory.fallback", "false");
+        switch (s.mechanism()) {
+            case LOGIN -> props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");
+            case XOAUTH2 -> {
+                props.setProperty(p + "auth.mechanisms", "XOAUTH2");
+                props.setProperty(p + "auth.xoauth2.disable", "false");
+                // Without these Angus would fall back to LOGIN and send the token as a password.
+                props.setProperty(p + "auth.login.disable", "true");
+                props.setProperty(p + "auth.plain.disable", "true");
+            }
+            case OAUTHBEARER -> OAuthBearer.configure(props, p);
+        }
+        return props;
+    }
+}
