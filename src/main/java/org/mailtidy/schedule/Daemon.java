@@ -9,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -94,10 +93,10 @@ public final class Daemon {
 
     /** Loads the file, starts the scheduler, the file watcher and the HTTP endpoints; returns at once. */
     public synchronized void start() throws ConfigException, IOException, SchedulerException {
-        anchor = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Loaded loaded = load();
         quartz = new QuartzJobs(firings);
-        apply(loaded);
+        anchor = clock.instant();
+        apply(loaded, anchor);
         quartz.start();
         metrics.schedulerRunning(true);
         watcher = ConfigWatcher.start(configFile, options.watchDebounce(), () -> requestReload("file changed"));
@@ -209,7 +208,7 @@ public final class Daemon {
                 return;
             }
             try {
-                apply(loaded);
+                apply(loaded, clock.instant());
             } catch (IOException e) {
                 LOG.error("reload ({}): http.listen {}: cannot listen ({}); /metrics, /healthz and /status are off",
                         trigger, loaded.config().http().orElse(null), e.toString());
@@ -236,11 +235,14 @@ public final class Daemon {
                 bytes == null ? "" : digest(bytes));
     }
 
-    /** Makes {@code loaded} the running configuration: accounts, jobs and triggers, HTTP address. */
-    private void apply(Loaded loaded) throws SchedulerException, IOException {
+    /**
+     * Makes {@code loaded} the running configuration: accounts, jobs and triggers, HTTP address. At
+     * start ({@code now} = the anchor) every {@code every} schedule fires at once.
+     */
+    private void apply(Loaded loaded, Instant now) throws SchedulerException, IOException {
         Loaded before = current.getAndSet(loaded);
         pool.reconfigure(loaded.config().accounts());
-        quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor, clock.instant());
+        quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor, now);
         if (!loaded.plan().arrivalOnlyRules().isEmpty()
                 && (before == null || !before.plan().arrivalOnlyRules().equals(loaded.plan().arrivalOnlyRules()))) {
             LOG.warn("rules {} run only on arrival, which the daemon does not watch yet (IMAP IDLE/NOTIFY):"

@@ -32,7 +32,14 @@ final class Firings {
     private final DaemonMetrics metrics;
     private final BooleanSupplier stopping;
     private final Clock clock;
+    private volatile Retries retries = (account, pattern, scheduleId, due, at) -> { };
     private int inFlight;
+
+    /** Fires a job again for a firing that could not reach the server. */
+    @FunctionalInterface
+    interface Retries {
+        void retry(String account, String pattern, String scheduleId, Instant due, Instant at);
+    }
 
     Firings(Supplier<Loaded> current, ConnectionPool pool, RunLedger ledger, DaemonMetrics metrics,
             BooleanSupplier stopping, Clock clock) {
@@ -44,7 +51,15 @@ final class Firings {
         this.clock = clock;
     }
 
-    /** One firing of job (account, pattern) for one schedule, due at {@code due}. */
+    void retryWith(Retries r) {
+        retries = r;
+    }
+
+    /**
+     * One firing of job (account, pattern) for one schedule, due at {@code due}. If the account
+     * cannot be reached, the firing is retried when the back-off allows, so an outage delays a
+     * run instead of dropping it until the next scheduled time (which may be a day away).
+     */
     void fire(String account, String pattern, String scheduleId, Instant due) throws InterruptedException {
         Loaded loaded = current.get();
         Optional<ScheduleKey> schedule = loaded.schedule(account, pattern, scheduleId);
@@ -54,8 +69,10 @@ final class Firings {
         enter();
         MDC.put("account", account);
         try (AccountConnection.Lease lease = pool.get(account).acquire(stopping)) {
-            if (lease != null) {
-                fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due);
+            if (lease != null && !fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due)
+                    && !stopping.getAsBoolean()) {
+                Instant at = pool.get(account).snapshot().nextAttempt();
+                retries.retry(account, pattern, scheduleId, due, at == null ? clock.instant() : at);
             }
         } finally {
             MDC.remove("account");
@@ -63,8 +80,9 @@ final class Firings {
         }
     }
 
-    private void fire(AccountConnection.Lease lease, Loaded loaded, Account account, String pattern,
-                      ScheduleKey schedule, Instant due) {
+    /** False if some mailbox was left undone for want of a connection. */
+    private boolean fire(AccountConnection.Lease lease, Loaded loaded, Account account, String pattern,
+                         ScheduleKey schedule, Instant due) {
         List<String> mailboxes;
         if (MailboxPatterns.isWildcard(pattern)) {
             Instant started = clock.instant();
@@ -73,15 +91,16 @@ final class Firings {
             } catch (ImapException e) {
                 LOG.warn("{} {}: cannot list the mailboxes: {}", account.id(), pattern, e.getMessage());
                 finished(schedule, started, failed(account.id(), pattern, started, e), false);
-                return;
+                return false;
             }
         } else {
             mailboxes = List.of(pattern);
         }
+        boolean reached = true;
         for (String mailbox : mailboxes) {
             if (stopping.getAsBoolean()) {
                 LOG.info("{}: stopping; {} is left for the next start", account.id(), mailbox);
-                return;
+                return true;
             }
             if (ledger.coveredSince(account.id(), mailbox, schedule, due)) {
                 LOG.debug("{} {}: already ran for the firing due at {}", account.id(), mailbox, due);
@@ -89,12 +108,14 @@ final class Firings {
             }
             List<RuleConfig> rules = JobPlan.rulesFor(loaded.config(), account.id(), schedule, mailbox);
             if (!rules.isEmpty()) {
-                runMailbox(lease, loaded, account, mailbox, rules, schedule);
+                reached &= runMailbox(lease, loaded, account, mailbox, rules, schedule);
             }
         }
+        return reached;
     }
 
-    private void runMailbox(AccountConnection.Lease lease, Loaded loaded, Account account, String mailbox,
+    /** False if the run could not reach the server (no connection, or it was lost). */
+    private boolean runMailbox(AccountConnection.Lease lease, Loaded loaded, Account account, String mailbox,
                             List<RuleConfig> rules, ScheduleKey schedule) {
         MDC.put("mailbox", mailbox);
         Instant started = clock.instant();
@@ -105,11 +126,13 @@ final class Firings {
                 connection = lease.connection();
             } catch (ImapException e) {
                 finished(schedule, started, failed(account.id(), mailbox, started, e), false);
-                return;
+                return false;
             }
             RunResult result = new MailboxRun(connection, account.id(), mailbox,
                     rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings()).execute();
-            finished(schedule, started, result, result.ok() || lease.connectionAlive());
+            boolean reached = result.ok() || lease.connectionAlive();
+            finished(schedule, started, result, reached);
+            return reached;
         } finally {
             MDC.remove("mailbox");
         }

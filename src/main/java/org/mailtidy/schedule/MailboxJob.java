@@ -1,5 +1,6 @@
 package org.mailtidy.schedule;
 
+import java.time.Instant;
 import org.quartz.DisallowConcurrentExecution;
 import org.quartz.Job;
 import org.quartz.JobExecutionContext;
@@ -17,14 +18,18 @@ public final class MailboxJob implements Job {
     static final String FIRINGS = "mailtidy.firings";
     /** Trigger-data key of the schedule id ({@link ScheduleKey#id()}). */
     static final String SCHEDULE = "schedule";
+    /** Trigger-data key of a retry's original due time (epoch milliseconds). */
+    static final String DUE = "due";
 
     @Override
     public void execute(JobExecutionContext context) throws JobExecutionException {
         JobKey key = context.getJobDetail().getKey();
         try {
             Firings firings = (Firings) context.getScheduler().getContext().get(FIRINGS);
-            firings.fire(key.getGroup(), key.getName(), context.getMergedJobDataMap().getString(SCHEDULE),
-                    context.getScheduledFireTime().toInstant());
+            var data = context.getMergedJobDataMap();
+            Instant due = data.containsKey(DUE) ? Instant.ofEpochMilli(data.getLong(DUE))
+                    : context.getScheduledFireTime().toInstant();
+            firings.fire(key.getGroup(), key.getName(), data.getString(SCHEDULE), due);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (SchedulerException e) {

@@ -33,7 +33,9 @@ import org.quartz.impl.matchers.GroupMatcher;
  * their phase), and a job that is running is never interrupted.
  */
 final class QuartzJobs {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QuartzJobs.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    private static final AtomicInteger RETRIES = new AtomicInteger();
     /**
      * A firing later than this counts as missed and follows the trigger's misfire instruction
      * (fire once now); a shorter delay just fires late.
@@ -43,6 +45,9 @@ final class QuartzJobs {
     /** A trigger as shown by {@code /status}. */
     record TriggerInfo(String schedule, Instant nextFireTime) {
     }
+
+    /** Trigger names of retries start with this; a reload leaves them alone. */
+    static final String RETRY = "retry ";
 
     private final Scheduler scheduler;
 
@@ -55,6 +60,37 @@ final class QuartzJobs {
         p.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(MISFIRE_THRESHOLD.toMillis()));
         scheduler = new StdSchedulerFactory(p).getScheduler();
         scheduler.getContext().put(MailboxJob.FIRINGS, firings);
+        if (firings != null) {
+            firings.retryWith(this::retry);
+        }
+    }
+
+    /**
+     * Fires the job once more at {@code at} for the firing due at {@code due}. One pending retry
+     * per job and schedule: a later failure keeps the earlier retry and its due time.
+     */
+    void retry(String account, String pattern, String scheduleId, Instant due, Instant at) {
+        String prefix = RETRY + pattern + " @ " + scheduleId;
+        JobKey job = JobKey.jobKey(pattern, account);
+        try {
+            if (!scheduler.checkExists(job)) {
+                return;
+            }
+            for (Trigger t : scheduler.getTriggersOfJob(job)) {
+                // the retry that is firing now has no next fire time; a pending one has
+                if (t.getKey().getName().startsWith(prefix) && t.getNextFireTime() != null) {
+                    return;
+                }
+            }
+            TriggerKey key = TriggerKey.triggerKey(prefix + " #" + RETRIES.incrementAndGet(), account);
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job)
+                    .usingJobData(MailboxJob.SCHEDULE, scheduleId).usingJobData(MailboxJob.DUE, due.toEpochMilli())
+                    .withDescription("retry of the run due at " + due).startAt(Date.from(at))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                    .build());
+        } catch (SchedulerException e) {
+            LOG.warn("{} {}: cannot schedule a retry: {}", account, pattern, e.toString());
+        }
     }
 
     void start() throws SchedulerException {
@@ -106,7 +142,7 @@ final class QuartzJobs {
             }
         }
         for (TriggerKey existing : scheduler.getTriggerKeys(GroupMatcher.anyTriggerGroup())) {
-            if (!triggers.containsKey(existing)) {
+            if (!triggers.containsKey(existing) && !existing.getName().startsWith(RETRY)) {
                 scheduler.unscheduleJob(existing);
             }
         }

@@ -250,6 +250,25 @@ class DaemonDovecotTest {
     }
 
     @Test
+    void aRunMissedInAnOutageIsRetriedWhenTheServerIsBackNotAtTheNextScheduledTime() throws Exception {
+        String user = dovecot.newUser("daemon-retry");
+        dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("news 1")));
+        TcpProxy proxy = new TcpProxy("127.0.0.1", dovecot.imapPort());
+        cleanup.add(proxy);
+        proxy.cut();
+        writeConfig(account("a", user, proxy.port()), tagRule("hourly", "a", "news", "H")
+                .replace("every 2s", "every 1h"));
+        startDaemon();
+        await("attempts while the server is down", Duration.ofSeconds(10), () -> proxy.accepted() >= 2);
+        assertThat(get("/status")).contains("\"status\":\"failed\"", "retry of the run due at");
+
+        proxy.restore();
+        await("the retried run", Duration.ofSeconds(10), () -> flagged(user, "INBOX", "H") == 1);
+        await("the retry to be done", Duration.ofSeconds(5), quietly(() -> get("/status").contains("\"status\":\"ok\"")
+                && !get("/status").contains("retry of the run due at")));
+    }
+
+    @Test
     void aStalledServerDoesNotDelayAnotherAccount() throws Exception {
         String slowUser = dovecot.newUser("daemon-slow");
         String fastUser = dovecot.newUser("daemon-fast");
