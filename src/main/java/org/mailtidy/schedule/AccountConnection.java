@@ -98,24 +98,33 @@ final class AccountConnection {
     /** Exclusive use of the account's connection until closed. */
     final class Lease implements AutoCloseable {
         private boolean released;
+        private boolean checked;
 
-        /** The open connection, reconnecting if it died; fails at once while backing off. */
+        /**
+         * The open connection, reconnecting if it died; fails at once while backing off. A kept
+         * connection is checked once per lease (the server may have dropped it while idle).
+         */
         ImapConnection connection() throws ImapException {
             if (released) {
                 throw new IllegalStateException("lease already released");
             }
-            if (connection != null && (settingsChanged || !connection.isAlive())) {
+            if (connection != null && (settingsChanged || (!checked && !connection.isAlive()))) {
                 closeConnection();
             }
+            checked = true;
             if (connection == null) {
                 connect();
             }
             return connection;
         }
 
-        /** True if the lease has a connection that is still open. */
+        /** True if the connection is still open; if not, the next {@link #connection()} reconnects. */
         boolean connectionAlive() {
-            return connection != null && connection.isAlive();
+            if (connection != null && connection.isAlive()) {
+                return true;
+            }
+            closeConnection();
+            return false;
         }
 
         @Override
