@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.nodes.Node;
@@ -42,7 +41,6 @@ final class AccountBinder {
             return Optional.empty();
         }
         YamlMap m = map.get();
-        String host = m.required("host").flatMap(n -> values.read(n, m.child("host"), "a host name", AccountBinder::host)).orElse(null);
         Account.Tls tls = m.value("tls").flatMap(n -> values.choice(n, m.child("tls"), TLS))
                 .map(t -> Account.Tls.valueOf(t.toUpperCase(Locale.ROOT))).orElse(Account.Tls.IMPLICIT);
         int defaultPort = tls == Account.Tls.IMPLICIT ? 993 : 143;
@@ -51,6 +49,12 @@ final class AccountBinder {
         Account.AuthMechanism auth = m.value("auth").flatMap(n -> values.choice(n, m.child("auth"), AUTH))
                 .map(a -> Account.AuthMechanism.valueOf(a.toUpperCase(Locale.ROOT))).orElse(Account.AuthMechanism.LOGIN);
         Optional<Account.OAuth2> oauth2 = m.value("oauth2").flatMap(n -> oauth2(m, auth, n));
+        Optional<OAuth2Provider> preset = oauth2.flatMap(Account.OAuth2::provider).flatMap(OAuth2Provider::byId);
+        String host = host(m, preset, m.has("oauth2") && oauth2.isEmpty());
+        if (preset.orElse(null) == OAuth2Provider.MICROSOFT && auth == Account.AuthMechanism.OAUTHBEARER) {
+            values.problems().add(m.value("auth").orElseThrow(), m.child("auth"),
+                    "Microsoft 365 accepts only XOAUTH2 for IMAP; use auth: xoauth2");
+        }
         SecretSource secret = secret(m, m.has("oauth2")).orElse(null);
         Optional<String> trash = m.value("trash_mailbox").flatMap(n -> values.mailbox(n, m.child("trash_mailbox")));
         boolean allowPlaintext = m.value("allow_plaintext").flatMap(n -> values.bool(n, m.child("allow_plaintext"))).orElse(false);
@@ -66,6 +70,17 @@ final class AccountBinder {
         }
         return Optional.of(new Account(id, host, port, tls, username, secret, auth, oauth2, trash, allowPlaintext,
                 caFile, connect, read));
+    }
+
+    /** {@code host}; a provider preset fills it in when it is absent. */
+    private String host(YamlMap m, Optional<OAuth2Provider> preset, boolean oauth2Failed) {
+        if (!m.has("host") && preset.isPresent()) {
+            return preset.get().imapHost();
+        }
+        if (!m.has("host") && oauth2Failed) {
+            return null;
+        }
+        return m.required("host").flatMap(n -> values.read(n, m.child("host"), "a host name", AccountBinder::host)).orElse(null);
     }
 
     private static String host(String text) throws BadValue {
@@ -109,7 +124,7 @@ final class AccountBinder {
         }
         YamlMap m = map.get();
         Optional<String> provider = m.value("provider").flatMap(n -> values.choice(n, m.child("provider"), PROVIDERS));
-        Optional<String> tokenUrl = m.value("token_url").flatMap(n -> values.read(n, m.child("token_url"), "an https URL", AccountBinder::httpsUrl));
+        Optional<String> tokenUrl = m.value("token_url").flatMap(n -> values.read(n, m.child("token_url"), "an https URL", AccountBinder::tokenUrl));
         if (m.has("provider") && m.has("token_url")) {
             values.problems().add(m.keyNode("token_url"), m.child("token_url"), "provider and token_url exclude each other");
         } else if (!m.has("provider") && !m.has("token_url")) {
@@ -123,9 +138,10 @@ final class AccountBinder {
         if (values.problems().count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new Account.OAuth2(provider, tokenUrl.or(() -> provider.map(OAuth2Providers::tokenUrl)),
+        Optional<OAuth2Provider> preset = provider.flatMap(OAuth2Provider::byId);
+        return Optional.of(new Account.OAuth2(provider, tokenUrl.or(() -> preset.map(OAuth2Provider::tokenUrl)),
                 clientId, clientSecret, refreshToken.orElseThrow(),
-                refreshTokenFile, scope.or(() -> provider.map(OAuth2Providers::scope))));
+                refreshTokenFile, scope.or(() -> preset.map(OAuth2Provider::scope))));
     }
 
     /** {@code key} (a literal) or {@code fileKey} (a path), not both; required or optional. */
@@ -146,28 +162,26 @@ final class AccountBinder {
         return Optional.empty();
     }
 
-    private static String httpsUrl(String text) throws BadValue {
+    /**
+     * An {@code https://} URL; plain {@code http://} only to a loopback address (a local token
+     * broker), by the same rule as {@code tls: none}.
+     */
+    private static String tokenUrl(String text) throws BadValue {
+        if (text.startsWith("http://") && isLoopbackUrl(text)) {
+            return text;
+        }
         if (!text.startsWith("https://") || text.length() == "https://".length()) {
             throw BadValue.expected("an https:// URL", text);
         }
         return text;
     }
 
-    /** The endpoints that {@code provider:} fills in. */
-    private static final class OAuth2Providers {
-        private static final Map<String, String> TOKEN_URLS = Map.of(
-                "google", "https://oauth2.googleapis.com/token",
-                "microsoft", "https://login.microsoftonline.com/common/oauth2/v2.0/token");
-        private static final Map<String, String> SCOPES = Map.of(
-                "google", "https://mail.google.com/",
-                "microsoft", "https://outlook.office.com/IMAP.AccessAsUser.All offline_access");
-
-        static String tokenUrl(String provider) {
-            return TOKEN_URLS.get(provider);
-        }
-
-        static String scope(String provider) {
-            return SCOPES.get(provider);
+    private static boolean isLoopbackUrl(String text) {
+        try {
+            String host = java.net.URI.create(text).getHost();
+            return host != null && Loopback.isLoopback(host);
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

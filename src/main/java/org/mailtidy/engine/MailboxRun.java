@@ -223,8 +223,14 @@ public final class MailboxRun {
     }
 
     private static boolean usesAny(RuleSpec rule, Set<String> flags) {
-        String change = rule.flagChange().toString();
-        return flags.stream().anyMatch(change::contains);
+        Set<Flag> named = new java.util.HashSet<>();
+        if (rule.flagChange() instanceof org.mailtidy.rules.FlagChange.Replace r) {
+            named.addAll(r.flags());
+        } else if (rule.flagChange() instanceof org.mailtidy.rules.FlagChange.Delta d) {
+            named.addAll(d.add());
+            named.addAll(d.remove());
+        }
+        return named.stream().anyMatch(f -> flags.contains(f.name()));
     }
 
     private List<AuditLog.Line> auditLines(SelectedMailbox box, MailboxPlan plan, Instant time) throws ImapException {

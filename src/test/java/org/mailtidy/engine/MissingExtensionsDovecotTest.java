@@ -78,6 +78,29 @@ class MissingExtensionsDovecotTest {
         assertThat(ids(user, "INBOX")).containsExactlyInAnyOrder("<report@test>");
     }
 
+    @Test
+    void aKeywordTheMailboxCannotStoreFailsTheRunBeforeAnythingIsSent() throws Exception {
+        String user = mailbox();
+        String rules = RULES + """
+                  - name: tag-reports
+                    match: {subject: report}
+                    add_flags: [Reviewed]
+                """;
+        // As a server that allows only the system flags would announce it (RFC 3501 section 7.1).
+        try (CapabilityFilterProxy proxy = new CapabilityFilterProxy("127.0.0.1", dovecot.imapPort(), Set.of(),
+                line -> line.replaceAll("\\[PERMANENTFLAGS \\([^)]*\\)\\]",
+                        "[PERMANENTFLAGS (\\\\Answered \\\\Flagged \\\\Deleted \\\\Seen \\\\Draft)]"))) {
+            List<RunResult> results = run(user, proxy.port(), false, rules);
+            assertThat(results).singleElement().satisfies(r -> {
+                assertThat(r.ok()).isFalse();
+                assertThat(r.error().orElseThrow()).startsWith("the mailbox cannot store Reviewed (PERMANENTFLAGS ")
+                        .endsWith("), needed by rule tag-reports; nothing was changed");
+            });
+        }
+        assertThat(ids(user, "INBOX")).hasSize(4);
+        assertThat(dovecot.rawCommands(user)).noneMatch(l -> l.matches("(?i)\\S+ UID (STORE|MOVE|EXPUNGE) .*"));
+    }
+
     private String mailbox() {
         String user = dovecot.newUser("noext");
         dovecot.writeMaildir(user, "INBOX", List.of(
@@ -93,6 +116,11 @@ class MissingExtensionsDovecotTest {
     }
 
     private List<RunResult> run(String user, int port, boolean expungeWithoutUidplus) throws Exception {
+        return run(user, port, expungeWithoutUidplus, RULES);
+    }
+
+    private List<RunResult> run(String user, int port, boolean expungeWithoutUidplus, String rules)
+            throws Exception {
         String yaml = """
                 version: 1
                 accounts:
@@ -102,7 +130,7 @@ class MissingExtensionsDovecotTest {
                     tls: none
                     username: %s
                     password: ${PW}
-                """.formatted(port, user) + RULES;
+                """.formatted(port, user) + rules;
         Config config = ConfigLoader.load(yaml, Path.of("noext.yaml"), Map.of("PW", Dovecot.password(user)));
         RunSettings settings = new RunSettings(false, 1000, Optional.empty(), expungeWithoutUidplus, Optional.empty(),
                 ZoneOffset.UTC, Clock.systemUTC());

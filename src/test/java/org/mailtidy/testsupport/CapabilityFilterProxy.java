@@ -22,12 +22,20 @@ public final class CapabilityFilterProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
     private final Set<String> hidden;
+    private final java.util.function.UnaryOperator<String> rewrite;
 
     public CapabilityFilterProxy(String targetHost, int targetPort, Set<String> hidden) throws IOException {
+        this(targetHost, targetPort, hidden, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Also applies {@code rewrite} to every line the server sends (after hiding capabilities). */
+    public CapabilityFilterProxy(String targetHost, int targetPort, Set<String> hidden,
+                                 java.util.function.UnaryOperator<String> rewrite) throws IOException {
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetHost = targetHost;
         this.targetPort = targetPort;
         this.hidden = Set.copyOf(hidden);
+        this.rewrite = rewrite;
         Thread t = new Thread(this::acceptLoop, "capability-proxy");
         t.setDaemon(true);
         t.start();
@@ -74,13 +82,12 @@ public final class CapabilityFilterProxy implements AutoCloseable {
 
     private byte[] filterLine(byte[] bytes) {
         String s = new String(bytes, StandardCharsets.ISO_8859_1);
-        if (!s.toUpperCase(java.util.Locale.ROOT).contains("CAPABILITY")) {
-            return bytes;
+        if (s.toUpperCase(java.util.Locale.ROOT).contains("CAPABILITY")) {
+            for (String cap : hidden) {
+                s = s.replaceAll("(?i) " + Pattern.quote(cap) + "(?=[ \\]\\r])", "");
+            }
         }
-        for (String cap : hidden) {
-            s = s.replaceAll("(?i) " + Pattern.quote(cap) + "(?=[ \\]\\r])", "");
-        }
-        return s.getBytes(StandardCharsets.ISO_8859_1);
+        return rewrite.apply(s).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Override

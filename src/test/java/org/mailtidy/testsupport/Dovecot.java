@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +44,8 @@ public final class Dovecot {
     private static final Path DOVECOT = Path.of("/usr/sbin/dovecot");
     private static final AtomicInteger USERS = new AtomicInteger();
     private static Dovecot instance;
+    private static Dovecot oauth2Instance;
+    private static URI oauth2Introspection;
 
     private final Path home;
     private final Path baseDir;
@@ -67,18 +70,34 @@ public final class Dovecot {
     /** The shared instance; started on first call. Fails (never skips) when Dovecot is missing. */
     public static synchronized Dovecot get() {
         if (instance == null) {
-            if (!Files.isExecutable(DOVECOT)) {
-                throw new IllegalStateException("Dovecot is not installed (" + DOVECOT + " missing). The tests "
-                        + "tagged 'dovecot' need it: run the project's test script `bash .ci/run`, which installs it "
-                        + "(apt-get install -y dovecot-imapd)");
-            }
+            requireInstalled();
             try {
-                instance = start();
+                instance = start("dovecot", null);
             } catch (IOException e) {
                 throw new IllegalStateException("cannot start the test Dovecot: " + e.getMessage(), e);
             }
         }
         return instance;
+    }
+
+    /**
+     * A second instance whose logins with XOAUTH2 and OAUTHBEARER are checked by Dovecot's
+     * {@code oauth2} passdb at {@code introspectionUrl} (RFC 7662, POST), under {@code target/dovecot-oauth2/};
+     * users still come from {@link #newUser}. Started on first call; later calls must name the same URL.
+     */
+    public static synchronized Dovecot withOAuth2(URI introspectionUrl) {
+        if (oauth2Instance == null) {
+            requireInstalled();
+            try {
+                oauth2Instance = start("dovecot-oauth2", introspectionUrl);
+                oauth2Introspection = introspectionUrl;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the OAuth2 test Dovecot: " + e.getMessage(), e);
+            }
+        } else if (!oauth2Introspection.equals(introspectionUrl)) {
+            throw new IllegalStateException("the OAuth2 test Dovecot already uses " + oauth2Introspection);
+        }
+        return oauth2Instance;
     }
 
     public String host() {
@@ -319,8 +338,16 @@ public final class Dovecot {
 
     // ---- start-up ----
 
-    private static Dovecot start() throws IOException {
-        Path home = Path.of("target", "dovecot").toAbsolutePath();
+    private static void requireInstalled() {
+        if (!Files.isExecutable(DOVECOT)) {
+            throw new IllegalStateException("Dovecot is not installed (" + DOVECOT + " missing). The tests "
+                    + "tagged 'dovecot' need it: run the project's test script `bash .ci/run`, which installs it "
+                    + "(apt-get install -y dovecot-imapd)");
+        }
+    }
+
+    private static Dovecot start(String dirName, URI introspectionUrl) throws IOException {
+        Path home = Path.of("target", dirName).toAbsolutePath();
         deleteRecursively(home);
         Files.createDirectories(home.resolve("mail"));
         Path baseDir = Files.createTempDirectory(Path.of("/tmp"), "mt-dc-");
@@ -329,7 +356,7 @@ public final class Dovecot {
         d.makeCertificates();
         Files.createDirectories(d.passwd);
         d.chown(home.resolve("mail"));
-        Files.writeString(d.config, d.renderConfig(ids[2]));
+        Files.writeString(d.config, d.renderConfig(ids[2], d.oauth2Passdb(introspectionUrl)));
         d.launch();
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "dovecot-stop"));
         d.awaitListening();
@@ -394,7 +421,8 @@ public final class Dovecot {
                 "-extfile", ext.toString()));
     }
 
-    private String renderConfig(String mailLogin) {
+    /** {@code passdbBefore}: settings and a passdb placed before the passwd-file passdb (may be empty). */
+    private String renderConfig(String mailLogin, String passdbBefore) {
         boolean root = !mailLogin.equals(run(null, List.of("id", "-un")).trim());
         String users = root ? "" : "default_internal_user = " + mailLogin + "\ndefault_login_user = " + mailLogin + "\n";
         String dh = Files.exists(Path.of("/usr/share/dovecot/dh.pem")) ? "ssl_dh = </usr/share/dovecot/dh.pem\n" : "";
@@ -423,6 +451,7 @@ public final class Dovecot {
                 last_valid_gid = %7$s
                 mail_location = maildir:~/Maildir
                 mail_fsync = never
+                %10$s
                 passdb {
                   driver = passwd-file
                   args = scheme=PLAIN username_format=%%u %3$s/passwd/%%u
@@ -469,7 +498,34 @@ public final class Dovecot {
                     mode = 0
                   }
                 }
-                """.formatted(baseDir, baseDir.getFileName(), home, users, dh, uid, gid, imapPort, imapsPort);
+                """.formatted(baseDir, baseDir.getFileName(), home, users, dh, uid, gid, imapPort, imapsPort, passdbBefore);
+    }
+
+    /**
+     * The oauth2 passdb (checked facts in the project's Dovecot notes): it comes first and only for the
+     * two bearer mechanisms, so plain logins still use the passwd-file.
+     */
+    private String oauth2Passdb(URI introspectionUrl) throws IOException {
+        if (introspectionUrl == null) {
+            return "";
+        }
+        Path args = home.resolve("oauth2.conf");
+        Files.writeString(args, """
+                introspection_url = %s
+                introspection_mode = post
+                force_introspection = yes
+                username_attribute = username
+                active_attribute = active
+                active_value = true
+                """.formatted(introspectionUrl));
+        return """
+                auth_mechanisms = plain login xoauth2 oauthbearer
+                auth_failure_delay = 0
+                passdb {
+                  driver = oauth2
+                  mechanisms = xoauth2 oauthbearer
+                  args = %s
+                }""".formatted(args);
     }
 
     private void awaitListening() throws IOException {

@@ -1,0 +1,84 @@
+package org.mailtidy.oauth2;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mailtidy.testsupport.FakeAuthorizationServer;
+
+class DeviceFlowTest {
+    private static FakeAuthorizationServer auth;
+
+    @BeforeAll
+    static void start() {
+        auth = FakeAuthorizationServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        auth.close();
+    }
+
+    @Test
+    void pollsUntilTheUserApprovesAndReturnsARefreshTokenForThatUser() throws Exception {
+        List<DeviceFlow.Prompt> prompts = new CopyOnWriteArrayList<>();
+        int before = auth.tokenRequests();
+        String refreshToken = flow().run(client(), p -> {
+            prompts.add(p);
+            approveLater(p.userCode(), "grace", Duration.ofMillis(1500));
+        });
+        assertThat(prompts).singleElement().satisfies(p -> {
+            assertThat(p.userCode()).startsWith("WDJB-");
+            assertThat(p.verificationUri()).isEqualTo(auth.deviceUrl().resolve("/activate").toString());
+            assertThat(p.expiresIn()).isEqualTo(Duration.ofMinutes(10));
+        });
+        assertThat(auth.userOfRefreshToken(refreshToken)).isEqualTo("grace");
+        assertThat(auth.tokenRequests() - before).as("polls: pending, then granted").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aDenialEndsTheFlowWithAClearMessage() {
+        assertThatThrownBy(() -> flow().run(client(), p -> auth.deny(p.userCode())))
+                .isInstanceOf(OAuth2Exception.class)
+                .hasMessage("the authorization was denied in the browser; run the command again to retry");
+    }
+
+    @Test
+    void anUnknownClientIsRefusedAtTheStart() {
+        DeviceFlow.Client wrong = new DeviceFlow.Client(auth.deviceUrl(), auth.tokenUrl(), "nobody", Optional.empty(),
+                Optional.of("mail"));
+        assertThatThrownBy(() -> flow().run(wrong, p -> { }))
+                .hasMessage(auth.deviceUrl() + " refused the device authorization: invalid_client; check client_id and"
+                        + " scope (the client must be registered for the device flow)");
+    }
+
+    private static DeviceFlow flow() {
+        return new DeviceFlow(new TokenEndpoint(new TokenEndpoint.Settings(Duration.ofSeconds(2), Duration.ofSeconds(2),
+                1, Duration.ofMillis(10))), Clock.systemUTC());
+    }
+
+    private static DeviceFlow.Client client() {
+        return new DeviceFlow.Client(auth.deviceUrl(), auth.tokenUrl(), FakeAuthorizationServer.CLIENT_ID,
+                Optional.of(FakeAuthorizationServer.CLIENT_SECRET), Optional.of("mail"));
+    }
+
+    private static void approveLater(String userCode, String user, Duration after) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(after.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            auth.approve(userCode, user);
+        });
+        t.setDaemon(true);
+        t.start();
+    }
+}
