@@ -4,16 +4,16 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /** IMAP LIST wildcards (RFC 3501 section 6.3.8) over UTF-8 names with {@code /} as separator. */
-final class MailboxPatterns {
+public final class MailboxPatterns {
     private MailboxPatterns() {
     }
 
-    static boolean isWildcard(String pattern) {
+    public static boolean isWildcard(String pattern) {
         return pattern.indexOf('*') >= 0 || pattern.indexOf('%') >= 0;
     }
 
     /** {@code *} matches anything, {@code %} anything but the separator; INBOX is case-insensitive. */
-    static boolean matches(String pattern, String name) {
+    public static boolean matches(String pattern, String name) {
         if (!isWildcard(pattern)) {
             return sameMailbox(pattern, name);
         }
@@ -31,16 +31,16 @@ final class MailboxPatterns {
                 || Pattern.compile(re.toString()).matcher(name).matches();
     }
 
-    static boolean matchesAny(List<String> patterns, String name) {
+    public static boolean matchesAny(List<String> patterns, String name) {
         return patterns.stream().anyMatch(p -> matches(p, name));
     }
 
-    static boolean sameMailbox(String a, String b) {
+    public static boolean sameMailbox(String a, String b) {
         return canonical(a).equals(canonical(b));
     }
 
     /** RFC 3501 section 5.1: INBOX is case-insensitive, every other name is not. */
-    static String canonical(String name) {
+    public static String canonical(String name) {
         if (name.equalsIgnoreCase("INBOX")) {
             return "INBOX";
         }

@@ -1,17 +1,317 @@
 package org.mailtidy.schedule;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.mailtidy.config.Config;
+import org.mailtidy.config.ConfigError;
+import org.mailtidy.config.ConfigException;
+import org.mailtidy.config.ConfigLoader;
+import org.mailtidy.config.HttpListen;
+import org.mailtidy.engine.AccountRun;
+import org.mailtidy.engine.AuditLog;
+import org.mailtidy.engine.Connections;
+import org.mailtidy.engine.RunSettings;
+import org.mailtidy.http.HttpEndpoints;
+import org.quartz.SchedulerException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** {@code mailtidy run}: the scheduler. */
+/**
+ * {@code mailtidy run}: schedules every rule and runs until stopped. SIGHUP and a change of the
+ * file reload it (an invalid file keeps the running configuration); SIGTERM/SIGINT stop firing, let
+ * the runs in progress finish within the grace period, close the connections and return 0.
+ */
 public final class Daemon {
-    private final Path configFile;
+    private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    public Daemon(Path configFile) {
-        this.configFile = configFile;
+    private final Path configFile;
+    private final DaemonOptions options;
+    private final AccountRun.Connector connector;
+    private final Clock clock;
+    private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private final RunLedger ledger = new RunLedger();
+    private final DaemonMetrics metrics = new DaemonMetrics();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final ExecutorService reloader = Executors.newSingleThreadExecutor(daemonThreads("reload"));
+    private final ScheduledExecutorService housekeeping =
+            Executors.newSingleThreadScheduledExecutor(daemonThreads("idle-close"));
+    private final ConnectionPool pool;
+    private final Firings firings;
+    private final Status status;
+    private volatile boolean stopping;
+    private boolean stopped;
+    private volatile ReloadOutcome lastReload;
+    private QuartzJobs quartz;
+    private ConfigWatcher watcher;
+    private HttpEndpoints http;
+    private Optional<HttpListen> httpListen = Optional.empty();
+    private Instant anchor;
+
+    /** How the last reload went, for {@code /status}. */
+    record ReloadOutcome(Instant at, String trigger, boolean ok, List<String> errors) {
     }
 
-    /** Runs until SIGTERM/SIGINT; returns the exit status. */
-    public int runUntilStopped() {
-        throw new UnsupportedOperationException("the daemon is not implemented yet: " + configFile);
+    public Daemon(Path configFile) {
+        this(configFile, DaemonOptions.fromSystemProperties(), Connections::open, Clock.systemUTC());
+    }
+
+    /** For tests and embedding: other timings, another way to connect, another clock. */
+    public Daemon(Path configFile, DaemonOptions options, AccountRun.Connector connector, Clock clock) {
+        this.configFile = configFile;
+        this.options = options;
+        this.connector = connector;
+        this.clock = clock;
+        this.pool = new ConnectionPool(connector, options.backoff(), clock);
+        this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock);
+        this.status = new Status(current::get, ledger, pool, () -> quartz, () -> lastReload, options, clock);
+    }
+
+    /** Runs until SIGTERM/SIGINT; returns the exit status (0 after a clean stop). */
+    public int runUntilStopped() throws ConfigException, IOException, SchedulerException, InterruptedException {
+        start();
+        Signals.install(this::requestStop, () -> requestReload("SIGHUP"));
+        stopRequested.await();
+        return stop();
+    }
+
+    /** Loads the file, starts the scheduler, the file watcher and the HTTP endpoints; returns at once. */
+    public synchronized void start() throws ConfigException, IOException, SchedulerException {
+        Loaded loaded = load();
+        quartz = new QuartzJobs(firings);
+        anchor = clock.instant();
+        apply(loaded, anchor);
+        quartz.start();
+        metrics.schedulerRunning(true);
+        watcher = ConfigWatcher.start(configFile, options.watchDebounce(), () -> requestReload("file changed"));
+        long every = Math.max(1000, Math.min(30_000, options.idleClose().toMillis() / 2));
+        housekeeping.scheduleWithFixedDelay(() -> pool.closeIdle(options.idleClose()), every, every,
+                TimeUnit.MILLISECONDS);
+        LOG.info("mailtidy running with {}: {} jobs for {} accounts", configFile, loaded.plan().jobs().size(),
+                loaded.config().accounts().size());
+    }
+
+    /** Asks {@link #runUntilStopped()} to stop; safe from a signal handler. */
+    public void requestStop() {
+        stopping = true;
+        stopRequested.countDown();
+    }
+
+    /**
+     * Reloads the file in the background (one reload at a time). A SIGHUP always reloads; a file
+     * change only if the content differs from the running configuration.
+     */
+    public Future<?> requestReload(String trigger) {
+        return reloader.submit(() -> reload(trigger));
+    }
+
+    /** Stops firing, waits for runs in progress (at most the grace period), closes everything; returns 0. */
+    public int stop() throws InterruptedException {
+        synchronized (this) {
+            if (stopped) {
+                return 0;
+            }
+            stopped = true;
+        }
+        stopping = true;
+        stopRequested.countDown();
+        LOG.info("stopping: no new runs; waiting up to {}s for runs in progress", options.stopGrace().toSeconds());
+        synchronized (this) {
+            closeQuietly(watcher);
+            reloader.shutdownNow();
+            housekeeping.shutdownNow();
+            try {
+                if (quartz != null) {
+                    quartz.standby();
+                }
+            } catch (SchedulerException e) {
+                LOG.warn("pausing the scheduler: {}", e.toString());
+            }
+            metrics.schedulerRunning(false);
+        }
+        Instant deadline = clock.instant().plus(options.stopGrace());
+        if (!firings.awaitIdle(options.stopGrace())) {
+            LOG.warn("a run was still in progress after {}s; abandoning it: a run cut off before its expunge leaves"
+                    + " only flags, and the next run derives the same changes again", options.stopGrace().toSeconds());
+        }
+        synchronized (this) {
+            try {
+                if (quartz != null) {
+                    quartz.shutdown();
+                }
+            } catch (SchedulerException e) {
+                LOG.warn("shutting the scheduler down: {}", e.toString());
+            }
+            Duration left = Duration.between(clock.instant(), deadline);
+            pool.shutdown(left.isNegative() ? Duration.ZERO : left);
+            closeQuietly(http);
+            http = null;
+        }
+        LOG.info("stopped");
+        return 0;
+    }
+
+    /** The address of the HTTP endpoints, when {@code http.listen} is configured. */
+    public synchronized Optional<InetSocketAddress> httpAddress() {
+        return Optional.ofNullable(http).map(HttpEndpoints::address);
+    }
+
+    public HttpEndpoints.Health health() {
+        return status.health(!stopping && quartz != null && quartz.running());
+    }
+
+    public String statusJson() {
+        return status.json();
+    }
+
+    public String metrics() {
+        return metrics.scrape(pool.snapshots());
+    }
+
+    private void reload(String trigger) {
+        Loaded loaded;
+        try {
+            byte[] bytes = readQuietly();
+            if (trigger.equals("file changed") && bytes != null && digest(bytes).equals(current.get().digest())) {
+                return;
+            }
+            loaded = load();
+        } catch (ConfigException e) {
+            lastReload = new ReloadOutcome(clock.instant(), trigger, false,
+                    e.errors().stream().map(ConfigError::toString).toList());
+            metrics.reload(false);
+            LOG.error("reload ({}): {} is invalid; keeping the running configuration. {}", trigger, configFile,
+                    e.errors().size() == 1 ? "1 error:" : e.errors().size() + " errors:");
+            for (ConfigError error : e.errors()) {
+                LOG.error("{}", error);
+            }
+            return;
+        }
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            try {
+                apply(loaded, clock.instant());
+            } catch (IOException e) {
+                LOG.error("reload ({}): http.listen {}: cannot listen ({}); /metrics, /healthz and /status are off",
+                        trigger, loaded.config().http().orElse(null), e.toString());
+            } catch (SchedulerException | RuntimeException e) {
+                LOG.error("reload ({}): applying the new configuration failed: {}", trigger, e.toString(), e);
+                return;
+            }
+        }
+        lastReload = new ReloadOutcome(clock.instant(), trigger, true, List.of());
+        metrics.reload(true);
+        LOG.info("reloaded {} ({}): {} jobs for {} accounts", configFile, trigger, loaded.plan().jobs().size(),
+                loaded.config().accounts().size());
+    }
+
+    private Loaded load() throws ConfigException {
+        byte[] bytes = readQuietly();
+        Config config = ConfigLoader.load(configFile);
+        Loaded previous = current.get();
+        Optional<AuditLog> audit = config.audit().map(a -> previous != null && previous.settings().audit()
+                .filter(l -> l.file().equals(a.file())).isPresent() ? previous.settings().audit().get()
+                : new AuditLog(a.file()));
+        JobPlan plan = JobPlan.of(config);
+        return new Loaded(config, plan, RunSettings.from(config, false, audit), clock.instant(),
+                bytes == null ? "" : digest(bytes));
+    }
+
+    /**
+     * Makes {@code loaded} the running configuration: accounts, jobs and triggers, HTTP address. At
+     * start ({@code now} = the anchor) every {@code every} schedule fires at once.
+     */
+    private void apply(Loaded loaded, Instant now) throws SchedulerException, IOException {
+        Loaded before = current.getAndSet(loaded);
+        pool.reconfigure(loaded.config().accounts());
+        quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor, now);
+        if (!loaded.plan().arrivalOnlyRules().isEmpty()
+                && (before == null || !before.plan().arrivalOnlyRules().equals(loaded.plan().arrivalOnlyRules()))) {
+            LOG.warn("rules {} run only on arrival, which the daemon does not watch yet (IMAP IDLE/NOTIFY):"
+                    + " they are not scheduled; give them a schedule to run them", loaded.plan().arrivalOnlyRules());
+        }
+        if (loaded.plan().isEmpty()) {
+            LOG.warn("no enabled rule has a schedule: nothing to run");
+        }
+        rebindHttp(loaded.config().http());
+    }
+
+    private void rebindHttp(Optional<HttpListen> wanted) throws IOException {
+        if (wanted.equals(httpListen) && (wanted.isEmpty() || http != null)) {
+            return;
+        }
+        closeQuietly(http);
+        http = null;
+        httpListen = wanted;
+        if (wanted.isPresent()) {
+            http = HttpEndpoints.start(wanted.get().host(), wanted.get().port(), new HttpEndpoints.Source() {
+                @Override
+                public String metrics() {
+                    return Daemon.this.metrics();
+                }
+
+                @Override
+                public HttpEndpoints.Health health() {
+                    return Daemon.this.health();
+                }
+
+                @Override
+                public String statusJson() {
+                    return Daemon.this.statusJson();
+                }
+            });
+        }
+    }
+
+    private byte[] readQuietly() {
+        try {
+            return Files.readAllBytes(configFile);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    static String digest(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing {}: {}", c, e.toString());
+            }
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -1,0 +1,243 @@
+package org.mailtidy.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import org.mailtidy.config.Account;
+import org.mailtidy.engine.AccountRun;
+import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.imap.ImapException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one IMAP connection of an account, lent to one mailbox run at a time and kept between runs
+ * while it works. Holding the lease is what keeps two runs off one mailbox (and off one account)
+ * at once; waiting runs queue on it in arrival order.
+ *
+ * <p>Connect failures back off ({@link Backoff}); during the back-off no attempt is made and a run
+ * fails at once. The first failure and the recovery are logged, the attempts in between only at
+ * debug, so a server that is down for a day does not flood the journal.
+ */
+final class AccountConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountConnection.class);
+    private static final long WAIT_SLICE_MILLIS = 200;
+
+    /** What the account's connection is doing, as shown in metrics and status. */
+    enum State {
+        /** No connection open, none failing (before the first run, or closed while idle). */
+        IDLE,
+        CONNECTED,
+        /** The last attempt failed; the next one waits for the back-off. */
+        BACKING_OFF
+    }
+
+    /** A consistent copy of the state, for status and health. */
+    record Snapshot(String account, State state, Instant failingSince, int failures, Instant nextAttempt,
+                    String lastError, Instant lastUsed) {
+    }
+
+    private final ReentrantLock lease = new ReentrantLock(true);
+    private final AccountRun.Connector connector;
+    private final Backoff backoff;
+    private final Clock clock;
+
+    private volatile Account account;
+    private volatile boolean settingsChanged;
+    private volatile boolean retired;
+    private volatile ImapConnection connection;
+    private volatile int failures;
+    private volatile Instant failingSince;
+    private volatile Instant nextAttempt;
+    private volatile String lastError;
+    private volatile Instant lastUsed;
+
+    AccountConnection(Account account, AccountRun.Connector connector, Backoff backoff, Clock clock) {
+        this.account = account;
+        this.connector = connector;
+        this.backoff = backoff;
+        this.clock = clock;
+    }
+
+    String accountId() {
+        return account.id();
+    }
+
+    Account account() {
+        return account;
+    }
+
+    /** A reload changed the account: the open connection is replaced before its next use. */
+    void reconfigure(Account changed) {
+        if (!changed.equals(account)) {
+            account = changed;
+            settingsChanged = true;
+        }
+    }
+
+    /**
+     * Waits for the connection; returns null if {@code stopping} becomes true while waiting.
+     */
+    Lease acquire(BooleanSupplier stopping) throws InterruptedException {
+        while (!lease.tryLock(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
+            if (stopping.getAsBoolean()) {
+                return null;
+            }
+        }
+        if (stopping.getAsBoolean()) {
+            lease.unlock();
+            return null;
+        }
+        return new Lease();
+    }
+
+    /** Exclusive use of the account's connection until closed. */
+    final class Lease implements AutoCloseable {
+        private boolean released;
+        private boolean checked;
+
+        /**
+         * The open connection, reconnecting if it died; fails at once while backing off. A kept
+         * connection is checked once per lease (the server may have dropped it while idle).
+         */
+        ImapConnection connection() throws ImapException {
+            if (released) {
+                throw new IllegalStateException("lease already released");
+            }
+            if (connection != null && (settingsChanged || (!checked && !connection.isAlive()))) {
+                closeConnection();
+            }
+            checked = true;
+            if (connection == null) {
+                connect();
+            }
+            return connection;
+        }
+
+        /** True if the connection is still open; if not, the next {@link #connection()} reconnects. */
+        boolean connectionAlive() {
+            if (connection != null && connection.isAlive()) {
+                return true;
+            }
+            closeConnection();
+            return false;
+        }
+
+        @Override
+        public void close() {
+            if (!released) {
+                released = true;
+                lastUsed = clock.instant();
+                if (retired) {
+                    closeConnection();
+                }
+                lease.unlock();
+            }
+        }
+    }
+
+    private void connect() throws ImapException {
+        Instant now = clock.instant();
+        if (nextAttempt != null && now.isBefore(nextAttempt)) {
+            throw new ImapException("not connecting to account " + account.id() + " before " + nextAttempt
+                    + " (back-off after " + failures + " failed attempts; last: " + lastError + ")");
+        }
+        settingsChanged = false;
+        try {
+            connection = connector.connect(account);
+        } catch (ImapException e) {
+            failed(now, e);
+            throw e;
+        }
+        if (failures > 0) {
+            LOG.info("{}: connected again after {} failed attempts over {}s", account.id(), failures,
+                    Duration.between(failingSince, now).toSeconds());
+        } else {
+            LOG.debug("{}: connected", account.id());
+        }
+        failures = 0;
+        failingSince = null;
+        nextAttempt = null;
+        lastError = null;
+    }
+
+    private void failed(Instant now, ImapException e) {
+        failures++;
+        Duration wait = backoff.delay(failures, () -> ThreadLocalRandom.current().nextDouble());
+        nextAttempt = now.plus(wait);
+        lastError = e.getMessage();
+        if (failures == 1) {
+            failingSince = now;
+            LOG.warn("{}: cannot connect: {}; retrying in {} ms and then less and less often (at most every {}s);"
+                    + " further failures are logged at debug level", account.id(), e.getMessage(), wait.toMillis(),
+                    backoff.max().toSeconds());
+        } else {
+            LOG.debug("{}: attempt {} failed: {}; next in {} ms", account.id(), failures, e.getMessage(),
+                    wait.toMillis());
+        }
+    }
+
+    private void closeConnection() {
+        ImapConnection c = connection;
+        connection = null;
+        if (c != null) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                LOG.debug("{}: closing the connection: {}", account.id(), e.toString());
+            }
+        }
+    }
+
+    /** The account left the configuration: close now, or when the run that holds the connection ends. */
+    void retire() {
+        retired = true;
+        closeIfIdle(Duration.ofMillis(-1));
+    }
+
+    /** Closes the connection if nobody uses it and it has not been used for {@code idle}. */
+    void closeIfIdle(Duration idle) {
+        if (!lease.tryLock()) {
+            return;
+        }
+        try {
+            if (connection != null && lastUsed != null && clock.instant().isAfter(lastUsed.plus(idle))) {
+                LOG.debug("{}: closing the connection, idle since {}", account.id(), lastUsed);
+                closeConnection();
+            }
+        } finally {
+            lease.unlock();
+        }
+    }
+
+    /**
+     * Closes the connection for good. Waits up to {@code wait} for a run that holds it; after that
+     * closes it under the run (the run fails; its batch is re-derived by the next start).
+     */
+    void shutdown(Duration wait) throws InterruptedException {
+        if (lease.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            try {
+                closeConnection();
+            } finally {
+                lease.unlock();
+            }
+        } else {
+            ImapConnection c = connection;
+            if (c != null) {
+                Thread t = new Thread(c::close, "close-" + account.id());
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+    }
+
+    Snapshot snapshot() {
+        // The lease is not taken: a slightly stale view is fine for status and must never wait on a slow run.
+        State state = failures > 0 ? State.BACKING_OFF : connection != null ? State.CONNECTED : State.IDLE;
+        return new Snapshot(account.id(), state, failingSince, failures, nextAttempt, lastError, lastUsed);
+    }
+}

@@ -1,0 +1,82 @@
+package org.mailtidy.schedule;
+
+import java.time.Instant;
+import java.util.List;
+import org.mailtidy.engine.RunResult;
+import org.mailtidy.http.MetricsRegistry;
+import org.mailtidy.rules.RuleStats;
+
+/** The daemon's metrics, all named {@code mailtidy_*}. */
+final class DaemonMetrics {
+    /** Run durations in seconds: from a quick flag pass to a large first clean-up. */
+    static final double[] DURATION_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+
+    private final MetricsRegistry registry = new MetricsRegistry();
+    private final MetricsRegistry.Gauge up = registry.gauge("mailtidy_scheduler_running",
+            "1 while the scheduler fires jobs");
+    private final MetricsRegistry.Counter runs = registry.counter("mailtidy_runs_total",
+            "Mailbox runs, successful or not", "account", "mailbox");
+    private final MetricsRegistry.Counter failures = registry.counter("mailtidy_run_failures_total",
+            "Mailbox runs that failed (nothing or only part sent)", "account", "mailbox");
+    private final MetricsRegistry.Histogram duration = registry.histogram("mailtidy_run_duration_seconds",
+            "Duration of mailbox runs", DURATION_BUCKETS, "account");
+    private final MetricsRegistry.Gauge lastSuccess = registry.gauge("mailtidy_last_success_timestamp_seconds",
+            "End of the last successful run of the mailbox, Unix time", "account", "mailbox");
+    private final MetricsRegistry.Counter matched = registry.counter("mailtidy_messages_matched_total",
+            "Messages a rule matched", "account", "rule");
+    private final MetricsRegistry.Counter changed = registry.counter("mailtidy_messages_changed_total",
+            "Messages whose flags a rule changed", "account", "rule");
+    private final MetricsRegistry.Counter copied = registry.counter("mailtidy_messages_copied_total",
+            "Messages a rule copied", "account", "rule");
+    private final MetricsRegistry.Counter moved = registry.counter("mailtidy_messages_moved_total",
+            "Messages a rule moved or trashed", "account", "rule");
+    private final MetricsRegistry.Counter deleted = registry.counter("mailtidy_messages_deleted_total",
+            "Messages a rule deleted (expunged)", "account", "rule");
+    private final MetricsRegistry.Gauge connection = registry.gauge("mailtidy_account_connection_state",
+            "1 for the account's current connection state (idle, connected, backing_off), else 0", "account",
+            "state");
+    private final MetricsRegistry.Gauge connectFailures = registry.gauge("mailtidy_account_connect_failures",
+            "Consecutive failed connection attempts of the account (0 when connected)", "account");
+    private final MetricsRegistry.Counter reloads = registry.counter("mailtidy_config_reloads_total",
+            "Configuration reloads by result (ok, invalid)", "result");
+
+    void schedulerRunning(boolean running) {
+        up.labels().set(running ? 1 : 0);
+    }
+
+    void reload(boolean ok) {
+        reloads.labels(ok ? "ok" : "invalid").inc();
+    }
+
+    void record(RunResult r, Instant finished) {
+        runs.labels(r.account(), r.mailbox()).inc();
+        duration.labels(r.account()).observe(r.duration().toNanos() / 1e9);
+        if (r.ok()) {
+            lastSuccess.labels(r.account(), r.mailbox()).set(finished.toEpochMilli() / 1000.0);
+        } else {
+            failures.labels(r.account(), r.mailbox()).inc();
+        }
+        for (RuleStats s : r.ruleStats()) {
+            matched.labels(r.account(), s.rule()).inc(s.matched());
+            changed.labels(r.account(), s.rule()).inc(s.flagsChanged());
+            copied.labels(r.account(), s.rule()).inc(s.copied());
+            moved.labels(r.account(), s.rule()).inc(s.moved());
+            deleted.labels(r.account(), s.rule()).inc(s.deleted());
+        }
+    }
+
+    /** The scrape answer, with the connection gauges read now. */
+    String scrape(List<AccountConnection.Snapshot> accounts) {
+        for (AccountConnection.Snapshot a : accounts) {
+            for (AccountConnection.State s : AccountConnection.State.values()) {
+                connection.labels(a.account(), stateName(s)).set(a.state() == s ? 1 : 0);
+            }
+            connectFailures.labels(a.account()).set(a.failures());
+        }
+        return registry.scrape();
+    }
+
+    static String stateName(AccountConnection.State s) {
+        return s.name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

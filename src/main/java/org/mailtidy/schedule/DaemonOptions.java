@@ -1,0 +1,72 @@
+package org.mailtidy.schedule;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The daemon's own timings. The configuration file has no keys for them; the defaults suit a
+ * service, and each can be changed with a system property ({@code -Dmailtidy.stop_grace=30s}).
+ *
+ * @param stopGrace      how long SIGTERM waits for runs in progress (below systemd's TimeoutStopSec=90s)
+ * @param backoff        delays between failed connection attempts of an account
+ * @param idleClose      a connection unused this long is logged out (below the 30 minutes after which
+ *                       RFC 3501 section 5.4 lets a server drop an idle client)
+ * @param failingWindow  {@code /healthz} turns 503 when an account has failed to connect for longer
+ * @param watchDebounce  quiet time after a change of the configuration file before it is read
+ */
+public record DaemonOptions(Duration stopGrace, Backoff backoff, Duration idleClose, Duration failingWindow,
+                            Duration watchDebounce) {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    public static DaemonOptions defaults() {
+        return new DaemonOptions(Duration.ofSeconds(60), Backoff.DEFAULT, Duration.ofMinutes(5),
+                Duration.ofMinutes(15), Duration.ofMillis(500));
+    }
+
+    /** The defaults, each overridable by {@code mailtidy.<name>} as a duration such as {@code 90s}. */
+    public static DaemonOptions fromSystemProperties() {
+        DaemonOptions d = defaults();
+        Backoff b = d.backoff();
+        return new DaemonOptions(property("mailtidy.stop_grace", d.stopGrace()),
+                new Backoff(property("mailtidy.backoff_initial", b.initial()),
+                        property("mailtidy.backoff_max", b.max()), b.jitter()),
+                property("mailtidy.idle_close", d.idleClose()),
+                property("mailtidy.health_failing_window", d.failingWindow()),
+                property("mailtidy.watch_debounce", d.watchDebounce()));
+    }
+
+    static Duration property(String name, Duration fallback) {
+        String v = System.getProperty(name);
+        return v == null ? fallback : parse(name, v);
+    }
+
+    static Duration parse(String name, String text) {
+        Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + ": expected a duration such as 500ms, 30s, 5m or 1h, got \""
+                    + text + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+
+    public DaemonOptions withStopGrace(Duration grace) {
+        return new DaemonOptions(grace, backoff, idleClose, failingWindow, watchDebounce);
+    }
+
+    public DaemonOptions withBackoff(Backoff b) {
+        return new DaemonOptions(stopGrace, b, idleClose, failingWindow, watchDebounce);
+    }
+
+    public DaemonOptions withFailingWindow(Duration window) {
+        return new DaemonOptions(stopGrace, backoff, idleClose, window, watchDebounce);
+    }
+}

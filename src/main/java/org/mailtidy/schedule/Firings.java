@@ -1,0 +1,173 @@
+package org.mailtidy.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.mailtidy.config.Account;
+import org.mailtidy.config.RuleConfig;
+import org.mailtidy.engine.MailboxPatterns;
+import org.mailtidy.engine.MailboxRun;
+import org.mailtidy.engine.RunResult;
+import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.imap.ImapException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * What a trigger firing does: take the account's connection, resolve the job's mailbox pattern
+ * (LIST, at every firing, so new mailboxes are picked up without a reload) and run each mailbox with
+ * the rules whose schedule fired. Stops between mailboxes when the daemon stops.
+ */
+final class Firings {
+    private static final Logger LOG = LoggerFactory.getLogger(Firings.class);
+
+    private final Supplier<Loaded> current;
+    private final ConnectionPool pool;
+    private final RunLedger ledger;
+    private final DaemonMetrics metrics;
+    private final BooleanSupplier stopping;
+    private final Clock clock;
+    private volatile Retries retries = (account, pattern, scheduleId, due, at) -> { };
+    private int inFlight;
+
+    /** Fires a job again for a firing that could not reach the server. */
+    @FunctionalInterface
+    interface Retries {
+        void retry(String account, String pattern, String scheduleId, Instant due, Instant at);
+    }
+
+    Firings(Supplier<Loaded> current, ConnectionPool pool, RunLedger ledger, DaemonMetrics metrics,
+            BooleanSupplier stopping, Clock clock) {
+        this.current = current;
+        this.pool = pool;
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.stopping = stopping;
+        this.clock = clock;
+    }
+
+    void retryWith(Retries r) {
+        retries = r;
+    }
+
+    /**
+     * One firing of job (account, pattern) for one schedule, due at {@code due}. If the account
+     * cannot be reached, the firing is retried when the back-off allows, so an outage delays a
+     * run instead of dropping it until the next scheduled time (which may be a day away).
+     */
+    void fire(String account, String pattern, String scheduleId, Instant due) throws InterruptedException {
+        Loaded loaded = current.get();
+        Optional<ScheduleKey> schedule = loaded.schedule(account, pattern, scheduleId);
+        if (schedule.isEmpty() || !loaded.config().accounts().containsKey(account) || stopping.getAsBoolean()) {
+            return; // removed by a reload after the trigger fired
+        }
+        enter();
+        MDC.put("account", account);
+        try (AccountConnection.Lease lease = pool.get(account).acquire(stopping)) {
+            if (lease != null && !fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due)
+                    && !stopping.getAsBoolean()) {
+                Instant at = pool.get(account).snapshot().nextAttempt();
+                retries.retry(account, pattern, scheduleId, due, at == null ? clock.instant() : at);
+            }
+        } finally {
+            MDC.remove("account");
+            leave();
+        }
+    }
+
+    /** False if some mailbox was left undone for want of a connection. */
+    private boolean fire(AccountConnection.Lease lease, Loaded loaded, Account account, String pattern,
+                         ScheduleKey schedule, Instant due) {
+        List<String> mailboxes;
+        if (MailboxPatterns.isWildcard(pattern)) {
+            Instant started = clock.instant();
+            try {
+                mailboxes = lease.connection().list(pattern);
+            } catch (ImapException e) {
+                LOG.warn("{} {}: cannot list the mailboxes: {}", account.id(), pattern, e.getMessage());
+                finished(schedule, started, failed(account.id(), pattern, started, e), false);
+                return false;
+            }
+        } else {
+            mailboxes = List.of(pattern);
+        }
+        boolean reached = true;
+        for (String mailbox : mailboxes) {
+            if (stopping.getAsBoolean()) {
+                LOG.info("{}: stopping; {} is left for the next start", account.id(), mailbox);
+                return true;
+            }
+            if (ledger.coveredSince(account.id(), mailbox, schedule, due)) {
+                LOG.debug("{} {}: already ran for the firing due at {}", account.id(), mailbox, due);
+                continue;
+            }
+            List<RuleConfig> rules = JobPlan.rulesFor(loaded.config(), account.id(), schedule, mailbox);
+            if (!rules.isEmpty()) {
+                reached &= runMailbox(lease, loaded, account, mailbox, rules, schedule);
+            }
+        }
+        return reached;
+    }
+
+    /** False if the run could not reach the server (no connection, or it was lost). */
+    private boolean runMailbox(AccountConnection.Lease lease, Loaded loaded, Account account, String mailbox,
+                            List<RuleConfig> rules, ScheduleKey schedule) {
+        MDC.put("mailbox", mailbox);
+        Instant started = clock.instant();
+        ledger.started(account.id(), mailbox, started);
+        try {
+            ImapConnection connection;
+            try {
+                connection = lease.connection();
+            } catch (ImapException e) {
+                finished(schedule, started, failed(account.id(), mailbox, started, e), false);
+                return false;
+            }
+            RunResult result = new MailboxRun(connection, account.id(), mailbox,
+                    rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings()).execute();
+            boolean reached = result.ok() || lease.connectionAlive();
+            finished(schedule, started, result, reached);
+            return reached;
+        } finally {
+            MDC.remove("mailbox");
+        }
+    }
+
+    private RunResult failed(String account, String mailbox, Instant started, ImapException e) {
+        return new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(),
+                Duration.between(started, clock.instant()), java.util.Map.of(), List.of(), List.of(),
+                Optional.of(e.getMessage()));
+    }
+
+    private void finished(ScheduleKey schedule, Instant started, RunResult result, boolean reachedServer) {
+        ledger.finished(schedule, started, result, reachedServer);
+        metrics.record(result, clock.instant());
+    }
+
+    private synchronized void enter() {
+        inFlight++;
+    }
+
+    private synchronized void leave() {
+        inFlight--;
+        notifyAll();
+    }
+
+    /** Waits until no firing is in progress; false if {@code timeout} passed first. */
+    synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (inFlight > 0) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+        return true;
+    }
+}

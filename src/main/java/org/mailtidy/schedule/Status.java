@@ -1,0 +1,129 @@
+package org.mailtidy.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.mailtidy.engine.RunResult;
+import org.mailtidy.http.HttpEndpoints;
+import org.mailtidy.http.JsonWriter;
+import org.mailtidy.rules.RuleStats;
+import org.quartz.JobKey;
+
+/** {@code /healthz} and {@code /status}: read from the ledger, the connections and the scheduler. */
+final class Status {
+    private final Supplier<Loaded> current;
+    private final RunLedger ledger;
+    private final ConnectionPool pool;
+    private final Supplier<QuartzJobs> quartz;
+    private final Supplier<Daemon.ReloadOutcome> lastReload;
+    private final DaemonOptions options;
+    private final Clock clock;
+
+    Status(Supplier<Loaded> current, RunLedger ledger, ConnectionPool pool, Supplier<QuartzJobs> quartz,
+           Supplier<Daemon.ReloadOutcome> lastReload, DaemonOptions options, Clock clock) {
+        this.current = current;
+        this.ledger = ledger;
+        this.pool = pool;
+        this.quartz = quartz;
+        this.lastReload = lastReload;
+        this.options = options;
+        this.clock = clock;
+    }
+
+    /**
+     * Healthy while the scheduler fires and no account has been unable to connect for longer than
+     * the failing window; otherwise the reason, naming the account.
+     */
+    HttpEndpoints.Health health(boolean schedulerRunning) {
+        if (!schedulerRunning) {
+            return HttpEndpoints.Health.unhealthy("the scheduler is not running");
+        }
+        Instant now = clock.instant();
+        for (AccountConnection.Snapshot a : pool.snapshots()) {
+            if (a.failingSince() != null && Duration.between(a.failingSince(), now).compareTo(options.failingWindow()) > 0) {
+                return HttpEndpoints.Health.unhealthy("account " + a.account() + " has failed to connect since "
+                        + a.failingSince() + " (" + a.failures() + " attempts, longer than "
+                        + options.failingWindow().toMinutes() + " min): " + a.lastError());
+            }
+        }
+        return HttpEndpoints.Health.healthy();
+    }
+
+    String json() {
+        Loaded loaded = current.get();
+        QuartzJobs q = quartz.get();
+        JsonWriter w = new JsonWriter().beginObject();
+        w.field("scheduler", q != null && q.running() ? "running" : "stopped");
+        w.name("config").beginObject().field("file", loaded == null ? null : loaded.config().file().toString())
+                .field("loaded_at", loaded == null ? null : loaded.loadedAt());
+        Daemon.ReloadOutcome r = lastReload.get();
+        if (r != null) {
+            w.name("last_reload").beginObject().field("at", r.at()).field("trigger", r.trigger()).field("ok", r.ok())
+                    .name("errors").beginArray();
+            r.errors().forEach(w::value);
+            w.endArray().endObject();
+        }
+        w.endObject();
+        w.name("accounts").beginArray();
+        for (AccountConnection.Snapshot a : pool.snapshots()) {
+            w.beginObject().field("account", a.account()).field("connection", DaemonMetrics.stateName(a.state()))
+                    .field("failing_since", a.failingSince()).field("failed_attempts", a.failures())
+                    .field("next_attempt", a.nextAttempt()).field("last_error", a.lastError())
+                    .field("last_used", a.lastUsed()).endObject();
+        }
+        w.endArray();
+        w.name("jobs").beginArray();
+        Map<JobKey, List<QuartzJobs.TriggerInfo>> triggers = q == null ? Map.of() : q.triggers();
+        if (loaded != null) {
+            for (JobPlan.Job job : loaded.plan().jobs()) {
+                job(w, job, triggers.getOrDefault(QuartzJobs.jobKey(job), List.of()));
+            }
+        }
+        w.endArray();
+        return w.endObject().toString();
+    }
+
+    private void job(JsonWriter w, JobPlan.Job job, List<QuartzJobs.TriggerInfo> triggers) {
+        w.beginObject().field("account", job.account()).field("mailbox", job.pattern());
+        Instant next = triggers.stream().map(QuartzJobs.TriggerInfo::nextFireTime).filter(Objects::nonNull)
+                .min(Instant::compareTo).orElse(null);
+        w.field("next_fire_time", next);
+        w.name("triggers").beginArray();
+        for (QuartzJobs.TriggerInfo t : triggers) {
+            w.beginObject().field("schedule", t.schedule()).field("next_fire_time", t.nextFireTime()).endObject();
+        }
+        w.endArray();
+        w.name("mailboxes").beginArray();
+        for (RunLedger.Entry e : ledger.matching(job.account(), job.pattern())) {
+            mailbox(w, e);
+        }
+        w.endArray();
+        w.endObject();
+    }
+
+    private static void mailbox(JsonWriter w, RunLedger.Entry e) {
+        w.beginObject().field("mailbox", e.mailbox()).field("running_since", e.runningSince())
+                .field("last_success", e.lastSuccess());
+        RunResult r = e.lastResult();
+        if (r != null) {
+            w.name("last_run").beginObject().field("started", e.lastStarted())
+                    .field("status", r.ok() ? "ok" : "failed").field("duration_ms", r.duration().toMillis())
+                    .field("messages", r.messages()).field("error", r.error().orElse(null));
+            w.name("rules").beginArray();
+            for (RuleStats s : r.ruleStats()) {
+                w.beginObject().field("rule", s.rule()).field("matched", s.matched())
+                        .field("flags_changed", s.flagsChanged()).field("copied", s.copied()).field("moved", s.moved())
+                        .field("deleted", s.deleted()).endObject();
+            }
+            w.endArray();
+            w.name("notes").beginArray();
+            r.notes().forEach(w::value);
+            w.endArray().endObject();
+        }
+        w.endObject();
+    }
+}
