@@ -60,6 +60,10 @@ final class Failures {
         }
         if (pex instanceof ConnectionException || e instanceof FolderClosedException
                 || e instanceof StoreClosedException) {
+            if (timedOut(pex)) {
+                return new ImapException.ConnectionLost(what + " failed: the server did not answer within the"
+                        + " account's read_timeout; the connection was closed", e);
+            }
             return new ImapException.ConnectionLost(what + " failed: the connection was lost ("
                     + e.getMessage() + ")", e);
         }
@@ -78,6 +82,12 @@ final class Failures {
             return new ImapException(what + " failed: " + pex.getCause(), null, pex.getCause());
         }
         return new ImapException(what + " failed: " + e.getMessage(), null, e);
+    }
+
+    /** Angus turns a read timeout into a synthetic BYE that carries the exception. */
+    private static boolean timedOut(ProtocolException pex) {
+        Response r = pex == null ? null : pex.getResponse();
+        return r != null && find(r.getException(), SocketTimeoutException.class) != null;
     }
 
     static String redact(String text, String secret) {

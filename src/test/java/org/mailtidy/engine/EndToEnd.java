@@ -3,7 +3,6 @@ package org.mailtidy.engine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.mailtidy.config.Config;
@@ -27,7 +26,7 @@ final class EndToEnd {
 
     /** One {@code once} pass over every enabled rule; never throws for a server problem. */
     static List<RunResult> once(Config config) {
-        RunSettings settings = RunSettings.from(config, false, Optional.empty());
+        RunSettings settings = RunSettings.from(config, false, config.audit().map(a -> new AuditLog(a.file())));
         try {
             return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
         } catch (InterruptedException e) {

@@ -181,6 +181,10 @@ class FaultInjectionTest {
                 Dovecot.password(user)));
         assertThat(EndToEnd.result(broken, "Work").ok()).as("the other mailbox is unaffected: %s", broken).isTrue();
         assertThat(took).isLessThan(Duration.ofSeconds(15));
+        if (fault.action() == Action.STALL) {
+            assertThat(inbox.error()).hasValue("UID MOVE in INBOX failed: the server did not answer within the"
+                    + " account's read_timeout; the connection was closed");
+        }
         assertThat(EndToEnd.byMessageId(DOVECOT, user, "INBOX")).as("no message that no rule chose is expunged")
                 .containsKeys(keepers());
 
