@@ -49,8 +49,9 @@ public final class ImapConnection implements AutoCloseable {
         try {
             secret = s.secret().call();
         } catch (Exception e) {
+            // The secret sources word their messages without the secret or the command's output.
             throw new ImapException("cannot get the secret for " + s.describe() + ": "
-                    + e.getClass().getSimpleName(), null, null);
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), null, null);
         }
         SSLSocketFactory factory = s.caFile().isPresent() ? TlsTrust.socketFactory(s.caFile().get()) : null;
         Session session = Session.getInstance(SessionProperties.of(s, factory));
