@@ -104,6 +104,12 @@ class SecretsNeverShownTest {
                             + DOVECOT.imapPort() + ": password_command [sh, -c, cat " + failFile
                             + "; exit 1] failed with exit status 1")
                     .contains("downgrade *: FAILED: STARTTLS");
+            assertThat(greenMail.fetch(gmUser, "INBOX")).as("xoauth2 with the token from password_command")
+                    .singleElement().satisfies(m -> assertThat(m.flags()).contains("Touched"));
+            for (String u : List.of(userLit, userFile, userCmd)) {
+                assertThat(DOVECOT.fetch(u, "INBOX")).singleElement()
+                        .satisfies(m -> assertThat(m.flags()).contains("Touched"));
+            }
             assertThat(downgrade.commands()).as("nothing sent in plaintext after STARTTLS went missing")
                     .noneMatch(c -> c.matches("(?i)\\S+ (LOGIN|AUTHENTICATE).*"));
             String logs = render(events);
