@@ -21,7 +21,7 @@ import java.util.stream.LongStream;
  */
 final class ModSeqGuards {
     private final long selectHighest;
-    private final Map<Long, Long> restored = new HashMap<>();
+    private final Map<Long, Long> afterOwnStore = new HashMap<>();
     private final Set<Long> changedByOthers = new HashSet<>();
 
     ModSeqGuards(long selectHighest) {
@@ -40,7 +40,7 @@ final class ModSeqGuards {
         TreeMap<Long, LongStream.Builder> groups = new TreeMap<>();
         for (long uid : uids) {
             if (!changedByOthers.contains(uid)) {
-                groups.computeIfAbsent(restored.getOrDefault(uid, selectHighest), g -> LongStream.builder()).add(uid);
+                groups.computeIfAbsent(afterOwnStore.getOrDefault(uid, selectHighest), g -> LongStream.builder()).add(uid);
             }
         }
         TreeMap<Long, long[]> out = new TreeMap<>();
@@ -56,12 +56,12 @@ final class ModSeqGuards {
     void stored(Map<Long, Long> ours, long[] refused) {
         for (long uid : refused) {
             changedByOthers.add(uid);
-            restored.remove(uid);
+            afterOwnStore.remove(uid);
         }
         long top = ours.values().stream().mapToLong(Long::longValue).max().orElse(0);
         for (long uid : ours.keySet()) {
             if (!changedByOthers.contains(uid)) {
-                restored.put(uid, top);
+                afterOwnStore.put(uid, top);
             }
         }
     }
