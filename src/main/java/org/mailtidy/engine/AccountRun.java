@@ -58,6 +58,10 @@ public final class AccountRun {
         } catch (ImapException e) {
             LOG.warn("{}: {}", account.id(), e.getMessage());
             results.add(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, e.getMessage()));
+        } catch (RuntimeException e) {
+            // A bug must cost this account's pass, not the other accounts' or the daemon's.
+            LOG.error("{}: account run failed", account.id(), e);
+            results.add(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, "internal error: " + e));
         } finally {
             closeQuietly(connection);
         }
@@ -67,7 +71,7 @@ public final class AccountRun {
     private ImapConnection reconnect(String mailbox, List<RunResult> results) {
         try {
             return connector.connect(account);
-        } catch (ImapException e) {
+        } catch (ImapException | RuntimeException e) {
             results.add(RunResult.failed(account.id(), mailbox, java.time.Duration.ZERO, e.getMessage()));
             return null;
         }

@@ -17,6 +17,8 @@ import org.mailtidy.rules.Operation;
  * Sends a plan's operations in order. Stops at once if the mailbox's UIDVALIDITY changes (the
  * UIDs would name other messages). Expunges only with UID EXPUNGE (RFC 4315) and only the UIDs the
  * plan marked; without UIDPLUS nothing is expunged unless the user allowed a mailbox-wide EXPUNGE.
+ * Where the server refuses a conditional store because another client changed a message (RFC 7162),
+ * the rest of the plan leaves that message alone too: no copy, move or expunge on a stale decision.
  */
 final class BatchExecutor {
     private final ImapConnection connection;
@@ -24,6 +26,7 @@ final class BatchExecutor {
     private final boolean expungeWithoutUidplus;
     private final List<String> notes;
     private final Set<String> createdDestinations = new LinkedHashSet<>();
+    private final Set<Long> leftAlone = new java.util.HashSet<>();
 
     BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes) {
         this.connection = connection;
@@ -37,30 +40,57 @@ final class BatchExecutor {
         boolean expunged = false;
         for (Operation op : plan.operations()) {
             guardUidValidity();
+            long[] uids = withoutLeftAlone(op.uids());
+            if (uids.length == 0) {
+                continue;
+            }
             if (op instanceof Operation.Store s) {
-                box.store(s.uids(), mode(s.mode()), s.flags().stream().map(Flag::name).toList());
+                leaveAlone(box.store(uids, mode(s.mode()), s.flags().stream().map(Flag::name).toList()));
             } else if (op instanceof Operation.Copy c) {
                 ensureExists(c.mailbox());
-                box.copy(c.uids(), c.mailbox());
+                box.copy(uids, c.mailbox());
             } else if (op instanceof Operation.Move m) {
                 ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
-                    box.move(m.uids(), m.mailbox());
+                    box.move(uids, m.mailbox());
                 } else {
                     // RFC 6851 section 3.3: without MOVE, COPY then mark and expunge the originals.
-                    box.copy(m.uids(), m.mailbox());
-                    box.store(m.uids(), StoreMode.ADD, List.of(Flag.DELETED.name()));
-                    copiedInsteadOfMoved.add(m.uids());
+                    box.copy(uids, m.mailbox());
+                    leaveAlone(box.store(uids, StoreMode.ADD, List.of(Flag.DELETED.name())));
+                    copiedInsteadOfMoved.add(uids);
                 }
-            } else if (op instanceof Operation.Expunge e) {
-                expunge(union(e.uids(), copiedInsteadOfMoved));
+            } else if (op instanceof Operation.Expunge) {
+                expunge(withoutLeftAlone(union(uids, copiedInsteadOfMoved)));
                 expunged = true;
             }
         }
         if (!expunged && !copiedInsteadOfMoved.isEmpty()) {
             guardUidValidity();
-            expunge(union(new long[0], copiedInsteadOfMoved));
+            expunge(withoutLeftAlone(union(new long[0], copiedInsteadOfMoved)));
         }
+        if (!leftAlone.isEmpty()) {
+            notes.add(leftAlone.size() + " message" + (leftAlone.size() == 1 ? " was" : "s were") + " changed by"
+                    + " another client after mailtidy read them and left alone (CONDSTORE, RFC 7162); the next run"
+                    + " handles them");
+        }
+    }
+
+    /**
+     * Messages whose conditional store the server refused (RFC 7162): another client changed them,
+     * so the plan for them is stale; nothing more is sent for them in this run.
+     */
+    Set<Long> leftAlone() {
+        return leftAlone;
+    }
+
+    private void leaveAlone(long[] uids) {
+        for (long uid : uids) {
+            leftAlone.add(uid);
+        }
+    }
+
+    private long[] withoutLeftAlone(long[] uids) {
+        return leftAlone.isEmpty() ? uids : LongStream.of(uids).filter(u -> !leftAlone.contains(u)).toArray();
     }
 
     private void expunge(long[] uids) throws ImapException {

@@ -104,9 +104,12 @@ public final class MailboxRun {
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
             new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
-            new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes).send(out.plan);
+            BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes);
+            executor.send(out.plan);
             if (settings.audit().isPresent()) {
-                settings.audit().get().append(audit);
+                Set<Long> leftAlone = executor.leftAlone();
+                settings.audit().get().append(leftAlone.isEmpty() ? audit
+                        : audit.stream().filter(l -> !leftAlone.contains(l.uid())).toList());
             }
         } catch (RunFailure f) {
             out.error = f.getMessage();

@@ -60,6 +60,10 @@ final class Failures {
         }
         if (pex instanceof ConnectionException || e instanceof FolderClosedException
                 || e instanceof StoreClosedException) {
+            if (timedOut(e, pex)) {
+                return new ImapException.ConnectionLost(what + " failed: the server did not answer within the"
+                        + " account's read_timeout; the connection was closed", e);
+            }
             return new ImapException.ConnectionLost(what + " failed: the connection was lost ("
                     + e.getMessage() + ")", e);
         }
@@ -78,6 +82,17 @@ final class Failures {
             return new ImapException(what + " failed: " + pex.getCause(), null, pex.getCause());
         }
         return new ImapException(what + " failed: " + e.getMessage(), null, e);
+    }
+
+    /**
+     * Angus turns a read timeout into a synthetic BYE that carries the exception; when the folder
+     * closes on it, only the BYE's text is left ("* BYE ... SocketTimeoutException ...").
+     */
+    private static boolean timedOut(Exception e, ProtocolException pex) {
+        Response r = pex == null ? null : pex.getResponse();
+        return find(e, SocketTimeoutException.class) != null
+                || r != null && find(r.getException(), SocketTimeoutException.class) != null
+                || String.valueOf(e.getMessage()).contains(SocketTimeoutException.class.getName());
     }
 
     static String redact(String text, String secret) {

@@ -16,6 +16,7 @@ import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.ProtocolException;
 import org.eclipse.angus.mail.imap.IMAPFolder;
 import org.eclipse.angus.mail.imap.IMAPStore;
+import org.eclipse.angus.mail.imap.ResyncData;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
@@ -48,8 +49,9 @@ public final class ImapConnection implements AutoCloseable {
         try {
             secret = s.secret().call();
         } catch (Exception e) {
+            // The secret sources word their messages without the secret or the command's output.
             throw new ImapException("cannot get the secret for " + s.describe() + ": "
-                    + e.getClass().getSimpleName(), null, null);
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), null, null);
         }
         SSLSocketFactory factory = s.caFile().isPresent() ? TlsTrust.socketFactory(s.caFile().get()) : null;
         Session session = Session.getInstance(SessionProperties.of(s, factory));
@@ -139,7 +141,11 @@ public final class ImapConnection implements AutoCloseable {
         });
     }
 
-    /** SELECT (or EXAMINE when {@code readOnly}); closes a mailbox selected before. */
+    /**
+     * SELECT (or EXAMINE when {@code readOnly}); closes a mailbox selected before. Where the server
+     * has CONDSTORE, a writable mailbox is selected with it (ENABLE CONDSTORE first), so that its
+     * stores never overwrite another client's unseen change.
+     */
     public SelectedMailbox select(String mailbox, boolean readOnly) throws ImapException {
         if (selected != null) {
             selected.close();
@@ -148,8 +154,14 @@ public final class ImapConnection implements AutoCloseable {
         try {
             IMAPFolder folder = (IMAPFolder) store.getFolder(MailboxNames.toServer(mailbox, separator()));
             counter.increment(verb);
-            folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
-            selected = new SelectedMailbox(this, mailbox, folder, readOnly);
+            // CONDSTORE (RFC 7162) makes every later STORE conditional; a read-only run stores nothing.
+            boolean condstore = !readOnly && hasCapability("CONDSTORE");
+            if (condstore) {
+                folder.open(Folder.READ_WRITE, ResyncData.CONDSTORE);
+            } else {
+                folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
+            }
+            selected = new SelectedMailbox(this, mailbox, folder, readOnly, condstore);
             return selected;
         } catch (MessagingException e) {
             throw Failures.of(e, verb + " " + mailbox + " on " + description);

@@ -23,8 +23,10 @@ import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.INTERNALDATE;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+import org.eclipse.angus.mail.imap.protocol.MODSEQ;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.UID;
+import org.eclipse.angus.mail.imap.protocol.UIDSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +40,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private static final Pattern UIDVALIDITY_CODE = Pattern.compile("^\\[UIDVALIDITY (\\d+)]",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
+    private static final Pattern MODIFIED_CODE = Pattern.compile("\\[MODIFIED ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
 
     private final ImapConnection connection;
     private final String name;
@@ -47,8 +50,10 @@ public final class SelectedMailbox implements AutoCloseable {
     private final long uidNext;
     private volatile boolean uidValidityChanged;
     private volatile int exists;
+    /** Present when the mailbox was selected with CONDSTORE and has mod-sequences. */
+    private final ModSeqGuards guards;
 
-    SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly)
+    SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly, boolean condstore)
             throws MessagingException {
         this.connection = connection;
         this.name = name;
@@ -57,6 +62,17 @@ public final class SelectedMailbox implements AutoCloseable {
         this.uidValidity = folder.getUIDValidity();
         this.uidNext = folder.getUIDNext();
         this.exists = folder.getMessageCount();
+        // A mailbox without mod-sequences answers SELECT with NOMODSEQ (RFC 7162 section 3.1.2.2).
+        long highest = condstore ? folder.getHighestModSeq() : 0;
+        this.guards = highest > 0 ? new ModSeqGuards(highest) : null;
+    }
+
+    /**
+     * True when stores are conditional (RFC 7162 CONDSTORE): {@link #store} then never overwrites
+     * a change another client made after this session read the mailbox.
+     */
+    public boolean conditionalStores() {
+        return guards != null;
     }
 
     public String name() {
@@ -212,13 +228,66 @@ public final class SelectedMailbox implements AutoCloseable {
 
     /**
      * {@code UID STORE <set> +FLAGS.SILENT / -FLAGS.SILENT / FLAGS.SILENT (flags)}; any untagged FETCH
-     * the server sends anyway (Cyrus before 3.10) is accepted and dropped.
+     * the server sends anyway (Cyrus before 3.10) is accepted and dropped. With {@link
+     * #conditionalStores()} the store carries {@code (UNCHANGEDSINCE m)} and leaves alone every
+     * message another client changed since this session read it.
+     *
+     * @return the UIDs left alone because another client changed them (always empty without CONDSTORE)
      */
-    public void store(long[] uids, StoreMode mode, Collection<String> flags) throws ImapException {
-        String suffix = " " + mode.item() + " " + FlagNames.list(flags);
+    public long[] store(long[] uids, StoreMode mode, Collection<String> flags) throws ImapException {
         requireWritable("UID STORE");
-        forEachPiece(uids, "UID STORE ", suffix,
-                piece -> run("UID STORE", "UID STORE " + piece + suffix, null, r -> r instanceof FetchResponse));
+        if (guards == null) {
+            String suffix = " " + mode.item() + " " + FlagNames.list(flags);
+            forEachPiece(uids, "UID STORE ", suffix,
+                    piece -> run("UID STORE", "UID STORE " + piece + suffix, null, r -> r instanceof FetchResponse));
+            return new long[0];
+        }
+        LongStream.Builder refused = LongStream.builder();
+        for (long uid : uids) {
+            if (guards.changedByOthers(uid)) {
+                refused.add(uid);
+            }
+        }
+        for (Map.Entry<Long, long[]> group : guards.byGuard(uids).entrySet()) {
+            String suffix = " (UNCHANGEDSINCE " + group.getKey() + ") " + mode.item() + " " + FlagNames.list(flags);
+            forEachPiece(group.getValue(), "UID STORE ", suffix, piece -> conditionalStore(piece + suffix, refused));
+        }
+        return UidSets.sortedDistinct(refused.build().toArray());
+    }
+
+    /**
+     * One {@code UID STORE ... (UNCHANGEDSINCE m)}: the server changes only messages whose
+     * mod-sequence is still at most m and names the others in {@code [MODIFIED set]}; a FETCH that
+     * carries FLAGS shows another client's change (ours are {@code .SILENT}: UID and MODSEQ only).
+     */
+    private void conditionalStore(String arguments, LongStream.Builder refused) throws ImapException {
+        Map<Long, Long> ours = new HashMap<>();
+        LongStream.Builder theirs = LongStream.builder();
+        Response tagged = runWith("UID STORE", p -> "UID STORE " + arguments, p -> null, r -> {
+            if (r instanceof FetchResponse f && f.getItem(UID.class) != null) {
+                long uid = f.getItem(UID.class).uid;
+                MODSEQ modseq = f.getItem(MODSEQ.class);
+                if (f.getItem(FLAGS.class) != null) {
+                    theirs.add(uid);
+                    return false;
+                }
+                if (modseq != null) {
+                    ours.put(uid, modseq.modseq);
+                }
+                return true;
+            }
+            return false;
+        });
+        Matcher m = MODIFIED_CODE.matcher(tagged.getRest());
+        LongStream modified = m.find() ? LongStream.of(UIDSet.toArray(UIDSet.parseUIDSets(m.group(1))))
+                : LongStream.empty();
+        long[] notOurs = LongStream.concat(modified, theirs.build()).toArray();
+        if (notOurs.length > 0) {
+            LOG.info("{}: {} changed by another client since read; left alone (RFC 7162 UNCHANGEDSINCE)", name,
+                    UidSets.split(UidSets.sortedDistinct(notOurs), Integer.MAX_VALUE));
+        }
+        guards.stored(ours, notOurs);
+        LongStream.of(notOurs).forEach(refused::add);
     }
 
     /** {@code UID COPY} (RFC 3501 section 6.4.7) to a mailbox named in UTF-8 with {@code /}. */
@@ -318,11 +387,13 @@ public final class SelectedMailbox implements AutoCloseable {
         runWith(verb, p -> command, p -> args, handler);
     }
 
-    private void runWith(String verb, Function<IMAPProtocol, String> command, Function<IMAPProtocol, Argument> args,
-                         Wire.Handler handler) throws ImapException {
+    /** Runs the command; returns its tagged OK response. */
+    private Response runWith(String verb, Function<IMAPProtocol, String> command,
+                             Function<IMAPProtocol, Argument> args, Wire.Handler handler) throws ImapException {
         connection.counter().increment(verb);
         try {
-            folder.doCommand(p -> Wire.run(p, command.apply(p), args.apply(p), handler, this::observe));
+            return (Response) folder.doCommand(p -> Wire.run(p, command.apply(p), args.apply(p), handler,
+                    this::observe));
         } catch (MessagingException e) {
             throw Failures.of(e, verb + " in " + name);
         }

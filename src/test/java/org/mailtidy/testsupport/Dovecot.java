@@ -216,6 +216,27 @@ public final class Dovecot {
                 Long.toString(uid));
     }
 
+    /** Expunges one message as another client would. */
+    public void expunge(String user, String mailbox, long uid) {
+        doveadm("expunge", "-u", user, "mailbox", serverName(mailbox), "uid", Long.toString(uid));
+    }
+
+    /** Deletes a mailbox and its messages. */
+    public void deleteMailbox(String user, String mailbox) {
+        doveadm("mailbox", "delete", "-u", user, "-s", serverName(mailbox));
+    }
+
+    /**
+     * {@code doveadm mailbox update}, e.g. {@code "--min-next-uid", "4294967000"} so that the next
+     * messages get huge UIDs, or {@code "--uid-validity", "7"}.
+     */
+    public void updateMailbox(String user, String mailbox, String... options) {
+        List<String> args = new ArrayList<>(List.of("mailbox", "update", "-u", user));
+        args.addAll(List.of(options));
+        args.add(serverName(mailbox));
+        doveadm(args.toArray(String[]::new));
+    }
+
     /** Delivers one message ({@code doveadm save}). */
     public void append(String user, String mailbox, byte[] rfc822) {
         createMailbox(user, mailbox);

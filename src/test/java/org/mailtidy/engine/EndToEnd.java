@@ -1,0 +1,65 @@
+package org.mailtidy.engine;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.mailtidy.config.Config;
+import org.mailtidy.config.ConfigException;
+import org.mailtidy.config.ConfigLoader;
+import org.mailtidy.testsupport.Dovecot;
+import org.mailtidy.testsupport.StoredMessage;
+
+/** Loads a config from text and runs {@code once} with it, as the CLI does; reads mailboxes back by Message-ID. */
+final class EndToEnd {
+    private EndToEnd() {
+    }
+
+    static Config config(String yaml) {
+        try {
+            return ConfigLoader.load(yaml, Path.of("test.yaml"), Map.of());
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** One {@code once} pass over every enabled rule; never throws for a server problem. */
+    static List<RunResult> once(Config config) {
+        RunSettings settings = RunSettings.from(config, false, config.audit().map(a -> new AuditLog(a.file())));
+        try {
+            return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static RunResult result(List<RunResult> results, String mailbox) {
+        return results.stream().filter(r -> r.mailbox().equals(mailbox)).findFirst()
+                .orElseThrow(() -> new AssertionError("no run of " + mailbox + " in " + results));
+    }
+
+    /** Message-ID to sorted flags; UIDs differ between users with the same mail, Message-IDs do not. */
+    static Map<String, String> byMessageId(Dovecot dovecot, String user, String mailbox) {
+        Map<String, String> out = new TreeMap<>();
+        for (StoredMessage m : dovecot.fetch(user, mailbox)) {
+            out.merge(m.messageId(), new TreeSet<>(m.flags()).toString(), (a, b) -> a + " + " + b);
+        }
+        return out;
+    }
+
+    /** An account block for a plain-text loopback connection with short timeouts. */
+    static String account(String id, String host, int port, String user, String password) {
+        return """
+                  %s:
+                    host: %s
+                    port: %d
+                    tls: none
+                    username: %s
+                    password: '%s'
+                    connect_timeout: 3s
+                    read_timeout: 2s
+                """.formatted(id, host, port, user, password);
+    }
+}
