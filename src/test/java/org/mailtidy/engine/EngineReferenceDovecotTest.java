@@ -150,7 +150,8 @@ class EngineReferenceDovecotTest {
     void theNumberOfCommandsIsTheSameForAHundredAndTenThousandMessages() throws Exception {
         List<String> small = commandsOfARun(100);
         List<String> large = commandsOfARun(10_000);
-        // The same commands in the same order; only the UID sets differ (and, past 8,000 octets, are split).
+        // The same commands in the same order; only the UID sets differ (and, past 8,000 octets or by
+        // CONDSTORE mod-sequence, are split into consecutive pieces).
         assertThat(logical(large)).isEqualTo(logical(small));
         assertThat(logical(small)).filteredOn(c -> c.startsWith("UID FETCH")).hasSizeLessThanOrEqualTo(3);
         assertThat(logical(small)).filteredOn(c -> c.startsWith("UID EXPUNGE")).hasSize(1);
@@ -179,7 +180,10 @@ class EngineReferenceDovecotTest {
             if (words.length < 2 || !words[0].matches("[A-Za-z]+[0-9]+")) {
                 continue; // the rest of a literal
             }
-            String command = words[1].replaceAll("(?<=^UID [A-Z]{4,7} )[0-9:,*]+", "<set>");
+            // CONDSTORE guards (RFC 7162) split a STORE by the mod-sequence each message had, which
+            // depends on earlier STOREs of the run, not on the number of messages.
+            String command = words[1].replaceAll("(?<=^UID [A-Z]{4,7} )[0-9:,*]+", "<set>")
+                    .replaceAll("\\(UNCHANGEDSINCE [0-9]+\\)", "(UNCHANGEDSINCE m)");
             if (command.equalsIgnoreCase("NOOP") || (!out.isEmpty() && out.get(out.size() - 1).equals(command)
                     && command.contains("<set>"))) {
                 continue;
