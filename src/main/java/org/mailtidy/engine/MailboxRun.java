@@ -5,19 +5,16 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Disposition;
-import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.HeaderNeed;
 import org.mailtidy.rules.ImapSearch;
 import org.mailtidy.rules.MailboxPlan;
@@ -64,7 +61,7 @@ public final class MailboxRun {
             Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
             RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                     : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
-                    : outcome.plan.ruleStats(), took, commandsSince(before), describe(outcome.plan), outcome.notes,
+                    : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan), outcome.notes,
                     Optional.ofNullable(outcome.error));
             logSummary(result);
             return result;
@@ -98,7 +95,7 @@ public final class MailboxRun {
         ServerEvidence evidence = observe(box, snapshot, effectiveRules, context);
         out.plan = Planner.plan(effectiveRules, snapshot, evidence, context);
         try {
-            checkPlan(box, out.plan);
+            PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
                 return out;
             }
@@ -194,48 +191,6 @@ public final class MailboxRun {
         return b;
     }
 
-    /** Safety checks between plan and execute: a refused plan sends nothing. */
-    private void checkPlan(SelectedMailbox box, MailboxPlan plan) throws RunFailure {
-        if (plan.deletionCount() > settings.maxDeletes()) {
-            throw new RunFailure("refused: the rules would delete or trash " + plan.deletionCount()
-                    + " messages, more than safety.max_deletes_per_run (" + settings.maxDeletes()
-                    + "); nothing was changed");
-        }
-        // EXAMINE reports no PERMANENTFLAGS (RFC 3501 section 6.3.2): a dry run cannot check them.
-        if (box.canStoreAnyKeyword() || box.readOnly()) {
-            return;
-        }
-        Set<String> permanent = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        permanent.addAll(box.permanentFlags());
-        Set<String> refused = new LinkedHashSet<>();
-        for (var op : plan.operations()) {
-            if (op instanceof org.mailtidy.rules.Operation.Store s) {
-                for (Flag f : s.flags()) {
-                    if (!permanent.contains(f.name())) {
-                        refused.add(f.name());
-                    }
-                }
-            }
-        }
-        if (!refused.isEmpty()) {
-            List<String> ruleNames = rules.stream().filter(r -> usesAny(r, refused)).map(RuleSpec::name).toList();
-            throw new RunFailure("the mailbox cannot store " + String.join(", ", refused)
-                    + " (PERMANENTFLAGS " + box.permanentFlags() + "), needed by rule " + String.join(", ", ruleNames)
-                    + "; nothing was changed");
-        }
-    }
-
-    private static boolean usesAny(RuleSpec rule, Set<String> flags) {
-        Set<Flag> named = new java.util.HashSet<>();
-        if (rule.flagChange() instanceof org.mailtidy.rules.FlagChange.Replace r) {
-            named.addAll(r.flags());
-        } else if (rule.flagChange() instanceof org.mailtidy.rules.FlagChange.Delta d) {
-            named.addAll(d.add());
-            named.addAll(d.remove());
-        }
-        return named.stream().anyMatch(f -> flags.contains(f.name()));
-    }
-
     private List<AuditLog.Line> auditLines(SelectedMailbox box, MailboxPlan plan, Instant time) throws ImapException {
         if (settings.audit().isEmpty() || plan.audit().isEmpty()) {
             return List.of();
@@ -246,35 +201,6 @@ public final class MailboxRun {
         for (var e : plan.audit()) {
             lines.add(new AuditLog.Line(time, account, mailbox, box.uidValidity(), e.uid(), ids.get(e.uid()), e.rule(),
                     e.action()));
-        }
-        return lines;
-    }
-
-    /** One line per planned operation, with its message count rather than its UID set. */
-    static List<String> describe(MailboxPlan plan) {
-        if (plan == null) {
-            return List.of();
-        }
-        List<String> lines = new ArrayList<>();
-        for (var op : plan.operations()) {
-            int n = op.uids().length;
-            String what;
-            if (op instanceof org.mailtidy.rules.Operation.Store s) {
-                String verb = switch (s.mode()) {
-                    case ADD -> "+FLAGS.SILENT";
-                    case REMOVE -> "-FLAGS.SILENT";
-                    case REPLACE -> "FLAGS.SILENT";
-                };
-                what = "UID STORE " + verb + " " + s.flags().stream().map(Flag::name)
-                        .collect(java.util.stream.Collectors.joining(" ", "(", ")"));
-            } else if (op instanceof org.mailtidy.rules.Operation.Copy c) {
-                what = "UID COPY to " + c.mailbox();
-            } else if (op instanceof org.mailtidy.rules.Operation.Move m) {
-                what = "UID MOVE to " + m.mailbox();
-            } else {
-                what = "UID EXPUNGE";
-            }
-            lines.add(what + " of " + n + (n == 1 ? " message" : " messages"));
         }
         return lines;
     }
