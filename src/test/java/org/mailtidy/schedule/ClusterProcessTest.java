@@ -64,13 +64,17 @@ class ClusterProcessTest {
         final Path log;
 
         Node(String name) throws IOException {
+            this(name, config);
+        }
+
+        Node(String name, Path file) throws IOException {
             this.name = name;
             this.log = dir.resolve(name + ".log");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-cp", System.getProperty("java.class.path"),
                     "-Dmailtidy.cluster_checkin_interval=" + CHECKIN.toMillis() + "ms", "-Dmailtidy.stop_grace=10s",
-                    "org.mailtidy.cli.Main", "run", "-c", config.toString())
+                    "org.mailtidy.cli.Main", "run", "-c", file.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("MAILTIDY_NODE", name);
             pb.environment().put("MAILTIDY_TEST_IMAP_PORT", Integer.toString(proxy.port()));
@@ -240,7 +244,10 @@ class ClusterProcessTest {
         startNodes(3);
         await("every mailbox to run", Duration.ofSeconds(60), () -> everyMailboxRanSince(0));
         long steadyFrom = System.currentTimeMillis();
-        Thread.sleep(20_000);
+        long steadyUntil = steadyFrom + 20_000;
+        // every firing due in the 20 s has run once a later one has (one job's firings run in order)
+        await("20 s of firings", Duration.ofSeconds(60), () -> runs().stream().filter(r -> r.due() >= steadyUntil)
+                .map(Run::box).distinct().count() == ACCOUNTS.size() * PER_ACCOUNT);
         for (Node n : nodes) {
             assertThat(n.terminate()).isZero();
         }
@@ -252,7 +259,7 @@ class ClusterProcessTest {
                 Collectors.counting()));
         assertThat(perFiring).as("runs per mailbox and firing").allSatisfy((k, v) -> assertThat(v).as(k).isOne());
         runs.stream().collect(Collectors.groupingBy(Run::box)).forEach((box, list) -> {
-            List<Long> dues = list.stream().map(Run::due).filter(d -> d >= steadyFrom && d < steadyFrom + 20_000)
+            List<Long> dues = list.stream().map(Run::due).filter(d -> d >= steadyFrom && d < steadyUntil)
                     .sorted().toList();
             assertThat(dues).as(box + ": firings in 20 s").hasSize(10);
             for (int i = 1; i < dues.size(); i++) {
@@ -277,9 +284,12 @@ class ClusterProcessTest {
             boolean hasT = dovecot.fetch(users.get(account), box.substring(2)).get(0).flags().contains("T");
             assertThat(hasT).as(box + ": T after an odd number of runs").isEqualTo(list.size() % 2 == 1);
         });
-        System.out.printf("cluster steady state: %d runs of 30 mailboxes in %d s by 3 nodes: %s%n", runs.size(),
-                (runs.get(runs.size() - 1).started() - runs.get(0).started()) / 1000,
-                nodes.stream().map(n -> n.name + "=" + runs.stream().filter(n::ran).count()).toList());
+        long[] late = runs.stream().filter(r -> r.due() >= steadyFrom && r.due() < steadyUntil)
+                .mapToLong(r -> r.started() - r.due()).sorted().toArray();
+        System.out.printf("cluster steady state: %d runs of 30 mailboxes in 20 s by 3 nodes %s; start after due:"
+                + " median %d ms, 99th percentile %d ms, max %d ms%n", late.length,
+                nodes.stream().map(n -> n.name + "=" + runs.stream().filter(n::ran).count()).toList(),
+                late[late.length / 2], late[late.length * 99 / 100], late[late.length - 1]);
     }
 
     @Test
@@ -380,6 +390,49 @@ class ClusterProcessTest {
         }
         System.out.printf("database loss: %d runs in progress finished without it; every mailbox ran again %d ms"
                 + " after the database was back%n", cutOff.size(), recovery);
+    }
+
+    @Test
+    void aNodeWithAnOlderFileDoesNotFireAndDoesNotUndoTheNewerFile() throws Exception {
+        Path oldFile = dir.resolve("n1.yaml");
+        Path newFile = dir.resolve("n2.yaml");
+        Files.copy(config, oldFile);
+        Files.copy(config, newFile);
+        Node lagging = new Node("n1", oldFile);
+        Node updated = new Node("n2", newFile);
+        nodes.addAll(List.of(lagging, updated));
+        await("every mailbox to run", Duration.ofSeconds(60), () -> everyMailboxRanSince(0));
+
+        Files.writeString(newFile, configText() + "  - {name: new-rule, account: b, mailbox: Box/00, schedule: every 2s,"
+                + " match: {all_messages: true}, add_flags: [New]}\n");
+        await("the new rule to run", Duration.ofSeconds(20),
+                () -> dovecot.fetch(users.get("b"), "Box/00").get(0).flags().contains("New"));
+        await("the lagging node to notice", Duration.ofSeconds(20),
+                () -> read(lagging.log).contains("this node's configuration is older than the cluster's"));
+        // a firing in progress finishes its mailboxes (at most 10 runs of about 200 ms)
+        long paused = System.currentTimeMillis() + 3000;
+        Thread.sleep(8000);
+        assertThat(runs()).filteredOn(lagging::ran).noneMatch(r -> r.started() > paused);
+        assertThat(runs()).filteredOn(updated::ran).anyMatch(r -> r.started() > paused);
+
+        Files.copy(newFile, oldFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        await("the lagging node to fire again", Duration.ofSeconds(20),
+                () -> read(lagging.log).contains("this node's configuration is the cluster's again"));
+        long resumed = System.currentTimeMillis();
+        await("the lagging node to run mailboxes", Duration.ofSeconds(20),
+                () -> runs().stream().filter(lagging::ran).anyMatch(r -> r.started() > resumed));
+        assertThat(read(updated.log)).doesNotContain("older than the cluster's");
+        assertNoOverlap(runs(), Long.MAX_VALUE);
+        assertThat(lagging.terminate()).isZero();
+        assertThat(updated.terminate()).isZero();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private long auditLines() throws IOException {
