@@ -28,10 +28,11 @@ public final class ClusterDatabase {
         this.password = password;
     }
 
+    /** {@code cluster.password()} may be null: a database that needs no password (trust, peer, certificates). */
     public static ClusterDatabase of(Cluster cluster) throws ClusterException {
         try {
-            return new ClusterDatabase(cluster.jdbcUrl(), cluster.username(),
-                    Secrets.read(cluster.password(), Duration.ofSeconds(30)));
+            return new ClusterDatabase(cluster.jdbcUrl(), cluster.username(), cluster.password() == null ? null
+                    : Secrets.read(cluster.password(), Duration.ofSeconds(30)));
         } catch (SecretException e) {
             throw new ClusterException("cluster: cannot read the database password: " + e.getMessage(), e);
         }
@@ -53,7 +54,9 @@ public final class ClusterDatabase {
     Properties driverProperties() {
         Properties p = new Properties();
         p.setProperty("user", username);
-        p.setProperty("password", password);
+        if (password != null) {
+            p.setProperty("password", password);
+        }
         p.setProperty("connectTimeout", Long.toString(CONNECT_TIMEOUT.toSeconds()));
         p.setProperty("socketTimeout", Long.toString(SOCKET_TIMEOUT.toSeconds()));
         p.setProperty("tcpKeepAlive", "true");
@@ -73,7 +76,9 @@ public final class ClusterDatabase {
         p.setProperty(prefix + "driver", "org.postgresql.Driver");
         p.setProperty(prefix + "URL", urlWithTimeouts());
         p.setProperty(prefix + "user", username);
-        p.setProperty(prefix + "password", password);
+        if (password != null) {
+            p.setProperty(prefix + "password", password);
+        }
         p.setProperty(prefix + "maxConnections", Integer.toString(maxConnections));
         p.setProperty(prefix + "connectionTimeout", Long.toString(CONNECT_TIMEOUT.toMillis()));
         p.setProperty(prefix + "poolName", "mailtidy-quartz");

@@ -16,6 +16,13 @@ class ClusterDatabaseTest {
     }
 
     @Test
+    void aDatabaseWithoutPasswordGetsNone() throws Exception {
+        ClusterDatabase db = ClusterDatabase.of(new org.mailtidy.config.Cluster("jdbc:postgresql://db/mt", "u", null));
+        assertThat(db.driverProperties()).containsEntry("user", "u").doesNotContainKey("password");
+        assertThat(db.quartzDataSource("q", 10)).doesNotContainKey("org.quartz.dataSource.q.password");
+    }
+
+    @Test
     void thePasswordIsNeverShown() {
         ClusterDatabase db = new ClusterDatabase("jdbc:postgresql://db/mt", "u", "s3cret");
         assertThat(db.toString()).doesNotContain("s3cret");

@@ -44,7 +44,10 @@ class ClusterProcessTest {
     private static final Duration CHECKIN = Duration.ofSeconds(1);
     private static final long INTERVAL_MS = 2000;
     private static final List<String> ACCOUNTS = List.of("a", "b", "c");
-    private static final int PER_ACCOUNT = 10;
+    /** {@code -Dcluster.bench.mailboxes=N}: N mailboxes per account, every 1 s, for the throughput figure. */
+    private static final String BENCH = System.getProperty("cluster.bench.mailboxes");
+    private static final int PER_ACCOUNT = BENCH == null ? 10 : Integer.parseInt(BENCH);
+    private static final String EVERY = BENCH == null ? "every 2s" : "every 1s";
 
     /** Kept after the test (node logs, audit files), under target/cluster/. */
     private Path dir;
@@ -122,7 +125,7 @@ class ClusterProcessTest {
         }
         proxy = new TcpProxy("127.0.0.1", dovecot.imapPort());
         // each reply 25 ms late: a run takes about 250 ms, long enough to catch a node in the middle of one
-        proxy.delayReplies(25);
+        proxy.delayReplies(BENCH == null ? 25 : 0);
         jdbcUrl = postgres.newDatabase("cluster");
         config = dir.resolve("mailtidy.yaml");
         Files.writeString(config, configText());
@@ -137,7 +140,7 @@ class ClusterProcessTest {
     }
 
     private static String box(int i) {
-        return "Box/0" + i;
+        return String.format("Box/%02d", i);
     }
 
     private String configText() {
@@ -154,13 +157,13 @@ class ClusterProcessTest {
         for (String account : ACCOUNTS) {
             sb.append("  - {name: off-").append(account).append(", account: ").append(account)
                     .append(", mailboxes: ").append(boxes)
-                    .append(", schedule: every 2s, match: {keyword: T}, remove_flags: [T], stop: true}\n");
+                    .append(", schedule: ").append(EVERY).append(", match: {keyword: T}, remove_flags: [T], stop: true}\n");
             sb.append("  - {name: on-").append(account).append(", account: ").append(account)
                     .append(", mailboxes: ").append(boxes)
-                    .append(", schedule: every 2s, match: {all_messages: true}, add_flags: [T]}\n");
+                    .append(", schedule: ").append(EVERY).append(", match: {all_messages: true}, add_flags: [T]}\n");
         }
-        sb.append("  - {name: seen-by-wildcard, account: a, mailbox: \"Box/*\", schedule: every 2s,"
-                + " match: {all_messages: true}, add_flags: [W]}\n");
+        sb.append("  - {name: seen-by-wildcard, account: a, mailbox: \"Box/*\", schedule: ").append(EVERY)
+                .append(", match: {all_messages: true}, add_flags: [W]}\n");
         return sb.toString();
     }
 
@@ -237,6 +240,25 @@ class ClusterProcessTest {
             out.computeIfAbsent(l[1], k -> new ArrayList<>()).add(l[2]);
         }
         return out;
+    }
+
+    @Test
+    void throughputBench() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(BENCH != null, "only with -Dcluster.bench.mailboxes=N");
+        startNodes(3);
+        await("every mailbox to run", Duration.ofSeconds(120), () -> everyMailboxRanSince(0));
+        long from = System.currentTimeMillis() + 5000;
+        Thread.sleep(65_000);
+        long until = from + 60_000;
+        List<Run> runs = runs();
+        long[] late = runs.stream().filter(r -> r.due() >= from && r.due() < until)
+                .mapToLong(r -> r.started() - r.due()).sorted().toArray();
+        long done = runs.stream().filter(r -> r.started() >= from && r.started() < until).count();
+        System.out.printf("bench: %d mailboxes every 1 s (%d firings/min due): %d runs started in one minute;"
+                + " start after due: median %d ms, 99th percentile %d ms, max %d ms; %s%n",
+                ACCOUNTS.size() * PER_ACCOUNT, ACCOUNTS.size() * PER_ACCOUNT * 60, done, late[late.length / 2],
+                late[late.length * 99 / 100], late[late.length - 1],
+                nodes.stream().map(n -> n.name + "=" + runs.stream().filter(n::ran).count()).toList());
     }
 
     @Test
