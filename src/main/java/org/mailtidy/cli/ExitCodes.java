@@ -1,5 +1,6 @@
 package org.mailtidy.cli;
 
+import org.mailtidy.cluster.ClusterException;
 import org.mailtidy.config.ConfigException;
 import picocli.CommandLine;
 
@@ -26,6 +27,10 @@ final class ExitCodes {
             cl.getErr().println(ce.errors().size() == 1 ? "1 error; nothing was run."
                     : ce.errors().size() + " errors; nothing was run.");
             return BAD_CONFIG;
+        }
+        if (e instanceof ClusterException c) {
+            cl.getErr().println("mailtidy: " + c.getMessage());
+            return RUN_FAILED;
         }
         if (e instanceof UsageError u) {
             cl.getErr().println(u.getMessage());

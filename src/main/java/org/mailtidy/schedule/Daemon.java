@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.mailtidy.cluster.ClusterException;
 import org.mailtidy.config.Config;
 import org.mailtidy.config.ConfigError;
 import org.mailtidy.config.ConfigException;
@@ -59,6 +60,7 @@ public final class Daemon {
     private boolean stopped;
     private volatile ReloadOutcome lastReload;
     private QuartzJobs quartz;
+    private ClusterNode cluster;
     private ConfigWatcher watcher;
     private HttpEndpoints http;
     private Optional<HttpListen> httpListen = Optional.empty();
@@ -80,11 +82,13 @@ public final class Daemon {
         this.clock = clock;
         this.pool = new ConnectionPool(connector, options.backoff(), clock);
         this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock);
-        this.status = new Status(current::get, ledger, pool, () -> quartz, () -> lastReload, options, clock);
+        this.status = new Status(current::get, ledger, pool, () -> quartz, () -> cluster, () -> lastReload, options,
+                clock);
     }
 
     /** Runs until SIGTERM/SIGINT; returns the exit status (0 after a clean stop). */
-    public int runUntilStopped() throws ConfigException, IOException, SchedulerException, InterruptedException {
+    public int runUntilStopped() throws ConfigException, IOException, SchedulerException, InterruptedException,
+            ClusterException {
         start();
         Signals.install(this::requestStop, () -> requestReload("SIGHUP"));
         stopRequested.await();
@@ -92,19 +96,76 @@ public final class Daemon {
     }
 
     /** Loads the file, starts the scheduler, the file watcher and the HTTP endpoints; returns at once. */
-    public synchronized void start() throws ConfigException, IOException, SchedulerException {
+    public synchronized void start() throws ConfigException, IOException, SchedulerException, ClusterException {
         Loaded loaded = load();
-        quartz = new QuartzJobs(firings);
-        anchor = clock.instant();
+        Instant now = clock.instant();
+        if (loaded.config().cluster().isPresent()) {
+            cluster = ClusterNode.start(loaded.config().cluster().get(), options.clusterCheckin());
+            quartz = new QuartzJobs(firings, cluster.quartzProperties());
+            firings.claimWith(cluster.claims());
+            anchor = cluster.anchor(now);
+        } else {
+            quartz = new QuartzJobs(firings);
+            anchor = now;
+        }
         apply(loaded, anchor);
-        quartz.start();
-        metrics.schedulerRunning(true);
+        if (cluster == null || !cluster.older()) {
+            quartz.start();
+            metrics.schedulerRunning(true);
+        }
+        if (cluster != null) {
+            long every = cluster.checkPeriod().toMillis();
+            housekeeping.scheduleWithFixedDelay(this::checkCluster, every, every, TimeUnit.MILLISECONDS);
+        }
         watcher = ConfigWatcher.start(configFile, options.watchDebounce(), () -> requestReload("file changed"));
         long every = Math.max(1000, Math.min(30_000, options.idleClose().toMillis() / 2));
         housekeeping.scheduleWithFixedDelay(() -> pool.closeIdle(options.idleClose()), every, every,
                 TimeUnit.MILLISECONDS);
         LOG.info("mailtidy running with {}: {} jobs for {} accounts", configFile, loaded.plan().jobs().size(),
                 loaded.config().accounts().size());
+    }
+
+    private synchronized void checkCluster() {
+        if (stopping) {
+            return;
+        }
+        Loaded loaded = current.get();
+        try {
+            cluster.check(loaded, () -> quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor,
+                    clock.instant()), schedulerControl());
+        } catch (SchedulerException | RuntimeException e) {
+            LOG.error("cluster check: {}", e.toString(), e);
+        }
+    }
+
+    /** Pauses and resumes firing as the cluster node's standing changes (never after a stop). */
+    private ClusterNode.Control schedulerControl() {
+        return new ClusterNode.Control() {
+            @Override
+            public void pause() {
+                try {
+                    if (quartz.running()) {
+                        quartz.standby();
+                    }
+                } catch (SchedulerException e) {
+                    LOG.warn("pausing the scheduler: {}", e.toString());
+                }
+                metrics.schedulerRunning(false);
+            }
+
+            @Override
+            public void resume() {
+                if (stopping || quartz.running()) {
+                    return;
+                }
+                try {
+                    quartz.start();
+                    metrics.schedulerRunning(true);
+                } catch (SchedulerException e) {
+                    LOG.warn("starting the scheduler: {}", e.toString());
+                }
+            }
+        };
     }
 
     /** Asks {@link #runUntilStopped()} to stop; safe from a signal handler. */
@@ -160,6 +221,7 @@ public final class Daemon {
             }
             Duration left = Duration.between(clock.instant(), deadline);
             pool.shutdown(left.isNegative() ? Duration.ZERO : left);
+            closeQuietly(cluster);
             closeQuietly(http);
             http = null;
         }
@@ -224,6 +286,7 @@ public final class Daemon {
     }
 
     private Loaded load() throws ConfigException {
+        Instant modified = modifiedQuietly();
         byte[] bytes = readQuietly();
         Config config = ConfigLoader.load(configFile);
         Loaded previous = current.get();
@@ -232,7 +295,7 @@ public final class Daemon {
                 : new AuditLog(a.file()));
         JobPlan plan = JobPlan.of(config);
         return new Loaded(config, plan, RunSettings.from(config, false, audit), clock.instant(),
-                bytes == null ? "" : digest(bytes));
+                bytes == null ? "" : digest(bytes), modified);
     }
 
     /**
@@ -242,7 +305,19 @@ public final class Daemon {
     private void apply(Loaded loaded, Instant now) throws SchedulerException, IOException {
         Loaded before = current.getAndSet(loaded);
         pool.reconfigure(loaded.config().accounts());
-        quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor, now);
+        if (cluster == null) {
+            if (loaded.config().cluster().isPresent()) {
+                LOG.warn("the file now has a cluster block; restart mailtidy to join the cluster");
+            }
+            quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor, now);
+        } else {
+            if (!loaded.config().cluster().equals(Optional.of(cluster.settings()))) {
+                LOG.warn("the file's cluster block changed; this node stays on {} until it is restarted",
+                        cluster.settings().jdbcUrl());
+            }
+            cluster.reconcile(loaded, () -> quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor,
+                    now), schedulerControl());
+        }
         if (!loaded.plan().arrivalOnlyRules().isEmpty()
                 && (before == null || !before.plan().arrivalOnlyRules().equals(loaded.plan().arrivalOnlyRules()))) {
             LOG.warn("rules {} run only on arrival, which the daemon does not watch yet (IMAP IDLE/NOTIFY):"
@@ -278,6 +353,14 @@ public final class Daemon {
                     return Daemon.this.statusJson();
                 }
             });
+        }
+    }
+
+    private Instant modifiedQuietly() {
+        try {
+            return Files.getLastModifiedTime(configFile).toInstant();
+        } catch (IOException e) {
+            return clock.instant();
         }
     }
 

@@ -33,6 +33,7 @@ final class Firings {
     private final BooleanSupplier stopping;
     private final Clock clock;
     private volatile Retries retries = (account, pattern, scheduleId, due, at) -> { };
+    private volatile RunClaims claims;
     private int inFlight;
 
     /** Fires a job again for a firing that could not reach the server. */
@@ -49,6 +50,12 @@ final class Firings {
         this.metrics = metrics;
         this.stopping = stopping;
         this.clock = clock;
+        this.claims = RunClaims.local(ledger);
+    }
+
+    /** In a cluster, mailboxes are claimed in the shared database instead of this node's ledger. */
+    void claimWith(RunClaims c) {
+        claims = c;
     }
 
     void retryWith(Retries r) {
@@ -60,7 +67,8 @@ final class Firings {
      * cannot be reached, the firing is retried when the back-off allows, so an outage delays a
      * run instead of dropping it until the next scheduled time (which may be a day away).
      */
-    void fire(String account, String pattern, String scheduleId, Instant due) throws InterruptedException {
+    void fire(String account, String pattern, String scheduleId, Instant due, boolean recovering)
+            throws InterruptedException {
         Loaded loaded = current.get();
         Optional<ScheduleKey> schedule = loaded.schedule(account, pattern, scheduleId);
         if (schedule.isEmpty() || !loaded.config().accounts().containsKey(account) || stopping.getAsBoolean()) {
@@ -69,8 +77,8 @@ final class Firings {
         enter();
         MDC.put("account", account);
         try (AccountConnection.Lease lease = pool.get(account).acquire(stopping)) {
-            if (lease != null && !fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due)
-                    && !stopping.getAsBoolean()) {
+            if (lease != null && !fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due,
+                    recovering) && !stopping.getAsBoolean()) {
                 Instant at = pool.get(account).snapshot().nextAttempt();
                 retries.retry(account, pattern, scheduleId, due, at == null ? clock.instant() : at);
             }
@@ -82,7 +90,7 @@ final class Firings {
 
     /** False if some mailbox was left undone for want of a connection. */
     private boolean fire(AccountConnection.Lease lease, Loaded loaded, Account account, String pattern,
-                         ScheduleKey schedule, Instant due) {
+                         ScheduleKey schedule, Instant due, boolean recovering) throws InterruptedException {
         List<String> mailboxes;
         if (MailboxPatterns.isWildcard(pattern)) {
             Instant started = clock.instant();
@@ -102,13 +110,17 @@ final class Firings {
                 LOG.info("{}: stopping; {} is left for the next start", account.id(), mailbox);
                 return true;
             }
-            if (ledger.coveredSince(account.id(), mailbox, schedule, due)) {
-                LOG.debug("{} {}: already ran for the firing due at {}", account.id(), mailbox, due);
+            List<RuleConfig> rules = JobPlan.rulesFor(loaded.config(), account.id(), schedule, mailbox);
+            if (rules.isEmpty()) {
                 continue;
             }
-            List<RuleConfig> rules = JobPlan.rulesFor(loaded.config(), account.id(), schedule, mailbox);
-            if (!rules.isEmpty()) {
-                reached &= runMailbox(lease, loaded, account, mailbox, rules, schedule);
+            try (RunClaims.Claim claim = claims.claim(account.id(), MailboxPatterns.canonical(mailbox), schedule, due,
+                    recovering, stopping)) {
+                if (claim == null) {
+                    LOG.debug("{} {}: nothing to do for the firing due at {}", account.id(), mailbox, due);
+                    continue;
+                }
+                reached &= runMailbox(lease, loaded, account, mailbox, rules, schedule, claim);
             }
         }
         return reached;
@@ -116,7 +128,7 @@ final class Firings {
 
     /** False if the run could not reach the server (no connection, or it was lost). */
     private boolean runMailbox(AccountConnection.Lease lease, Loaded loaded, Account account, String mailbox,
-                            List<RuleConfig> rules, ScheduleKey schedule) {
+                            List<RuleConfig> rules, ScheduleKey schedule, RunClaims.Claim claim) {
         MDC.put("mailbox", mailbox);
         Instant started = clock.instant();
         ledger.started(account.id(), mailbox, started);
@@ -126,12 +138,14 @@ final class Firings {
                 connection = lease.connection();
             } catch (ImapException e) {
                 finished(schedule, started, failed(account.id(), mailbox, started, e), false);
+                claim.finished(false, false);
                 return false;
             }
             RunResult result = new MailboxRun(connection, account.id(), mailbox,
                     rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings()).execute();
             boolean reached = result.ok() || lease.connectionAlive();
             finished(schedule, started, result, reached);
+            claim.finished(result.ok(), reached);
             return reached;
         } finally {
             MDC.remove("mailbox");

@@ -18,7 +18,7 @@ public final class MailboxJob implements Job {
     static final String FIRINGS = "mailtidy.firings";
     /** Trigger-data key of the schedule id ({@link ScheduleKey#id()}). */
     static final String SCHEDULE = "schedule";
-    /** Trigger-data key of a retry's original due time (epoch milliseconds). */
+    /** Trigger-data key of a retry's original due time (epoch milliseconds, as a string: the JDBC store keeps strings). */
     static final String DUE = "due";
 
     @Override
@@ -27,9 +27,9 @@ public final class MailboxJob implements Job {
         try {
             Firings firings = (Firings) context.getScheduler().getContext().get(FIRINGS);
             var data = context.getMergedJobDataMap();
-            Instant due = data.containsKey(DUE) ? Instant.ofEpochMilli(data.getLong(DUE))
+            Instant due = data.containsKey(DUE) ? Instant.ofEpochMilli(data.getLongValue(DUE))
                     : context.getScheduledFireTime().toInstant();
-            firings.fire(key.getGroup(), key.getName(), data.getString(SCHEDULE), due);
+            firings.fire(key.getGroup(), key.getName(), data.getString(SCHEDULE), due, context.isRecovering());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (SchedulerException e) {

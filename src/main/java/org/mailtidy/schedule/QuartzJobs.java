@@ -28,9 +28,10 @@ import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.impl.matchers.GroupMatcher;
 
 /**
- * The Quartz scheduler (in-memory job store) and its jobs and triggers, kept in step with a
- * {@link JobPlan}. A reload applies the new plan as a difference: unchanged triggers stay (and keep
- * their phase), and a job that is running is never interrupted.
+ * The Quartz scheduler (in-memory job store, or in a cluster the database's) and its jobs and
+ * triggers, kept in step with a {@link JobPlan}. A reload applies the new plan as a difference:
+ * unchanged triggers stay (and keep their phase), and a job that is running is never interrupted.
+ * Applying the same plan twice changes nothing, so cluster nodes with the same file never fight.
  */
 final class QuartzJobs {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QuartzJobs.class);
@@ -52,17 +53,28 @@ final class QuartzJobs {
     private final Scheduler scheduler;
 
     QuartzJobs(Firings firings) throws SchedulerException {
+        this(firings, inMemory());
+    }
+
+    /** {@code properties}: the job store and scheduler names ({@link #inMemory()}, {@link ClusterNode#quartzProperties}). */
+    QuartzJobs(Firings firings, Properties properties) throws SchedulerException {
         Properties p = new Properties();
-        p.setProperty("org.quartz.scheduler.instanceName", "mailtidy-" + INSTANCES.incrementAndGet());
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         p.setProperty("org.quartz.threadPool.class", ElasticThreadPool.class.getName());
-        p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
         p.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(MISFIRE_THRESHOLD.toMillis()));
+        p.putAll(properties);
         scheduler = new StdSchedulerFactory(p).getScheduler();
         scheduler.getContext().put(MailboxJob.FIRINGS, firings);
         if (firings != null) {
             firings.retryWith(this::retry);
         }
+    }
+
+    private static Properties inMemory() {
+        Properties p = new Properties();
+        p.setProperty("org.quartz.scheduler.instanceName", "mailtidy-" + INSTANCES.incrementAndGet());
+        p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
+        return p;
     }
 
     /**
@@ -82,9 +94,12 @@ final class QuartzJobs {
                     return;
                 }
             }
-            TriggerKey key = TriggerKey.triggerKey(prefix + " #" + RETRIES.incrementAndGet(), account);
+            // unique in a cluster too: another node may schedule a retry of the same job
+            TriggerKey key = TriggerKey.triggerKey(prefix + " #" + scheduler.getSchedulerInstanceId() + "-"
+                    + RETRIES.incrementAndGet(), account);
             scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job)
-                    .usingJobData(MailboxJob.SCHEDULE, scheduleId).usingJobData(MailboxJob.DUE, due.toEpochMilli())
+                    .usingJobData(MailboxJob.SCHEDULE, scheduleId)
+                    .usingJobData(MailboxJob.DUE, Long.toString(due.toEpochMilli()))
                     .withDescription("retry of the run due at " + due).startAt(Date.from(at))
                     .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                     .build());
@@ -124,8 +139,9 @@ final class QuartzJobs {
         Map<JobKey, JobDetail> jobs = new LinkedHashMap<>();
         Map<TriggerKey, Trigger> triggers = new LinkedHashMap<>();
         for (JobPlan.Job job : plan.jobs()) {
+            // recovery: if a cluster node dies during the run, another node runs it again (runs are idempotent)
             JobDetail detail = JobBuilder.newJob(MailboxJob.class).withIdentity(jobKey(job)).storeDurably()
-                    .withDescription(job.account() + " " + job.pattern()).build();
+                    .requestRecovery(true).withDescription(job.account() + " " + job.pattern()).build();
             jobs.put(detail.getKey(), detail);
             for (Trigger t : triggers(job, zone, anchor, now)) {
                 triggers.put(t.getKey(), t);
@@ -142,7 +158,8 @@ final class QuartzJobs {
             }
         }
         for (TriggerKey existing : scheduler.getTriggerKeys(GroupMatcher.anyTriggerGroup())) {
-            if (!triggers.containsKey(existing) && !existing.getName().startsWith(RETRY)) {
+            if (!triggers.containsKey(existing) && !existing.getName().startsWith(RETRY)
+                    && !existing.getGroup().equals(Scheduler.DEFAULT_RECOVERY_GROUP)) {
                 scheduler.unscheduleJob(existing);
             }
         }

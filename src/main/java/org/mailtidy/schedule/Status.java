@@ -19,16 +19,19 @@ final class Status {
     private final RunLedger ledger;
     private final ConnectionPool pool;
     private final Supplier<QuartzJobs> quartz;
+    private final Supplier<ClusterNode> cluster;
     private final Supplier<Daemon.ReloadOutcome> lastReload;
     private final DaemonOptions options;
     private final Clock clock;
 
     Status(Supplier<Loaded> current, RunLedger ledger, ConnectionPool pool, Supplier<QuartzJobs> quartz,
-           Supplier<Daemon.ReloadOutcome> lastReload, DaemonOptions options, Clock clock) {
+           Supplier<ClusterNode> cluster, Supplier<Daemon.ReloadOutcome> lastReload, DaemonOptions options,
+           Clock clock) {
         this.current = current;
         this.ledger = ledger;
         this.pool = pool;
         this.quartz = quartz;
+        this.cluster = cluster;
         this.lastReload = lastReload;
         this.options = options;
         this.clock = clock;
@@ -68,6 +71,10 @@ final class Status {
             w.endArray().endObject();
         }
         w.endObject();
+        ClusterNode node = cluster.get();
+        if (node != null) {
+            node.status(w);
+        }
         w.name("accounts").beginArray();
         for (AccountConnection.Snapshot a : pool.snapshots()) {
             w.beginObject().field("account", a.account()).field("connection", DaemonMetrics.stateName(a.state()))

@@ -1,0 +1,230 @@
+package org.mailtidy.testsupport;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A private PostgreSQL cluster for tests, created with {@code initdb} under {@code target/postgres/}
+ * and started once per test JVM on a free loopback port (TCP only, no Unix socket); stopped by a
+ * shutdown hook. PostgreSQL refuses to run as root: as root the server runs as the
+ * {@code postgres} system user (the Debian package creates it), else as the current user.
+ * Each test gets its own database ({@link #newDatabase}), owned by the role {@value #USER}.
+ */
+public final class Postgres {
+    public static final String USER = "mailtidy";
+    public static final String PASSWORD = "pw-mailtidy";
+    private static final String SUPERUSER_PASSWORD = "pw-postgres";
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static Postgres instance;
+
+    private final Path bin;
+    private final Path home;
+    private final Path data;
+    private final int port;
+    private final String osUser;
+
+    private Postgres(Path bin, Path home, int port, String osUser) {
+        this.bin = bin;
+        this.home = home;
+        this.data = home.resolve("data");
+        this.port = port;
+        this.osUser = osUser;
+    }
+
+    /** The shared instance; started on first call. Fails (never skips) when PostgreSQL is missing. */
+    public static synchronized Postgres get() {
+        if (instance == null) {
+            try {
+                instance = start();
+            } catch (IOException | SQLException e) {
+                throw new IllegalStateException("cannot start the test PostgreSQL: " + e.getMessage(), e);
+            }
+        }
+        return instance;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** A fresh, empty database owned by {@value #USER}; returns its JDBC URL. */
+    public String newDatabase(String prefix) {
+        String name = (prefix + "_" + ProcessHandle.current().pid() + "_" + DATABASES.incrementAndGet())
+                .replaceAll("[^a-z0-9_]", "_");
+        try (Connection c = superuser(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name + " OWNER " + USER);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return jdbcUrl(name);
+    }
+
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
+    }
+
+    /** A connection as {@value #USER}. */
+    public static Connection connect(String jdbcUrl) throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, USER, PASSWORD);
+    }
+
+    /**
+     * Stops the server as if the database went away: SIGINT to the postmaster (PostgreSQL's fast
+     * shutdown, which ends every session at once), then waits until it is gone.
+     */
+    public void stop() {
+        try {
+            String pid = Files.readAllLines(data.resolve("postmaster.pid")).get(0).strip();
+            run(List.of("kill", "-INT", pid));
+            ProcessHandle.of(Long.parseLong(pid)).ifPresent(h -> h.onExit().join());
+        } catch (IOException e) {
+            throw new IllegalStateException("stopping PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts it again after {@link #stop()}, with the same data. */
+    public void restart() {
+        pgCtl("-l", home.resolve("postgres.log").toString(), "-o", serverOptions(), "start");
+    }
+
+    private static Postgres start() throws IOException, SQLException {
+        Path bin = findBin();
+        Path home = Path.of("target", "postgres").toAbsolutePath();
+        stopLeftover(bin, home.resolve("data"));
+        deleteRecursively(home);
+        Files.createDirectories(home);
+        String osUser = isRoot() ? "postgres" : null;
+        Postgres pg = new Postgres(bin, home, freePort(), osUser);
+        Path pwfile = home.resolve("pwfile");
+        Files.writeString(pwfile, SUPERUSER_PASSWORD + "\n");
+        if (osUser != null) {
+            run(List.of("chown", "-R", osUser, home.toString()));
+        }
+        pg.asServerUser(List.of(bin.resolve("initdb").toString(), "-D", pg.data.toString(), "-U", "postgres",
+                "--pwfile=" + pwfile, "--auth=scram-sha-256", "-E", "UTF8", "--no-locale", "--no-sync"));
+        pg.restart();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                pg.pgCtl("stop", "-m", "immediate");
+            } catch (RuntimeException e) {
+                // already stopped
+            }
+        }, "postgres-stop"));
+        try (Connection c = pg.superuser(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + USER + " LOGIN PASSWORD '" + PASSWORD + "'");
+        }
+        return pg;
+    }
+
+    private String serverOptions() {
+        return "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off"
+                + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+                + " -c shared_buffers=32MB";
+    }
+
+    private void pgCtl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w",
+                "-t", "60"));
+        cmd.addAll(List.of(args));
+        asServerUser(cmd);
+    }
+
+    private void asServerUser(List<String> command) {
+        List<String> cmd = new ArrayList<>();
+        if (osUser != null) {
+            cmd.addAll(List.of("runuser", "-u", osUser, "--"));
+        }
+        cmd.addAll(command);
+        run(cmd);
+    }
+
+    private Connection superuser() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", SUPERUSER_PASSWORD);
+        return DriverManager.getConnection(jdbcUrl("postgres"), p);
+    }
+
+    private static Path findBin() {
+        try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
+            return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
+                    .max(Comparator.comparing(Path::toString)).orElseThrow();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb)."
+                    + " The tests tagged 'postgres' need it: run bin/test, which installs it"
+                    + " (apt-get install -y postgresql)");
+        }
+    }
+
+    private static void stopLeftover(Path bin, Path data) {
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            List<String> cmd = new ArrayList<>();
+            if (isRoot()) {
+                cmd.addAll(List.of("runuser", "-u", "postgres", "--"));
+            }
+            cmd.addAll(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "stop", "-m", "immediate"));
+            try {
+                run(cmd);
+            } catch (RuntimeException e) {
+                // not running
+            }
+        }
+    }
+
+    private static boolean isRoot() {
+        return "0".equals(run(List.of("id", "-u")).trim());
+    }
+
+    /** Output to a file: pg_ctl's server keeps its output open, so a pipe would never reach its end. */
+    private static String run(List<String> command) {
+        try {
+            Path out = Files.createTempFile("mt-pg", ".out");
+            try {
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                    throw new IllegalStateException(String.join(" ", command) + " failed: "
+                            + Files.readString(out, StandardCharsets.UTF_8));
+                }
+                return Files.readString(out, StandardCharsets.UTF_8);
+            } finally {
+                Files.deleteIfExists(out);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
