@@ -337,17 +337,18 @@ class ClusterProcessTest {
         victim.process.waitFor(10, TimeUnit.SECONDS);
 
         Predicate<Run> recovery = r -> r.recovering() && r.box().equals(inFlight.box()) && r.due() == inFlight.due();
-        await("the killed run to be recovered by another node", Duration.ofSeconds(40),
+        await("the killed run to be recovered by another node", Duration.ofSeconds(90),
                 () -> runs().stream().anyMatch(recovery.and(r -> Boolean.TRUE.equals(r.reached()))));
         long since = killedAt;
-        await("every mailbox to run again", Duration.ofSeconds(40), () -> everyMailboxRanSince(since));
+        await("every mailbox to run again", Duration.ofSeconds(90), () -> everyMailboxRanSince(since));
         Run recovered = runs().stream().filter(recovery).findFirst().orElseThrow();
         long failover = recovered.started() - killedAt;
         long longestWait = longestWaitAfter(killedAt);
 
         assertThat(victim.ran(recovered)).isFalse();
         // detection after check-in interval + max(interval, since the last check-in) + 7.5 s (Quartz), + one check-in
-        assertThat(failover).isLessThan(3 * CHECKIN.toMillis() + 7500 + 3000);
+        // (+10 s of slack: CI shares two cores between three nodes, PostgreSQL and Dovecot)
+        assertThat(failover).isLessThan(3 * CHECKIN.toMillis() + 7500 + 10_000);
         assertNoOverlap(runs(), killedAt);
         for (Node n : nodes.subList(1, 3)) {
             assertThat(n.terminate()).isZero();
@@ -367,8 +368,10 @@ class ClusterProcessTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (inFlight == null && System.nanoTime() < deadline) {
             long now = System.currentTimeMillis();
-            inFlight = runs().stream().filter(r -> r.finished() == null).filter(r -> now - r.started() < 50)
-                    .findFirst().orElse(null);
+            // Past its claim on the mailbox (taken right after the run is recorded) and well before its end:
+            // a run only just recorded may not hold its claim yet, and without the database it could not.
+            inFlight = runs().stream().filter(r -> r.finished() == null)
+                    .filter(r -> now - r.started() >= 60 && now - r.started() < 120).findFirst().orElse(null);
         }
         assertThat(inFlight).as("a run in progress").isNotNull();
         long lostAt = System.currentTimeMillis();
@@ -387,7 +390,9 @@ class ClusterProcessTest {
         long recovery = longestWaitAfter(backAt);
 
         // The runs in progress when the database went away could not record their end, but did their work.
-        List<Run> cutOff = runs().stream().filter(r -> r.finished() == null).toList();
+        Run chosen = inFlight;
+        List<Run> cutOff = runs().stream().filter(r -> r.finished() == null)
+                .filter(r -> r.id() == chosen.id() || r.started() <= chosen.started()).toList();
         assertThat(cutOff).as("runs in progress when the database went away").isNotEmpty();
         for (Run run : cutOff) {
             List<String> auditOfThatRun = new ArrayList<>();
