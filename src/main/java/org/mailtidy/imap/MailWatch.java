@@ -35,7 +35,7 @@ public final class MailWatch implements AutoCloseable {
     /**
      * What the server said about a mailbox.
      *
-     * @param uidValidity 0 when the response did not say
+     * @param uidValidity 0 when the response did not say (a STATUS notification, an EXISTS)
      * @param uidNext     {@link #UNKNOWN} when the response did not say (an EXISTS)
      */
     public record Change(String mailbox, long uidValidity, long uidNext) {
@@ -64,6 +64,7 @@ public final class MailWatch implements AutoCloseable {
     private boolean wakeRequested;
     private char separator;
     private volatile boolean overflowed;
+    private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private MailWatch(ImapConnection connection, SelectedMailbox selected, Listener listener) {
         this.connection = connection;
@@ -104,6 +105,12 @@ public final class MailWatch implements AutoCloseable {
             group.writeArgument(new Argument().writeAtom("MessageNew").writeAtom("MessageExpunge"));
             Wire.run(p, "NOTIFY SET STATUS", new Argument().writeArgument(group), r -> false, r -> { });
         });
+        // Dovecot leaves out mailboxes it has not indexed yet (a new user's INBOX): ask for those.
+        for (String m : mailboxes) {
+            if (!watch.reported.contains(m)) {
+                listener.changed(status(connection, m));
+            }
+        }
         return watch;
     }
 
@@ -128,8 +135,12 @@ public final class MailWatch implements AutoCloseable {
             Status s = ((IMAPProtocol) p).status(server, STATUS_ITEMS);
             return s;
         });
-        Status s = (Status) result;
-        return new Change(mailbox, s.uidvalidity, s.uidnext > 0 ? s.uidnext : Change.UNKNOWN);
+        return change(mailbox, (Status) result);
+    }
+
+    /** Angus reports an item the response left out as -1. */
+    private static Change change(String mailbox, Status s) {
+        return new Change(mailbox, Math.max(0, s.uidvalidity), s.uidnext > 0 ? s.uidnext : Change.UNKNOWN);
     }
 
     /**
@@ -235,7 +246,8 @@ public final class MailWatch implements AutoCloseable {
             if (ir.keyEquals("STATUS") && selected == null) {
                 Status s = new Status(ir);
                 String name = watchedByServerName.getOrDefault(s.mbox, MailboxNames.fromServer(s.mbox, separator));
-                listener.changed(new Change(name, s.uidvalidity, s.uidnext > 0 ? s.uidnext : Change.UNKNOWN));
+                reported.add(name);
+                listener.changed(change(name, s));
             } else if (ir.keyEquals("EXISTS") && selected != null) {
                 listener.changed(new Change(selected.name(), 0, Change.UNKNOWN));
             } else if (ir.isOK() && new Response(ir).getRest().toUpperCase(java.util.Locale.ROOT)

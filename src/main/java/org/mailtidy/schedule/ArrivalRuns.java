@@ -86,6 +86,8 @@ final class ArrivalRuns {
     /** A watching connection reported the mailbox (on connecting, and on every change). */
     void changed(String account, MailWatch.Change change) {
         Key key = new Key(account, change.mailbox());
+        LOG.trace("{} {}: reported UIDVALIDITY {} UIDNEXT {}", account, key.mailbox(), change.uidValidity(),
+                change.uidNext());
         if (change.uidNextKnown()) {
             Mark known = change.uidValidity() == 0 ? marks.get(key)
                     : marks.putIfAbsent(key, new Mark(change.uidValidity(), change.uidNext()));
