@@ -162,6 +162,15 @@ final class AccountWatch {
             return w;
         }
         notified = List.of();
+        if (!c.hasCapability("IDLE")) {
+            if (!mailboxes.equals(loggedOverflow)) {
+                loggedOverflow = List.copyOf(mailboxes);
+                LOG.warn("{}: the server has neither NOTIFY nor IDLE; arrival mailboxes are polled every {}s: {}",
+                        account.id(), options.pollInterval().toSeconds(), mailboxes);
+            }
+            assign(List.of(), mailboxes);
+            return null;
+        }
         int cap = Math.min(options.maxConnections(), mailboxes.size());
         List<String> rest = mailboxes.subList(cap, mailboxes.size());
         if (!rest.isEmpty() && !rest.equals(loggedOverflow)) {

@@ -191,8 +191,12 @@ final class ArrivalRuns {
             ImapConnection connection = lease.connection();
             MailWatch.Change now = MailWatch.status(connection, key.mailbox());
             Mark mark = marks.get(key);
-            if (mark == null || !now.uidNextKnown()) {
-                marks.putIfAbsent(key, new Mark(now.uidValidity(), Math.max(1, now.uidNext())));
+            if (!now.uidNextKnown()) {
+                LOG.debug("{} {}: the server gave no UIDNEXT; nothing can be told new", key.account(), key.mailbox());
+                return;
+            }
+            if (mark == null) {
+                marks.putIfAbsent(key, new Mark(now.uidValidity(), now.uidNext()));
                 return;
             }
             if (now.uidValidity() != mark.uidValidity()) {
