@@ -40,15 +40,48 @@ public final class MailboxRun {
     private final List<RuleSpec> rules;
     private final Optional<String> configuredTrash;
     private final RunSettings settings;
+    private final long fromUid;
+    private volatile Seen seen;
+
+    /**
+     * What a run saw of the mailbox's UIDs: every message with a UID below {@code nextUid} was
+     * in its snapshot or had already been expunged, so a later run from {@code nextUid} sees only
+     * mail that arrived after this one.
+     */
+    public record Seen(long uidValidity, long nextUid) {
+    }
 
     public MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
                       Optional<String> configuredTrash, RunSettings settings) {
+        this(connection, account, mailbox, rules, configuredTrash, settings, 1);
+    }
+
+    private MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
+                       Optional<String> configuredTrash, RunSettings settings, long fromUid) {
         this.connection = connection;
         this.account = account;
         this.mailbox = mailbox;
         this.rules = List.copyOf(rules);
         this.configuredTrash = configuredTrash;
         this.settings = settings;
+        this.fromUid = fromUid;
+    }
+
+    /**
+     * The same run restricted to the messages with UID {@code uid} or higher (new mail since a
+     * watermark): the snapshot is fetched with {@code UID FETCH uid:*} and every search carries
+     * {@code UID uid:*}. The rules see only those messages.
+     */
+    public MailboxRun onlyFromUid(long uid) {
+        if (uid < 1) {
+            throw new IllegalArgumentException("UIDs start at 1: " + uid);
+        }
+        return new MailboxRun(connection, account, mailbox, rules, configuredTrash, settings, uid);
+    }
+
+    /** After {@link #execute()}: the mailbox's UIDs as the run saw them; empty if it never got a snapshot. */
+    public Optional<Seen> seen() {
+        return Optional.ofNullable(seen);
     }
 
     /** Runs; never throws for a server or connection problem: that becomes a failed result. */
@@ -87,8 +120,9 @@ public final class MailboxRun {
 
     private Outcome run(SelectedMailbox box, Instant started) throws ImapException {
         Outcome out = new Outcome();
-        MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), box.fetchTable());
+        MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), box.fetchTable(fromUid));
         out.messages = snapshot.size();
+        seen = new Seen(box.uidValidity(), nextUid(box, snapshot));
         PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
                 trashMailbox(box));
         List<RuleSpec> effectiveRules = rulesFor(context);
@@ -114,6 +148,13 @@ public final class MailboxRun {
             out.error = "audit file " + settings.audit().map(AuditLog::file).orElse(null) + ": " + e.getMessage();
         }
         return out;
+    }
+
+    /** UIDNEXT at SELECT, or past the highest UID fetched if mail arrived between SELECT and the fetch. */
+    private long nextUid(SelectedMailbox box, MailboxSnapshot snapshot) {
+        long[] uids = snapshot.uids();
+        long afterFetched = uids.length == 0 ? fromUid : uids[uids.length - 1] + 1;
+        return Math.max(Math.max(box.uidNext(), afterFetched), fromUid);
     }
 
     /** In the trash mailbox itself, {@code trash: true} can only mean delete. */
@@ -153,7 +194,7 @@ public final class MailboxRun {
         }
         for (Criterion q : Planner.serverQueries(effectiveRules)) {
             SearchProgram program = ImapSearch.render(q, context.today());
-            long[] found = box.uidSearch(toArgs(program), program.utf8());
+            long[] found = box.uidSearch(restricted(toArgs(program)), program.utf8());
             evidence.addSearch(q, indexes(snapshot.uids(), found));
         }
         HeaderNeed need = Planner.headerNeed(effectiveRules, snapshot, evidence, context);
@@ -177,6 +218,18 @@ public final class MailboxRun {
             }
         }
         return args;
+    }
+
+    /** Search keys are ANDed (RFC 3501 section 6.4.4), so a leading {@code UID n:*} restricts any program. */
+    private List<SearchArg> restricted(List<SearchArg> args) {
+        if (fromUid == 1) {
+            return args;
+        }
+        List<SearchArg> out = new ArrayList<>(args.size() + 2);
+        out.add(new SearchArg.Atom("UID"));
+        out.add(new SearchArg.Atom(fromUid + ":*"));
+        out.addAll(args);
+        return out;
     }
 
     /** UIDs the server returned that the snapshot does not know (arrived since the fetch) are ignored. */

@@ -207,7 +207,7 @@ public final class ImapConnection implements AutoCloseable {
     }
 
     /** Runs a command that needs no selected mailbox, on the selected mailbox's connection if any. */
-    private Object storeCommand(String verb, String what, IMAPFolder.ProtocolCommand command) throws ImapException {
+    Object storeCommand(String verb, String what, IMAPFolder.ProtocolCommand command) throws ImapException {
         counter.increment(verb);
         try {
             IMAPFolder folder = selected != null && selected.isOpen() ? selected.folder()

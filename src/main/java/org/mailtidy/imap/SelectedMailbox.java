@@ -113,16 +113,31 @@ public final class SelectedMailbox implements AutoCloseable {
      * for an empty mailbox.
      */
     public MessageTable fetchTable() throws ImapException {
-        MessageTableBuilder table = new MessageTableBuilder(Math.max(16, exists()));
+        return fetchTable(1);
+    }
+
+    /**
+     * The same for the messages with UID {@code fromUid} or higher ({@code UID FETCH fromUid:*}).
+     * RFC 3501 section 6.4.8: {@code n:*} also names the last message when every UID is below n, so
+     * rows below {@code fromUid} are dropped.
+     */
+    public MessageTable fetchTable(long fromUid) throws ImapException {
+        if (fromUid < 1) {
+            throw new IllegalArgumentException("UIDs start at 1: " + fromUid);
+        }
+        MessageTableBuilder table = new MessageTableBuilder(fromUid == 1 ? Math.max(16, exists()) : 16);
         if (exists() == 0) {
             return table.build();
         }
-        run("UID FETCH", "UID FETCH 1:* (UID FLAGS INTERNALDATE RFC822.SIZE)", null, r -> {
+        run("UID FETCH", "UID FETCH " + fromUid + ":* (UID FLAGS INTERNALDATE RFC822.SIZE)", null, r -> {
             if (r instanceof FetchResponse f) {
                 UID uid = f.getItem(UID.class);
                 FLAGS flags = f.getItem(FLAGS.class);
                 INTERNALDATE date = f.getItem(INTERNALDATE.class);
                 RFC822SIZE size = f.getItem(RFC822SIZE.class);
+                if (uid != null && uid.uid < fromUid) {
+                    return true;
+                }
                 if (uid != null && flags != null && date != null && size != null) {
                     table.add(uid.uid, FlagNames.of(flags, false), date.getDate().getTime(), size.size);
                     return true;

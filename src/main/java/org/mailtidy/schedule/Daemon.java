@@ -56,6 +56,7 @@ public final class Daemon {
     private final ConnectionPool pool;
     private final Firings firings;
     private final Status status;
+    private final Push push;
     private volatile boolean stopping;
     private boolean stopped;
     private volatile ReloadOutcome lastReload;
@@ -76,6 +77,12 @@ public final class Daemon {
 
     /** For tests and embedding: other timings, another way to connect, another clock. */
     public Daemon(Path configFile, DaemonOptions options, AccountRun.Connector connector, Clock clock) {
+        this(configFile, options, PushOptions.fromSystemProperties(), connector, clock);
+    }
+
+    /** The same with other push timings and limits. */
+    public Daemon(Path configFile, DaemonOptions options, PushOptions pushOptions, AccountRun.Connector connector,
+                  Clock clock) {
         this.configFile = configFile;
         this.options = options;
         this.connector = connector;
@@ -83,6 +90,8 @@ public final class Daemon {
         this.pool = new ConnectionPool(connector, options.backoff(), clock);
         this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock);
         this.status = new Status(current::get, ledger, pool, () -> quartz, () -> cluster, () -> lastReload, options,
+                clock);
+        this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, connector, () -> stopping,
                 clock);
     }
 
@@ -207,7 +216,9 @@ public final class Daemon {
             metrics.schedulerRunning(false);
         }
         Instant deadline = clock.instant().plus(options.stopGrace());
-        if (!firings.awaitIdle(options.stopGrace())) {
+        push.stop(options.stopGrace());
+        Duration graceLeft = Duration.between(clock.instant(), deadline);
+        if (!firings.awaitIdle(graceLeft.isNegative() ? Duration.ZERO : graceLeft)) {
             LOG.warn("a run was still in progress after {}s; abandoning it: a run cut off before its expunge leaves"
                     + " only flags, and the next run derives the same changes again", options.stopGrace().toSeconds());
         }
@@ -243,7 +254,7 @@ public final class Daemon {
     }
 
     public String metrics() {
-        return metrics.scrape(pool.snapshots());
+        return metrics.scrape(pool.snapshots()) + push.metrics();
     }
 
     private void reload(String trigger) {
@@ -303,7 +314,7 @@ public final class Daemon {
      * start ({@code now} = the anchor) every {@code every} schedule fires at once.
      */
     private void apply(Loaded loaded, Instant now) throws SchedulerException, IOException {
-        Loaded before = current.getAndSet(loaded);
+        current.set(loaded);
         pool.reconfigure(loaded.config().accounts());
         if (cluster == null) {
             if (loaded.config().cluster().isPresent()) {
@@ -318,13 +329,9 @@ public final class Daemon {
             cluster.reconcile(loaded, () -> quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor,
                     now), schedulerControl());
         }
-        if (!loaded.plan().arrivalOnlyRules().isEmpty()
-                && (before == null || !before.plan().arrivalOnlyRules().equals(loaded.plan().arrivalOnlyRules()))) {
-            LOG.warn("rules {} run only on arrival, which the daemon does not watch yet (IMAP IDLE/NOTIFY):"
-                    + " they are not scheduled; give them a schedule to run them", loaded.plan().arrivalOnlyRules());
-        }
-        if (loaded.plan().isEmpty()) {
-            LOG.warn("no enabled rule has a schedule: nothing to run");
+        push.apply(loaded);
+        if (loaded.plan().isEmpty() && loaded.plan().arrivalOnlyRules().isEmpty()) {
+            LOG.warn("no enabled rule has a schedule or on: arrival: nothing to run");
         }
         rebindHttp(loaded.config().http());
     }

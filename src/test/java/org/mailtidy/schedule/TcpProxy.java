@@ -13,13 +13,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A loopback TCP proxy in front of the test Dovecot, to misbehave as a server can without
  * disturbing the shared instance: {@link #cut()} drops every connection and refuses new ones (the
  * server is down), {@link #stall(boolean)} stops forwarding (a hung server), and
- * {@link #delayReplies(long)} slows each reply down (a slow server).
+ * {@link #delayReplies(long)} slows each reply down (a slow server), and {@link #silenceExisting()}
+ * makes the open connections swallow everything without closing (a NAT or firewall that forgot them).
  */
 final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final String targetHost;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final java.util.Set<Socket> silenced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean down;
     private volatile boolean stalled;
     private volatile long replyDelayMillis;
@@ -60,6 +62,11 @@ final class TcpProxy implements AutoCloseable {
         notifyAll();
     }
 
+    /** From now on the open connections forward nothing in either direction and stay open; new ones work. */
+    void silenceExisting() {
+        silenced.addAll(sockets);
+    }
+
     void delayReplies(long millis) {
         replyDelayMillis = millis;
     }
@@ -91,6 +98,9 @@ final class TcpProxy implements AutoCloseable {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
                     waitWhileStalled();
+                    if (silenced.contains(from)) {
+                        continue;
+                    }
                     if (replies && replyDelayMillis > 0) {
                         Thread.sleep(replyDelayMillis);
                     }

@@ -1,0 +1,126 @@
+package org.mailtidy.schedule;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.mailtidy.config.Account;
+import org.mailtidy.engine.AccountRun;
+import org.mailtidy.http.MetricsRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Push ({@code on: arrival}): an {@link AccountWatch} per account with arrival rules, and the
+ * {@link ArrivalRuns} that run those rules on new mail. A reload restarts only the watches of accounts
+ * whose settings or arrival mailboxes changed; the watermarks survive it, so nothing is handled twice
+ * and mail that arrived during the restart is caught up.
+ */
+final class Push {
+    private static final Logger LOG = LoggerFactory.getLogger(Push.class);
+
+    private final AccountRun.Connector connector;
+    private final Backoff backoff;
+    private final PushOptions options;
+    private final ArrivalRuns runs;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+            daemonThreads("push-poll"));
+    private final Map<String, AccountWatch> watches = new HashMap<>();
+    private final Map<String, Account> watchedAccounts = new HashMap<>();
+    private final MetricsRegistry registry = new MetricsRegistry();
+    private final MetricsRegistry.Gauge watched = registry.gauge("mailtidy_push_mailboxes",
+            "Arrival mailboxes by how they are watched now (notify, idle, poll); one reconnecting is not counted",
+            "account", "mode");
+    private final MetricsRegistry.Gauge connections = registry.gauge("mailtidy_push_connections",
+            "Open connections watching for new mail", "account");
+    private final MetricsRegistry.Gauge reconnects = registry.gauge("mailtidy_push_reconnects",
+            "Times a watching connection failed and was opened again, since the watch started", "account");
+    private boolean stopped;
+
+    Push(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, Backoff backoff, PushOptions options,
+         AccountRun.Connector connector, BooleanSupplier stopping, Clock clock) {
+        this.connector = connector;
+        this.backoff = backoff;
+        this.options = options;
+        this.runs = new ArrivalRuns(current, pool, metrics, options, stopping, clock);
+    }
+
+    /** Starts, restarts and stops account watches to match the configuration. */
+    synchronized void apply(Loaded loaded) {
+        if (stopped) {
+            return;
+        }
+        ArrivalPlan plan = ArrivalPlan.of(loaded.config());
+        for (String id : List.copyOf(watches.keySet())) {
+            Account now = loaded.config().accounts().get(id);
+            List<String> patterns = plan.patternsByAccount().get(id);
+            if (now == null || patterns == null || !now.equals(watchedAccounts.get(id))
+                    || !patterns.equals(watches.get(id).patterns())) {
+                watches.remove(id).stop();
+                watchedAccounts.remove(id);
+            }
+        }
+        plan.patternsByAccount().forEach((id, patterns) -> {
+            if (!watches.containsKey(id)) {
+                Account account = loaded.config().account(id);
+                AccountWatch w = new AccountWatch(account, patterns, connector, options, backoff, runs, poller);
+                watches.put(id, w);
+                watchedAccounts.put(id, account);
+                w.start();
+            }
+        });
+        if (!plan.patternsByAccount().isEmpty()) {
+            LOG.debug("push: watching {}", plan.patternsByAccount());
+        }
+    }
+
+    /** Ends every watch and waits at most {@code wait} for watches and arrival runs to finish. */
+    void stop(Duration wait) throws InterruptedException {
+        List<AccountWatch> all;
+        synchronized (this) {
+            stopped = true;
+            all = List.copyOf(watches.values());
+            watches.clear();
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        all.forEach(AccountWatch::stop);
+        poller.shutdownNow();
+        runs.shutdown(wait);
+        for (AccountWatch w : all) {
+            w.join(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+        }
+    }
+
+    ArrivalRuns runs() {
+        return runs;
+    }
+
+    synchronized Map<AccountWatch.Mode, Integer> watched(String account) {
+        AccountWatch w = watches.get(account);
+        return w == null ? Map.of() : w.watched();
+    }
+
+    synchronized String metrics() {
+        for (AccountWatch w : watches.values()) {
+            w.watched().forEach((mode, n) -> watched.labels(w.accountId(),
+                    mode.name().toLowerCase(java.util.Locale.ROOT)).set(n));
+            connections.labels(w.accountId()).set(w.connections());
+            reconnects.labels(w.accountId()).set(w.reconnects());
+        }
+        return registry.scrape();
+    }
+
+    static ThreadFactory daemonThreads(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
