@@ -19,7 +19,7 @@ public record FinalState(SortedMap<Long, Set<Flag>> source, SortedMap<String, Li
                   SortedSet<Long> expunged) {
 
     public record Arrival(long uid, Set<Flag> flags) {
-        Arrival {
+        public Arrival {
             flags = new TreeSet<>(flags);
         }
 
