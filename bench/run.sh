@@ -17,6 +17,9 @@ bench="$top/bench"
 work="${BENCH_WORK:-/tmp/mailtidy-bench}"
 sizes="${BENCH_SIZES:-1000 10000 100000}"
 steady_runs="${BENCH_STEADY_RUNS:-5}"
+# Whole-process runs of mailtidy, imapfilter and the replay: the median of this many (each on a fresh copy);
+# at 100,000 messages and more one run each unless BENCH_REPEAT says otherwise.
+repeat="${BENCH_REPEAT:-}"
 password=bench
 jar="$top/target/mailtidy.jar"
 classes="$work/classes"
@@ -134,6 +137,10 @@ EOF
     sleep 0.1
   done
   master_pid="$(cat "$base/master.pid")"
+  # One throw-away session first, so that no measured run pays for starting auth and login processes.
+  mkdir -p "$work/warm-up"
+  printf 'W1 NOOP\r\nW2 LOGOUT\r\n' > "$work/warm-up/session.in"
+  tool replay 127.0.0.1 "$port" warm-up "$password" "$work/warm-up" >/dev/null
   log "Dovecot $(dovecot --version | cut -d' ' -f1) on 127.0.0.1:$port (master $master_pid)"
 }
 
@@ -175,8 +182,8 @@ copy_user() {
   doveadm_ kick "$user" >/dev/null 2>&1 || true
   rm -rf "$home"
   mkdir -p "$home/rawlog"
-  cp -a --reflink=auto "$from/Maildir" "$home/Maildir"
-  chown -R "$vuid:$vgid" "$home"
+  cp -a --reflink=auto "$from/Maildir" "$home/Maildir"   # keeps the mail user as owner
+  chown "$vuid:$vgid" "$home" "$home/rawlog"
 }
 
 # mailbox <TAB> Message-ID <TAB> flags (sorted, \Recent dropped), one line per message.
@@ -210,28 +217,51 @@ measure() {
   } > "$out"
 }
 
+# measure_median K USER MASTER OUTFILE command... : K runs, each on a fresh copy; keeps the median by wall time.
+measure_median() {
+  local k="$1" user="$2" from="$3" out="$4"; shift 4
+  local i
+  for i in $(seq "$k"); do
+    copy_user "$user" "$from"
+    [ -z "${extra_copy:-}" ] || copy_user "$extra_copy" "$from"
+    measure "$user" "$out.$i" "$@"
+    if [ "$(basename "$out")" = replay.raw ]; then   # the replay's own connect-to-last-answer time
+      sed -i '/^wall_s=/d' "$out.$i"; grep '^wall_s=' "$out.$i.log" >> "$out.$i"
+    fi
+  done
+  local median
+  median="$(for i in $(seq "$k"); do echo "$(grep '^wall_s=' "$out.$i" | cut -d= -f2) $i"; done | sort -n \
+    | sed -n "$(( (k + 1) / 2 ))p" | cut -d' ' -f2)"
+  cp "$out.$median" "$out"
+  echo "walls_s=[$(for i in $(seq "$k"); do grep '^wall_s=' "$out.$i" | cut -d= -f2; done | sort -n | paste -sd, -)]" >> "$out"
+}
+
 run_size() {
-  local n="$1" m out
+  local n="$1" m out k
   m="$(master "$n")"
   out="$results/$n"
+  k="${repeat:-$([ "$n" -ge 100000 ] && echo 1 || echo 3)}"
   rm -rf "$out"; mkdir -p "$out"
   export BENCH_PORT="$port" BENCH_PASSWORD="$password"
 
-  log "N=$n: mailtidy once"
-  copy_user "mt-$n" "$m"
-  BENCH_USER="mt-$n" measure "mt-$n" "$out/mailtidy.properties" java -jar "$jar" once -c "$bench/mailtidy.yaml"
+  log "N=$n: mailtidy once (median of $k)"
+  BENCH_USER="mt-$n" measure_median "$k" "mt-$n" "$m" "$out/mailtidy.properties" \
+    java -jar "$jar" once -c "$bench/mailtidy.yaml"
 
-  log "N=$n: imapfilter"
-  copy_user "if-$n" "$m"
+  log "N=$n: imapfilter (median of $k)"
   mkdir -p "$work/imapfilter-home"
-  HOME="$work/imapfilter-home" BENCH_USER="if-$n" measure "if-$n" "$out/imapfilter.properties" \
+  HOME="$work/imapfilter-home" BENCH_USER="if-$n" measure_median "$k" "if-$n" "$m" "$out/imapfilter.properties" \
     imapfilter -c "$bench/imapfilter.lua"
 
-  log "N=$n: raw replay of mailtidy's commands"
-  copy_user "rp-$n" "$m"
-  measure "rp-$n" "$out/replay.raw" java -cp "$classes:$jar" org.mailtidy.bench.BenchTool replay 127.0.0.1 "$port" "rp-$n" "$password" "$work/home/mt-$n/rawlog"
-  # The replay's wall time is its own connect-to-last-answer; its JVM start is not the server's work.
-  { grep -v '^wall_s=' "$out/replay.raw"; grep '^wall_s=' "$out/replay.raw.log"; } > "$out/replay.properties"
+  log "N=$n: imapfilter, one SEARCH per criterion (median of $k)"
+  HOME="$work/imapfilter-home" BENCH_USER="ic-$n" measure_median "$k" "ic-$n" "$m" \
+    "$out/imapfilter-criteria.properties" imapfilter -c "$bench/imapfilter-per-criterion.lua"
+
+  log "N=$n: raw replay of mailtidy's commands (median of $k)"
+  # The client replays once on a second copy first, so that the measured replay runs warm (JIT-compiled).
+  extra_copy="rw-$n" measure_median "$k" "rp-$n" "$m" "$out/replay.raw" java -cp "$classes:$jar" \
+    org.mailtidy.bench.BenchTool replay 127.0.0.1 "$port" "rp-$n" "$password" "$work/home/mt-$n/rawlog" "rw-$n"
+  cp "$out/replay.raw" "$out/replay.properties"
 
   log "N=$n: steady state ($steady_runs passes after a warm-up, one JVM)"
   local reset="$work/reset-ss-$n.sh"
@@ -242,7 +272,7 @@ doveadm -c "$work/dovecot.conf" kick "ss-$n" >/dev/null 2>&1 || true
 rm -rf "$work/home/ss-$n"
 mkdir -p "$work/home/ss-$n/rawlog"
 cp -a --reflink=auto "$m/Maildir" "$work/home/ss-$n/Maildir"
-chown -R "$vuid:$vgid" "$work/home/ss-$n"
+chown "$vuid:$vgid" "$work/home/ss-$n" "$work/home/ss-$n/rawlog"
 
 EOF
   chmod +x "$reset"
@@ -255,6 +285,7 @@ EOF
   log "N=$n: comparing final mailboxes"
   final_state "mt-$n" > "$out/final-mailtidy.tsv"
   final_state "if-$n" > "$out/final-imapfilter.tsv"
+  final_state "ic-$n" > "$out/final-imapfilter-criteria.tsv"
   final_state "rp-$n" > "$out/final-replay.tsv"
   final_state "ss-$n" > "$out/final-steady.tsv"
   local summary
@@ -264,11 +295,12 @@ EOF
   if ! diff -q "$out/final-mailtidy.tsv" "$out/final-imapfilter.tsv" >/dev/null; then
     verdict="DIFFERENT: $(diff "$out/final-mailtidy.tsv" "$out/final-imapfilter.tsv" | grep -c '^[<>]' || true) lines differ (diff $out/final-*.tsv)"
   fi
-  for other in replay steady; do
+  for other in imapfilter-criteria replay steady; do
     diff -q "$out/final-mailtidy.tsv" "$out/final-$other.tsv" >/dev/null \
       || verdict="$verdict; the $other run left a DIFFERENT mailbox"
   done
   echo "summary=$verdict; $summary" > "$out/check.properties"
+  echo "load=$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min, at the end)" >> "$out/check.properties"
   tool report "$results" "$n"
 }
 
@@ -284,27 +316,31 @@ startup() {
   java -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" once -c "$bench/mailtidy.yaml" > "$out/archive.log" 2>&1
   variant() {
     local name="$1"; shift
-    local walls=()
-    for i in 1 2 3 4 5; do
+    local i
+    : > "$out/samples"
+    for i in 1 2 3 4 5 6 7; do
       copy_user "st-$n" "$m"
-      local s e
-      s="$(date +%s.%N)"
-      "$@" > "$out/$name.log" 2>&1
-      e="$(date +%s.%N)"
-      walls+=("$(sub "$e" "$s")")
+      /usr/bin/time -f '%e %U %S' -o "$out/t" "$@" > "$out/run.log" 2>&1
+      awk '{printf "%s %.2f\n", $1, $2 + $3}' "$out/t" >> "$out/samples"
     done
-    printf '%s\n' "${walls[@]}" | sort -n | sed -n 3p | xargs printf "| %s | %.3f |\n" "$name"
+    printf '| %s | %s | %s |\n' "$name" "$(cut -d' ' -f1 "$out/samples" | sort -n | sed -n 4p)" \
+      "$(cut -d' ' -f2 "$out/samples" | sort -n | sed -n 4p)"
   }
   {
-    echo "| variant (median of 5, N = 1,000) | wall s |"
-    echo "|---|---:|"
-    variant "java -version (JVM alone)" java -Xshare:auto -version
+    echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "| variant (median of 7, N = 1,000) | wall s | CPU s (user + sys) |"
+    echo "|---|---:|---:|"
+    variant "java -version (JVM alone)" java -version
     variant "mailtidy --version (JVM + picocli)" java -jar "$jar" --version
     variant "once" java -jar "$jar" once -c "$bench/mailtidy.yaml"
     variant "once -XX:TieredStopAtLevel=1" java -XX:TieredStopAtLevel=1 -jar "$jar" once -c "$bench/mailtidy.yaml"
+    variant "once -XX:+UseSerialGC" java -XX:+UseSerialGC -jar "$jar" once -c "$bench/mailtidy.yaml"
     variant "once -XX:SharedArchiveFile (AppCDS)" java -XX:SharedArchiveFile="$jsa" -jar "$jar" once -c "$bench/mailtidy.yaml"
     variant "once AppCDS + TieredStopAtLevel=1 + SerialGC" java -XX:SharedArchiveFile="$jsa" -XX:TieredStopAtLevel=1 \
       -XX:+UseSerialGC -jar "$jar" once -c "$bench/mailtidy.yaml"
+    echo
+    echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } | tee "$out/startup.md"
 }
 
@@ -315,7 +351,7 @@ heap() {
   m="$(master "$n" --small)"
   mkdir -p "$out"
   export BENCH_PORT="$port" BENCH_PASSWORD="$password" BENCH_USER="hp-$n"
-  for xmx in 64m 48m 32m; do
+  for xmx in ${BENCH_HEAP_LIMITS:-64m}; do
     copy_user "hp-$n" "$m"
     log "N=$n: once with -Xmx$xmx"
     if measure "hp-$n" "$out/xmx$xmx.properties" java -Xmx$xmx -Xlog:gc:file="$out/gc-$xmx.log" -jar "$jar" once \

@@ -20,7 +20,8 @@ final class Report {
     static {
         TOOLS.put("mailtidy", "mailtidy once (whole process)");
         TOOLS.put("steady", "mailtidy steady state (median of 5)");
-        TOOLS.put("imapfilter", "imapfilter");
+        TOOLS.put("imapfilter", "imapfilter, one search program per rule");
+        TOOLS.put("imapfilter-criteria", "imapfilter, one SEARCH per criterion");
         TOOLS.put("replay", "raw replay of mailtidy's commands");
     }
 
@@ -66,10 +67,16 @@ final class Report {
         System.out.println();
         r.forEach((tool, p) -> System.out.println("- " + TOOLS.get(tool) + ": " + byType(p)));
         System.out.println();
+        System.out.println("Wall time samples (s): " + String.join("; ", r.entrySet().stream()
+                .filter(e -> e.getValue().getProperty("walls_s") != null)
+                .map(e -> e.getKey() + " " + e.getValue().getProperty("walls_s")).toList()));
+        System.out.println();
         System.out.println("Ratios (wall time): " + ratios(r));
         System.out.println();
         if (!check.isEmpty()) {
             System.out.println("Final mailboxes: " + check.getProperty("summary"));
+            System.out.println();
+            System.out.println("Load average of the machine: " + check.getProperty("load", "?"));
             System.out.println();
         }
     }
@@ -78,6 +85,8 @@ final class Report {
         List<String> out = new ArrayList<>();
         ratio(out, r, "mailtidy", "imapfilter", "once / imapfilter");
         ratio(out, r, "steady", "imapfilter", "steady / imapfilter");
+        ratio(out, r, "mailtidy", "imapfilter-criteria", "once / imapfilter per criterion");
+        ratio(out, r, "steady", "imapfilter-criteria", "steady / imapfilter per criterion");
         ratio(out, r, "steady", "replay", "steady / raw replay");
         ratio(out, r, "mailtidy", "replay", "once / raw replay");
         return String.join(", ", out);
