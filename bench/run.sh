@@ -116,6 +116,10 @@ userdb {
 protocol imap {
   rawlog_dir = %h/rawlog
 }
+service imap {
+  # SEARCH over a million messages needs more than the default 256 MB
+  vsz_limit = 2G
+}
 service imap-login {
   inet_listener imap {
     port = $port
