@@ -3,7 +3,7 @@ package org.mailtidy.cli;
 import java.util.Locale;
 import java.util.Set;
 
-/** Sets the properties the built-in logback.xml reads; must run before the first logger exists. */
+/** Sets the properties {@link BuiltInLogging} reads; must run before the first logger exists. */
 final class LogSetup {
     static final Set<String> LEVELS = Set.of("error", "warn", "info", "debug", "trace");
 

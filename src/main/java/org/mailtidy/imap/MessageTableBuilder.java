@@ -41,28 +41,43 @@ final class MessageTableBuilder {
         count++;
     }
 
-    /** Sorted by UID (servers answer in sequence order, which is UID order, but that is not promised). */
+    /**
+     * Sorted by UID (servers answer in sequence order, which is UID order, but that is not promised).
+     * In that usual case the arrays are handed over, not copied: at a million messages a copy and a
+     * boxed sort index would more than double the peak heap (docs/performance.md).
+     */
     MessageTable build() {
-        Integer[] order = new Integer[count];
         boolean sorted = true;
+        for (int i = 1; i < count && sorted; i++) {
+            sorted = uids[i - 1] < uids[i];
+        }
+        if (sorted) {
+            return new MessageTable(trim(uids), trim(flagSetIds), flagSets, trim(dates), trim(sizes));
+        }
+        Integer[] order = new Integer[count];
         for (int i = 0; i < count; i++) {
             order[i] = i;
-            sorted &= i == 0 || uids[i - 1] < uids[i];
         }
-        if (!sorted) {
-            Arrays.sort(order, (a, b) -> Long.compare(uids[a], uids[b]));
-        }
+        Arrays.sort(order, (a, b) -> Long.compare(uids[a], uids[b]));
         long[] u = new long[count];
         int[] f = new int[count];
         long[] d = new long[count];
         long[] s = new long[count];
         for (int i = 0; i < count; i++) {
-            int from = sorted ? i : order[i];
+            int from = order[i];
             u[i] = uids[from];
             f[i] = flagSetIds[from];
             d[i] = dates[from];
             s[i] = sizes[from];
         }
         return new MessageTable(u, f, flagSets, d, s);
+    }
+
+    private long[] trim(long[] a) {
+        return a.length == count ? a : Arrays.copyOf(a, count);
+    }
+
+    private int[] trim(int[] a) {
+        return a.length == count ? a : Arrays.copyOf(a, count);
     }
 }

@@ -1,0 +1,381 @@
+#!/usr/bin/env bash
+# The performance benchmark of docs/performance.md: the rule set of bench/mailtidy.yaml run three
+# ways on identical copies of generated mailboxes in a private Dovecot, plus the steady state.
+#
+#   bench/run.sh                      N = 1,000, 10,000 and 100,000
+#   BENCH_SIZES="1000" bench/run.sh   chosen sizes
+#   bench/run.sh startup              JVM start cost of `once` at N = 1,000 (plain, AppCDS, flags)
+#   bench/run.sh heap [N]             `once` with -Xmx64m on N (default 1,000,000) small messages
+#
+# Needs root or sudo only to install dovecot-imapd and imapfilter when they are missing. Work files
+# go to $BENCH_WORK (default /tmp/mailtidy-bench; the 100,000-message copies need about 4 GB).
+# Not part of `mvn verify`.
+set -euo pipefail
+
+top="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bench="$top/bench"
+work="${BENCH_WORK:-/tmp/mailtidy-bench}"
+sizes="${BENCH_SIZES:-1000 10000 100000}"
+steady_runs="${BENCH_STEADY_RUNS:-5}"
+# Whole-process runs of mailtidy, imapfilter and the replay: the median of this many (each on a fresh copy);
+# at 100,000 messages and more one run each unless BENCH_REPEAT says otherwise.
+repeat="${BENCH_REPEAT:-}"
+password=bench
+jar="$top/target/mailtidy.jar"
+classes="$work/classes"
+results="$work/results"
+export TZ=UTC LC_ALL=C.UTF-8
+
+sub() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a - b}'; }
+log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
+
+# ---- prerequisites ----
+
+install_packages() {
+  local missing=()
+  [ -x /usr/sbin/dovecot ] || missing+=(dovecot-imapd)
+  command -v imapfilter >/dev/null || missing+=(imapfilter)
+  [ -x /usr/bin/time ] || missing+=(time)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}"
+  fi
+}
+
+build() {
+  if [ ! -f "$jar" ] || [ -n "$(find "$top/src/main" "$top/pom.xml" -newer "$jar" -print -quit)" ]; then
+    log "building $jar"
+    (cd "$top" && mvn -q -B -DskipTests package)
+  fi
+  mkdir -p "$classes"
+  if [ -z "$(ls -A "$classes")" ] || [ -n "$(find "$bench/src" "$jar" -newer "$classes/.built" -print -quit 2>/dev/null || echo x)" ]; then
+    javac -d "$classes" -cp "$jar" "$bench"/src/org/mailtidy/bench/*.java
+    touch "$classes/.built"
+  fi
+}
+
+tool() { java -cp "$classes:$jar" org.mailtidy.bench.BenchTool "$@"; }
+
+# ---- the private Dovecot ----
+
+mail_user() {
+  if [ "$(id -u)" = 0 ]; then
+    id -u mailtidy-vmail >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent \
+      --shell /usr/sbin/nologin mailtidy-vmail
+    echo mailtidy-vmail
+  else
+    id -un
+  fi
+}
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
+  || echo $((20000 + RANDOM % 20000)); }
+
+start_dovecot() {
+  vuser="$(mail_user)"
+  vuid="$(id -u "$vuser")"; vgid="$(id -g "$vuser")"
+  base="$(mktemp -d /tmp/mtb-XXXX)"   # Unix socket paths must stay short
+  port="$(free_port)"
+  mkdir -p "$work/home"
+  chown "$vuid:$vgid" "$work" "$work/home"
+  local internal=""
+  [ "$(id -u)" = 0 ] || internal="default_internal_user = $vuser
+default_login_user = $vuser"
+  cat > "$work/dovecot.conf" <<EOF
+# Rendered by bench/run.sh; a throw-away instance for the benchmark.
+base_dir = $base
+state_dir = $base/state
+instance_name = $(basename "$base")
+protocols = imap
+listen = 127.0.0.1
+log_path = $work/dovecot.log
+info_log_path = $work/dovecot.log
+$internal
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_uid = $vuid
+mail_gid = $vgid
+first_valid_uid = $vuid
+last_valid_uid = $vuid
+first_valid_gid = $vgid
+last_valid_gid = $vgid
+mail_location = maildir:~/Maildir
+mail_fsync = never
+passdb {
+  driver = static
+  args = password=$password
+}
+userdb {
+  driver = static
+  args = uid=$vuid gid=$vgid home=$work/home/%u
+}
+protocol imap {
+  rawlog_dir = %h/rawlog
+}
+service imap {
+  # SEARCH over a million messages needs more than the default 256 MB
+  vsz_limit = 2G
+}
+service imap-login {
+  inet_listener imap {
+    port = $port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  unix_listener anvil-auth-penalty {
+    mode = 0
+  }
+}
+EOF
+  /usr/sbin/dovecot -c "$work/dovecot.conf"
+  trap stop_dovecot EXIT
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+  done
+  master_pid="$(cat "$base/master.pid")"
+  # One throw-away session first, so that no measured run pays for starting auth and login processes.
+  mkdir -p "$work/warm-up"
+  printf 'W1 NOOP\r\nW2 LOGOUT\r\n' > "$work/warm-up/session.in"
+  tool replay 127.0.0.1 "$port" warm-up "$password" "$work/warm-up" >/dev/null
+  log "Dovecot $(dovecot --version | cut -d' ' -f1) on 127.0.0.1:$port (master $master_pid)"
+}
+
+stop_dovecot() {
+  /usr/sbin/dovecot -c "$work/dovecot.conf" stop 2>/dev/null || true
+  rm -rf "$base"
+}
+
+doveadm_() { doveadm -c "$work/dovecot.conf" "$@"; }
+
+# CPU seconds of the Dovecot processes that have ended (the master reaps every imap process).
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($16 + $17) / hz}' "/proc/$master_pid/stat"; }
+
+# ---- mailboxes ----
+
+# The master copy of N messages: generated, indexed once, then copied (index files included, so every
+# copy has the same UIDs and the same index state).
+master() {
+  local n="$1" flag="${2:-}" user="master-$1${2:+-small}"
+  local home="$work/home/$user"
+  if [ ! -f "$home/.complete" ]; then
+    log "generating $n messages for $user"
+    rm -rf "$home"
+    mkdir -p "$home"
+    tool generate "$home/Maildir" "$n" $flag
+    chown -R "$vuid:$vgid" "$home"
+    log "indexing $user"
+    doveadm_ force-resync -u "$user" INBOX
+    doveadm_ index -u "$user" INBOX
+    touch "$home/.complete"
+  fi
+  echo "$home"
+}
+
+# A fresh user whose mailbox is a copy of the master; rawlog on.
+copy_user() {
+  local user="$1" from="$2"
+  local home="$work/home/$user"
+  doveadm_ kick "$user" >/dev/null 2>&1 || true
+  rm -rf "$home"
+  mkdir -p "$home/rawlog"
+  cp -a --reflink=auto "$from/Maildir" "$home/Maildir"   # keeps the mail user as owner
+  chown "$vuid:$vgid" "$home" "$home/rawlog"
+}
+
+# mailbox <TAB> Message-ID <TAB> flags (sorted, \Recent dropped), one line per message.
+final_state() {
+  doveadm_ -f tab fetch -u "$1" 'mailbox hdr.message-id flags' all | tail -n +2 \
+    | awk -F'\t' 'BEGIN{OFS="\t"} {n=split($3,f," "); for(i=2;i<=n;i++) for(j=i;j>1&&f[j-1]>f[j];j--) {t=f[j];f[j]=f[j-1];f[j-1]=t}
+        s=""; for(i=1;i<=n;i++) if(f[i]!="\\Recent") s=s" "f[i]; $3=s; print}' \
+    | sort
+}
+
+# ---- measuring ----
+
+# measure NAME OUTFILE command... : wall, CPU, peak RSS of the process; server CPU; IMAP traffic.
+measure() {
+  local user="$1" out="$2"; shift 2
+  local timefile="$out.time" before after start end
+  sleep 0.3
+  before="$(server_cpu)"
+  start="$(date +%s.%N)"
+  if ! /usr/bin/time -v -o "$timefile" "$@" > "$out.log" 2>&1; then
+    log "FAILED: $* (see $out.log)"; tail -20 "$out.log" >&2; return 1
+  fi
+  end="$(date +%s.%N)"
+  sleep 1   # until the master has reaped the imap process
+  after="$(server_cpu)"
+  {
+    echo "wall_s=$(sub "$end" "$start")"
+    awk -F': ' '/User time/{u=$2} /System time/{s=$2} /Maximum resident/{r=$2} END{print "cpu_s=" u+s; print "rss_kb=" r}' "$timefile"
+    echo "server_cpu_s=$(sub "$after" "$before")"
+    tool rawlog-stats "$work/home/$user/rawlog"
+  } > "$out"
+}
+
+# measure_median K USER MASTER OUTFILE command... : K runs, each on a fresh copy; keeps the median by wall time.
+measure_median() {
+  local k="$1" user="$2" from="$3" out="$4"; shift 4
+  local i
+  for i in $(seq "$k"); do
+    copy_user "$user" "$from"
+    [ -z "${extra_copy:-}" ] || copy_user "$extra_copy" "$from"
+    measure "$user" "$out.$i" "$@"
+    if [ "$(basename "$out")" = replay.raw ]; then   # the replay's own connect-to-last-answer time
+      sed -i '/^wall_s=/d' "$out.$i"; grep '^wall_s=' "$out.$i.log" >> "$out.$i"
+    fi
+  done
+  local median
+  median="$(for i in $(seq "$k"); do echo "$(grep '^wall_s=' "$out.$i" | cut -d= -f2) $i"; done | sort -n \
+    | sed -n "$(( (k + 1) / 2 ))p" | cut -d' ' -f2)"
+  cp "$out.$median" "$out"
+  echo "walls_s=[$(for i in $(seq "$k"); do grep '^wall_s=' "$out.$i" | cut -d= -f2; done | sort -n | paste -sd, -)]" >> "$out"
+}
+
+run_size() {
+  local n="$1" m out k
+  m="$(master "$n")"
+  out="$results/$n"
+  k="${repeat:-$([ "$n" -ge 100000 ] && echo 1 || echo 3)}"
+  rm -rf "$out"; mkdir -p "$out"
+  export BENCH_PORT="$port" BENCH_PASSWORD="$password"
+
+  log "N=$n: mailtidy once (median of $k)"
+  BENCH_USER="mt-$n" measure_median "$k" "mt-$n" "$m" "$out/mailtidy.properties" \
+    java -jar "$jar" once -c "$bench/mailtidy.yaml"
+
+  log "N=$n: imapfilter (median of $k)"
+  mkdir -p "$work/imapfilter-home"
+  HOME="$work/imapfilter-home" BENCH_USER="if-$n" measure_median "$k" "if-$n" "$m" "$out/imapfilter.properties" \
+    imapfilter -c "$bench/imapfilter.lua"
+
+  log "N=$n: imapfilter, one SEARCH per criterion (median of $k)"
+  HOME="$work/imapfilter-home" BENCH_USER="ic-$n" measure_median "$k" "ic-$n" "$m" \
+    "$out/imapfilter-criteria.properties" imapfilter -c "$bench/imapfilter-per-criterion.lua"
+
+  log "N=$n: raw replay of mailtidy's commands (median of $k)"
+  # The client replays once on a second copy first, so that the measured replay runs warm (JIT-compiled).
+  extra_copy="rw-$n" measure_median "$k" "rp-$n" "$m" "$out/replay.raw" java -cp "$classes:$jar" \
+    org.mailtidy.bench.BenchTool replay 127.0.0.1 "$port" "rp-$n" "$password" "$work/home/mt-$n/rawlog" "rw-$n"
+  cp "$out/replay.raw" "$out/replay.properties"
+
+  log "N=$n: steady state ($steady_runs passes after a warm-up, one JVM)"
+  local reset="$work/reset-ss-$n.sh"
+  cat > "$reset" <<EOF
+#!/usr/bin/env bash
+set -e
+doveadm -c "$work/dovecot.conf" kick "ss-$n" >/dev/null 2>&1 || true
+rm -rf "$work/home/ss-$n"
+mkdir -p "$work/home/ss-$n/rawlog"
+cp -a --reflink=auto "$m/Maildir" "$work/home/ss-$n/Maildir"
+chown "$vuid:$vgid" "$work/home/ss-$n" "$work/home/ss-$n/rawlog"
+
+EOF
+  chmod +x "$reset"
+  BENCH_USER="ss-$n" measure "ss-$n" "$out/steady.raw" java -Dbench.masterPid="$master_pid" -cp "$classes:$jar" \
+    org.mailtidy.bench.BenchTool steady "$bench/mailtidy.yaml" "$steady_runs" "$reset"
+  { grep -v -e '^wall_s=' -e '^cpu_s=' -e '^server_cpu_s=' -e '^rss_kb=' "$out/steady.raw"
+    grep -e '^wall_s=' -e '^cpu_s=' -e '^server_cpu_s=' -e '^walls_s=' "$out/steady.raw.log"
+    grep '^rss_kb=' "$out/steady.raw"; } > "$out/steady.properties"
+
+  log "N=$n: comparing final mailboxes"
+  final_state "mt-$n" > "$out/final-mailtidy.tsv"
+  final_state "if-$n" > "$out/final-imapfilter.tsv"
+  final_state "ic-$n" > "$out/final-imapfilter-criteria.tsv"
+  final_state "rp-$n" > "$out/final-replay.tsv"
+  final_state "ss-$n" > "$out/final-steady.tsv"
+  local summary
+  summary="$(awk -F'\t' '{c[$1]++} END{for (k in c) printf "%s %d, ", k, c[k]}' "$out/final-mailtidy.tsv")"
+  summary="${summary%, } left of $n"
+  local verdict="mailtidy and imapfilter leave the same mailbox (Message-ID, mailbox and flags of every message)"
+  if ! diff -q "$out/final-mailtidy.tsv" "$out/final-imapfilter.tsv" >/dev/null; then
+    verdict="DIFFERENT: $(diff "$out/final-mailtidy.tsv" "$out/final-imapfilter.tsv" | grep -c '^[<>]' || true) lines differ (diff $out/final-*.tsv)"
+  fi
+  for other in imapfilter-criteria replay steady; do
+    diff -q "$out/final-mailtidy.tsv" "$out/final-$other.tsv" >/dev/null \
+      || verdict="$verdict; the $other run left a DIFFERENT mailbox"
+  done
+  echo "summary=$verdict; $summary" > "$out/check.properties"
+  echo "load=$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min, at the end)" >> "$out/check.properties"
+  tool report "$results" "$n"
+}
+
+# ---- JVM start cost at N = 1,000 ----
+
+startup() {
+  local n=1000 m out="$results/startup" jsa="$work/mailtidy.jsa"
+  m="$(master "$n")"
+  mkdir -p "$out"
+  export BENCH_PORT="$port" BENCH_PASSWORD="$password" BENCH_USER="st-$n"
+  rm -f "$jsa"
+  copy_user "st-$n" "$m"
+  java -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" once -c "$bench/mailtidy.yaml" > "$out/archive.log" 2>&1
+  variant() {
+    local name="$1"; shift
+    local i
+    : > "$out/samples"
+    for i in 1 2 3 4 5 6 7; do
+      copy_user "st-$n" "$m"
+      /usr/bin/time -f '%e %U %S' -o "$out/t" "$@" > "$out/run.log" 2>&1
+      awk '{printf "%s %.2f\n", $1, $2 + $3}' "$out/t" >> "$out/samples"
+    done
+    printf '| %s | %s | %s |\n' "$name" "$(cut -d' ' -f1 "$out/samples" | sort -n | sed -n 4p)" \
+      "$(cut -d' ' -f2 "$out/samples" | sort -n | sed -n 4p)"
+  }
+  {
+    echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+    echo "| variant (median of 7, N = 1,000) | wall s | CPU s (user + sys) |"
+    echo "|---|---:|---:|"
+    variant "java -version (JVM alone)" java -version
+    variant "mailtidy --version (JVM + picocli)" java -jar "$jar" --version
+    variant "once" java -jar "$jar" once -c "$bench/mailtidy.yaml"
+    variant "once -XX:TieredStopAtLevel=1" java -XX:TieredStopAtLevel=1 -jar "$jar" once -c "$bench/mailtidy.yaml"
+    variant "once -XX:+UseSerialGC" java -XX:+UseSerialGC -jar "$jar" once -c "$bench/mailtidy.yaml"
+    variant "once -XX:SharedArchiveFile (AppCDS)" java -XX:SharedArchiveFile="$jsa" -jar "$jar" once -c "$bench/mailtidy.yaml"
+    variant "once AppCDS + TieredStopAtLevel=1 + SerialGC" java -XX:SharedArchiveFile="$jsa" -XX:TieredStopAtLevel=1 \
+      -XX:+UseSerialGC -jar "$jar" once -c "$bench/mailtidy.yaml"
+    echo
+    echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee "$out/startup.md"
+}
+
+# ---- heap at N = 1,000,000 ----
+
+heap() {
+  local n="${1:-1000000}" m out="$results/heap-$1"
+  m="$(master "$n" --small)"
+  mkdir -p "$out"
+  export BENCH_PORT="$port" BENCH_PASSWORD="$password" BENCH_USER="hp-$n"
+  for xmx in ${BENCH_HEAP_LIMITS:-64m}; do
+    copy_user "hp-$n" "$m"
+    log "N=$n: once with -Xmx$xmx"
+    if measure "hp-$n" "$out/xmx$xmx.properties" java -Xmx$xmx -Xlog:gc:file="$out/gc-$xmx.log" -jar "$jar" once \
+        -c "$bench/mailtidy.yaml"; then
+      echo "result=ok" >> "$out/xmx$xmx.properties"
+    else
+      echo "result=failed" >> "$out/xmx$xmx.properties"
+    fi
+    grep -E '^(wall_s|cpu_s|rss_kb|result)=' "$out/xmx$xmx.properties" | tr '\n' ' '; echo
+    grep -o 'Pause Full.*' "$out/gc-$xmx.log" | tail -1 || true
+  done
+}
+
+install_packages
+build
+mkdir -p "$work" "$results"
+start_dovecot
+case "${1:-all}" in
+  all) for n in $sizes; do run_size "$n"; done; tool report "$results" ;;
+  startup) startup ;;
+  heap) heap "${2:-1000000}" ;;
+  *) echo "usage: bench/run.sh [all|startup|heap [N]]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,76 @@
+package org.mailtidy.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.core.ConsoleAppender;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class BuiltInLoggingTest {
+    private Properties saved;
+
+    @BeforeEach
+    void saveProperties() {
+        saved = (Properties) System.getProperties().clone();
+    }
+
+    @AfterEach
+    void restoreProperties() {
+        System.setProperties(saved);
+    }
+
+    @Test
+    void configuresStandardErrorWithTheLevelsLogSetupChose() {
+        System.clearProperty("logback.configurationFile");
+        System.setProperty("mailtidy.log.level", "DEBUG");
+        System.setProperty("mailtidy.log.angus", "TRACE");
+        System.setProperty("mailtidy.log.pattern", "%-5level %logger{0}: %msg%n");
+        LoggerContext context = new LoggerContext();
+
+        Configurator.ExecutionStatus status = new BuiltInLogging().configure(context);
+
+        assertThat(status).isEqualTo(Configurator.ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getLevel()).isEqualTo(Level.DEBUG);
+        assertThat(context.getLogger("org.eclipse.angus.mail.imap").getEffectiveLevel()).isEqualTo(Level.TRACE);
+        assertThat(context.getLogger("org.quartz").getLevel()).isEqualTo(Level.WARN);
+        ConsoleAppender<?> stderr = (ConsoleAppender<?>) root.getAppender("STDERR");
+        assertThat(stderr.getTarget()).isEqualTo("System.err");
+        assertThat(((PatternLayoutEncoder) stderr.getEncoder()).getPattern()).isEqualTo("%-5level %logger{0}: %msg%n");
+        assertThat(context.getCopyOfListenerList()).hasSize(1);
+    }
+
+    @Test
+    void defaultsToInfoWarnAndTimestampedLines() {
+        System.clearProperty("logback.configurationFile");
+        System.clearProperty("mailtidy.log.level");
+        System.clearProperty("mailtidy.log.angus");
+        System.clearProperty("mailtidy.log.pattern");
+        LoggerContext context = new LoggerContext();
+
+        new BuiltInLogging().configure(context);
+
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getLevel()).isEqualTo(Level.INFO);
+        assertThat(context.getLogger("org.eclipse.angus.mail").getLevel()).isEqualTo(Level.WARN);
+        ConsoleAppender<?> stderr = (ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR");
+        assertThat(((PatternLayoutEncoder) stderr.getEncoder()).getPattern()).isEqualTo(BuiltInLogging.DEFAULT_PATTERN);
+    }
+
+    @Test
+    void leavesAConfigurationFileToLogback() {
+        System.setProperty("logback.configurationFile", "/etc/mailtidy/logback.xml");
+        LoggerContext context = new LoggerContext();
+
+        Configurator.ExecutionStatus status = new BuiltInLogging().configure(context);
+
+        assertThat(status).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
+        assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")).isNull();
+    }
+}
