@@ -95,8 +95,12 @@ final class Failures {
                 || String.valueOf(e.getMessage()).contains(SocketTimeoutException.class.getName());
     }
 
+    /**
+     * Masks the secret in a server or library message. Secrets shorter than 4 characters are left
+     * alone: they match by chance everywhere ("x" in "UnknownHostException") and mask nothing.
+     */
     static String redact(String text, String secret) {
-        if (text == null || secret == null || secret.isEmpty()) {
+        if (text == null || secret == null || secret.length() < 4) {
             return text;
         }
         return text.replace(secret, "***");
