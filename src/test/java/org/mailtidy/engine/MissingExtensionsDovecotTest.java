@@ -2,15 +2,8 @@ package org.mailtidy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import org.mailtidy.config.Config;
-import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.testsupport.CapabilityFilterProxy;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.StoredMessage;
@@ -115,25 +108,14 @@ class MissingExtensionsDovecotTest {
         return dovecot.fetch(user, mailbox).stream().map(StoredMessage::messageId).toList();
     }
 
-    private List<RunResult> run(String user, int port, boolean expungeWithoutUidplus) throws Exception {
+    private List<RunResult> run(String user, int port, boolean expungeWithoutUidplus) {
         return run(user, port, expungeWithoutUidplus, RULES);
     }
 
-    private List<RunResult> run(String user, int port, boolean expungeWithoutUidplus, String rules)
-            throws Exception {
-        String yaml = """
-                version: 1
-                accounts:
-                  test:
-                    host: 127.0.0.1
-                    port: %d
-                    tls: none
-                    username: %s
-                    password: ${PW}
-                """.formatted(port, user) + rules;
-        Config config = ConfigLoader.load(yaml, Path.of("noext.yaml"), Map.of("PW", Dovecot.password(user)));
-        RunSettings settings = new RunSettings(false, 1000, Optional.empty(), expungeWithoutUidplus, Optional.empty(),
-                ZoneOffset.UTC, Clock.systemUTC());
-        return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
+    private List<RunResult> run(String user, int port, boolean expungeWithoutUidplus, String rules) {
+        String yaml = "version: 1\naccounts:\n"
+                + EndToEnd.account("test", "127.0.0.1", port, user, Dovecot.password(user))
+                + "safety:\n  expunge_without_uidplus: " + expungeWithoutUidplus + "\n" + rules;
+        return EndToEnd.once(EndToEnd.config(yaml));
     }
 }

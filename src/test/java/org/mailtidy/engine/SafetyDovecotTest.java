@@ -7,16 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.mailtidy.config.Config;
-import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.StoredMessage;
 import org.mailtidy.testsupport.TestMessage;
@@ -156,21 +152,14 @@ class SafetyDovecotTest {
     }
 
     private List<RunResult> run(String user, String rules, boolean dryRun, Optional<Path> backup,
-                                Optional<AuditLog> audit, int maxDeletes) throws Exception {
-        String yaml = """
-                version: 1
-                accounts:
-                  test:
-                    host: 127.0.0.1
-                    port: %d
-                    tls: none
-                    username: %s
-                    password: ${PW}
-                """.formatted(dovecot.imapPort(), user) + rules;
-        Config config = ConfigLoader.load(yaml, Path.of("safety.yaml"), Map.of("PW", Dovecot.password(user)));
-        RunSettings settings = new RunSettings(dryRun, maxDeletes, backup, false, audit, ZoneOffset.UTC,
-                Clock.systemUTC());
-        return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
+                                Optional<AuditLog> audit, int maxDeletes) {
+        String yaml = "version: 1\naccounts:\n"
+                + EndToEnd.account("test", "127.0.0.1", dovecot.imapPort(), user, Dovecot.password(user))
+                + "safety:\n  dry_run: " + dryRun + "\n  max_deletes_per_run: " + maxDeletes + "\n"
+                + backup.map(b -> "  backup_dir: '" + b + "'\n").orElse("")
+                + audit.map(a -> "audit:\n  file: '" + a.file() + "'\n").orElse("")
+                + rules;
+        return EndToEnd.once(EndToEnd.config(yaml));
     }
 
     /** File name (flags included) to content digest of every message file of the user's Maildirs. */
