@@ -129,6 +129,27 @@ class CliTest {
     }
 
     @Test
+    void aMailboxThatDoesNotExistFailsItsRunWithAClearMessageAndTheOthersStillRun() throws Exception {
+        String user = server.newUser("nobox");
+        server.appendAll(user, "INBOX", List.of(TestMessage.of("invoice 1")));
+        Path config = config(user, GreenMailServer.password(user), """
+                  - name: in-a-missing-mailbox
+                    mailbox: Does/Not/Exist
+                    match: {subject: invoice}
+                    add_flags: [\\Flagged]
+                  - name: in-the-inbox
+                    match: {subject: invoice}
+                    add_flags: [\\Seen]
+                """);
+
+        Run r = run("once", "-c", config.toString());
+
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("test Does/Not/Exist: FAILED: .*Does/Not/Exist.*")
+                .contains("test INBOX: ok, 1 messages");
+    }
+
+    @Test
     void badConfigurationAndBadUsageExitWithTwo() throws Exception {
         Path bad = Files.writeString(temp.resolve("bad.yaml"), "version: 1\naccounts: {}\nrules: []\nbogus: 1\n");
         Run config = run("check", "-c", bad.toString());
