@@ -7,15 +7,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 /**
  * The authorization-code grant with PKCE for a native app (RFC 8252 section 7.3, RFC 7636): the
@@ -93,9 +89,7 @@ public final class LoopbackFlow {
         q.put("access_type", "offline");
         q.put("prompt", "consent");
         String sep = client.authorizationUrl().getRawQuery() == null ? "?" : "&";
-        return URI.create(client.authorizationUrl() + sep + q.entrySet().stream()
-                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&")));
+        return URI.create(client.authorizationUrl() + sep + FormEncoding.encode(q));
     }
 
     private String exchange(Client client, String code, URI redirectUri, String verifier)
@@ -133,7 +127,7 @@ public final class LoopbackFlow {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5);
             server.createContext("/", ex -> {
-                Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+                Map<String, String> query = FormEncoding.decode(ex.getRequestURI().getRawQuery());
                 if (!query.containsKey("code") && !query.containsKey("error")) {
                     reply(ex, 404, "Not the OAuth2 redirect.");
                     return;
@@ -158,20 +152,6 @@ public final class LoopbackFlow {
         }
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw == null) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
 
     /** RFC 7636 section 4.1: 32 random octets, base64url without padding (43 characters). */
     private static String random() {

@@ -2,7 +2,6 @@ package org.mailtidy.oauth2;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -11,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +78,7 @@ public final class TokenEndpoint {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(settings.requestTimeout())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build();
+                .POST(HttpRequest.BodyPublishers.ofString(FormEncoding.encode(form))).build();
         String grant = form.getOrDefault("grant_type", "device authorization");
         Duration pause = settings.firstPause();
         String lastProblem = "";
@@ -128,10 +126,4 @@ public final class TokenEndpoint {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
-    private static String encode(Map<String, String> form) {
-        return form.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-    }
 }

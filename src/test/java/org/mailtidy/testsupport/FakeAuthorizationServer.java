@@ -7,13 +7,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mailtidy.oauth2.FormEncoding;
 
 /**
  * An OAuth2 authorization server for tests (JDK HttpServer on a free loopback port): a token
@@ -266,7 +265,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
      * approves at once and is redirected back with a code bound to the PKCE challenge.
      */
     private void authorize(HttpExchange ex) throws IOException {
-        Map<String, String> q = query(ex.getRequestURI().getRawQuery());
+        Map<String, String> q = FormEncoding.decode(ex.getRequestURI().getRawQuery());
         String code = "code-" + UUID.randomUUID();
         codes.put(code, new Authorization(q.getOrDefault("login_hint", "browser-user"), q.get("client_id"),
                 q.get("redirect_uri"), q.get("code_challenge")));
@@ -300,19 +299,6 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> query(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw != null) {
-            for (String pair : raw.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return out;
-    }
 
     /** RFC 7662 section 2.2: {@code active} and, for Dovecot's username_attribute, the user. */
     private void introspect(HttpExchange ex) throws IOException {
@@ -330,16 +316,7 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     }
 
     private static Map<String, String> form(HttpExchange ex) throws IOException {
-        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Map<String, String> out = new HashMap<>();
-        for (String pair : body.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
+        return FormEncoding.decode(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     private static void answer(HttpExchange ex, int status, String json) throws IOException {
