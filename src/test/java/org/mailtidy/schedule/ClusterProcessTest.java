@@ -93,6 +93,11 @@ class ClusterProcessTest {
             return dir.resolve("audit-" + name + ".jsonl");
         }
 
+        /** The node's audit lines; none yet when the node has changed nothing (the file is created on first write). */
+        List<String> auditLines() throws IOException {
+            return Files.exists(audit()) ? Files.readAllLines(audit()) : List.of();
+        }
+
         int terminate() throws Exception {
             new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).as(name + " exits after SIGTERM").isTrue();
@@ -225,12 +230,10 @@ class ClusterProcessTest {
     private Map<String, List<String>> toggles() throws IOException {
         List<String[]> lines = new ArrayList<>();
         for (Node n : nodes) {
-            if (Files.exists(n.audit())) {
-                for (String line : Files.readAllLines(n.audit())) {
-                    Matcher m = AUDIT.matcher(line);
-                    if (m.find()) {
-                        lines.add(new String[] {m.group(1), m.group(2) + " " + m.group(3), m.group(4)});
-                    }
+            for (String line : n.auditLines()) {
+                Matcher m = AUDIT.matcher(line);
+                if (m.find()) {
+                    lines.add(new String[] {m.group(1), m.group(2) + " " + m.group(3), m.group(4)});
                 }
             }
         }
@@ -397,7 +400,7 @@ class ClusterProcessTest {
         for (Run run : cutOff) {
             List<String> auditOfThatRun = new ArrayList<>();
             for (Node n : nodes) {
-                for (String line : Files.readAllLines(n.audit())) {
+                for (String line : n.auditLines()) {
                     Matcher m = AUDIT.matcher(line);
                     if (m.find() && m.group(2).equals(run.account()) && m.group(3).equals(run.mailbox())
                             && Instant.parse(m.group(1)).toEpochMilli() >= run.started()
@@ -465,9 +468,7 @@ class ClusterProcessTest {
     private long auditLines() throws IOException {
         long n = 0;
         for (Node node : nodes) {
-            if (Files.exists(node.audit())) {
-                n += Files.readAllLines(node.audit()).size();
-            }
+            n += node.auditLines().size();
         }
         return n;
     }
