@@ -37,7 +37,7 @@ final class SteadyState {
     static void run(Path configFile, int runs, List<String> resetCommand) throws Exception {
         Config config = ConfigLoader.load(configFile);
         List<RuleConfig> rules = OncePass.selectRules(config, List.of(), null);
-        RunSettings settings = RunSettings.from(config, false, Optional.empty());
+        RunSettings settings = RunSettings.from(config, false, Optional.empty(), Optional.empty());
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<long[]> measured = new ArrayList<>();

@@ -51,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
             before.print(out);
 
             List<RuleConfig> rules = OncePass.selectRules(config, List.of(), null);
-            List<RunResult> results = new OncePass(config, RunSettings.from(config, false, java.util.Optional.empty()),
+            List<RunResult> results = new OncePass(config, RunSettings.from(config, false, java.util.Optional.empty(), java.util.Optional.empty()),
                     Connections::open).run(rules);
             out.println();
             out.println("What each rule did (mailtidy once):");

@@ -24,6 +24,9 @@ final class OnceCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    StateDirOption state;
+
     @Option(names = "--rule", paramLabel = "NAME", description = "run only this rule (repeatable)")
     List<String> rules = new ArrayList<>();
 
@@ -41,7 +44,8 @@ final class OnceCommand implements Callable<Integer> {
         Config c = ConfigLoader.load(config.resolve());
         checkSelection(c);
         List<RuleConfig> selected = OncePass.selectRules(c, rules, account);
-        RunSettings settings = RunSettings.from(c, dryRun, c.audit().map(a -> new AuditLog(a.file())));
+        RunSettings settings = RunSettings.from(c, dryRun, c.audit().map(a -> new AuditLog(a.file())),
+                state.resolve());
         List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected);
         PrintWriter out = spec.commandLine().getOut();
         new SummaryTable(settings.dryRun()).print(out, results);

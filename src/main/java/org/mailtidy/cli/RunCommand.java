@@ -13,10 +13,13 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    StateDirOption state;
+
     @Override
     public Integer call() throws Exception {
         var file = config.resolve();
         ConfigLoader.load(file); // a bad file at start is exit 2, before anything is scheduled
-        return new Daemon(file).runUntilStopped();
+        return new Daemon(file, state.resolve()).runUntilStopped();
     }
 }

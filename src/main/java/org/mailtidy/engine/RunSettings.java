@@ -14,13 +14,15 @@ import org.mailtidy.config.Config;
  * @param backupDir    where deleted messages are saved first, if set
  * @param audit        where changes are logged, if set
  * @param zone         the zone "today" is taken in ({@code sent_older_than})
+ * @param state        where caches and journals are kept between runs; empty: nothing is kept
  */
 public record RunSettings(boolean dryRun, int maxDeletes, Optional<Path> backupDir, boolean expungeWithoutUidplus,
-                          Optional<AuditLog> audit, ZoneId zone, Clock clock) {
+                          Optional<AuditLog> audit, ZoneId zone, Clock clock, Optional<StateDir> state) {
 
-    public static RunSettings from(Config config, boolean forceDryRun, Optional<AuditLog> audit) {
+    public static RunSettings from(Config config, boolean forceDryRun, Optional<AuditLog> audit,
+                                   Optional<StateDir> state) {
         return new RunSettings(forceDryRun || config.safety().dryRun(), config.safety().maxDeletesPerRun(),
                 config.safety().backupDir(), config.safety().expungeWithoutUidplus(), audit,
-                config.defaults().timezone(), Clock.system(config.defaults().timezone()));
+                config.defaults().timezone(), Clock.system(config.defaults().timezone()), state);
     }
 }

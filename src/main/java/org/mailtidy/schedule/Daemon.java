@@ -29,6 +29,7 @@ import org.mailtidy.engine.AccountRun;
 import org.mailtidy.engine.AuditLog;
 import org.mailtidy.engine.Connections;
 import org.mailtidy.engine.RunSettings;
+import org.mailtidy.engine.StateDir;
 import org.mailtidy.http.HttpEndpoints;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public final class Daemon {
     private final DaemonOptions options;
     private final AccountRun.Connector connector;
     private final Clock clock;
+    private final Optional<StateDir> state;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     private final RunLedger ledger = new RunLedger();
     private final DaemonMetrics metrics = new DaemonMetrics();
@@ -71,8 +73,10 @@ public final class Daemon {
     record ReloadOutcome(Instant at, String trigger, boolean ok, List<String> errors) {
     }
 
-    public Daemon(Path configFile) {
-        this(configFile, DaemonOptions.fromSystemProperties(), Connections::open, Clock.systemUTC());
+    /** The service: timings from system properties, state kept in {@code state} (if any). */
+    public Daemon(Path configFile, Optional<StateDir> state) {
+        this(configFile, DaemonOptions.fromSystemProperties(), PushOptions.fromSystemProperties(), Connections::open,
+                Clock.systemUTC(), state);
     }
 
     /** For tests and embedding: other timings, another way to connect, another clock. */
@@ -83,7 +87,14 @@ public final class Daemon {
     /** The same with other push timings and limits. */
     public Daemon(Path configFile, DaemonOptions options, PushOptions pushOptions, AccountRun.Connector connector,
                   Clock clock) {
+        this(configFile, options, pushOptions, connector, clock, Optional.empty());
+    }
+
+    /** The same, keeping caches and journals in {@code state}. */
+    public Daemon(Path configFile, DaemonOptions options, PushOptions pushOptions, AccountRun.Connector connector,
+                  Clock clock, Optional<StateDir> state) {
         this.configFile = configFile;
+        this.state = state;
         this.options = options;
         this.connector = connector;
         this.clock = clock;
@@ -305,7 +316,7 @@ public final class Daemon {
                 .filter(l -> l.file().equals(a.file())).isPresent() ? previous.settings().audit().get()
                 : new AuditLog(a.file()));
         JobPlan plan = JobPlan.of(config);
-        return new Loaded(config, plan, RunSettings.from(config, false, audit), clock.instant(),
+        return new Loaded(config, plan, RunSettings.from(config, false, audit, state), clock.instant(),
                 bytes == null ? "" : digest(bytes), modified);
     }
 

@@ -28,7 +28,7 @@ class AccountRunFailureTest {
     @Test
     void aBugInOneAccountsConnectionIsThatAccountsFailureOnly() throws Exception {
         Config config = twoAccounts(1, 2);
-        RunSettings settings = RunSettings.from(config, false, java.util.Optional.empty());
+        RunSettings settings = RunSettings.from(config, false, java.util.Optional.empty(), java.util.Optional.empty());
         List<RunResult> results = new OncePass(config, settings, account -> {
             if (account.id().equals("first")) {
                 throw new IllegalStateException("boom");

@@ -26,7 +26,8 @@ final class EndToEnd {
 
     /** One {@code once} pass over every enabled rule; never throws for a server problem. */
     static List<RunResult> once(Config config) {
-        RunSettings settings = RunSettings.from(config, false, config.audit().map(a -> new AuditLog(a.file())));
+        RunSettings settings = RunSettings.from(config, false, config.audit().map(a -> new AuditLog(a.file())),
+                java.util.Optional.empty());
         try {
             return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
         } catch (InterruptedException e) {

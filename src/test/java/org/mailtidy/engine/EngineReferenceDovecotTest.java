@@ -215,7 +215,7 @@ class EngineReferenceDovecotTest {
 
     private static List<RunResult> runOnce(Config config) throws InterruptedException {
         RunSettings settings = new RunSettings(false, config.safety().maxDeletesPerRun(), Optional.empty(), false,
-                Optional.empty(), ZoneOffset.UTC, Clock.fixed(SampleMail.NOW, ZoneOffset.UTC));
+                Optional.empty(), ZoneOffset.UTC, Clock.fixed(SampleMail.NOW, ZoneOffset.UTC), Optional.empty());
         return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
     }
 

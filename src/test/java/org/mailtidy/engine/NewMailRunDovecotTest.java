@@ -34,7 +34,7 @@ class NewMailRunDovecotTest {
     private RunResult run(String user, long fromUid, List<MailboxRun.Seen> seen) throws Exception {
         Config config = ConfigLoader.load(RULES, java.nio.file.Path.of("t.yaml"), java.util.Map.of());
         RunSettings settings = new RunSettings(false, 1000, Optional.empty(), false, Optional.empty(), ZoneOffset.UTC,
-                Clock.systemUTC());
+                Clock.systemUTC(), Optional.empty());
         try (ImapConnection c = ImapConnection.connect(dovecot.settings(user, ConnectionSettings.Security.NONE))) {
             MailboxRun run = new MailboxRun(c, "a", "INBOX", config.enabledRules().stream().map(RuleConfig::spec)
                     .toList(), Optional.empty(), settings).onlyFromUid(fromUid);

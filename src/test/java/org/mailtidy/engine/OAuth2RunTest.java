@@ -156,7 +156,7 @@ class OAuth2RunTest {
     }
 
     private static List<RunResult> pass(Config config, OAuth2Tokens tokens) throws InterruptedException {
-        RunSettings settings = RunSettings.from(config, false, Optional.empty());
+        RunSettings settings = RunSettings.from(config, false, Optional.empty(), Optional.empty());
         return new OncePass(config, settings, a -> Connections.open(a, tokens))
                 .run(OncePass.selectRules(config, List.of(), null));
     }
