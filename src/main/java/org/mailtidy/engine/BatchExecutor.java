@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
+import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SelectedMailbox;
@@ -27,28 +28,64 @@ final class BatchExecutor {
     private final List<String> notes;
     private final Set<String> createdDestinations = new LinkedHashSet<>();
     private final Set<Long> leftAlone = new java.util.HashSet<>();
+    private final JournaledBatch journal;
+    private final List<Operation> sending;
+    /** Index in {@link #sending} of the operation in progress; its size once the batch is through. */
+    private int current;
+    private final List<long[]> copiedInsteadOfMoved = new ArrayList<>();
+    private boolean expunged;
+    private final List<CopiedUids> owedCopied = new ArrayList<>();
 
-    BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes) {
+    /** {@code journal}: null when copies are not journaled (no state directory). */
+    BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes,
+                  MailboxPlan plan, JournaledBatch journal) {
+        this.sending = plan.operations();
         this.connection = connection;
         this.box = box;
         this.expungeWithoutUidplus = expungeWithoutUidplus;
         this.notes = notes;
+        this.journal = journal;
     }
 
-    void send(MailboxPlan plan) throws ImapException, RunFailure {
-        List<long[]> copiedInsteadOfMoved = new ArrayList<>();
-        boolean expunged = false;
-        for (Operation op : plan.operations()) {
+    /**
+     * Sends copies an earlier, broken batch owed (journal entries {@code 0..owed.size()-1}), before
+     * the plan can move or delete their originals.
+     *
+     * @return per owed copy, where the copies went (empty without UIDPLUS)
+     */
+    List<CopiedUids> sendOwed(List<CopyJournal.Copy> owed) throws ImapException, RunFailure {
+        for (int i = 0; i < owed.size(); i++) {
+            guardUidValidity();
+            owedCopied.add(copy(i, owed.get(i).uids(), owed.get(i).mailbox()));
+        }
+        return owedCopied;
+    }
+
+    /** The owed copies the server acknowledged so far, in order. */
+    List<CopiedUids> owedCopied() {
+        return owedCopied;
+    }
+
+    void send() throws ImapException, RunFailure {
+        int copies = 0;
+        for (current = 0; current < sending.size(); current++) {
+            Operation op = sending.get(current);
             guardUidValidity();
             long[] uids = withoutLeftAlone(op.uids());
+            if (op instanceof Operation.Copy c) {
+                int index = copies++;
+                if (uids.length > 0) {
+                    copy(journal == null ? -1 : journal.planCopy(index), uids, c.mailbox());
+                } else if (journal != null) {
+                    journal.acknowledged(journal.planCopy(index));
+                }
+                continue;
+            }
             if (uids.length == 0) {
                 continue;
             }
             if (op instanceof Operation.Store s) {
                 leaveAlone(box.store(uids, mode(s.mode()), s.flags().stream().map(Flag::name).toList()));
-            } else if (op instanceof Operation.Copy c) {
-                ensureExists(c.mailbox());
-                box.copy(uids, c.mailbox());
             } else if (op instanceof Operation.Move m) {
                 ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
@@ -67,12 +104,42 @@ final class BatchExecutor {
         if (!expunged && !copiedInsteadOfMoved.isEmpty()) {
             guardUidValidity();
             expunge(withoutLeftAlone(union(new long[0], copiedInsteadOfMoved)));
+            expunged = true;
         }
         if (!leftAlone.isEmpty()) {
             notes.add(leftAlone.size() + " message" + (leftAlone.size() == 1 ? " was" : "s were") + " changed by"
                     + " another client after mailtidy read them and left alone (CONDSTORE, RFC 7162); the next run"
                     + " handles them");
         }
+    }
+
+    /**
+     * After {@link #send} failed (or was never called): the UIDs some operation of which was not acknowledged (the one
+     * that failed, those not sent, a pending expunge of copied-instead-of-moved originals). The
+     * other messages' changes all reached the server.
+     */
+    Set<Long> unfinished() {
+        Set<Long> out = new java.util.HashSet<>(leftAlone);
+        for (int i = current; i < sending.size(); i++) {
+            LongStream.of(sending.get(i).uids()).forEach(out::add);
+        }
+        if (!expunged) {
+            copiedInsteadOfMoved.forEach(u -> LongStream.of(u).forEach(out::add));
+        }
+        return out;
+    }
+
+    /** UIDNEXT journaled before the COPY, so the next run can tell whether a COPY left in doubt was made. */
+    private CopiedUids copy(int journalIndex, long[] uids, String mailbox) throws ImapException, RunFailure {
+        ensureExists(mailbox);
+        if (journal != null) {
+            journal.sending(journalIndex, uids, connection.uidNext(mailbox));
+        }
+        CopiedUids copied = box.copy(uids, mailbox);
+        if (journal != null) {
+            journal.acknowledged(journalIndex);
+        }
+        return copied;
     }
 
     /**

@@ -89,19 +89,24 @@ public final class MailboxRun {
         Instant started = settings.clock().instant();
         long startedNanos = System.nanoTime();
         Map<String, Long> before = connection.counter().snapshot();
-        try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
-            Outcome outcome = run(box, started);
+        try {
+            Optional<CopyJournal> journal = copyJournal();
+            CopyRecovery recovery = journal.isEmpty() ? null
+                    : CopyRecovery.prepare(connection, journal.get(), fromUid == 1);
+            try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
+                Outcome outcome = run(box, started, journal, recovery);
+                Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
+                RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
+                        : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
+                        : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan),
+                        outcome.notes, Optional.ofNullable(outcome.error));
+                logSummary(result);
+                return result;
+            }
+        } catch (ImapException | RunFailure | RuntimeException e) {
             Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
-            RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
-                    : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
-                    : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan), outcome.notes,
-                    Optional.ofNullable(outcome.error));
-            logSummary(result);
-            return result;
-        } catch (ImapException | RuntimeException e) {
-            Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
-            String why = e instanceof ImapException ? e.getMessage() : "internal error: " + e;
-            if (!(e instanceof ImapException)) {
+            String why = e instanceof RuntimeException ? "internal error: " + e : e.getMessage();
+            if (e instanceof RuntimeException) {
                 LOG.error("mailbox run {} / {} failed", account, mailbox, e);
             }
             RunResult result = new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(), took,
@@ -111,6 +116,14 @@ public final class MailboxRun {
         }
     }
 
+    /** The pending-copy journal: kept only with a state directory, and never for a dry run. */
+    private Optional<CopyJournal> copyJournal() {
+        if (settings.dryRun()) {
+            return Optional.empty();
+        }
+        return settings.state().map(s -> new CopyJournal(s.mailboxFile("journal", account, mailbox, ".bin")));
+    }
+
     private static final class Outcome {
         int messages;
         MailboxPlan plan;
@@ -118,7 +131,8 @@ public final class MailboxRun {
         final List<String> notes = new ArrayList<>();
     }
 
-    private Outcome run(SelectedMailbox box, Instant started) throws ImapException {
+    private Outcome run(SelectedMailbox box, Instant started, Optional<CopyJournal> journal, CopyRecovery recovery)
+            throws ImapException {
         Outcome out = new Outcome();
         MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), box.fetchTable(fromUid));
         out.messages = snapshot.size();
@@ -135,17 +149,98 @@ public final class MailboxRun {
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
             new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
-            BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes);
-            executor.send(out.plan);
-            if (settings.audit().isPresent()) {
-                Set<Long> leftAlone = executor.leftAlone();
-                settings.audit().get().append(leftAlone.isEmpty() ? audit
-                        : audit.stream().filter(l -> !leftAlone.contains(l.uid())).toList());
-            }
+            send(box, snapshot, out, audit, journal, recovery, started);
         } catch (RunFailure f) {
             out.error = f.getMessage();
         } catch (java.io.IOException e) {
             out.error = "audit file " + settings.audit().map(AuditLog::file).orElse(null) + ": " + e.getMessage();
+        }
+        return out;
+    }
+
+    /**
+     * Sends what an earlier broken batch still owes (full runs only), then the plan, journaling the
+     * copies. If sending fails part-way, the audit still gets the lines of every message whose
+     * operations all reached the server; the rest is redone (and audited) by the next run.
+     */
+    private void send(SelectedMailbox box, MailboxSnapshot snapshot, Outcome out, List<AuditLog.Line> audit,
+                      Optional<CopyJournal> journal, CopyRecovery recovery, Instant started)
+            throws ImapException, RunFailure, java.io.IOException {
+        boolean full = fromUid == 1;
+        List<CopyJournal.Copy> owed = recovery == null || !full ? List.of()
+                : recovery.owed(box, snapshot.uids(), out.plan, account + " " + mailbox);
+        List<CopyJournal.Copy> earlier = recovery == null ? List.of() : full ? owed : recovery.carried(box, out.plan);
+        JournaledBatch batch = journal.isEmpty() ? null
+                : JournaledBatch.begin(journal.get(), box.uidValidity(), earlier, out.plan);
+        List<List<AuditLog.Line>> owedAudit = owedAuditLines(box, owed, started);
+        BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes,
+                out.plan, batch);
+        try {
+            executor.sendOwed(owed);
+            executor.send();
+        } catch (ImapException | RunFailure e) {
+            if (batch != null) {
+                batch.forget(executor.leftAlone());
+            }
+            appendAfterFailure(acknowledged(owedAudit, executor.owedCopied().size(), audit, executor.unfinished()));
+            throw e;
+        }
+        if (batch != null) {
+            batch.finish();
+        }
+        if (!owed.isEmpty()) {
+            int copies = owed.stream().mapToInt(c -> c.uids().length).sum();
+            out.notes.add("completed " + copies + " cop" + (copies == 1 ? "y" : "ies")
+                    + " that an earlier run left undone (copy journal)");
+        }
+        if (settings.audit().isPresent()) {
+            settings.audit().get().append(acknowledged(owedAudit, owed.size(), audit, executor.leftAlone()));
+        }
+        CopyRecovery.giveFlags(connection, owed, executor.owedCopied());
+    }
+
+    /** The owed copies' lines that were sent, then the plan's lines of messages not in {@code unfinished}. */
+    private static List<AuditLog.Line> acknowledged(List<List<AuditLog.Line>> owedAudit, int owedSent,
+                                                    List<AuditLog.Line> audit, Set<Long> unfinished) {
+        List<AuditLog.Line> out = new ArrayList<>();
+        owedAudit.subList(0, Math.min(owedSent, owedAudit.size())).forEach(out::addAll);
+        for (AuditLog.Line l : audit) {
+            if (!unfinished.contains(l.uid())) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    private void appendAfterFailure(List<AuditLog.Line> lines) {
+        if (settings.audit().isEmpty()) {
+            return;
+        }
+        try {
+            settings.audit().get().append(lines);
+        } catch (java.io.IOException e) {
+            LOG.warn("{} {}: cannot append the audit lines of the changes sent before the run failed: {}", account,
+                    mailbox, e.toString());
+        }
+    }
+
+    /** Per owed copy, one line per message ({@code copy_to}, by the copying rule). */
+    private List<List<AuditLog.Line>> owedAuditLines(SelectedMailbox box, List<CopyJournal.Copy> owed, Instant time)
+            throws ImapException {
+        if (settings.audit().isEmpty() || owed.isEmpty()) {
+            return List.of();
+        }
+        long[] all = owed.stream().flatMapToLong(c -> java.util.stream.LongStream.of(c.uids())).sorted().distinct()
+                .toArray();
+        Map<Long, String> ids = box.fetchMessageIds(all);
+        List<List<AuditLog.Line>> out = new ArrayList<>();
+        for (CopyJournal.Copy c : owed) {
+            List<AuditLog.Line> lines = new ArrayList<>();
+            for (long uid : c.uids()) {
+                lines.add(new AuditLog.Line(time, account, mailbox, box.uidValidity(), uid, ids.get(uid), c.rule(),
+                        "copy_to " + c.mailbox()));
+            }
+            out.add(lines);
         }
         return out;
     }

@@ -142,6 +142,29 @@ public final class ImapConnection implements AutoCloseable {
     }
 
     /**
+     * UIDNEXT of a mailbox that is not the selected one ({@code STATUS name (UIDNEXT)}, RFC 3501
+     * section 6.3.10): every message that arrives there from now on gets a UID at least this.
+     */
+    public long uidNext(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
+        long[] next = {-1};
+        storeCommand("STATUS", mailbox, p -> {
+            Wire.run(p, "STATUS", mailboxArgument(p, wire).writeAtom("(UIDNEXT)"), r -> {
+                if (r instanceof IMAPResponse ir && ir.keyEquals("STATUS")) {
+                    next[0] = new org.eclipse.angus.mail.imap.protocol.Status(ir).uidnext;
+                    return true;
+                }
+                return false;
+            }, r -> { });
+            return null;
+        });
+        if (next[0] < 1) {
+            throw new ImapException("STATUS " + mailbox + " on " + description + " gave no UIDNEXT", null, null);
+        }
+        return next[0];
+    }
+
+    /**
      * SELECT (or EXAMINE when {@code readOnly}); closes a mailbox selected before. Where the server
      * has CONDSTORE, a writable mailbox is selected with it (ENABLE CONDSTORE first), so that its
      * stores never overwrite another client's unseen change.

@@ -40,6 +40,8 @@ public final class SelectedMailbox implements AutoCloseable {
     private static final Pattern UIDVALIDITY_CODE = Pattern.compile("^\\[UIDVALIDITY (\\d+)]",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
+    private static final Pattern COPYUID_CODE = Pattern.compile("\\[COPYUID (\\d+) ([0-9:,]+) ([0-9:,]+)]",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern MODIFIED_CODE = Pattern.compile("\\[MODIFIED ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
 
     private final ImapConnection connection;
@@ -305,9 +307,26 @@ public final class SelectedMailbox implements AutoCloseable {
         LongStream.of(notOurs).forEach(refused::add);
     }
 
-    /** {@code UID COPY} (RFC 3501 section 6.4.7) to a mailbox named in UTF-8 with {@code /}. */
-    public void copy(long[] uids, String mailbox) throws ImapException {
-        transfer("UID COPY", uids, mailbox);
+    /**
+     * {@code UID COPY} (RFC 3501 section 6.4.7) to a mailbox named in UTF-8 with {@code /}.
+     *
+     * @return where the copies went, when the server has UIDPLUS (RFC 4315); else empty
+     */
+    public CopiedUids copy(long[] uids, String mailbox) throws ImapException {
+        CopiedUids[] copied = {CopiedUids.NONE};
+        transfer("UID COPY", uids, mailbox, tagged -> copied[0] = copied[0].plus(copyUid(tagged)));
+        return copied[0];
+    }
+
+    private static CopiedUids copyUid(Response tagged) {
+        Matcher m = COPYUID_CODE.matcher(tagged.toString());
+        if (!m.find()) {
+            return CopiedUids.NONE;
+        }
+        long[] source = UIDSet.toArray(UIDSet.parseUIDSets(m.group(2)));
+        long[] target = UIDSet.toArray(UIDSet.parseUIDSets(m.group(3)));
+        return source.length == target.length ? new CopiedUids(Long.parseLong(m.group(1)), source, target)
+                : CopiedUids.NONE;
     }
 
     /** {@code UID MOVE} (RFC 6851); needs the MOVE extension. */
@@ -316,7 +335,7 @@ public final class SelectedMailbox implements AutoCloseable {
             throw new ImapException.MissingCapability("MOVE", connection.description()
                     + " does not support MOVE (RFC 6851)");
         }
-        transfer("UID MOVE", uids, mailbox);
+        transfer("UID MOVE", uids, mailbox, tagged -> { });
     }
 
     /**
@@ -369,12 +388,13 @@ public final class SelectedMailbox implements AutoCloseable {
         return folder;
     }
 
-    private void transfer(String verb, long[] uids, String mailbox) throws ImapException {
+    private void transfer(String verb, long[] uids, String mailbox, java.util.function.Consumer<Response> answered)
+            throws ImapException {
         requireWritable(verb);
         String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, connection.separator()));
         String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
-        forEachPiece(uids, verb + " ", room, piece -> runWith(verb, p -> verb + " " + piece,
-                p -> ImapConnection.mailboxArgument(p, wire), r -> false));
+        forEachPiece(uids, verb + " ", room, piece -> answered.accept(runWith(verb, p -> verb + " " + piece,
+                p -> ImapConnection.mailboxArgument(p, wire), r -> false)));
     }
 
     private void requireWritable(String verb) throws ImapException {

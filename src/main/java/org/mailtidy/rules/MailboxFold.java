@@ -100,9 +100,23 @@ final class MailboxFold {
             return 0;
         }
         stores.bring(matched, effective, replaced, operations);
-        operations.add(new Operation.Copy(stores.uidsOf(matched), mailbox));
+        operations.add(copyOperation(matched, mailbox, rule.name()));
         auditEach(matched, rule, "copy_to " + mailbox);
         return matched.cardinality();
+    }
+
+    private Operation.Copy copyOperation(BitSet matched, String mailbox, String rule) {
+        List<java.util.Set<Flag>> flagSets = new ArrayList<>();
+        Map<Integer, Integer> localIndex = new java.util.HashMap<>();
+        int[] flagSetOf = new int[matched.cardinality()];
+        int i = 0;
+        for (int m = matched.nextSetBit(0); m >= 0; m = matched.nextSetBit(m + 1)) {
+            flagSetOf[i++] = localIndex.computeIfAbsent(effective[m], id -> {
+                flagSets.add(table.get(id));
+                return flagSets.size() - 1;
+            });
+        }
+        return new Operation.Copy(stores.uidsOf(matched), mailbox, rule, flagSets, flagSetOf);
     }
 
     /** Records where the matched messages go; returns how many leave the mailbox. */

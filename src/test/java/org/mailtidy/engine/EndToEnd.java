@@ -26,8 +26,13 @@ final class EndToEnd {
 
     /** One {@code once} pass over every enabled rule; never throws for a server problem. */
     static List<RunResult> once(Config config) {
+        return once(config, java.util.Optional.empty());
+    }
+
+    /** The same with a state directory (caches, copy journal). */
+    static List<RunResult> once(Config config, java.util.Optional<StateDir> state) {
         RunSettings settings = RunSettings.from(config, false, config.audit().map(a -> new AuditLog(a.file())),
-                java.util.Optional.empty());
+                state);
         try {
             return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
         } catch (InterruptedException e) {

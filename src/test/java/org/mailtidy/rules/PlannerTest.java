@@ -72,6 +72,12 @@ class PlannerTest {
                 "Copy Backup [1, 3]",
                 "Store ADD [\\Seen] [1, 3]",
                 "Move Old [3]");
+        // The copy knows the flags each copy must carry (for completing it after a broken connection).
+        Operation.Copy copy = (Operation.Copy) plan.operations().get(1);
+        assertThat(copy.rule()).isEqualTo("todo");
+        assertThat(copy.uidsByFlags()).containsOnlyKeys(Set.of(TODO), Set.of(TODO, Flag.DELETED));
+        assertThat(copy.uidsByFlags().get(Set.of(TODO))).containsExactly(1);
+        assertThat(copy.uidsByFlags().get(Set.of(TODO, Flag.DELETED))).containsExactly(3);
         assertThat(plan.movedUids()).containsExactly(3);
         assertThat(plan.ruleStats()).containsExactly(new RuleStats("todo", 2, 2, 2, 0, 0),
                 new RuleStats("read", 3, 2, 0, 0, 0), new RuleStats("old", 1, 0, 0, 1, 0));
