@@ -137,14 +137,19 @@ class DovecotImapTest {
             c.createIfMissing(target);
             assertThat(c.list("Ablage/*")).containsExactly(target);
             SelectedMailbox m = c.select("INBOX", false);
-            m.copy(new long[] {1}, target);
+            assertThat(c.uidNext(target)).isEqualTo(1);
+            CopiedUids copied = m.copy(new long[] {1, 4}, target);
+            assertThat(copied.source()).containsExactly(1, 4);
+            assertThat(copied.target()).containsExactly(1, 2);
+            assertThat(copied.uidValidity()).isPositive();
+            assertThat(c.uidNext(target)).isEqualTo(3);
             m.move(new long[] {2}, target);
             m.store(new long[] {3}, StoreMode.ADD, List.of("\\Deleted"));
             m.uidExpunge(new long[] {3});
             assertThat(m.exists()).isEqualTo(3);
         }
         assertThat(dovecot.fetch(user, "INBOX")).extracting(StoredMessage::uid).containsExactly(1L, 4L, 5L);
-        assertThat(dovecot.fetch(user, target)).hasSize(2);
+        assertThat(dovecot.fetch(user, target)).hasSize(3);
         assertThat(dovecot.rawCommands(user)).anyMatch(l -> l.endsWith("UID MOVE 2 \"Ablage.Entw&APw-rfe &- Co\""));
         assertThat(rawLines("UID EXPUNGE")).hasSize(1).allMatch(l -> l.endsWith("UID EXPUNGE 3"));
     }
