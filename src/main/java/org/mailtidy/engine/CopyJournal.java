@@ -1,5 +1,6 @@
 package org.mailtidy.engine;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -110,7 +111,7 @@ final class CopyJournal {
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             return Optional.of(decode(in));
         } catch (EOFException e) {
             throw new IOException("the copy journal " + file + " is truncated", e);

@@ -2,6 +2,7 @@ package org.mailtidy.engine;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -96,7 +97,7 @@ final class CopyRecovery {
             }
             Set<Long> copiedAnyway = planned.getOrDefault(c.mailbox(), Set.of());
             long[] candidates = LongStream.of(c.uids())
-                    .filter(u -> java.util.Arrays.binarySearch(present, u) >= 0 && !copiedAnyway.contains(u))
+                    .filter(u -> Arrays.binarySearch(present, u) >= 0 && !copiedAnyway.contains(u))
                     .toArray();
             Set<Long> keep = c.inDoubt() ? notYetThere(box, candidates, arrived.get(i), c.mailbox(), where)
                     : LongStream.of(candidates).boxed().collect(Collectors.toSet());

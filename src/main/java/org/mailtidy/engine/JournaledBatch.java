@@ -10,6 +10,8 @@ import java.util.stream.LongStream;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The copy journal while a batch is sent: copy {@code i} of the batch (those an earlier run left
@@ -18,7 +20,7 @@ import org.mailtidy.rules.Operation;
  * copy that could not be journaled is not sent.
  */
 final class JournaledBatch {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournaledBatch.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JournaledBatch.class);
     private final CopyJournal journal;
     private final int earlierCount;
     private CopyJournal.Entries entries;

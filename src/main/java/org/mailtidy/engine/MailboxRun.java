@@ -1,5 +1,6 @@
 package org.mailtidy.engine;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.LongStream;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SearchArg;
@@ -152,7 +154,7 @@ public final class MailboxRun {
             send(box, snapshot, out, audit, journal, recovery, started);
         } catch (RunFailure f) {
             out.error = f.getMessage();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             out.error = "audit file " + settings.audit().map(AuditLog::file).orElse(null) + ": " + e.getMessage();
         }
         return out;
@@ -165,7 +167,7 @@ public final class MailboxRun {
      */
     private void send(SelectedMailbox box, MailboxSnapshot snapshot, Outcome out, List<AuditLog.Line> audit,
                       Optional<CopyJournal> journal, CopyRecovery recovery, Instant started)
-            throws ImapException, RunFailure, java.io.IOException {
+            throws ImapException, RunFailure, IOException {
         boolean full = fromUid == 1;
         List<CopyJournal.Copy> owed = recovery == null || !full ? List.of()
                 : recovery.owed(box, snapshot.uids(), out.plan, account + " " + mailbox);
@@ -218,7 +220,7 @@ public final class MailboxRun {
         }
         try {
             settings.audit().get().append(lines);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("{} {}: cannot append the audit lines of the changes sent before the run failed: {}", account,
                     mailbox, e.toString());
         }
@@ -230,7 +232,7 @@ public final class MailboxRun {
         if (settings.audit().isEmpty() || owed.isEmpty()) {
             return List.of();
         }
-        long[] all = owed.stream().flatMapToLong(c -> java.util.stream.LongStream.of(c.uids())).sorted().distinct()
+        long[] all = owed.stream().flatMapToLong(c -> LongStream.of(c.uids())).sorted().distinct()
                 .toArray();
         Map<Long, String> ids = box.fetchMessageIds(all);
         List<List<AuditLog.Line>> out = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.eclipse.angus.mail.iap.Argument;
@@ -388,7 +389,7 @@ public final class SelectedMailbox implements AutoCloseable {
         return folder;
     }
 
-    private void transfer(String verb, long[] uids, String mailbox, java.util.function.Consumer<Response> answered)
+    private void transfer(String verb, long[] uids, String mailbox, Consumer<Response> answered)
             throws ImapException {
         requireWritable(verb);
         String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, connection.separator()));

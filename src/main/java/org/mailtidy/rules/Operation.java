@@ -33,7 +33,8 @@ public sealed interface Operation {
      * that a broken connection left in doubt. {@code rule} names the copying rule (for the audit).
      * Few distinct sets, however many messages.
      */
-    record Copy(long[] uids, String mailbox, String rule, List<Set<Flag>> flagSets, int[] flagSetOf) implements Operation {
+    record Copy(long[] uids, String mailbox, String rule, List<Set<Flag>> flagSets, int[] flagSetOf)
+            implements Operation {
         public Copy {
             flagSets = List.copyOf(flagSets);
             if (flagSetOf.length != uids.length) {
