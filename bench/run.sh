@@ -497,7 +497,7 @@ incremental() {
   done
   # Checked on the live copies after the snapshots were taken: reading every Message-ID makes Dovecot
   # cache that header, which the snapshots should not carry.
-  local start_verdict="identical on the three copies (UID, Message-ID and flags of every INBOX message; the other mailboxes)"
+  local start_verdict="identical on the three copies (UID, Message-ID and flags of every INBOX message; the other mailboxes): pass 1 left the same mailbox for every tool, and the change was applied alike"
   for u in im if ic; do
     prop "status.$u" "$(inbox_status "$u-$n")" >> "$out/pass2-start.properties"
     final_state "$u-$n" > "$out/pass2-start-$u.tsv"
