@@ -380,14 +380,17 @@ restore_state() {
   rm -rf "$to"
   mkdir -p "$to"
   cp -a "$from/." "$to/"
+  sync
 }
 
-# Evenly spaced picks of COUNT UIDs among the INBOX messages that match QUERY (doveadm search), comma-separated.
+# COUNT UIDs, evenly spaced and shifted by PHASE (0 to 1) of a step, among the INBOX messages that match
+# QUERY (doveadm search), comma-separated. Different phases keep the five changes off the same messages.
 pick_uids() {
-  local user="$1" count="$2"; shift 2
+  local user="$1" count="$2" phase="$3"; shift 3
   doveadm_ search -u "$user" mailbox INBOX "$@" | awk '{print $2}' | sort -n \
-    | awk -v want="$count" '{u[NR] = $1} END {if (NR == 0) exit; step = NR / want; if (step < 1) {step = 1; want = NR}
-        for (k = 0; k < want; k++) printf "%s%s", (k ? "," : ""), u[int(k * step) + 1]; print ""}'
+    | awk -v want="$count" -v phase="$phase" '{u[NR] = $1} END {if (NR == 0) exit; step = NR / want
+        if (step < 1) {step = 1; want = NR}
+        for (k = 0; k < want; k++) printf "%s%s", (k ? "," : ""), u[int((k + phase) * step) + 1]; print ""}'
 }
 
 # What "another client" does between the passes, on 0.5 % of the messages (a fifth each): reads some,
@@ -396,11 +399,11 @@ pick_uids() {
 plan_flag_changes() {
   local user="$1" n="$2" fifth=$(( $2 / 200 / 5 ))
   {
-    echo "add \\Seen $(pick_uids "$user" "$fifth" unseen)"
-    echo "remove \\Seen $(pick_uids "$user" "$fifth" seen)"
-    echo "add \\Flagged $(pick_uids "$user" "$fifth" unflagged)"
-    echo "remove \\Flagged $(pick_uids "$user" "$fifth" flagged)"
-    echo "add \$Junk $(pick_uids "$user" "$fifth" all)"
+    echo "add \\Seen $(pick_uids "$user" "$fifth" 0 unseen)"
+    echo "remove \\Seen $(pick_uids "$user" "$fifth" 0.2 seen)"
+    echo "add \\Flagged $(pick_uids "$user" "$fifth" 0.4 unflagged)"
+    echo "remove \\Flagged $(pick_uids "$user" "$fifth" 0.6 flagged)"
+    echo "add \$Junk $(pick_uids "$user" "$fifth" 0.8 all)"
   }
 }
 
@@ -449,6 +452,7 @@ chown "$vuid:$vgid" "$work/home/$user" "$work/home/$user/rawlog"
 RESET
   [ "$state" = none ] || printf 'rm -rf "%s"\nmkdir -p "%s"\ncp -a "%s/." "%s/"\n' "$state" "$state" \
     "$inc/state-after-pass1" "$state" >> "$reset"
+  echo sync >> "$reset"   # as before_each in incremental
   chmod +x "$reset"
   BENCH_USER="$user" measure "$user" "$out/$name.raw" java -Dbench.masterPid="$master_pid" -Dbench.stateDir="$state" \
     -cp "$classes:$jar" org.mailtidy.bench.BenchTool steady "$bench/mailtidy.yaml" "$steady_runs" "$reset"
@@ -473,16 +477,20 @@ incremental() {
   export BENCH_PORT="$port" BENCH_PASSWORD="$password"
   local state="$work/state/im-$n" ifhome="$work/imapfilter-home"
   mkdir -p "$ifhome"
+  # Each timed run starts after its fresh copy is written out: the kernel's writeback of a 100,000-message
+  # copy would otherwise overlap the run it was made for.
+  local before_each=sync
 
   log "N=$n: pass 1: mailtidy once with a fresh state dir, imapfilter (both variants)"
   rm -rf "$state"; mkdir -p "$state"
   copy_user "im-$n" "$m"
+  copy_user "if-$n" "$m"
+  copy_user "ic-$n" "$m"
+  $before_each
   BENCH_USER="im-$n" measure "im-$n" "$out/pass1-mailtidy.properties" \
     java -jar "$jar" once -c "$bench/mailtidy.yaml" --state-dir "$state"
   restore_state "$state" "$inc/state-after-pass1"
-  copy_user "if-$n" "$m"
   HOME="$ifhome" BENCH_USER="if-$n" measure "if-$n" "$out/pass1-imapfilter.properties" imapfilter -c "$bench/imapfilter.lua"
-  copy_user "ic-$n" "$m"
   HOME="$ifhome" BENCH_USER="ic-$n" measure "ic-$n" "$out/pass1-imapfilter-criteria.properties" \
     imapfilter -c "$bench/imapfilter-per-criterion.lua"
 
