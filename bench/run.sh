@@ -6,6 +6,8 @@
 #   BENCH_SIZES="1000" bench/run.sh   chosen sizes
 #   bench/run.sh startup              JVM start cost of `once` at N = 1,000 (plain, AppCDS, flags)
 #   bench/run.sh heap [N]             `once` with -Xmx64m on N (default 1,000,000) small messages
+#   bench/run.sh incremental [N]      a second pass on the mailbox the first tidied, after a day's change
+#                                     (default N = 100,000): mailtidy with and without its state dir
 #
 # Needs root or sudo only to install dovecot-imapd and imapfilter when they are missing. Work files
 # go to $BENCH_WORK (default /tmp/mailtidy-bench; the 100,000-message copies need about 4 GB).
@@ -228,6 +230,7 @@ measure_median() {
   for i in $(seq "$k"); do
     copy_user "$user" "$from"
     [ -z "${extra_copy:-}" ] || copy_user "$extra_copy" "$from"
+    [ -z "${before_each:-}" ] || $before_each   # a command, unquoted on purpose: e.g. "restore_state FROM TO"
     measure "$user" "$out.$i" "$@"
     if [ "$(basename "$out")" = replay.raw ]; then   # the replay's own connect-to-last-answer time
       sed -i '/^wall_s=/d' "$out.$i"; grep '^wall_s=' "$out.$i.log" >> "$out.$i"
@@ -369,6 +372,203 @@ heap() {
   done
 }
 
+# ---- incremental: the second pass on a mailbox the first pass tidied, after a day's change ----
+
+# The state dir is put back from its snapshot before each timed pass, as the mailbox is.
+restore_state() {
+  local from="$1" to="$2"
+  rm -rf "$to"
+  mkdir -p "$to"
+  cp -a "$from/." "$to/"
+  sync
+}
+
+# COUNT UIDs, evenly spaced and shifted by PHASE (0 to 1) of a step, among the INBOX messages that match
+# QUERY (doveadm search), comma-separated. Different phases keep the five changes off the same messages.
+pick_uids() {
+  local user="$1" count="$2" phase="$3"; shift 3
+  doveadm_ search -u "$user" mailbox INBOX "$@" | awk '{print $2}' | sort -n \
+    | awk -v want="$count" -v phase="$phase" '{u[NR] = $1} END {if (NR == 0) exit; step = NR / want
+        if (step < 1) {step = 1; want = NR}
+        for (k = 0; k < want; k++) printf "%s%s", (k ? "," : ""), u[int((k + phase) * step) + 1]; print ""}'
+}
+
+# What "another client" does between the passes, on 0.5 % of the messages (a fifth each): reads some,
+# marks some unread, flags, unflags, marks some as junk. Picked once on mailtidy's post-pass-1 INBOX and
+# replayed by UID on every copy, whose INBOX UIDs are the master's (checked at the start of pass 2).
+plan_flag_changes() {
+  local user="$1" n="$2" fifth=$(( $2 / 200 / 5 ))
+  {
+    echo "add \\Seen $(pick_uids "$user" "$fifth" 0 unseen)"
+    echo "remove \\Seen $(pick_uids "$user" "$fifth" 0.2 seen)"
+    echo "add \\Flagged $(pick_uids "$user" "$fifth" 0.4 unflagged)"
+    echo "remove \\Flagged $(pick_uids "$user" "$fifth" 0.6 flagged)"
+    echo "add \$Junk $(pick_uids "$user" "$fifth" 0.8 all)"
+  }
+}
+
+# A day's change, identical on every copy: the delivery's files into new/ (Dovecot gives them the next
+# UIDs), then the planned flag changes.
+apply_day_change() {
+  local user="$1" inc="$2" maildir="$work/home/$1/Maildir"
+  cp -a "$inc/delivery/new/." "$maildir/new/"
+  chown -R "$vuid:$vgid" "$maildir/new"
+  # LMTP writes the index record at delivery; for files dropped into new/ doveadm index does the same
+  doveadm_ index -u "$user" INBOX
+  local action flag uids
+  while read -r action flag uids; do
+    [ -z "$uids" ] || doveadm_ flags "$action" -u "$user" "$flag" mailbox INBOX uid "$uids"
+  done < "$inc/flag-changes"
+  doveadm_ kick "$user" >/dev/null 2>&1 || true
+}
+
+# UID, mailbox and Message-ID of every INBOX message: the flag changes address messages by UID.
+inbox_uids() { doveadm_ -f tab fetch -u "$1" 'uid hdr.message-id' mailbox INBOX all | tail -n +2 | sort -n; }
+
+# "MESSAGES 734, UIDNEXT 1011, UIDVALIDITY 1795672826, HIGHESTMODSEQ 26" of the user's INBOX.
+inbox_status() {
+  doveadm_ -f tab mailbox status -u "$1" 'messages uidvalidity uidnext highestmodseq' INBOX \
+    | awk -F'\t' 'NR == 1 {for (i = 2; i <= NF; i++) h[i] = toupper($i); next}
+        {for (i = 2; i <= NF; i++) printf "%s%s %s", (i > 2 ? ", " : ""), h[i], $i; print ""}'
+}
+
+# A Java properties value: backslashes (\Seen) escaped.
+prop() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | sed 's/\\/\\\\/g')"; }
+prop_value() { grep "^$2=" "$1" | cut -d= -f2-; }
+pass1_value() { prop_value "$1/pass1-$2.properties" "$3"; }
+
+# steady_pass2 NAME STATE-DIR-OR-none: BenchTool steady on mailtidy's post-change copy; the reset before each
+# pass restores that copy and, with a state dir, the state dir pass 1 left. Called by incremental (its n, inc, out).
+steady_pass2() {
+  local name="$1" state="$2" user="im-$n" reset="$work/reset-inc-$1-$n.sh"
+  cat > "$reset" <<RESET
+#!/usr/bin/env bash
+set -e
+doveadm -c "$work/dovecot.conf" kick "$user" >/dev/null 2>&1 || true
+rm -rf "$work/home/$user"
+mkdir -p "$work/home/$user/rawlog"
+cp -a --reflink=auto "$inc/$user/Maildir" "$work/home/$user/Maildir"
+chown "$vuid:$vgid" "$work/home/$user" "$work/home/$user/rawlog"
+RESET
+  [ "$state" = none ] || printf 'rm -rf "%s"\nmkdir -p "%s"\ncp -a "%s/." "%s/"\n' "$state" "$state" \
+    "$inc/state-after-pass1" "$state" >> "$reset"
+  echo sync >> "$reset"   # as before_each in incremental
+  chmod +x "$reset"
+  BENCH_USER="$user" measure "$user" "$out/$name.raw" java -Dbench.masterPid="$master_pid" -Dbench.stateDir="$state" \
+    -cp "$classes:$jar" org.mailtidy.bench.BenchTool steady "$bench/mailtidy.yaml" "$steady_runs" "$reset"
+  { grep -v -e '^wall_s=' -e '^cpu_s=' -e '^server_cpu_s=' -e '^rss_kb=' "$out/$name.raw"
+    grep -e '^wall_s=' -e '^cpu_s=' -e '^server_cpu_s=' -e '^walls_s=' "$out/$name.raw.log"
+    grep '^rss_kb=' "$out/$name.raw"; } > "$out/$name.properties"
+  final_state "$user" > "$out/final-$name.tsv"
+}
+
+# incremental N: pass 1 (not timed in the table) on a copy of the master for mailtidy (fresh state dir) and
+# for each imapfilter variant; the same day's change applied to each tool's post-pass-1 mailbox; pass 2
+# timed, each tool on a fresh copy of its own post-change mailbox (mailtidy with the state dir pass 1 left,
+# put back before each run, and without one); then every final mailbox compared.
+incremental() {
+  local n="$1" m out inc k
+  m="$(master "$n")"
+  out="$results/incremental-$n"
+  inc="$work/incremental/$n"   # the snapshots: post-change mailboxes, the post-pass-1 state dir, the delivery
+  k="${repeat:-$([ "$n" -ge 100000 ] && echo 1 || echo 3)}"
+  rm -rf "$out" "$inc"
+  mkdir -p "$out" "$inc"
+  export BENCH_PORT="$port" BENCH_PASSWORD="$password"
+  local state="$work/state/im-$n" ifhome="$work/imapfilter-home"
+  mkdir -p "$ifhome"
+  # Each timed run starts after its fresh copy is written out: the kernel's writeback of a 100,000-message
+  # copy would otherwise overlap the run it was made for.
+  local before_each=sync
+
+  log "N=$n: pass 1: mailtidy once with a fresh state dir, imapfilter (both variants)"
+  rm -rf "$state"; mkdir -p "$state"
+  copy_user "im-$n" "$m"
+  copy_user "if-$n" "$m"
+  copy_user "ic-$n" "$m"
+  $before_each
+  BENCH_USER="im-$n" measure "im-$n" "$out/pass1-mailtidy.properties" \
+    java -jar "$jar" once -c "$bench/mailtidy.yaml" --state-dir "$state"
+  restore_state "$state" "$inc/state-after-pass1"
+  HOME="$ifhome" BENCH_USER="if-$n" measure "if-$n" "$out/pass1-imapfilter.properties" imapfilter -c "$bench/imapfilter.lua"
+  HOME="$ifhome" BENCH_USER="ic-$n" measure "ic-$n" "$out/pass1-imapfilter-criteria.properties" \
+    imapfilter -c "$bench/imapfilter-per-criterion.lua"
+
+  log "N=$n: a day's change: $((n / 100)) new messages, flag changes on $((n / 200)) messages"
+  plan_flag_changes "im-$n" "$n" > "$inc/flag-changes"
+  tool deliver "$inc/delivery" $((n / 100)) "$n"
+  local u
+  for u in im if ic; do
+    apply_day_change "$u-$n" "$inc"
+    mkdir -p "$inc/$u-$n"
+    cp -a --reflink=auto "$work/home/$u-$n/Maildir" "$inc/$u-$n/Maildir"
+  done
+  # Checked on the live copies after the snapshots were taken: reading every Message-ID makes Dovecot
+  # cache that header, which the snapshots should not carry.
+  local start_verdict="identical on the three copies (UID, Message-ID and flags of every INBOX message; the other mailboxes): pass 1 left the same mailbox for every tool, and the change was applied alike"
+  for u in im if ic; do
+    prop "status.$u" "$(inbox_status "$u-$n")" >> "$out/pass2-start.properties"
+    final_state "$u-$n" > "$out/pass2-start-$u.tsv"
+    inbox_uids "$u-$n" > "$out/pass2-start-inbox-$u.tsv"
+  done
+  for u in if ic; do
+    if ! diff -q "$out/pass2-start-im.tsv" "$out/pass2-start-$u.tsv" >/dev/null \
+        || ! diff -q "$out/pass2-start-inbox-im.tsv" "$out/pass2-start-inbox-$u.tsv" >/dev/null; then
+      start_verdict="DIFFERENT on the $u-$n copy (diff $out/pass2-start-*.tsv)"
+      log "start of pass 2: $start_verdict"
+    fi
+  done
+
+  log "N=$n: pass 2: mailtidy once, state dir of pass 1 (median of $k)"
+  before_each="restore_state $inc/state-after-pass1 $state" BENCH_USER="im-$n" \
+    measure_median "$k" "im-$n" "$inc/im-$n" "$out/mailtidy.properties" \
+    java -jar "$jar" once -c "$bench/mailtidy.yaml" --state-dir "$state"
+  final_state "im-$n" > "$out/final-mailtidy.tsv"
+  cp -a "$work/home/im-$n/rawlog" "$inc/rawlog-pass2"
+
+  log "N=$n: pass 2: mailtidy once --state-dir none (median of $k)"
+  BENCH_USER="im-$n" measure_median "$k" "im-$n" "$inc/im-$n" "$out/mailtidy-nostate.properties" \
+    java -jar "$jar" once -c "$bench/mailtidy.yaml" --state-dir none
+  final_state "im-$n" > "$out/final-mailtidy-nostate.tsv"
+
+  log "N=$n: pass 2: imapfilter, both variants (median of $k)"
+  HOME="$ifhome" BENCH_USER="if-$n" measure_median "$k" "if-$n" "$inc/if-$n" "$out/imapfilter.properties" \
+    imapfilter -c "$bench/imapfilter.lua"
+  final_state "if-$n" > "$out/final-imapfilter.tsv"
+  HOME="$ifhome" BENCH_USER="ic-$n" measure_median "$k" "ic-$n" "$inc/ic-$n" "$out/imapfilter-criteria.properties" \
+    imapfilter -c "$bench/imapfilter-per-criterion.lua"
+  final_state "ic-$n" > "$out/final-imapfilter-criteria.tsv"
+
+  log "N=$n: pass 2: raw replay of mailtidy's pass-2 commands (median of $k)"
+  extra_copy="rw-$n" measure_median "$k" "rp-$n" "$inc/im-$n" "$out/replay.raw" java -cp "$classes:$jar" \
+    org.mailtidy.bench.BenchTool replay 127.0.0.1 "$port" "rp-$n" "$password" "$inc/rawlog-pass2" "rw-$n"
+  cp "$out/replay.raw" "$out/replay.properties"
+  final_state "rp-$n" > "$out/final-replay.tsv"
+
+  log "N=$n: pass 2: steady state, with and without the state dir ($steady_runs passes after a warm-up)"
+  steady_pass2 steady "$state"
+  steady_pass2 steady-nostate none
+
+  local differing="" other
+  for other in mailtidy-nostate imapfilter imapfilter-criteria replay steady steady-nostate; do
+    diff -q "$out/final-mailtidy.tsv" "$out/final-$other.tsv" >/dev/null \
+      || differing="$differing, $other ($(diff "$out/final-mailtidy.tsv" "$out/final-$other.tsv" | grep -c '^[<>]' || true) lines)"
+  done
+  local verdict="all runs leave the same mailbox (Message-ID, mailbox and flags of every message)"
+  [ -z "$differing" ] || verdict="DIFFERENT from mailtidy's final mailbox: ${differing#, } (diff $out/final-*.tsv)"
+  local summary
+  summary="$(awk -F'\t' '{c[$1]++} END{for (k in c) printf "%s %d, ", k, c[k]}' "$out/final-mailtidy.tsv")"
+  summary="${summary%, } left of $((n + n / 100))"
+  {
+    prop pass1 "Pass 1 (fresh state dir; not in the table): mailtidy once $(pass1_value "$out" mailtidy wall_s) s, $(pass1_value "$out" mailtidy commands) commands; imapfilter $(pass1_value "$out" imapfilter wall_s) s; imapfilter per criterion $(pass1_value "$out" imapfilter-criteria wall_s) s."
+    prop change "The day's change between the passes: $((n / 100)) new messages delivered into INBOX (new/, then doveadm index), and another client's flag changes by doveadm: $(awk '{printf "%s%s %s on %d", (NR > 1 ? ", " : ""), $1, $2, split($3, a, ",")}' "$inc/flag-changes") messages. At the start of pass 2 the mailboxes were $start_verdict."
+    prop mailbox "INBOX at the start of pass 2: mailtidy's copy $(prop_value "$out/pass2-start.properties" status.im); imapfilter's $(prop_value "$out/pass2-start.properties" status.if); imapfilter per criterion's $(prop_value "$out/pass2-start.properties" status.ic)."
+    prop summary "$verdict; $summary"
+    prop load "$(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min, at the end)"
+  } > "$out/check.properties"
+  tool report-incremental "$out"
+}
+
 install_packages
 build
 mkdir -p "$work" "$results"
@@ -377,5 +577,6 @@ case "${1:-all}" in
   all) for n in $sizes; do run_size "$n"; done; tool report "$results" ;;
   startup) startup ;;
   heap) heap "${2:-1000000}" ;;
-  *) echo "usage: bench/run.sh [all|startup|heap [N]]" >&2; exit 2 ;;
+  incremental) incremental "${2:-100000}" ;;
+  *) echo "usage: bench/run.sh [all|startup|heap [N]|incremental [N]]" >&2; exit 2 ;;
 esac

@@ -18,15 +18,19 @@ public final class BenchTool {
         switch (args.length == 0 ? "" : args[0]) {
             case "generate" -> new MailboxGenerator(42, args.length > 3 && args[3].equals("--small"))
                     .write(Path.of(args[1]), Integer.parseInt(args[2]));
+            // another seed than the master's 42: the day's new mail is not a repeat of old mail
+            case "deliver" -> new MailboxGenerator(43, false)
+                    .deliver(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             case "rawlog-stats" -> rawlogStats(Path.of(args[1]));
             case "replay" -> replay(args[1], Integer.parseInt(args[2]), args[3], args[4], Path.of(args[5]),
                     args.length > 6 ? args[6] : null);
             case "steady" -> SteadyState.run(Path.of(args[1]), Integer.parseInt(args[2]),
                     Arrays.asList(args).subList(3, args.length));
             case "report" -> Report.print(Path.of(args[1]), args.length > 2 ? args[2] : null);
+            case "report-incremental" -> Report.printIncremental(Path.of(args[1]));
             default -> {
-                System.err.println("usage: BenchTool generate DIR N [--small] | rawlog-stats DIR | "
-                        + "replay HOST PORT USER PASSWORD RAWLOGDIR [WARM-UP-USER] | steady CONFIG RUNS RESET-COMMAND... | report DIR");
+                System.err.println("usage: BenchTool generate DIR N [--small] | deliver DIR K FIRST-INDEX | rawlog-stats DIR | "
+                        + "replay HOST PORT USER PASSWORD RAWLOGDIR [WARM-UP-USER] | steady CONFIG RUNS RESET-COMMAND... | report DIR [N] | report-incremental DIR");
                 System.exit(2);
             }
         }

@@ -72,6 +72,30 @@ final class MailboxGenerator {
         }
     }
 
+    /**
+     * Writes {@code count} new messages into {@code maildir}/new/, as a delivery agent drops them: no
+     * flags, Message-IDs from {@code firstIndex} on (after the master's), arrivals spread over the day
+     * after the master's three years. Dovecot gives them the next UIDs when it next syncs the mailbox.
+     */
+    void deliver(Path maildir, int count, int firstIndex) throws IOException {
+        Path tmp = Files.createDirectories(maildir.resolve("tmp"));
+        Path dir = Files.createDirectories(maildir.resolve("new"));
+        for (int i = 0; i < count; i++) {
+            Message m = next(firstIndex + i);
+            long arrival = START + SPAN + (long) i * 86_400 / count;
+            byte[] bytes = m.text.getBytes(StandardCharsets.UTF_8);
+            long lines = m.text.chars().filter(c -> c == '\n').count();
+            String name = arrival + ".M" + (firstIndex + i) + "P1.bench,S=" + bytes.length + ",W=" + (bytes.length + lines);
+            // written in tmp/ and renamed, as Maildir delivery does, so a half-written file is never in new/
+            Path file = tmp.resolve(name);
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                out.write(bytes);
+            }
+            Files.setLastModifiedTime(file, FileTime.from(Instant.ofEpochSecond(arrival)));
+            Files.move(file, dir.resolve(name));
+        }
+    }
+
     private record Message(String text, String flags, long arrival) {
     }
 

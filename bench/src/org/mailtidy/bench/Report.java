@@ -16,6 +16,28 @@ import java.util.stream.Stream;
 /** Prints the results of bench/run.sh (results/N/*.properties) as one Markdown table per N. */
 final class Report {
     private static final Map<String, String> TOOLS = new LinkedHashMap<>();
+    /** Pass 2 of {@code bench/run.sh incremental}: run on the mailbox that pass 1 tidied and a day changed. */
+    private static final Map<String, String> INCREMENTAL_TOOLS = new LinkedHashMap<>();
+
+    /** A wall-time ratio: a / b, printed with its label. */
+    private record Ratio(String a, String b, String label) {
+    }
+
+    private static final List<Ratio> RATIOS = List.of(
+            new Ratio("mailtidy", "imapfilter", "once / imapfilter"),
+            new Ratio("steady", "imapfilter", "steady / imapfilter"),
+            new Ratio("mailtidy", "imapfilter-criteria", "once / imapfilter per criterion"),
+            new Ratio("steady", "imapfilter-criteria", "steady / imapfilter per criterion"),
+            new Ratio("steady", "replay", "steady / raw replay"),
+            new Ratio("mailtidy", "replay", "once / raw replay"));
+    private static final List<Ratio> INCREMENTAL_RATIOS = List.of(
+            new Ratio("steady", "imapfilter", "steady / imapfilter"),
+            new Ratio("mailtidy", "imapfilter", "once / imapfilter"),
+            new Ratio("steady", "imapfilter-criteria", "steady / imapfilter per criterion"),
+            new Ratio("mailtidy", "imapfilter-criteria", "once / imapfilter per criterion"),
+            new Ratio("steady", "replay", "steady / raw replay"),
+            new Ratio("steady", "steady-nostate", "steady / steady without state"),
+            new Ratio("mailtidy", "mailtidy-nostate", "once / once without state"));
 
     static {
         TOOLS.put("mailtidy", "mailtidy once (whole process)");
@@ -23,6 +45,14 @@ final class Report {
         TOOLS.put("imapfilter", "imapfilter, one search program per rule");
         TOOLS.put("imapfilter-criteria", "imapfilter, one SEARCH per criterion");
         TOOLS.put("replay", "raw replay of mailtidy's commands");
+
+        INCREMENTAL_TOOLS.put("mailtidy", "mailtidy once, state dir of pass 1 (whole process)");
+        INCREMENTAL_TOOLS.put("mailtidy-nostate", "mailtidy once --state-dir none (whole process)");
+        INCREMENTAL_TOOLS.put("steady", "mailtidy steady state, state dir of pass 1 (median of 5)");
+        INCREMENTAL_TOOLS.put("steady-nostate", "mailtidy steady state, no state dir (median of 5)");
+        INCREMENTAL_TOOLS.put("imapfilter", "imapfilter, one search program per rule");
+        INCREMENTAL_TOOLS.put("imapfilter-criteria", "imapfilter, one SEARCH per criterion");
+        INCREMENTAL_TOOLS.put("replay", "raw replay of mailtidy's pass-2 commands");
     }
 
     private Report() {
@@ -36,7 +66,7 @@ final class Report {
         }
         for (Path dir : dirs) {
             if (only == null || dir.getFileName().toString().equals(only)) {
-                printOne(dir);
+                printOne(dir, String.format("### N = %,d messages", n(dir)), TOOLS, RATIOS);
             }
         }
     }
@@ -45,9 +75,17 @@ final class Report {
         return Long.parseLong(p.getFileName().toString());
     }
 
-    private static void printOne(Path dir) throws IOException {
+    /** The results of {@code bench/run.sh incremental N} (DIR is results/incremental-N): pass 2 of every tool. */
+    static void printIncremental(Path dir) throws IOException {
+        long n = Long.parseLong(dir.getFileName().toString().replaceAll("\\D", ""));
+        printOne(dir, String.format("### Incremental, N = %,d messages (pass 2)", n), INCREMENTAL_TOOLS,
+                INCREMENTAL_RATIOS);
+    }
+
+    private static void printOne(Path dir, String title, Map<String, String> tools, List<Ratio> ratios)
+            throws IOException {
         Map<String, Properties> r = new LinkedHashMap<>();
-        for (String tool : TOOLS.keySet()) {
+        for (String tool : tools.keySet()) {
             Path f = dir.resolve(tool + ".properties");
             if (Files.exists(f)) {
                 r.put(tool, load(f));
@@ -55,25 +93,32 @@ final class Report {
         }
         Properties check = Files.exists(dir.resolve("check.properties")) ? load(dir.resolve("check.properties"))
                 : new Properties();
-        System.out.printf("### N = %,d messages%n%n", n(dir));
+        System.out.printf("%s%n%n", title);
         System.out.println("| run | wall s | client CPU s | server CPU s | peak RSS MB | IMAP commands | bytes sent | bytes received |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
-        r.forEach((tool, p) -> System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s |%n", TOOLS.get(tool),
+        r.forEach((tool, p) -> System.out.printf("| %s | %s | %s | %s | %s | %s | %s | %s |%n", tools.get(tool),
                 num(p, "wall_s"), num(p, "cpu_s"), num(p, "server_cpu_s"), mb(p.getProperty("rss_kb")),
                 p.getProperty("commands", "–"), grouped(p.getProperty("bytes_sent")),
                 grouped(p.getProperty("bytes_received"))));
         System.out.println();
         System.out.println("Commands by type:");
         System.out.println();
-        r.forEach((tool, p) -> System.out.println("- " + TOOLS.get(tool) + ": " + byType(p)));
+        r.forEach((tool, p) -> System.out.println("- " + tools.get(tool) + ": " + byType(p)));
         System.out.println();
         System.out.println("Wall time samples (s): " + String.join("; ", r.entrySet().stream()
                 .filter(e -> e.getValue().getProperty("walls_s") != null)
                 .map(e -> e.getKey() + " " + e.getValue().getProperty("walls_s")).toList()));
         System.out.println();
-        System.out.println("Ratios (wall time): " + ratios(r));
+        System.out.println("Ratios (wall time): " + ratios(r, ratios));
         System.out.println();
         if (!check.isEmpty()) {
+            // only the incremental mode records its pass 1 and the change it applied between the passes
+            for (String key : List.of("pass1", "change", "mailbox")) {
+                if (check.getProperty(key) != null) {
+                    System.out.println(check.getProperty(key));
+                    System.out.println();
+                }
+            }
             System.out.println("Final mailboxes: " + check.getProperty("summary"));
             System.out.println();
             System.out.println("Load average of the machine: " + check.getProperty("load", "?"));
@@ -81,23 +126,16 @@ final class Report {
         }
     }
 
-    private static String ratios(Map<String, Properties> r) {
+    private static String ratios(Map<String, Properties> r, List<Ratio> ratios) {
         List<String> out = new ArrayList<>();
-        ratio(out, r, "mailtidy", "imapfilter", "once / imapfilter");
-        ratio(out, r, "steady", "imapfilter", "steady / imapfilter");
-        ratio(out, r, "mailtidy", "imapfilter-criteria", "once / imapfilter per criterion");
-        ratio(out, r, "steady", "imapfilter-criteria", "steady / imapfilter per criterion");
-        ratio(out, r, "steady", "replay", "steady / raw replay");
-        ratio(out, r, "mailtidy", "replay", "once / raw replay");
-        return String.join(", ", out);
-    }
-
-    private static void ratio(List<String> out, Map<String, Properties> r, String a, String b, String label) {
-        if (r.containsKey(a) && r.containsKey(b)) {
-            double x = Double.parseDouble(r.get(a).getProperty("wall_s"));
-            double y = Double.parseDouble(r.get(b).getProperty("wall_s"));
-            out.add(String.format(Locale.ROOT, "%s **%.2f**", label, x / y));
+        for (Ratio ratio : ratios) {
+            if (r.containsKey(ratio.a()) && r.containsKey(ratio.b())) {
+                double x = Double.parseDouble(r.get(ratio.a()).getProperty("wall_s"));
+                double y = Double.parseDouble(r.get(ratio.b()).getProperty("wall_s"));
+                out.add(String.format(Locale.ROOT, "%s **%.2f**", ratio.label(), x / y));
+            }
         }
+        return String.join(", ", out);
     }
 
     private static String byType(Properties p) {

@@ -13,10 +13,12 @@ import org.mailtidy.engine.Connections;
 import org.mailtidy.engine.OncePass;
 import org.mailtidy.engine.RunResult;
 import org.mailtidy.engine.RunSettings;
+import org.mailtidy.engine.StateDir;
 
 /**
  * The same pass repeated inside one JVM, as the daemon repeats it: the mailbox is restored from the
  * master copy before each pass (not timed), one warm-up pass, then the median of the measured ones.
+ * The reset command also restores the state directory when one is given ({@code -Dbench.stateDir}).
  */
 final class SteadyState {
     private SteadyState() {
@@ -34,10 +36,16 @@ final class SteadyState {
         return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
     }
 
+    /** {@code -Dbench.stateDir=DIR} as {@code once --state-dir DIR} (the reset restores it); unset or "none": none. */
+    private static Optional<StateDir> stateDir() {
+        String dir = System.getProperty("bench.stateDir", StateDir.NONE);
+        return dir.equals(StateDir.NONE) ? Optional.empty() : Optional.of(new StateDir(Path.of(dir)));
+    }
+
     static void run(Path configFile, int runs, List<String> resetCommand) throws Exception {
         Config config = ConfigLoader.load(configFile);
         List<RuleConfig> rules = OncePass.selectRules(config, List.of(), null);
-        RunSettings settings = RunSettings.from(config, false, Optional.empty(), Optional.empty());
+        RunSettings settings = RunSettings.from(config, false, Optional.empty(), stateDir());
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         List<long[]> measured = new ArrayList<>();
