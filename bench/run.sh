@@ -27,6 +27,9 @@ jar="$top/target/mailtidy.jar"
 classes="$work/classes"
 results="$work/results"
 export TZ=UTC LC_ALL=C.UTF-8
+# Every measured run starts cold unless a mode says otherwise (the incremental mode passes
+# --state-dir itself): no cache or journal from an earlier copy of the same mailbox.
+export MAILTIDY_STATE_DIR=none
 
 sub() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a - b}'; }
 log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
