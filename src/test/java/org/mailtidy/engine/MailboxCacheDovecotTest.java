@@ -175,6 +175,26 @@ class MailboxCacheDovecotTest {
         assertThat(MailboxCache.read(file, 0).table().size()).isEqualTo(3);
     }
 
+    @Test
+    void aDryRunExaminesWithCondstoreAndUsesTheCacheToo() throws Exception {
+        String user = dovecot.newUser("cache-dry");
+        dovecot.writeMaildir(user, "INBOX", SampleMail.generate(200, user).stream().map(SampleMail.Sample::raw).toList());
+        dovecot.createMailbox(user, "Trash");
+        Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
+        Config config = config(user, EngineReferenceDovecotTest.RULES);
+
+        RunResult first = once(config, state, Optional.empty(), true).get(0);
+        RunResult second = once(config, state, Optional.empty(), true).get(0);
+
+        assertThat(first.error()).isEmpty();
+        assertThat(second.error()).isEmpty();
+        assertThat(second.planned()).isEqualTo(first.planned()).isNotEmpty();
+        assertThat(second.ruleStats()).isEqualTo(first.ruleStats());
+        assertThat(second.commands()).containsEntry("EXAMINE", 1L).doesNotContainKey("SELECT")
+                .containsEntry("UID FETCH", 1L); // the header fields of the regex rules' messages only
+        assertThat(dovecot.rawCommands(user)).filteredOn(l -> l.endsWith(FULL_FETCH)).hasSize(1);
+    }
+
     /** Another client flags, expunges and delivers the same way in every mailbox; returns the next sample. */
     private int otherClient(Random random, List<String> users, List<SampleMail.Sample> samples, int next) {
         List<StoredMessage> inbox = dovecot.fetch(users.get(0), "INBOX");
@@ -222,7 +242,12 @@ class MailboxCacheDovecotTest {
 
     private static List<RunResult> once(Config config, Optional<StateDir> state, Optional<AuditLog> audit)
             throws InterruptedException {
-        RunSettings settings = new RunSettings(false, 100_000, Optional.empty(), false, audit, ZoneOffset.UTC,
+        return once(config, state, audit, false);
+    }
+
+    private static List<RunResult> once(Config config, Optional<StateDir> state, Optional<AuditLog> audit,
+                                        boolean dryRun) throws InterruptedException {
+        RunSettings settings = new RunSettings(dryRun, 100_000, Optional.empty(), false, audit, ZoneOffset.UTC,
                 Clock.fixed(SampleMail.NOW, ZoneOffset.UTC), state);
         return new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
     }
