@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.mailtidy.imap.FlagUpdates;
+import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
 import org.mailtidy.imap.SelectedMailbox;
@@ -36,6 +37,7 @@ final class IncrementalObservation {
     }
 
     private final SelectedMailbox box;
+    private final String server;
     private final long fromUid;
     /** Null when the cache is not used for this run. */
     private final Path file;
@@ -45,8 +47,9 @@ final class IncrementalObservation {
     private boolean changed;
     private String outcome = "";
 
-    private IncrementalObservation(SelectedMailbox box, long fromUid, Path file) {
+    private IncrementalObservation(SelectedMailbox box, String server, long fromUid, Path file) {
         this.box = box;
+        this.server = server;
         this.fromUid = fromUid;
         this.file = file;
     }
@@ -55,11 +58,12 @@ final class IncrementalObservation {
      * Uses the cache for full runs only: a run restricted to new mail ({@code fromUid > 1}) fetches
      * little anyway, and must not replace the cache with a part of the mailbox.
      */
-    static IncrementalObservation of(RunSettings settings, boolean esearch, SelectedMailbox box, String account,
-                                     String mailbox, long fromUid) {
-        boolean usable = fromUid == 1 && settings.state().isPresent() && esearch && box.highestModSeq() > 0;
+    static IncrementalObservation of(RunSettings settings, ImapConnection connection, SelectedMailbox box,
+                                     String account, String mailbox, long fromUid) {
+        boolean usable = fromUid == 1 && settings.state().isPresent() && connection.hasCapability("ESEARCH")
+                && box.highestModSeq() > 0;
         Path file = usable ? settings.state().get().mailboxFile("cache", account, mailbox, ".bin") : null;
-        return new IncrementalObservation(box, fromUid, file);
+        return new IncrementalObservation(box, connection.description(), fromUid, file);
     }
 
     /** The message table: refreshed from the cache where possible, else fetched whole. */
@@ -124,7 +128,7 @@ final class IncrementalObservation {
             covered = Math.max(covered, previous.maxUid());
         }
         try {
-            new MailboxCache(box.uidValidity(), box.highestModSeq(), covered, TableColumns.wrap(table), results)
+            new MailboxCache(server, box.uidValidity(), box.highestModSeq(), covered, TableColumns.wrap(table), results)
                     .write(file);
             LOG.debug("{}: cache written: {} messages, {} search answers, HIGHESTMODSEQ {}", box.name(),
                     table.size(), results.size(), box.highestModSeq());
@@ -150,6 +154,10 @@ final class IncrementalObservation {
             LOG.warn("{}: cache file {} unusable ({}); deleted, fetching the whole table", box.name(), file,
                     e.getMessage());
             delete();
+            return null;
+        }
+        if (!cache.server().equals(server)) {
+            LOG.debug("{}: cache discarded: it was made on {}, this is {}", box.name(), cache.server(), server);
             return null;
         }
         if (cache.uidValidity() != box.uidValidity()) {

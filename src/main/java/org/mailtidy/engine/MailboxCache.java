@@ -24,6 +24,8 @@ import java.util.zip.CheckedOutputStream;
  * What one mailbox looked like at the end of a run's observation, kept in the state directory so
  * the next run fetches only what changed (RFC 7162 CONDSTORE).
  *
+ * @param server        {@code user@host:port} of the connection: an account whose settings now point
+ *                      elsewhere must not reuse the cache, whatever its UIDVALIDITY
  * @param uidValidity   the UIDs below are valid only with this UIDVALIDITY
  * @param highestModSeq HIGHESTMODSEQ at SELECT, before the table was fetched: a change made later
  *                      (mailtidy's own stores too) has a higher mod-sequence and is fetched again
@@ -32,7 +34,7 @@ import java.util.zip.CheckedOutputStream;
  * @param searches      per immutable search program ({@link org.mailtidy.rules.SearchProgram#cacheKey()}),
  *                      the UIDs up to {@code maxUid} it matched, as ascending ranges (first, last pairs)
  */
-record MailboxCache(long uidValidity, long highestModSeq, long maxUid, TableColumns table,
+record MailboxCache(String server, long uidValidity, long highestModSeq, long maxUid, TableColumns table,
                     Map<String, long[]> searches) {
 
     private static final int MAGIC = 0x4d544331; // "MTC1"
@@ -67,6 +69,7 @@ record MailboxCache(long uidValidity, long highestModSeq, long maxUid, TableColu
     }
 
     private void writeBody(DataOutputStream out) throws IOException {
+        writeString(out, server);
         out.writeLong(uidValidity);
         out.writeLong(highestModSeq);
         out.writeLong(maxUid);
@@ -135,6 +138,7 @@ record MailboxCache(long uidValidity, long highestModSeq, long maxUid, TableColu
 
     private static MailboxCache readBody(DataInputStream in, long length, int capacity)
             throws IOException, Unreadable {
+        String server = readString(in, length);
         long uidValidity = in.readLong();
         long highestModSeq = in.readLong();
         long maxUid = in.readLong();
@@ -189,7 +193,7 @@ record MailboxCache(long uidValidity, long highestModSeq, long maxUid, TableColu
             }
             searches.put(key, ranges);
         }
-        return new MailboxCache(uidValidity, highestModSeq, maxUid, table, searches);
+        return new MailboxCache(server, uidValidity, highestModSeq, maxUid, table, searches);
     }
 
     /** A count read from the file, checked against the file's length before anything is allocated. */

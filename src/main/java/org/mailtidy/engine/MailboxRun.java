@@ -121,8 +121,8 @@ public final class MailboxRun {
 
     private Outcome run(SelectedMailbox box, Instant started) throws ImapException {
         Outcome out = new Outcome();
-        IncrementalObservation cached = IncrementalObservation.of(settings, connection.hasCapability("ESEARCH"),
-                box, account, mailbox, fromUid);
+        IncrementalObservation cached = IncrementalObservation.of(settings, connection, box, account, mailbox,
+                fromUid);
         MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), cached.table());
         out.messages = snapshot.size();
         out.cache = cached.outcome();

@@ -191,7 +191,8 @@ public final class ImapConnection implements AutoCloseable {
         }
     }
 
-    String description() {
+    /** {@code user@host:port}: which server and login this is (never a secret). */
+    public String description() {
         return description;
     }
 

@@ -134,6 +134,24 @@ class MailboxCacheDovecotTest {
     }
 
     @Test
+    void anAccountNowPointingAtAnotherLoginDoesNotReuseTheCacheEvenWithTheSameUidValidity() throws Exception {
+        String before = dovecot.newUser("cache-moved-a");
+        String after = dovecot.newUser("cache-moved-b");
+        Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
+        dovecot.writeMaildir(before, "Box", List.of(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
+        dovecot.writeMaildir(after, "Box", List.of(TestMessage.of("other 1"), TestMessage.of("invoice 2")));
+        dovecot.updateMailbox(before, "Box", "--uid-validity", "5");
+        dovecot.updateMailbox(after, "Box", "--uid-validity", "5");
+        assertThat(runBox(before, state).error()).isEmpty();
+
+        RunResult second = runBox(after, state);
+
+        assertThat(second.error()).isEmpty();
+        assertThat(flagged(after)).containsExactly(2L);
+        assertThat(dovecot.rawCommands(after)).filteredOn(l -> l.endsWith(FULL_FETCH)).hasSize(1);
+    }
+
+    @Test
     void aCacheFromAHigherModSeqThanTheServersIsDiscarded() throws Exception {
         String user = dovecot.newUser("cache-backup");
         Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
@@ -144,7 +162,7 @@ class MailboxCacheDovecotTest {
         assertThat(read.searches()).containsOnlyKeys("SUBJECT \"invoice\"");
         // As if the mailbox were restored from a backup older than the cache: a mod-sequence the
         // server never reached, and a cached answer that, if used, would flag message 2 too.
-        new MailboxCache(read.uidValidity(), read.highestModSeq() + 1000, read.maxUid(), read.table(),
+        new MailboxCache(read.server(), read.uidValidity(), read.highestModSeq() + 1000, read.maxUid(), read.table(),
                 Map.of("SUBJECT \"invoice\"", new long[] {1, 2})).write(file);
 
         RunResult second = runBox(user, state);

@@ -37,7 +37,7 @@ class MailboxCacheTest {
     }
 
     private static MailboxCache cache(MessageTable t, Map<String, long[]> searches) {
-        return new MailboxCache(42, 9_000_000_001L, t.size() == 0 ? 0 : t.uids()[t.size() - 1] + 5,
+        return new MailboxCache("u@h:143", 42, 9_000_000_001L, t.size() == 0 ? 0 : t.uids()[t.size() - 1] + 5,
                 TableColumns.wrap(t), searches);
     }
 
@@ -60,6 +60,7 @@ class MailboxCacheTest {
         cache(t, searches).write(file);
 
         MailboxCache back = MailboxCache.read(file, 0);
+        assertThat(back.server()).isEqualTo("u@h:143");
         assertThat(back.uidValidity()).isEqualTo(42);
         assertThat(back.highestModSeq()).isEqualTo(9_000_000_001L);
         assertThat(back.maxUid()).isEqualTo(4_294_967_300L);
