@@ -153,27 +153,27 @@ record MailboxCache(String server, long uidValidity, long highestModSeq, long ma
             sets.add(set);
         }
         int n = count(in.readInt(), length, 20);
-        long[] uids = new long[n];
+        // Read straight into the table's arrays: a second set of arrays would double the heap at a million messages.
+        int room = Math.max(n, capacity);
+        long[] uids = new long[room];
         for (int i = 0; i < n; i++) {
             uids[i] = Integer.toUnsignedLong(in.readInt());
         }
-        int[] ids = new int[n];
+        int[] ids = new int[room];
         for (int i = 0; i < n; i++) {
             ids[i] = in.readInt();
         }
-        TableColumns table = new TableColumns(Math.max(n, capacity));
-        sets.forEach(table::flagSetId);
-        if (table.flagSetCount() != sets.size()) {
-            throw new Unreadable("a flag set is stored twice");
-        }
-        long[] dates = new long[n];
+        long[] dates = new long[room];
         for (int i = 0; i < n; i++) {
             dates[i] = in.readLong();
         }
+        long[] sizes = new long[room];
+        for (int i = 0; i < n; i++) {
+            sizes[i] = Integer.toUnsignedLong(in.readInt());
+        }
+        TableColumns table;
         try {
-            for (int i = 0; i < n; i++) {
-                table.add(uids[i], ids[i], dates[i], Integer.toUnsignedLong(in.readInt()));
-            }
+            table = TableColumns.of(uids, ids, dates, sizes, n, sets);
         } catch (IllegalArgumentException e) {
             throw new Unreadable(e.getMessage());
         }

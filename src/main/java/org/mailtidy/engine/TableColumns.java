@@ -41,6 +41,35 @@ final class TableColumns {
         return c;
     }
 
+    /**
+     * A table over arrays filled by the caller (a cache file read column by column), with room to
+     * spare beyond {@code count}; checked as {@link #add} would check each message.
+     *
+     * @throws IllegalArgumentException if the UIDs do not ascend or a flag set id is out of range
+     */
+    static TableColumns of(long[] uids, int[] flagSetIds, long[] dates, long[] sizes, int count,
+                           List<List<String>> flagSets) {
+        TableColumns c = new TableColumns(0);
+        flagSets.forEach(c::flagSetId);
+        if (c.flagSets.size() != flagSets.size()) {
+            throw new IllegalArgumentException("a flag set is listed twice");
+        }
+        for (int i = 0; i < count; i++) {
+            if (i > 0 && uids[i] <= uids[i - 1]) {
+                throw new IllegalArgumentException("UID " + uids[i] + " after " + uids[i - 1]);
+            }
+            if (flagSetIds[i] < 0 || flagSetIds[i] >= flagSets.size()) {
+                throw new IllegalArgumentException("no flag set " + flagSetIds[i]);
+            }
+        }
+        c.uids = uids;
+        c.flagSetIds = flagSetIds;
+        c.dates = dates;
+        c.sizes = sizes;
+        c.count = count;
+        return c;
+    }
+
     long uid(int i) {
         return uids[i];
     }
