@@ -29,6 +29,11 @@ import org.slf4j.LoggerFactory;
  */
 final class IncrementalObservation {
     private static final Logger LOG = LoggerFactory.getLogger(IncrementalObservation.class);
+    /**
+     * Below this many messages the whole table is one short answer (about 12 KB at 121 bytes a
+     * message), cheaper than the refresh's extra round trip; such mailboxes are fetched whole.
+     */
+    static final int MIN_MESSAGES = 100;
 
     /** One UID SEARCH of the run, over the messages with UID {@code fromUid} and above. */
     @FunctionalInterface
@@ -55,13 +60,14 @@ final class IncrementalObservation {
     }
 
     /**
-     * Uses the cache for full runs only: a run restricted to new mail ({@code fromUid > 1}) fetches
-     * little anyway, and must not replace the cache with a part of the mailbox.
+     * Uses the cache for full runs of mailboxes of {@link #MIN_MESSAGES} or more only: a run
+     * restricted to new mail ({@code fromUid > 1}) fetches little anyway, and must not replace the
+     * cache with a part of the mailbox.
      */
     static IncrementalObservation of(RunSettings settings, ImapConnection connection, SelectedMailbox box,
                                      String account, String mailbox, long fromUid) {
         boolean usable = fromUid == 1 && settings.state().isPresent() && connection.hasCapability("ESEARCH")
-                && box.highestModSeq() > 0;
+                && box.highestModSeq() > 0 && box.exists() >= MIN_MESSAGES;
         Path file = usable ? settings.state().get().mailboxFile("cache", account, mailbox, ".bin") : null;
         return new IncrementalObservation(box, connection.description(), fromUid, file);
     }

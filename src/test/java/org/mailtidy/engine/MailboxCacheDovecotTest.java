@@ -117,11 +117,11 @@ class MailboxCacheDovecotTest {
     void aNewUidValidityMeansAFullFetchAndTheRightResult() throws Exception {
         String user = dovecot.newUser("cache-uidvalidity");
         Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
-        dovecot.writeMaildir(user, "Box", List.of(TestMessage.of("invoice 1"), TestMessage.of("other 2"),
+        dovecot.writeMaildir(user, "Box", withFiller(TestMessage.of("invoice 1"), TestMessage.of("other 2"),
                 TestMessage.of("invoice 3")));
         assertThat(runBox(user, state).error()).isEmpty();
         dovecot.deleteMailbox(user, "Box");
-        dovecot.writeMaildir(user, "Box", List.of(TestMessage.of("other 1"), TestMessage.of("invoice 2"),
+        dovecot.writeMaildir(user, "Box", withFiller(TestMessage.of("other 1"), TestMessage.of("invoice 2"),
                 TestMessage.of("other 3"), TestMessage.of("invoice 4")));
         dovecot.updateMailbox(user, "Box", "--uid-validity", "77");
 
@@ -138,8 +138,8 @@ class MailboxCacheDovecotTest {
         String before = dovecot.newUser("cache-moved-a");
         String after = dovecot.newUser("cache-moved-b");
         Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
-        dovecot.writeMaildir(before, "Box", List.of(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
-        dovecot.writeMaildir(after, "Box", List.of(TestMessage.of("other 1"), TestMessage.of("invoice 2")));
+        dovecot.writeMaildir(before, "Box", withFiller(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
+        dovecot.writeMaildir(after, "Box", withFiller(TestMessage.of("other 1"), TestMessage.of("invoice 2")));
         dovecot.updateMailbox(before, "Box", "--uid-validity", "5");
         dovecot.updateMailbox(after, "Box", "--uid-validity", "5");
         assertThat(runBox(before, state).error()).isEmpty();
@@ -155,7 +155,7 @@ class MailboxCacheDovecotTest {
     void aCacheFromAHigherModSeqThanTheServersIsDiscarded() throws Exception {
         String user = dovecot.newUser("cache-backup");
         Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
-        dovecot.writeMaildir(user, "Box", List.of(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
+        dovecot.writeMaildir(user, "Box", withFiller(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
         assertThat(runBox(user, state).error()).isEmpty();
         Path file = state.get().mailboxFile("cache", "test", "Box", ".bin");
         MailboxCache read = MailboxCache.read(file, 0);
@@ -178,7 +178,7 @@ class MailboxCacheDovecotTest {
     void aCorruptCacheFileIsDeletedAndReplacedAfterAFullFetch() throws Exception {
         String user = dovecot.newUser("cache-corrupt");
         Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
-        dovecot.writeMaildir(user, "Box", List.of(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
+        dovecot.writeMaildir(user, "Box", withFiller(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
         assertThat(runBox(user, state).error()).isEmpty();
         Path file = state.get().mailboxFile("cache", "test", "Box", ".bin");
         byte[] bytes = Files.readAllBytes(file);
@@ -188,9 +188,9 @@ class MailboxCacheDovecotTest {
         RunResult second = runBox(user, state);
 
         assertThat(second.error()).isEmpty();
-        assertThat(flagged(user)).containsExactly(1L, 3L);
+        assertThat(flagged(user)).containsExactly(1L, 103L);
         assertThat(dovecot.rawCommands(user)).filteredOn(l -> l.endsWith(FULL_FETCH)).hasSize(2);
-        assertThat(MailboxCache.read(file, 0).table().size()).isEqualTo(3);
+        assertThat(MailboxCache.read(file, 0).table().size()).isEqualTo(103);
     }
 
     @Test
@@ -251,6 +251,27 @@ class MailboxCacheDovecotTest {
                   - {name: invoices, match: {subject: invoice}, add_flags: [\\Flagged], mailboxes: [Box]}
                 """);
         return EndToEnd.result(once(config, state, Optional.empty()), "Box");
+    }
+
+    /** The messages, then 100 that no rule matches: mailboxes below {@link IncrementalObservation#MIN_MESSAGES} have no cache. */
+    private static List<TestMessage> withFiller(TestMessage... first) {
+        List<TestMessage> out = new ArrayList<>(List.of(first));
+        for (int i = 0; i < IncrementalObservation.MIN_MESSAGES; i++) {
+            out.add(TestMessage.of("note " + i));
+        }
+        return out;
+    }
+
+    @Test
+    void aSmallMailboxIsFetchedWholeAndGetsNoCache() throws Exception {
+        String user = dovecot.newUser("cache-small");
+        Optional<StateDir> state = Optional.of(new StateDir(temp.resolve("state")));
+        dovecot.writeMaildir(user, "Box", List.of(TestMessage.of("invoice 1"), TestMessage.of("other 2")));
+        assertThat(runBox(user, state).error()).isEmpty();
+        assertThat(runBox(user, state).error()).isEmpty();
+        assertThat(flagged(user)).containsExactly(1L);
+        assertThat(state.get().mailboxFile("cache", "test", "Box", ".bin")).doesNotExist();
+        assertThat(dovecot.rawCommands(user)).filteredOn(l -> l.endsWith(FULL_FETCH)).hasSize(2);
     }
 
     private List<Long> flagged(String user) {
