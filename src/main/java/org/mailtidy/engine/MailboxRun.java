@@ -102,7 +102,7 @@ public final class MailboxRun {
                         : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
                         : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan),
                         outcome.notes, Optional.ofNullable(outcome.error));
-                logSummary(result);
+                logSummary(result, outcome.cache);
                 return result;
             }
         } catch (ImapException | RunFailure | RuntimeException e) {
@@ -113,7 +113,7 @@ public final class MailboxRun {
             }
             RunResult result = new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(), took,
                     commandsSince(before), List.of(), List.of(), Optional.of(why));
-            logSummary(result);
+            logSummary(result, "");
             return result;
         }
     }
@@ -128,6 +128,7 @@ public final class MailboxRun {
 
     private static final class Outcome {
         int messages;
+        String cache = "";
         MailboxPlan plan;
         String error;
         final List<String> notes = new ArrayList<>();
@@ -136,13 +137,17 @@ public final class MailboxRun {
     private Outcome run(SelectedMailbox box, Instant started, Optional<CopyJournal> journal, CopyRecovery recovery)
             throws ImapException {
         Outcome out = new Outcome();
-        MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), box.fetchTable(fromUid));
+        IncrementalObservation cached = IncrementalObservation.of(settings, connection, box, account, mailbox,
+                fromUid);
+        MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), cached.table());
         out.messages = snapshot.size();
+        out.cache = cached.outcome();
         seen = new Seen(box.uidValidity(), nextUid(box, snapshot));
         PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
                 trashMailbox(box));
         List<RuleSpec> effectiveRules = rulesFor(context);
-        ServerEvidence evidence = observe(box, snapshot, effectiveRules, context);
+        ServerEvidence evidence = observe(box, snapshot, effectiveRules, context, cached);
+        cached.save();
         out.plan = Planner.plan(effectiveRules, snapshot, evidence, context);
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
@@ -281,7 +286,7 @@ public final class MailboxRun {
     }
 
     private ServerEvidence observe(SelectedMailbox box, MailboxSnapshot snapshot, List<RuleSpec> effectiveRules,
-                                   PlanContext context) throws ImapException {
+                                   PlanContext context, IncrementalObservation cached) throws ImapException {
         ServerEvidence evidence = new ServerEvidence();
         if (snapshot.size() == 0) {
             for (Criterion q : Planner.serverQueries(effectiveRules)) {
@@ -291,8 +296,7 @@ public final class MailboxRun {
         }
         for (Criterion q : Planner.serverQueries(effectiveRules)) {
             SearchProgram program = ImapSearch.render(q, context.today());
-            long[] found = box.uidSearch(restricted(toArgs(program)), program.utf8());
-            evidence.addSearch(q, indexes(snapshot.uids(), found));
+            evidence.addSearch(q, cached.search(program, snapshot, (from, p) -> search(box, snapshot, from, p)));
         }
         HeaderNeed need = Planner.headerNeed(effectiveRules, snapshot, evidence, context);
         if (!need.isEmpty()) {
@@ -303,6 +307,13 @@ public final class MailboxRun {
             }
         }
         return evidence;
+    }
+
+    /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */
+    private static BitSet search(SelectedMailbox box, MailboxSnapshot snapshot, long from, SearchProgram program)
+            throws ImapException {
+        long[] found = box.uidSearch(restricted(toArgs(program), from), program.utf8());
+        return indexes(snapshot.uids(), found);
     }
 
     static List<SearchArg> toArgs(SearchProgram program) {
@@ -318,7 +329,7 @@ public final class MailboxRun {
     }
 
     /** Search keys are ANDed (RFC 3501 section 6.4.4), so a leading {@code UID n:*} restricts any program. */
-    private List<SearchArg> restricted(List<SearchArg> args) {
+    private static List<SearchArg> restricted(List<SearchArg> args, long fromUid) {
         if (fromUid == 1) {
             return args;
         }
@@ -367,7 +378,7 @@ public final class MailboxRun {
         return diff;
     }
 
-    private void logSummary(RunResult r) {
+    private void logSummary(RunResult r, String cache) {
         int matched = 0;
         int changed = 0;
         int moved = 0;
@@ -380,8 +391,8 @@ public final class MailboxRun {
         }
         long commands = r.commands().values().stream().mapToLong(Long::longValue).sum();
         if (r.ok()) {
-            LOG.info("{} {}: {} messages, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
-                    account, mailbox, r.messages(), rules.size(), matched, changed, moved, deleted,
+            LOG.info("{} {}: {} messages{}, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
+                    account, mailbox, r.messages(), cache, rules.size(), matched, changed, moved, deleted,
                     settings.dryRun() ? " (dry run, nothing sent)" : "", commands, r.duration().toMillis());
         } else {
             LOG.warn("{} {}: run failed after {} ms: {}", account, mailbox, r.duration().toMillis(),

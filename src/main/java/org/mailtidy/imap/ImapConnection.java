@@ -166,8 +166,8 @@ public final class ImapConnection implements AutoCloseable {
 
     /**
      * SELECT (or EXAMINE when {@code readOnly}); closes a mailbox selected before. Where the server
-     * has CONDSTORE, a writable mailbox is selected with it (ENABLE CONDSTORE first), so that its
-     * stores never overwrite another client's unseen change.
+     * has CONDSTORE, the mailbox is selected with it, so that stores never overwrite another
+     * client's unseen change and the mailbox's HIGHESTMODSEQ is known.
      */
     public SelectedMailbox select(String mailbox, boolean readOnly) throws ImapException {
         if (selected != null) {
@@ -177,10 +177,11 @@ public final class ImapConnection implements AutoCloseable {
         try {
             IMAPFolder folder = (IMAPFolder) store.getFolder(MailboxNames.toServer(mailbox, separator()));
             counter.increment(verb);
-            // CONDSTORE (RFC 7162) makes every later STORE conditional; a read-only run stores nothing.
-            boolean condstore = !readOnly && hasCapability("CONDSTORE");
+            // CONDSTORE (RFC 7162) makes every later STORE conditional and reports HIGHESTMODSEQ,
+            // which the mailbox cache needs for read-only (dry) runs too.
+            boolean condstore = hasCapability("CONDSTORE");
             if (condstore) {
-                folder.open(Folder.READ_WRITE, ResyncData.CONDSTORE);
+                folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE, ResyncData.CONDSTORE);
             } else {
                 folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
             }
@@ -213,7 +214,8 @@ public final class ImapConnection implements AutoCloseable {
         }
     }
 
-    String description() {
+    /** {@code user@host:port}: which server and login this is (never a secret). */
+    public String description() {
         return description;
     }
 

@@ -46,22 +46,29 @@ final class SearchArguments {
 
     /** RFC 4731: {@code * ESEARCH (TAG "A1") UID ALL 1:3,7}; other return items are skipped. */
     static void readEsearchAll(IMAPResponse response, LongStream.Builder out) {
+        for (long uid : UidSets.parse(readEsearchAllSet(response))) {
+            out.add(uid);
+        }
+    }
+
+    /** The {@code ALL} set of an ESEARCH response as written ({@code 1:3,7}); empty when absent. */
+    static String readEsearchAllSet(IMAPResponse response) {
         response.skipSpaces();
         if (response.peekByte() == '(') {
             while (response.readByte() != ')') {
                 // skip the search correlator
             }
         }
+        String all = "";
         for (String item; (item = response.readAtom()) != null && !item.isEmpty(); ) {
             if (item.equalsIgnoreCase("UID")) {
                 continue;
             }
             String value = response.readAtom();
             if (item.equalsIgnoreCase("ALL") && value != null) {
-                for (long uid : UidSets.parse(value)) {
-                    out.add(uid);
-                }
+                all = all.isEmpty() ? value : all + "," + value;
             }
         }
+        return all;
     }
 }

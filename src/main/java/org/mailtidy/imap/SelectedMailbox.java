@@ -53,7 +53,9 @@ public final class SelectedMailbox implements AutoCloseable {
     private final long uidNext;
     private volatile boolean uidValidityChanged;
     private volatile int exists;
-    /** Present when the mailbox was selected with CONDSTORE and has mod-sequences. */
+    /** HIGHESTMODSEQ at SELECT; 0 without CONDSTORE or for a mailbox without mod-sequences. */
+    private final long highestModSeq;
+    /** Present when the mailbox was selected writable with CONDSTORE and has mod-sequences. */
     private final ModSeqGuards guards;
 
     SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly, boolean condstore)
@@ -67,7 +69,16 @@ public final class SelectedMailbox implements AutoCloseable {
         this.exists = folder.getMessageCount();
         // A mailbox without mod-sequences answers SELECT with NOMODSEQ (RFC 7162 section 3.1.2.2).
         long highest = condstore ? folder.getHighestModSeq() : 0;
-        this.guards = highest > 0 ? new ModSeqGuards(highest) : null;
+        this.highestModSeq = Math.max(0, highest);
+        this.guards = highest > 0 && !readOnly ? new ModSeqGuards(highest) : null;
+    }
+
+    /**
+     * HIGHESTMODSEQ as SELECT reported it (RFC 7162 section 3.1.2.1), or 0 when the server has no
+     * CONDSTORE or the mailbox no mod-sequences (NOMODSEQ). Every later change gets a higher one.
+     */
+    public long highestModSeq() {
+        return highestModSeq;
     }
 
     /**
@@ -149,6 +160,69 @@ public final class SelectedMailbox implements AutoCloseable {
             return false;
         });
         return table.build();
+    }
+
+    /**
+     * The flags of the messages up to UID {@code upToUid} whose mod-sequence is above {@code modSeq}:
+     * {@code UID FETCH 1:upToUid (UID FLAGS) (CHANGEDSINCE modSeq)} (RFC 7162 section 3.1.4). Needs a
+     * mailbox selected with CONDSTORE ({@link #highestModSeq()} above 0).
+     */
+    public FlagUpdates fetchFlagsChangedSince(long upToUid, long modSeq) throws ImapException {
+        if (highestModSeq == 0) {
+            throw new IllegalStateException(name + " was not selected with CONDSTORE");
+        }
+        FlagUpdates.Builder updates = new FlagUpdates.Builder();
+        if (exists() == 0 || upToUid < 1) {
+            return updates.build();
+        }
+        run("UID FETCH", "UID FETCH 1:" + upToUid + " (UID FLAGS) (CHANGEDSINCE " + modSeq + ")", null, r -> {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                if (uid != null && flags != null) {
+                    // 1:n names the last message too when every UID is above n (RFC 3501 section 6.4.8)
+                    if (uid.uid <= upToUid) {
+                        updates.add(uid.uid, FlagNames.of(flags, false));
+                    }
+                    return true;
+                }
+            }
+            return false;
+        });
+        return updates.build();
+    }
+
+    /**
+     * The UIDs up to {@code upToUid} that exist, as ascending ranges (first, last pairs):
+     * {@code UID SEARCH RETURN (ALL) UID 1:upToUid}, whose ESEARCH answer (RFC 4731) is a compact
+     * set however many messages there are. Needs ESEARCH.
+     */
+    public long[] existingUidRanges(long upToUid) throws ImapException {
+        if (!connection.hasCapability("ESEARCH")) {
+            throw new IllegalStateException(connection.description() + " has no ESEARCH");
+        }
+        if (exists() == 0 || upToUid < 1) {
+            return new long[0];
+        }
+        StringBuilder all = new StringBuilder();
+        run("UID SEARCH", "UID SEARCH RETURN (ALL) UID 1:" + upToUid, null, r -> {
+            if (r instanceof IMAPResponse ir && ir.keyEquals("ESEARCH")) {
+                String set = SearchArguments.readEsearchAllSet(ir);
+                all.append(all.length() > 0 && !set.isEmpty() ? "," : "").append(set);
+                return true;
+            }
+            return false;
+        });
+        long[] ranges = UidSets.parseRanges(all.toString());
+        // 1:n names the last message too when every UID is above n (RFC 3501 section 6.4.8)
+        int keep = ranges.length;
+        while (keep > 0 && ranges[keep - 2] > upToUid) {
+            keep -= 2;
+        }
+        if (keep > 0 && ranges[keep - 1] > upToUid) {
+            ranges[keep - 1] = upToUid;
+        }
+        return java.util.Arrays.copyOf(ranges, keep);
     }
 
     /**

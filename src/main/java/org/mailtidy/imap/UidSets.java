@@ -79,4 +79,33 @@ public final class UidSets {
         }
         return out.build().toArray();
     }
+
+    /** A UID set ({@code 1:3,7}) as ascending, merged ranges: first, last pairs ({@code [1, 3, 7, 7]}). */
+    public static long[] parseRanges(String set) {
+        if (set.isEmpty()) {
+            return new long[0];
+        }
+        String[] parts = set.split(",");
+        long[][] ranges = new long[parts.length][];
+        for (int i = 0; i < parts.length; i++) {
+            int colon = parts[i].indexOf(':');
+            long a = Long.parseLong(colon < 0 ? parts[i] : parts[i].substring(0, colon));
+            long b = colon < 0 ? a : Long.parseLong(parts[i].substring(colon + 1));
+            ranges[i] = new long[] {Math.min(a, b), Math.max(a, b)};
+        }
+        java.util.Arrays.sort(ranges, (x, y) -> Long.compare(x[0], y[0]));
+        LongStream.Builder out = LongStream.builder();
+        long first = ranges[0][0];
+        long last = ranges[0][1];
+        for (int i = 1; i < ranges.length; i++) {
+            if (ranges[i][0] <= last + 1) {
+                last = Math.max(last, ranges[i][1]);
+            } else {
+                out.add(first).add(last);
+                first = ranges[i][0];
+                last = ranges[i][1];
+            }
+        }
+        return out.add(first).add(last).build().toArray();
+    }
 }

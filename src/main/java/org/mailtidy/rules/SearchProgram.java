@@ -2,6 +2,8 @@ package org.mailtidy.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * An IMAP SEARCH program as tokens (RFC 3501 section 6.4.4). Strings stay strings so the IMAP
@@ -18,6 +20,48 @@ public record SearchProgram(List<Token> tokens, boolean utf8) {
     /** A program whose {@code utf8} flag follows from its strings. */
     public static SearchProgram of(List<Token> tokens) {
         return new SearchProgram(tokens, tokens.stream().anyMatch(t -> t instanceof Str s && !s.isAscii()));
+    }
+
+    /**
+     * Search keys whose answer for a message depends only on its content, INTERNALDATE and size,
+     * which never change (RFC 3501 section 2.3), mapped to the number of arguments they take.
+     * A whitelist: flag keys change with the flags, RFC 5032 OLDER/YOUNGER with the time of the
+     * search, UID/MODSEQ keys with the mailbox; a key not named here is assumed to change.
+     */
+    private static final Map<String, Integer> IMMUTABLE_KEYS = Map.ofEntries(
+            Map.entry("ALL", 0), Map.entry("NOT", 0), Map.entry("OR", 0), Map.entry("(", 0), Map.entry(")", 0),
+            Map.entry("FROM", 1), Map.entry("TO", 1), Map.entry("CC", 1), Map.entry("BCC", 1),
+            Map.entry("SUBJECT", 1), Map.entry("BODY", 1), Map.entry("TEXT", 1), Map.entry("HEADER", 2),
+            Map.entry("LARGER", 1), Map.entry("SMALLER", 1), Map.entry("BEFORE", 1), Map.entry("SINCE", 1),
+            Map.entry("ON", 1), Map.entry("SENTBEFORE", 1), Map.entry("SENTSINCE", 1), Map.entry("SENTON", 1),
+            Map.entry("CHARSET", 1));
+
+    /**
+     * True when the program's answer for a message can never change, so a result once found may be
+     * kept between runs and only new messages need searching. Decided by a whitelist of keys.
+     */
+    public boolean isImmutable() {
+        int i = 0;
+        while (i < tokens.size()) {
+            if (!(tokens.get(i) instanceof Atom key)) {
+                return false; // a string where a key belongs: not a program we understand
+            }
+            Integer arguments = IMMUTABLE_KEYS.get(key.text().toUpperCase(Locale.ROOT));
+            if (arguments == null || i + arguments >= tokens.size()) {
+                return false;
+            }
+            i += 1 + arguments;
+        }
+        return true;
+    }
+
+    /**
+     * What identifies the program's answer: its exact wire text and whether it is sent with
+     * {@code CHARSET UTF-8}. Day-relative criteria render another date each day, so their key
+     * changes by itself.
+     */
+    public String cacheKey() {
+        return (utf8 ? "CHARSET UTF-8 " : "") + this;
     }
 
     public sealed interface Token {

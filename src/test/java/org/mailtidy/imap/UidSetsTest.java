@@ -20,6 +20,13 @@ class UidSetsTest {
     }
 
     @Test
+    void parsesASetIntoMergedAscendingRanges() {
+        assertThat(UidSets.parseRanges("7,1:3,4,9:8,12")).containsExactly(1, 4, 7, 9, 12, 12);
+        assertThat(UidSets.parseRanges("")).isEmpty();
+        assertThat(UidSets.parseRanges("4294967295")).containsExactly(4294967295L, 4294967295L);
+    }
+
+    @Test
     void emptyInputGivesNoPiece() {
         assertThat(UidSets.split(new long[0], 100)).isEmpty();
     }

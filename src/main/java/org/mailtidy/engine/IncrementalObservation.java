@@ -1,0 +1,254 @@
+package org.mailtidy.engine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.LongStream;
+import org.mailtidy.imap.FlagUpdates;
+import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.MessageTable;
+import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.rules.MailboxSnapshot;
+import org.mailtidy.rules.SearchProgram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The observation of a full mailbox run with the mailbox's cache (issue 6): where the server has
+ * CONDSTORE (RFC 7162) and ESEARCH (RFC 4731) and a state directory is set, the flag table and the
+ * results of searches that never change for a message are kept between runs, and a run fetches
+ * only what changed since: which cached UIDs still exist ({@code UID SEARCH RETURN (ALL) UID 1:m}),
+ * the flags changed since the cached HIGHESTMODSEQ ({@code CHANGEDSINCE}), and new messages
+ * ({@code UID FETCH m+1:*}). Otherwise it fetches and searches everything, as without a cache.
+ * A cache that cannot be used is never an error: the run then fetches the whole table.
+ */
+final class IncrementalObservation {
+    private static final Logger LOG = LoggerFactory.getLogger(IncrementalObservation.class);
+    /**
+     * Below this many messages the whole table is one short answer (about 12 KB at 121 bytes a
+     * message), cheaper than the refresh's extra round trip; such mailboxes are fetched whole.
+     */
+    static final int MIN_MESSAGES = 100;
+
+    /** One UID SEARCH of the run, over the messages with UID {@code fromUid} and above. */
+    @FunctionalInterface
+    interface Search {
+        BitSet find(long fromUid, SearchProgram program) throws ImapException;
+    }
+
+    private final SelectedMailbox box;
+    private final String server;
+    private final long fromUid;
+    /** Null when the cache is not used for this run. */
+    private final Path file;
+    private MailboxCache previous;
+    private MessageTable table;
+    private final Map<String, long[]> results = new LinkedHashMap<>();
+    private boolean changed;
+    private String outcome = "";
+
+    private IncrementalObservation(SelectedMailbox box, String server, long fromUid, Path file) {
+        this.box = box;
+        this.server = server;
+        this.fromUid = fromUid;
+        this.file = file;
+    }
+
+    /**
+     * Uses the cache for full runs of mailboxes of {@link #MIN_MESSAGES} or more only: a run
+     * restricted to new mail ({@code fromUid > 1}) fetches little anyway, and must not replace the
+     * cache with a part of the mailbox.
+     */
+    static IncrementalObservation of(RunSettings settings, ImapConnection connection, SelectedMailbox box,
+                                     String account, String mailbox, long fromUid) {
+        boolean usable = fromUid == 1 && settings.state().isPresent() && connection.hasCapability("ESEARCH")
+                && box.highestModSeq() > 0 && box.exists() >= MIN_MESSAGES;
+        Path file = usable ? settings.state().get().mailboxFile("cache", account, mailbox, ".bin") : null;
+        return new IncrementalObservation(box, connection.description(), fromUid, file);
+    }
+
+    /** The message table: refreshed from the cache where possible, else fetched whole. */
+    MessageTable table() throws ImapException {
+        if (file == null) {
+            return box.fetchTable(fromUid);
+        }
+        previous = load();
+        if (previous != null) {
+            table = refresh(previous);
+            if (table != null) {
+                return table;
+            }
+            previous = null;
+        }
+        changed = true;
+        outcome = ", full fetch";
+        table = box.fetchTable(1);
+        return table;
+    }
+
+    /**
+     * The snapshot indexes of the messages the program matches. An immutable program's cached
+     * answer is reused for the messages it covered, and only newer messages are searched.
+     */
+    BitSet search(SearchProgram program, MailboxSnapshot snapshot, Search search) throws ImapException {
+        if (file == null || !program.isImmutable()) {
+            return search.find(fromUid, program);
+        }
+        String key = program.cacheKey();
+        long[] cached = previous == null ? null : previous.searches().get(key);
+        BitSet found;
+        if (cached == null) {
+            LOG.debug("{}: no cached answer for {}", box.name(), program.display());
+            changed = true;
+            found = search.find(1, program);
+        } else {
+            found = fromRanges(snapshot.uids(), cached, previous.maxUid());
+            int firstNew = firstAbove(snapshot.uids(), previous.maxUid());
+            if (firstNew < snapshot.size()) {
+                BitSet fresh = search.find(previous.maxUid() + 1, program);
+                // UID m:* also names the last message when none is above m (RFC 3501 section 6.4.8)
+                fresh.clear(0, firstNew);
+                found.or(fresh);
+            }
+        }
+        results.put(key, toRanges(snapshot.uids(), found));
+        return found;
+    }
+
+    /** Writes the cache after a successful observation; a failure to write is logged, never thrown. */
+    void save() {
+        if (file == null || table == null) {
+            return;
+        }
+        if (previous != null && !changed && results.keySet().equals(previous.searches().keySet())) {
+            LOG.debug("{}: mailbox unchanged, cache file kept", box.name());
+            return;
+        }
+        long covered = table.size() == 0 ? 0 : table.uids()[table.size() - 1];
+        if (previous != null) {
+            covered = Math.max(covered, previous.maxUid());
+        }
+        try {
+            new MailboxCache(server, box.uidValidity(), box.highestModSeq(), covered, TableColumns.wrap(table), results)
+                    .write(file);
+            LOG.debug("{}: cache written: {} messages, {} search answers, HIGHESTMODSEQ {}", box.name(),
+                    table.size(), results.size(), box.highestModSeq());
+        } catch (IOException e) {
+            LOG.warn("{}: cannot write the cache file {}: {}", box.name(), file, e.toString());
+        }
+    }
+
+    /** For the run's INFO line: how the table was obtained; empty without a cache. */
+    String outcome() {
+        return outcome;
+    }
+
+    private MailboxCache load() {
+        if (!Files.exists(file)) {
+            LOG.debug("{}: no cache file {}", box.name(), file);
+            return null;
+        }
+        MailboxCache cache;
+        try {
+            cache = MailboxCache.read(file, box.exists());
+        } catch (MailboxCache.Unreadable | IOException e) {
+            LOG.warn("{}: cache file {} unusable ({}); deleted, fetching the whole table", box.name(), file,
+                    e.getMessage());
+            delete();
+            return null;
+        }
+        if (!cache.server().equals(server)) {
+            LOG.debug("{}: cache discarded: it was made on {}, this is {}", box.name(), cache.server(), server);
+            return null;
+        }
+        if (cache.uidValidity() != box.uidValidity()) {
+            LOG.debug("{}: cache discarded: UIDVALIDITY {} is now {}", box.name(), cache.uidValidity(),
+                    box.uidValidity());
+            return null;
+        }
+        if (box.highestModSeq() < cache.highestModSeq()) {
+            LOG.debug("{}: cache discarded: HIGHESTMODSEQ {} is below the cached {} (restored from a backup?)",
+                    box.name(), box.highestModSeq(), cache.highestModSeq());
+            return null;
+        }
+        return cache;
+    }
+
+    private MessageTable refresh(MailboxCache cache) throws ImapException {
+        TableColumns columns = cache.table();
+        int before = columns.size();
+        if (!columns.retainOnly(box.existingUidRanges(cache.maxUid()))) {
+            LOG.debug("{}: cache discarded: the server has UIDs up to {} the cache does not", box.name(),
+                    cache.maxUid());
+            return null;
+        }
+        int gone = before - columns.size();
+        int flagChanges = 0;
+        // Every change raises the mailbox's HIGHESTMODSEQ (RFC 7162 section 3.1.1): equal means no flag changed.
+        if (box.highestModSeq() > cache.highestModSeq()) {
+            FlagUpdates updates = box.fetchFlagsChangedSince(cache.maxUid(), cache.highestModSeq());
+            if (!columns.updateFlags(updates)) {
+                LOG.debug("{}: cache discarded: CHANGEDSINCE named a UID the cache does not have", box.name());
+                return null;
+            }
+            flagChanges = updates.size();
+        }
+        int kept = columns.size();
+        if (box.uidNext() < 0 || box.uidNext() > cache.maxUid() + 1) {
+            columns.append(box.fetchTable(cache.maxUid() + 1));
+        }
+        int added = columns.size() - kept;
+        changed = gone > 0 || flagChanges > 0 || added > 0 || box.highestModSeq() != cache.highestModSeq();
+        outcome = ", from cache (%d flag changes, %d gone, %d new)".formatted(flagChanges, gone, added);
+        LOG.debug("{}: cache hit: {} cached, {} gone, {} flag changes, {} new", box.name(), before, gone,
+                flagChanges, added);
+        return columns.toTable();
+    }
+
+    private void delete() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot delete the cache file {}: {}", box.name(), file, e.toString());
+        }
+    }
+
+    /** The index of the first UID above {@code uid}; the length when there is none. */
+    static int firstAbove(long[] uids, long uid) {
+        int i = Arrays.binarySearch(uids, uid);
+        return i >= 0 ? i + 1 : -i - 1;
+    }
+
+    /** The indexes of the UIDs up to {@code upTo} that lie in the ascending ranges. */
+    static BitSet fromRanges(long[] uids, long[] ranges, long upTo) {
+        BitSet out = new BitSet(uids.length);
+        for (int r = 0; r + 1 < ranges.length; r += 2) {
+            int from = firstAbove(uids, ranges[r] - 1);
+            int to = firstAbove(uids, Math.min(ranges[r + 1], upTo));
+            if (from < to) {
+                out.set(from, to);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The matched UIDs as ranges over runs of consecutive indexes: a range may span UIDs that do not
+     * exist, which never come back (UIDs are not reused), so {@code 1:1000} stays one range when
+     * some of those messages were expunged.
+     */
+    static long[] toRanges(long[] uids, BitSet matched) {
+        LongStream.Builder out = LongStream.builder();
+        for (int i = matched.nextSetBit(0); i >= 0; ) {
+            int end = matched.nextClearBit(i);
+            out.add(uids[i]).add(uids[end - 1]);
+            i = matched.nextSetBit(end);
+        }
+        return out.build().toArray();
+    }
+}

@@ -1,0 +1,217 @@
+package org.mailtidy.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mailtidy.imap.MessageTable;
+
+/** The cache file's format and the refresh of a cached table, without a server. */
+class MailboxCacheTest {
+    @TempDir
+    Path dir;
+
+    private static final List<List<String>> SETS = List.of(List.of(), List.of("\\Seen"), List.of("\\Seen", "$Todo"));
+
+    private static MessageTable table(long... uids) {
+        int[] ids = new int[uids.length];
+        long[] dates = new long[uids.length];
+        long[] sizes = new long[uids.length];
+        for (int i = 0; i < uids.length; i++) {
+            ids[i] = (int) (uids[i] % 3);
+            dates[i] = 1_700_000_000_000L + uids[i] * 1000;
+            sizes[i] = 100 + uids[i] % 1000;
+        }
+        return new MessageTable(uids, ids, SETS, dates, sizes);
+    }
+
+    private static MailboxCache cache(MessageTable t, Map<String, long[]> searches) {
+        return new MailboxCache("u@h:143", 42, 9_000_000_001L, t.size() == 0 ? 0 : t.uids()[t.size() - 1] + 5,
+                TableColumns.wrap(t), searches);
+    }
+
+    private static String describe(MessageTable t) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < t.size(); i++) {
+            sb.append(t.uids()[i]).append(t.flags(i)).append('@').append(t.internalDates()[i]).append('/')
+                    .append(t.sizes()[i]).append(' ');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void aWrittenCacheReadsBackEqual() throws Exception {
+        MessageTable t = table(1, 2, 3, 7, 4_294_967_295L);
+        Map<String, long[]> searches = new LinkedHashMap<>();
+        searches.put("FROM \"a\"", new long[] {1, 3, 7, 7});
+        searches.put("CHARSET UTF-8 SUBJECT {2}\r\nü", new long[0]);
+        Path file = dir.resolve("c/acct/x.bin");
+        cache(t, searches).write(file);
+
+        MailboxCache back = MailboxCache.read(file, 0);
+        assertThat(back.server()).isEqualTo("u@h:143");
+        assertThat(back.uidValidity()).isEqualTo(42);
+        assertThat(back.highestModSeq()).isEqualTo(9_000_000_001L);
+        assertThat(back.maxUid()).isEqualTo(4_294_967_300L);
+        assertThat(describe(back.table().toTable())).isEqualTo(describe(t));
+        assertThat(back.searches()).containsOnlyKeys(searches.keySet());
+        assertThat(back.searches().get("FROM \"a\"")).containsExactly(1, 3, 7, 7);
+        assertThat(Files.list(file.getParent())).containsExactly(file);
+    }
+
+    @Test
+    void anEmptyMailboxRoundTrips() throws Exception {
+        Path file = dir.resolve("empty.bin");
+        cache(table(), Map.of()).write(file);
+        MailboxCache back = MailboxCache.read(file, 10);
+        assertThat(back.table().size()).isZero();
+        assertThat(back.searches()).isEmpty();
+    }
+
+    @Test
+    void everyTruncationAndEveryFlippedByteIsRefusedNotThrownAsSomethingElse() throws Exception {
+        Path file = dir.resolve("x.bin");
+        cache(table(1, 2, 5, 9), Map.of("TEXT \"x\"", new long[] {2, 5})).write(file);
+        byte[] good = Files.readAllBytes(file);
+        Path bad = dir.resolve("bad.bin");
+        for (int length = 0; length < good.length; length++) {
+            Files.write(bad, Arrays.copyOf(good, length));
+            assertThatThrownBy(() -> MailboxCache.read(bad, 0)).as("cut at %d", length)
+                    .isInstanceOf(MailboxCache.Unreadable.class);
+        }
+        for (int i = 0; i < good.length; i++) {
+            byte[] flipped = good.clone();
+            flipped[i] ^= 0x10;
+            Files.write(bad, flipped);
+            assertThatThrownBy(() -> MailboxCache.read(bad, 0)).as("byte %d flipped", i)
+                    .isInstanceOf(MailboxCache.Unreadable.class);
+        }
+        Files.write(bad, Arrays.copyOf(good, good.length + 1));
+        assertThatThrownBy(() -> MailboxCache.read(bad, 0)).isInstanceOf(MailboxCache.Unreadable.class);
+    }
+
+    @Test
+    void anotherVersionOrAnotherFileIsRefusedWithTheReason() throws Exception {
+        Path file = dir.resolve("x.bin");
+        cache(table(1), Map.of()).write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes).putInt(4, MailboxCache.VERSION + 1);
+        Files.write(file, bytes);
+        assertThatThrownBy(() -> MailboxCache.read(file, 0)).isInstanceOf(MailboxCache.Unreadable.class)
+                .hasMessage("cache format version 2, this mailtidy reads 1");
+        Files.writeString(file, "hello, this is not a cache file at all");
+        assertThatThrownBy(() -> MailboxCache.read(file, 0)).isInstanceOf(MailboxCache.Unreadable.class)
+                .hasMessage("not a mailtidy cache file");
+    }
+
+    @Test
+    void aRefreshDropsVanishedMessagesSetsChangedFlagsAndAppendsNewMail() throws IOException {
+        TableColumns columns = TableColumns.wrap(table(1, 2, 3, 4, 5, 6, 10));
+        // 2, 5 and 6 were expunged; 4 gained $Todo, 10 lost its flags; 11 and 12 arrived.
+        assertThat(columns.retainOnly(new long[] {1, 1, 3, 4, 10, 10})).isTrue();
+        assertThat(columns.updateFlags(flagUpdates(new long[] {10, 4}, List.of(List.of("\\Seen", "$Todo"),
+                List.of()), new int[] {1, 0}))).isTrue();
+        columns.append(table(10, 11, 12));
+        MessageTable t = columns.toTable();
+        assertThat(t.uids()).containsExactly(1, 3, 4, 10, 11, 12);
+        assertThat(List.of(t.flags(0), t.flags(1), t.flags(2), t.flags(3), t.flags(4), t.flags(5))).containsExactly(
+                List.of("\\Seen"), List.of(), List.of("\\Seen", "$Todo"), List.of(), List.of("\\Seen", "$Todo"),
+                List.of());
+        assertThat(t.sizes()).containsExactly(101, 103, 104, 110, 111, 112);
+        assertThat(t.flagSets()).hasSize(3);
+    }
+
+    @Test
+    void aServerUidTheCacheDoesNotKnowMakesTheRefreshFail() {
+        assertThat(TableColumns.wrap(table(1, 2, 4)).retainOnly(new long[] {1, 3})).isFalse();
+        assertThat(TableColumns.wrap(table(1, 2, 4)).updateFlags(flagUpdates(new long[] {3}, SETS, new int[] {1})))
+                .isFalse();
+    }
+
+    @Test
+    void flagSetsNoMessageUsesAreDroppedAndTheArraysHandedOverWhenFull() {
+        MessageTable t = table(3, 6, 9); // every message in flag set 0
+        TableColumns columns = TableColumns.wrap(t);
+        MessageTable out = columns.toTable();
+        assertThat(out.flagSets()).containsExactly(List.of());
+        assertThat(out.uids()).isSameAs(t.uids());
+    }
+
+    @Test
+    void searchAnswersBecomeRangesOverConsecutiveMessagesAndBack() {
+        long[] uids = {1, 2, 5, 6, 9, 20, 21};
+        BitSet matched = new BitSet();
+        matched.set(0, 4); // 1, 2, 5, 6: one range despite the gap of expunged 3 and 4
+        matched.set(5);
+        long[] ranges = IncrementalObservation.toRanges(uids, matched);
+        assertThat(ranges).containsExactly(1, 6, 20, 20);
+        // After 2 vanished and 22, 23 arrived, the cached answer covers only UIDs up to 21.
+        long[] now = {1, 5, 6, 9, 20, 21, 22, 23};
+        BitSet back = IncrementalObservation.fromRanges(now, ranges, 21);
+        assertThat(back.stream().toArray()).containsExactly(0, 1, 2, 4);
+        assertThat(IncrementalObservation.firstAbove(now, 21)).isEqualTo(6);
+        assertThat(IncrementalObservation.firstAbove(now, 30)).isEqualTo(8);
+    }
+
+    @Test
+    void aRandomRefreshEqualsTheTableBuiltFromScratch() {
+        Random random = new Random(6);
+        for (int round = 0; round < 200; round++) {
+            int n = random.nextInt(60);
+            long[] uids = new Random(round).longs(n, 1, 200).distinct().sorted().toArray();
+            MessageTable before = table(uids);
+            long maxUid = uids.length == 0 ? 0 : uids[uids.length - 1];
+            long[] survivors = Arrays.stream(uids).filter(u -> random.nextInt(4) > 0).toArray();
+            long[] added = random.longs(random.nextInt(5), maxUid + 1, maxUid + 50).distinct().sorted().toArray();
+            long[] changed = Arrays.stream(survivors).filter(u -> random.nextInt(3) == 0).toArray();
+            int[] newSets = Arrays.stream(changed).mapToInt(u -> (int) ((u + 1) % 3)).toArray();
+
+            TableColumns columns = TableColumns.wrap(before);
+            assertThat(columns.retainOnly(asRanges(survivors))).isTrue();
+            assertThat(columns.updateFlags(flagUpdates(changed, SETS, newSets))).isTrue();
+            columns.append(table(added));
+            MessageTable refreshed = columns.toTable();
+
+            long[] expectedUids = java.util.stream.LongStream.concat(Arrays.stream(survivors), Arrays.stream(added))
+                    .toArray();
+            MessageTable expected = table(expectedUids);
+            assertThat(refreshed.uids()).containsExactly(expectedUids);
+            for (int i = 0; i < refreshed.size(); i++) {
+                long uid = refreshed.uids()[i];
+                int c = Arrays.binarySearch(changed, uid);
+                List<String> flags = c >= 0 ? SETS.get(newSets[c]) : expected.flags(i);
+                assertThat(refreshed.flags(i)).as("uid %d round %d", uid, round).isEqualTo(flags);
+                assertThat(refreshed.sizes()[i]).isEqualTo(expected.sizes()[i]);
+                assertThat(refreshed.internalDates()[i]).isEqualTo(expected.internalDates()[i]);
+            }
+        }
+    }
+
+    private static long[] asRanges(long[] sortedUids) {
+        java.util.stream.LongStream.Builder out = java.util.stream.LongStream.builder();
+        for (int i = 0; i < sortedUids.length; ) {
+            int j = i;
+            while (j + 1 < sortedUids.length && sortedUids[j + 1] == sortedUids[j] + 1) {
+                j++;
+            }
+            out.add(sortedUids[i]).add(sortedUids[j]);
+            i = j + 1;
+        }
+        return out.build().toArray();
+    }
+
+    private static org.mailtidy.imap.FlagUpdates flagUpdates(long[] uids, List<List<String>> sets, int[] ids) {
+        return new org.mailtidy.imap.FlagUpdates(uids, ids, sets);
+    }
+}
