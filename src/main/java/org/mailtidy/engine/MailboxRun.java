@@ -194,8 +194,7 @@ public final class MailboxRun {
         }
         for (Criterion q : Planner.serverQueries(effectiveRules)) {
             SearchProgram program = ImapSearch.render(q, context.today());
-            long[] found = box.uidSearch(restricted(toArgs(program)), program.utf8());
-            evidence.addSearch(q, indexes(snapshot.uids(), found));
+            evidence.addSearch(q, box.uidSearch(restricted(toArgs(program)), program.utf8(), snapshot.uids()));
         }
         HeaderNeed need = Planner.headerNeed(effectiveRules, snapshot, evidence, context);
         if (!need.isEmpty()) {
@@ -230,18 +229,6 @@ public final class MailboxRun {
         out.add(new SearchArg.Atom(fromUid + ":*"));
         out.addAll(args);
         return out;
-    }
-
-    /** UIDs the server returned that the snapshot does not know (arrived since the fetch) are ignored. */
-    private static BitSet indexes(long[] snapshotUids, long[] found) {
-        BitSet b = new BitSet(snapshotUids.length);
-        for (long uid : found) {
-            int i = Snapshots.indexOf(snapshotUids, uid);
-            if (i >= 0) {
-                b.set(i);
-            }
-        }
-        return b;
     }
 
     private List<AuditLog.Line> auditLines(SelectedMailbox box, MailboxPlan plan, Instant time) throws ImapException {

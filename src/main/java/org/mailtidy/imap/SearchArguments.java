@@ -4,11 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.stream.LongStream;
 import org.eclipse.angus.mail.iap.Argument;
-import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
-/** Builds the argument of a UID SEARCH and reads ESEARCH results. */
+/** Builds the argument of a UID SEARCH. */
 final class SearchArguments {
     private SearchArguments() {
     }
@@ -42,26 +40,5 @@ final class SearchArguments {
             throw new IllegalArgumentException("unbalanced '(' in search program " + program);
         }
         return current;
-    }
-
-    /** RFC 4731: {@code * ESEARCH (TAG "A1") UID ALL 1:3,7}; other return items are skipped. */
-    static void readEsearchAll(IMAPResponse response, LongStream.Builder out) {
-        response.skipSpaces();
-        if (response.peekByte() == '(') {
-            while (response.readByte() != ')') {
-                // skip the search correlator
-            }
-        }
-        for (String item; (item = response.readAtom()) != null && !item.isEmpty(); ) {
-            if (item.equalsIgnoreCase("UID")) {
-                continue;
-            }
-            String value = response.readAtom();
-            if (item.equalsIgnoreCase("ALL") && value != null) {
-                for (long uid : UidSets.parse(value)) {
-                    out.add(uid);
-                }
-            }
-        }
     }
 }

@@ -3,6 +3,7 @@ package org.mailtidy.imap;
 import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -153,25 +154,34 @@ public final class SelectedMailbox implements AutoCloseable {
      * compact ranges ({@code RETURN (ALL)}). Sorted, distinct UIDs.
      */
     public long[] uidSearch(List<SearchArg> program, boolean utf8) throws ImapException {
-        boolean charset = utf8 || program.stream().anyMatch(a -> a instanceof SearchArg.Str s && !isAscii(s.value()));
-        boolean esearch = connection.hasCapability("ESEARCH");
         LongStream.Builder found = LongStream.builder();
-        Argument args = SearchArguments.of(program);
-        runWith("UID SEARCH", p -> "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
-                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args, r -> {
-            if (r instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
-                for (long u; (u = ir.readLong()) != -1; ) {
-                    found.add(u);
-                }
-                return true;
+        uidSearch(program, utf8, (first, last) -> {
+            for (long uid = first; uid <= last; uid++) {
+                found.add(uid);
             }
-            if (r instanceof IMAPResponse ir && ir.keyEquals("ESEARCH")) {
-                SearchArguments.readEsearchAll(ir, found);
-                return true;
-            }
-            return false;
         });
         return UidSets.sortedDistinct(found.build().toArray());
+    }
+
+    /**
+     * The same search, answered as the indexes into {@code ascendingUids} (a snapshot's UIDs) of the
+     * UIDs found; found UIDs that are not in it (mail that arrived after the snapshot) are left out.
+     * The result goes from the response bytes straight into the bits: at a million messages no array
+     * or string of UIDs is made.
+     */
+    public BitSet uidSearch(List<SearchArg> program, boolean utf8, long[] ascendingUids) throws ImapException {
+        UidIndexBits found = new UidIndexBits(ascendingUids);
+        uidSearch(program, utf8, found);
+        return found.bits();
+    }
+
+    private void uidSearch(List<SearchArg> program, boolean utf8, UidRangeSink found) throws ImapException {
+        boolean charset = utf8 || program.stream().anyMatch(a -> a instanceof SearchArg.Str s && !isAscii(s.value()));
+        boolean esearch = connection.hasCapability("ESEARCH");
+        Argument args = SearchArguments.of(program);
+        runWith("UID SEARCH", p -> "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
+                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args,
+                r -> SearchResults.read(r, found));
     }
 
     /**
