@@ -146,7 +146,11 @@ public final class SelectedMailbox implements AutoCloseable {
             }
             return false;
         });
-        return table.build();
+        MessageTable built = table.build();
+        if (guards != null) {
+            guards.track(built.uids());
+        }
+        return built;
     }
 
     /**
@@ -286,7 +290,8 @@ public final class SelectedMailbox implements AutoCloseable {
      * carries FLAGS shows another client's change (ours are {@code .SILENT}: UID and MODSEQ only).
      */
     private void conditionalStore(String arguments, LongStream.Builder refused) throws ImapException {
-        Map<Long, Long> ours = new HashMap<>();
+        LongStream.Builder ours = LongStream.builder();
+        long[] highest = {0};
         LongStream.Builder theirs = LongStream.builder();
         Response tagged = runWith("UID STORE", p -> "UID STORE " + arguments, p -> null, r -> {
             if (r instanceof FetchResponse f && f.getItem(UID.class) != null) {
@@ -297,7 +302,8 @@ public final class SelectedMailbox implements AutoCloseable {
                     return false;
                 }
                 if (modseq != null) {
-                    ours.put(uid, modseq.modseq);
+                    ours.add(uid);
+                    highest[0] = Math.max(highest[0], modseq.modseq);
                 }
                 return true;
             }
@@ -311,7 +317,7 @@ public final class SelectedMailbox implements AutoCloseable {
             LOG.info("{}: {} changed by another client since read; left alone (RFC 7162 UNCHANGEDSINCE)", name,
                     UidSets.split(UidSets.sortedDistinct(notOurs), Integer.MAX_VALUE));
         }
-        guards.stored(ours, notOurs);
+        guards.stored(ours.build().toArray(), highest[0], notOurs);
         LongStream.of(notOurs).forEach(refused::add);
     }
 
