@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +128,9 @@ public final class MailboxRun {
                 trashMailbox(box));
         List<RuleSpec> effectiveRules = rulesFor(context);
         ServerEvidence evidence = observe(box, snapshot, effectiveRules, context);
-        out.plan = Planner.plan(effectiveRules, snapshot, evidence, context);
+        out.plan = settings.audit().isPresent() && !settings.dryRun()
+                ? Planner.plan(effectiveRules, snapshot, evidence, context)
+                : Planner.planWithoutAudit(effectiveRules, snapshot, evidence, context);
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
@@ -199,10 +202,18 @@ public final class MailboxRun {
         HeaderNeed need = Planner.headerNeed(effectiveRules, snapshot, evidence, context);
         if (!need.isEmpty()) {
             long[] uids = need.messages().stream().mapToLong(i -> snapshot.uids()[i]).toArray();
-            Map<Long, Map<String, List<String>>> fetched = box.fetchHeaderFields(uids, need.fields());
-            for (int i = need.messages().nextSetBit(0); i >= 0; i = need.messages().nextSetBit(i + 1)) {
-                evidence.addHeaders(i, fetched.getOrDefault(snapshot.uids()[i], Map.of()));
-            }
+            BitSet answered = new BitSet();
+            box.fetchHeaderFields(uids, need.fields(), (fields, uid) -> {
+                int i = Arrays.binarySearch(snapshot.uids(), uid);
+                if (i >= 0 && need.messages().get(i) && !answered.get(i)) {
+                    answered.set(i);
+                    evidence.addHeaders(i, fields);
+                }
+            });
+            // a message expunged meanwhile has no fields left to match
+            BitSet gone = (BitSet) need.messages().clone();
+            gone.andNot(answered);
+            gone.stream().forEach(i -> evidence.addHeaders(i, Map.of()));
         }
         return evidence;
     }

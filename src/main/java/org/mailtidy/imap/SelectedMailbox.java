@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.LongStream;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.ByteArray;
@@ -194,6 +195,17 @@ public final class SelectedMailbox implements AutoCloseable {
      */
     public Map<Long, Map<String, List<String>>> fetchHeaderFields(long[] uids, Collection<String> fields)
             throws ImapException {
+        Map<Long, Map<String, List<String>>> result = new HashMap<>();
+        fetchHeaderFields(uids, fields, (values, uid) -> result.put(uid, values));
+        return result;
+    }
+
+    /**
+     * The same, handed to {@code consumer} message by message as the answers arrive, so that the
+     * caller keeps only what it needs of tens of thousands of messages' fields.
+     */
+    public void fetchHeaderFields(long[] uids, Collection<String> fields,
+                                  ObjLongConsumer<Map<String, List<String>>> consumer) throws ImapException {
         Set<String> names = new LinkedHashSet<>(fields);
         if (names.isEmpty()) {
             throw new IllegalArgumentException("no header field named");
@@ -203,7 +215,6 @@ public final class SelectedMailbox implements AutoCloseable {
                 throw new IllegalArgumentException("not a header field name: '" + field + "'");
             }
         }
-        Map<Long, Map<String, List<String>>> result = new HashMap<>();
         String suffix = " (UID BODY.PEEK[HEADER.FIELDS (" + String.join(" ", names) + ")])";
         forEachPiece(uids, "UID FETCH ", suffix, piece -> run("UID FETCH", "UID FETCH " + piece + suffix, null, r -> {
             if (r instanceof FetchResponse f) {
@@ -211,14 +222,13 @@ public final class SelectedMailbox implements AutoCloseable {
                 BODY body = f.getItem(BODY.class);
                 if (uid != null && body != null) {
                     ByteArray bytes = body.getByteArray();
-                    result.put(uid.uid, bytes == null ? HeaderFields.parse(new byte[0], 0, 0, names)
-                            : HeaderFields.parse(bytes.getBytes(), bytes.getStart(), bytes.getCount(), names));
+                    consumer.accept(bytes == null ? HeaderFields.parse(new byte[0], 0, 0, names)
+                            : HeaderFields.parse(bytes.getBytes(), bytes.getStart(), bytes.getCount(), names), uid.uid);
                     return true;
                 }
             }
             return false;
         }));
-        return result;
     }
 
     /** Message-ID of each message (for audit lines); messages without one are absent. */
