@@ -126,11 +126,7 @@ public final class MailboxRun {
         seen = new Seen(box.uidValidity(), nextUid(box, snapshot));
         PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
                 trashMailbox(box));
-        List<RuleSpec> effectiveRules = rulesFor(context);
-        ServerEvidence evidence = observe(box, snapshot, effectiveRules, context);
-        out.plan = settings.audit().isPresent() && !settings.dryRun()
-                ? Planner.plan(effectiveRules, snapshot, evidence, context)
-                : Planner.planWithoutAudit(effectiveRules, snapshot, evidence, context);
+        out.plan = observeAndPlan(box, snapshot, context);
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
@@ -151,6 +147,16 @@ public final class MailboxRun {
             out.error = "audit file " + settings.audit().map(AuditLog::file).orElse(null) + ": " + e.getMessage();
         }
         return out;
+    }
+
+    /** The evidence (search answers, header fields) is no longer referenced once the plan is made. */
+    private MailboxPlan observeAndPlan(SelectedMailbox box, MailboxSnapshot snapshot, PlanContext context)
+            throws ImapException {
+        List<RuleSpec> effectiveRules = rulesFor(context);
+        ServerEvidence evidence = observe(box, snapshot, effectiveRules, context);
+        return settings.audit().isPresent() && !settings.dryRun()
+                ? Planner.plan(effectiveRules, snapshot, evidence, context)
+                : Planner.planWithoutAudit(effectiveRules, snapshot, evidence, context);
     }
 
     /** UIDNEXT at SELECT, or past the highest UID fetched if mail arrived between SELECT and the fetch. */

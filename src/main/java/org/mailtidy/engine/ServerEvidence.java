@@ -19,9 +19,13 @@ final class ServerEvidence implements Evidence {
     private final Map<Criterion, BitSet> searches = new HashMap<>();
     /** Lower-cased names of the fields fetched, in order of first appearance. */
     private final List<String> fieldNames = new ArrayList<>();
-    /** Indexes of the messages whose fields were fetched; {@code rows.get(k)} holds the k-th one's values. */
+    /**
+     * Indexes of the messages whose fields were fetched; {@code rows.get(k)} holds the k-th one's
+     * values: the value itself when it is the only one and of the first field (a regex rule's usual
+     * Subject or From), else one list of values per field.
+     */
     private int[] headerIndexes = new int[16];
-    private final List<List<List<String>>> rows = new ArrayList<>();
+    private final List<Object> rows = new ArrayList<>();
     private boolean ascending = true;
 
     void addSearch(Criterion subtree, BitSet matches) {
@@ -44,7 +48,8 @@ final class ServerEvidence implements Evidence {
         }
         ascending &= k == 0 || headerIndexes[k - 1] < index;
         headerIndexes[k] = index;
-        rows.add(List.copyOf(row));
+        boolean onlyOneValue = row.size() == 1 && row.get(0).size() == 1;
+        rows.add(onlyOneValue ? row.get(0).get(0) : List.copyOf(row));
     }
 
     @Override
@@ -66,8 +71,17 @@ final class ServerEvidence implements Evidence {
             return null;
         }
         int f = fieldNames.indexOf(header.toLowerCase(Locale.ROOT));
-        List<List<String>> row = rows.get(k);
-        return f < 0 || f >= row.size() ? List.of() : row.get(f);
+        Object row = rows.get(k);
+        if (row instanceof String only) {
+            return f == 0 ? List.of(only) : List.of();
+        }
+        List<?> values = (List<?>) row;
+        return f < 0 || f >= values.size() ? List.of() : castValues(values.get(f));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> castValues(Object values) {
+        return (List<String>) values;
     }
 
     private int fieldIndex(String lowerCaseName) {
@@ -87,7 +101,7 @@ final class ServerEvidence implements Evidence {
             order[k] = (long) headerIndexes[k] << 32 | k;
         }
         Arrays.sort(order);
-        List<List<List<String>>> sorted = new ArrayList<>(n);
+        List<Object> sorted = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
             headerIndexes[k] = (int) (order[k] >>> 32);
             sorted.add(rows.get((int) order[k]));

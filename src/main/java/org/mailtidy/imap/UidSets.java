@@ -49,14 +49,27 @@ public final class UidSets {
         return pieces;
     }
 
-    /** Sorts, removes duplicates and rejects values outside 1..2^32-1 (RFC 3501 {@code nz-number}). */
+    /**
+     * Sorts, removes duplicates and rejects values outside 1..2^32-1 (RFC 3501 {@code nz-number}).
+     * Input that already is strictly ascending (a plan's UID arrays always are) is returned itself:
+     * sorting a copy of a million UIDs would cost three arrays of them.
+     */
     public static long[] sortedDistinct(long[] uids) {
-        long[] sorted = LongStream.of(uids).sorted().distinct().toArray();
+        long[] sorted = strictlyAscending(uids) ? uids : LongStream.of(uids).sorted().distinct().toArray();
         if (sorted.length > 0 && (sorted[0] < 1 || sorted[sorted.length - 1] > MAX_UID)) {
             throw new IllegalArgumentException("UIDs must be in 1.." + MAX_UID + ": " + Arrays.toString(
                     new long[] {sorted[0], sorted[sorted.length - 1]}));
         }
         return sorted;
+    }
+
+    private static boolean strictlyAscending(long[] uids) {
+        for (int i = 1; i < uids.length; i++) {
+            if (uids[i] <= uids[i - 1]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Expands a sequence set of explicit numbers ({@code 1:3,7}); {@code *} is not allowed. */
