@@ -364,8 +364,9 @@ heap() {
   for xmx in ${BENCH_HEAP_LIMITS:-64m}; do
     copy_user "hp-$n" "$m"
     log "N=$n: once with -Xmx$xmx"
-    if measure "hp-$n" "$out/xmx$xmx.properties" java -Xmx$xmx -Xlog:gc:file="$out/gc-$xmx.log" -jar "$jar" once \
-        -c "$bench/mailtidy.yaml"; then
+    # BENCH_HEAP_JAVA_OPTS adds JVM options, e.g. -XX:+HeapDumpOnOutOfMemoryError to find what holds the heap.
+    if measure "hp-$n" "$out/xmx$xmx.properties" java -Xmx$xmx -Xlog:gc:file="$out/gc-$xmx.log" \
+        ${BENCH_HEAP_JAVA_OPTS:-} -jar "$jar" once -c "$bench/mailtidy.yaml"; then
       echo "result=ok" >> "$out/xmx$xmx.properties"
     else
       echo "result=failed" >> "$out/xmx$xmx.properties"

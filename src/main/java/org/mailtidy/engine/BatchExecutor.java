@@ -194,6 +194,9 @@ final class BatchExecutor {
     }
 
     private static long[] union(long[] first, List<long[]> more) {
+        if (more.isEmpty()) {
+            return first;   // the plan's own ascending array; a sorted copy would cost three arrays of it
+        }
         LongStream all = LongStream.of(first);
         for (long[] m : more) {
             all = LongStream.concat(all, LongStream.of(m));

@@ -207,7 +207,9 @@ final class IncrementalObservation {
         outcome = ", from cache (%d flag changes, %d gone, %d new)".formatted(flagChanges, gone, added);
         LOG.debug("{}: cache hit: {} cached, {} gone, {} flag changes, {} new", box.name(), before, gone,
                 flagChanges, added);
-        return columns.toTable();
+        MessageTable merged = columns.toTable();
+        box.useTable(merged);
+        return merged;
     }
 
     private void delete() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
@@ -145,10 +146,7 @@ public final class MailboxRun {
         seen = new Seen(box.uidValidity(), nextUid(box, snapshot));
         PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
                 trashMailbox(box));
-        List<RuleSpec> effectiveRules = rulesFor(context);
-        ServerEvidence evidence = observe(box, snapshot, effectiveRules, context, cached);
-        cached.save();
-        out.plan = Planner.plan(effectiveRules, snapshot, evidence, context);
+        out.plan = observeAndPlan(box, snapshot, context, cached);
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
@@ -252,6 +250,17 @@ public final class MailboxRun {
         return out;
     }
 
+    /** The evidence (search answers, header fields) is no longer referenced once the plan is made. */
+    private MailboxPlan observeAndPlan(SelectedMailbox box, MailboxSnapshot snapshot, PlanContext context,
+                                       IncrementalObservation cached) throws ImapException {
+        List<RuleSpec> effectiveRules = rulesFor(context);
+        ServerEvidence evidence = observe(box, snapshot, effectiveRules, context, cached);
+        cached.save();
+        return settings.audit().isPresent() && !settings.dryRun()
+                ? Planner.plan(effectiveRules, snapshot, evidence, context)
+                : Planner.planWithoutAudit(effectiveRules, snapshot, evidence, context);
+    }
+
     /** UIDNEXT at SELECT, or past the highest UID fetched if mail arrived between SELECT and the fetch. */
     private long nextUid(SelectedMailbox box, MailboxSnapshot snapshot) {
         long[] uids = snapshot.uids();
@@ -301,10 +310,18 @@ public final class MailboxRun {
         HeaderNeed need = Planner.headerNeed(effectiveRules, snapshot, evidence, context);
         if (!need.isEmpty()) {
             long[] uids = need.messages().stream().mapToLong(i -> snapshot.uids()[i]).toArray();
-            Map<Long, Map<String, List<String>>> fetched = box.fetchHeaderFields(uids, need.fields());
-            for (int i = need.messages().nextSetBit(0); i >= 0; i = need.messages().nextSetBit(i + 1)) {
-                evidence.addHeaders(i, fetched.getOrDefault(snapshot.uids()[i], Map.of()));
-            }
+            BitSet answered = new BitSet();
+            box.fetchHeaderFields(uids, need.fields(), (fields, uid) -> {
+                int i = Arrays.binarySearch(snapshot.uids(), uid);
+                if (i >= 0 && need.messages().get(i) && !answered.get(i)) {
+                    answered.set(i);
+                    evidence.addHeaders(i, fields);
+                }
+            });
+            // a message expunged meanwhile has no fields left to match
+            BitSet gone = (BitSet) need.messages().clone();
+            gone.andNot(answered);
+            gone.stream().forEach(i -> evidence.addHeaders(i, Map.of()));
         }
         return evidence;
     }
@@ -312,8 +329,7 @@ public final class MailboxRun {
     /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */
     private static BitSet search(SelectedMailbox box, MailboxSnapshot snapshot, long from, SearchProgram program)
             throws ImapException {
-        long[] found = box.uidSearch(restricted(toArgs(program), from), program.utf8());
-        return indexes(snapshot.uids(), found);
+        return box.uidSearch(restricted(toArgs(program), from), program.utf8(), snapshot.uids());
     }
 
     static List<SearchArg> toArgs(SearchProgram program) {
@@ -338,18 +354,6 @@ public final class MailboxRun {
         out.add(new SearchArg.Atom(fromUid + ":*"));
         out.addAll(args);
         return out;
-    }
-
-    /** UIDs the server returned that the snapshot does not know (arrived since the fetch) are ignored. */
-    private static BitSet indexes(long[] snapshotUids, long[] found) {
-        BitSet b = new BitSet(snapshotUids.length);
-        for (long uid : found) {
-            int i = Snapshots.indexOf(snapshotUids, uid);
-            if (i >= 0) {
-                b.set(i);
-            }
-        }
-        return b;
     }
 
     private List<AuditLog.Line> auditLines(SelectedMailbox box, MailboxPlan plan, Instant time) throws ImapException {

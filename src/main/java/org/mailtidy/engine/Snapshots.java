@@ -30,9 +30,4 @@ final class Snapshots {
                 table.sizes());
     }
 
-    /** Index of {@code uid} in the ascending {@code uids}, or -1. */
-    static int indexOf(long[] uids, long uid) {
-        int i = java.util.Arrays.binarySearch(uids, uid);
-        return i >= 0 ? i : -1;
-    }
 }

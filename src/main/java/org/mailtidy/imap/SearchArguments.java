@@ -4,11 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.stream.LongStream;
 import org.eclipse.angus.mail.iap.Argument;
-import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 
-/** Builds the argument of a UID SEARCH and reads ESEARCH results. */
+/** Builds the argument of a UID SEARCH. */
 final class SearchArguments {
     private SearchArguments() {
     }
@@ -42,33 +40,5 @@ final class SearchArguments {
             throw new IllegalArgumentException("unbalanced '(' in search program " + program);
         }
         return current;
-    }
-
-    /** RFC 4731: {@code * ESEARCH (TAG "A1") UID ALL 1:3,7}; other return items are skipped. */
-    static void readEsearchAll(IMAPResponse response, LongStream.Builder out) {
-        for (long uid : UidSets.parse(readEsearchAllSet(response))) {
-            out.add(uid);
-        }
-    }
-
-    /** The {@code ALL} set of an ESEARCH response as written ({@code 1:3,7}); empty when absent. */
-    static String readEsearchAllSet(IMAPResponse response) {
-        response.skipSpaces();
-        if (response.peekByte() == '(') {
-            while (response.readByte() != ')') {
-                // skip the search correlator
-            }
-        }
-        String all = "";
-        for (String item; (item = response.readAtom()) != null && !item.isEmpty(); ) {
-            if (item.equalsIgnoreCase("UID")) {
-                continue;
-            }
-            String value = response.readAtom();
-            if (item.equalsIgnoreCase("ALL") && value != null) {
-                all = all.isEmpty() ? value : all + "," + value;
-            }
-        }
-        return all;
     }
 }

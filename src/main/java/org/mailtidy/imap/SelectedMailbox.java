@@ -3,6 +3,7 @@ package org.mailtidy.imap;
 import jakarta.mail.Flags;
 import jakarta.mail.MessagingException;
 import java.nio.charset.StandardCharsets;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -13,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ObjLongConsumer;
 import java.util.stream.LongStream;
 import org.eclipse.angus.mail.iap.Argument;
 import org.eclipse.angus.mail.iap.ByteArray;
@@ -159,7 +161,22 @@ public final class SelectedMailbox implements AutoCloseable {
             }
             return false;
         });
-        return table.build();
+        MessageTable built = table.build();
+        if (guards != null) {
+            guards.track(built.uids());
+        }
+        return built;
+    }
+
+    /**
+     * Tells the session which table the run plans from when it was not fetched whole here (a
+     * cached table refreshed from the server), so the CONDSTORE guards keep their per-message
+     * state beside its UIDs rather than in a map.
+     */
+    public void useTable(MessageTable table) {
+        if (guards != null) {
+            guards.track(table.uids());
+        }
     }
 
     /**
@@ -204,16 +221,9 @@ public final class SelectedMailbox implements AutoCloseable {
         if (exists() == 0 || upToUid < 1) {
             return new long[0];
         }
-        StringBuilder all = new StringBuilder();
-        run("UID SEARCH", "UID SEARCH RETURN (ALL) UID 1:" + upToUid, null, r -> {
-            if (r instanceof IMAPResponse ir && ir.keyEquals("ESEARCH")) {
-                String set = SearchArguments.readEsearchAllSet(ir);
-                all.append(all.length() > 0 && !set.isEmpty() ? "," : "").append(set);
-                return true;
-            }
-            return false;
-        });
-        long[] ranges = UidSets.parseRanges(all.toString());
+        UidRanges all = new UidRanges();
+        run("UID SEARCH", "UID SEARCH RETURN (ALL) UID 1:" + upToUid, null, r -> SearchResults.read(r, all));
+        long[] ranges = all.toArray();
         // 1:n names the last message too when every UID is above n (RFC 3501 section 6.4.8)
         int keep = ranges.length;
         while (keep > 0 && ranges[keep - 2] > upToUid) {
@@ -230,25 +240,34 @@ public final class SelectedMailbox implements AutoCloseable {
      * compact ranges ({@code RETURN (ALL)}). Sorted, distinct UIDs.
      */
     public long[] uidSearch(List<SearchArg> program, boolean utf8) throws ImapException {
-        boolean charset = utf8 || program.stream().anyMatch(a -> a instanceof SearchArg.Str s && !isAscii(s.value()));
-        boolean esearch = connection.hasCapability("ESEARCH");
         LongStream.Builder found = LongStream.builder();
-        Argument args = SearchArguments.of(program);
-        runWith("UID SEARCH", p -> "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
-                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args, r -> {
-            if (r instanceof IMAPResponse ir && ir.keyEquals("SEARCH")) {
-                for (long u; (u = ir.readLong()) != -1; ) {
-                    found.add(u);
-                }
-                return true;
+        uidSearch(program, utf8, (first, last) -> {
+            for (long uid = first; uid <= last; uid++) {
+                found.add(uid);
             }
-            if (r instanceof IMAPResponse ir && ir.keyEquals("ESEARCH")) {
-                SearchArguments.readEsearchAll(ir, found);
-                return true;
-            }
-            return false;
         });
         return UidSets.sortedDistinct(found.build().toArray());
+    }
+
+    /**
+     * The same search, answered as the indexes into {@code ascendingUids} (a snapshot's UIDs) of the
+     * UIDs found; found UIDs that are not in it (mail that arrived after the snapshot) are left out.
+     * The result goes from the response bytes straight into the bits: at a million messages no array
+     * or string of UIDs is made.
+     */
+    public BitSet uidSearch(List<SearchArg> program, boolean utf8, long[] ascendingUids) throws ImapException {
+        UidIndexBits found = new UidIndexBits(ascendingUids);
+        uidSearch(program, utf8, found);
+        return found.bits();
+    }
+
+    private void uidSearch(List<SearchArg> program, boolean utf8, UidRangeSink found) throws ImapException {
+        boolean charset = utf8 || program.stream().anyMatch(a -> a instanceof SearchArg.Str s && !isAscii(s.value()));
+        boolean esearch = connection.hasCapability("ESEARCH");
+        Argument args = SearchArguments.of(program);
+        runWith("UID SEARCH", p -> "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
+                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args,
+                r -> SearchResults.read(r, found));
     }
 
     /**
@@ -257,6 +276,17 @@ public final class SelectedMailbox implements AutoCloseable {
      */
     public Map<Long, Map<String, List<String>>> fetchHeaderFields(long[] uids, Collection<String> fields)
             throws ImapException {
+        Map<Long, Map<String, List<String>>> result = new HashMap<>();
+        fetchHeaderFields(uids, fields, (values, uid) -> result.put(uid, values));
+        return result;
+    }
+
+    /**
+     * The same, handed to {@code consumer} message by message as the answers arrive, so that the
+     * caller keeps only what it needs of tens of thousands of messages' fields.
+     */
+    public void fetchHeaderFields(long[] uids, Collection<String> fields,
+                                  ObjLongConsumer<Map<String, List<String>>> consumer) throws ImapException {
         Set<String> names = new LinkedHashSet<>(fields);
         if (names.isEmpty()) {
             throw new IllegalArgumentException("no header field named");
@@ -266,7 +296,6 @@ public final class SelectedMailbox implements AutoCloseable {
                 throw new IllegalArgumentException("not a header field name: '" + field + "'");
             }
         }
-        Map<Long, Map<String, List<String>>> result = new HashMap<>();
         String suffix = " (UID BODY.PEEK[HEADER.FIELDS (" + String.join(" ", names) + ")])";
         forEachPiece(uids, "UID FETCH ", suffix, piece -> run("UID FETCH", "UID FETCH " + piece + suffix, null, r -> {
             if (r instanceof FetchResponse f) {
@@ -274,14 +303,13 @@ public final class SelectedMailbox implements AutoCloseable {
                 BODY body = f.getItem(BODY.class);
                 if (uid != null && body != null) {
                     ByteArray bytes = body.getByteArray();
-                    result.put(uid.uid, bytes == null ? HeaderFields.parse(new byte[0], 0, 0, names)
-                            : HeaderFields.parse(bytes.getBytes(), bytes.getStart(), bytes.getCount(), names));
+                    consumer.accept(bytes == null ? HeaderFields.parse(new byte[0], 0, 0, names)
+                            : HeaderFields.parse(bytes.getBytes(), bytes.getStart(), bytes.getCount(), names), uid.uid);
                     return true;
                 }
             }
             return false;
         }));
-        return result;
     }
 
     /** Message-ID of each message (for audit lines); messages without one are absent. */
@@ -353,7 +381,8 @@ public final class SelectedMailbox implements AutoCloseable {
      * carries FLAGS shows another client's change (ours are {@code .SILENT}: UID and MODSEQ only).
      */
     private void conditionalStore(String arguments, LongStream.Builder refused) throws ImapException {
-        Map<Long, Long> ours = new HashMap<>();
+        LongStream.Builder ours = LongStream.builder();
+        long[] highest = {0};
         LongStream.Builder theirs = LongStream.builder();
         Response tagged = runWith("UID STORE", p -> "UID STORE " + arguments, p -> null, r -> {
             if (r instanceof FetchResponse f && f.getItem(UID.class) != null) {
@@ -364,7 +393,8 @@ public final class SelectedMailbox implements AutoCloseable {
                     return false;
                 }
                 if (modseq != null) {
-                    ours.put(uid, modseq.modseq);
+                    ours.add(uid);
+                    highest[0] = Math.max(highest[0], modseq.modseq);
                 }
                 return true;
             }
@@ -378,7 +408,7 @@ public final class SelectedMailbox implements AutoCloseable {
             LOG.info("{}: {} changed by another client since read; left alone (RFC 7162 UNCHANGEDSINCE)", name,
                     UidSets.split(UidSets.sortedDistinct(notOurs), Integer.MAX_VALUE));
         }
-        guards.stored(ours, notOurs);
+        guards.stored(ours.build().toArray(), highest[0], notOurs);
         LongStream.of(notOurs).forEach(refused::add);
     }
 

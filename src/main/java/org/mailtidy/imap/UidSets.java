@@ -49,14 +49,27 @@ public final class UidSets {
         return pieces;
     }
 
-    /** Sorts, removes duplicates and rejects values outside 1..2^32-1 (RFC 3501 {@code nz-number}). */
+    /**
+     * Sorts, removes duplicates and rejects values outside 1..2^32-1 (RFC 3501 {@code nz-number}).
+     * Input that already is strictly ascending (a plan's UID arrays always are) is returned itself:
+     * sorting a copy of a million UIDs would cost three arrays of them.
+     */
     public static long[] sortedDistinct(long[] uids) {
-        long[] sorted = LongStream.of(uids).sorted().distinct().toArray();
+        long[] sorted = strictlyAscending(uids) ? uids : LongStream.of(uids).sorted().distinct().toArray();
         if (sorted.length > 0 && (sorted[0] < 1 || sorted[sorted.length - 1] > MAX_UID)) {
             throw new IllegalArgumentException("UIDs must be in 1.." + MAX_UID + ": " + Arrays.toString(
                     new long[] {sorted[0], sorted[sorted.length - 1]}));
         }
         return sorted;
+    }
+
+    private static boolean strictlyAscending(long[] uids) {
+        for (int i = 1; i < uids.length; i++) {
+            if (uids[i] <= uids[i - 1]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Expands a sequence set of explicit numbers ({@code 1:3,7}); {@code *} is not allowed. */
@@ -82,30 +95,15 @@ public final class UidSets {
 
     /** A UID set ({@code 1:3,7}) as ascending, merged ranges: first, last pairs ({@code [1, 3, 7, 7]}). */
     public static long[] parseRanges(String set) {
-        if (set.isEmpty()) {
-            return new long[0];
-        }
-        String[] parts = set.split(",");
-        long[][] ranges = new long[parts.length][];
-        for (int i = 0; i < parts.length; i++) {
-            int colon = parts[i].indexOf(':');
-            long a = Long.parseLong(colon < 0 ? parts[i] : parts[i].substring(0, colon));
-            long b = colon < 0 ? a : Long.parseLong(parts[i].substring(colon + 1));
-            ranges[i] = new long[] {Math.min(a, b), Math.max(a, b)};
-        }
-        java.util.Arrays.sort(ranges, (x, y) -> Long.compare(x[0], y[0]));
-        LongStream.Builder out = LongStream.builder();
-        long first = ranges[0][0];
-        long last = ranges[0][1];
-        for (int i = 1; i < ranges.length; i++) {
-            if (ranges[i][0] <= last + 1) {
-                last = Math.max(last, ranges[i][1]);
-            } else {
-                out.add(first).add(last);
-                first = ranges[i][0];
-                last = ranges[i][1];
+        UidRanges out = new UidRanges();
+        if (!set.isEmpty()) {
+            for (String part : set.split(",")) {
+                int colon = part.indexOf(':');
+                long a = Long.parseLong(colon < 0 ? part : part.substring(0, colon));
+                long b = colon < 0 ? a : Long.parseLong(part.substring(colon + 1));
+                out.range(Math.min(a, b), Math.max(a, b));
             }
         }
-        return out.add(first).add(last).build().toArray();
+        return out.toArray();
     }
 }

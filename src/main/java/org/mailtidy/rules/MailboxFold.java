@@ -34,10 +34,12 @@ final class MailboxFold {
 
     private final List<Operation> operations = new ArrayList<>();
     private final List<RuleStats> stats = new ArrayList<>();
-    private final AuditLog.Builder audit = new AuditLog.Builder();
+    private final AuditLog.Builder audit;
 
-    MailboxFold(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence evidence, PlanContext context) {
+    MailboxFold(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence evidence, PlanContext context,
+                boolean keepAudit) {
         this.rules = List.copyOf(rules);
+        this.audit = keepAudit ? new AuditLog.Builder() : AuditLog.Builder.discarding();
         this.context = context;
         this.size = snapshot.size();
         this.uids = snapshot.uids();

@@ -48,6 +48,15 @@ public final class Planner {
      */
     public static MailboxPlan plan(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence evidence,
                                    PlanContext context) {
-        return new MailboxFold(rules, snapshot, evidence, context).plan();
+        return new MailboxFold(rules, snapshot, evidence, context, true).plan();
+    }
+
+    /**
+     * The same plan with an empty {@link MailboxPlan#audit()}: for a run that writes no audit file,
+     * which at a million messages is spared megabytes of entries nobody reads.
+     */
+    public static MailboxPlan planWithoutAudit(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence evidence,
+                                               PlanContext context) {
+        return new MailboxFold(rules, snapshot, evidence, context, false).plan();
     }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -101,6 +102,32 @@ class DovecotImapTest {
         assertThat(searches.get(0)).endsWith("UID SEARCH RETURN (ALL) SEEN");
         assertThat(searches.get(1)).endsWith("UID SEARCH RETURN (ALL) CHARSET UTF-8 FROM {7+}");
         assertThat(searches.get(2)).endsWith("UID SEARCH RETURN (ALL) SUBJECT \"J\\\"x\\\\y\"");
+    }
+
+    @Test
+    void esearchRangesLandOnTheSnapshotIndexes() throws Exception {
+        Instant start = Instant.parse("2023-05-01T00:00:00Z");
+        List<TestMessage> msgs = messages(3_000, start);
+        dovecot.writeMaildir(user, "INBOX", msgs);
+        try (ImapConnection c = connect()) {
+            SelectedMailbox m = c.select("INBOX", false);
+            // every other UID, so the server's ranges span UIDs the snapshot does not hold; none above 2,000
+            long[] snapshot = LongStream.rangeClosed(1, 2_000).filter(u -> u % 2 == 1).toArray();
+            BitSet seen = m.uidSearch(List.of(atom("SEEN")), false, snapshot);
+            BitSet junk = m.uidSearch(List.of(atom("KEYWORD"), atom("$Junk")), false, snapshot);
+            BitSet expectedSeen = new BitSet();
+            BitSet expectedJunk = new BitSet();
+            for (int i = 0; i < snapshot.length; i++) {
+                TestMessage msg = msgs.get((int) snapshot[i] - 1);
+                expectedSeen.set(i, msg.flags().contains("\\Seen"));
+                expectedJunk.set(i, msg.flags().contains("$Junk"));
+            }
+            assertThat(seen).isEqualTo(expectedSeen);
+            assertThat(junk).isEqualTo(expectedJunk);
+            assertThat(seen.cardinality()).isGreaterThan(junk.cardinality()).isPositive();
+            assertThat(m.uidSearch(List.of(atom("KEYWORD"), atom("Nothing")), false, snapshot)).isEqualTo(new BitSet());
+        }
+        assertThat(rawLines("UID SEARCH")).allMatch(l -> l.contains("UID SEARCH RETURN (ALL) "));
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -120,6 +121,21 @@ class GreenMailImapTest {
                     .containsExactly(1, 2);
             assertThat(m.uidSearch(List.of(atom("ALL")), false)).containsExactly(1, 2, 3);
             assertThat(c.counter().count("UID SEARCH")).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void plainSearchAnswerLandsOnTheSnapshotIndexes() throws Exception {
+        for (int i = 1; i <= 6; i++) {
+            server.append(user, "INBOX", i % 2 == 0 ? TestMessage.of("m" + i).withFlags("\\Seen") : TestMessage.of("m" + i));
+        }
+        try (ImapConnection c = connect()) {
+            SelectedMailbox m = c.select("INBOX", false);
+            // UIDs 5 and 6 play mail that arrived after the snapshot was fetched
+            long[] snapshot = {1, 2, 3, 4};
+            assertThat(m.uidSearch(List.of(atom("SEEN")), false, snapshot)).isEqualTo(BitSet.valueOf(new long[] {0b1010}));
+            assertThat(m.uidSearch(List.of(atom("ALL")), false, snapshot)).isEqualTo(BitSet.valueOf(new long[] {0b1111}));
+            assertThat(m.uidSearch(List.of(atom("KEYWORD"), atom("None")), false, snapshot)).isEqualTo(new BitSet());
         }
     }
 

@@ -27,6 +27,16 @@ class UidSetsTest {
     }
 
     @Test
+    void ascendingInputIsNotCopiedButOtherInputIs() {
+        long[] ascending = {1, 2, 5};
+        long[] unsorted = {5, 1, 2, 2};
+        assertThat(UidSets.sortedDistinct(ascending)).isSameAs(ascending);
+        assertThat(UidSets.sortedDistinct(unsorted)).containsExactly(1, 2, 5);
+        assertThat(unsorted).containsExactly(5, 1, 2, 2);
+        assertThatThrownBy(() -> UidSets.sortedDistinct(new long[] {0, 1})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void emptyInputGivesNoPiece() {
         assertThat(UidSets.split(new long[0], 100)).isEmpty();
     }

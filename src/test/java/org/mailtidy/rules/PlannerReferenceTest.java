@@ -53,6 +53,25 @@ class PlannerReferenceTest {
         }
     }
 
+    @Test
+    void planWithoutAuditIsTheSamePlanWithAnEmptyAudit() {
+        int audited = 0;
+        for (long seed = 0; seed < 500; seed++) {
+            RandomScenarios random = new RandomScenarios(2_000_000 + seed);
+            List<TestMessage> messages = random.mailbox(60);
+            List<RuleSpec> rules = random.rules(6);
+            MemoryMailbox mailbox = new MemoryMailbox(messages, CONTEXT);
+            MailboxPlan full = Planner.plan(rules, mailbox.snapshot(), mailbox.evidence(), CONTEXT);
+            MailboxPlan bare = Planner.planWithoutAudit(rules, mailbox.snapshot(), mailbox.evidence(), CONTEXT);
+            assertThat(bare.audit()).as("seed %d", seed).isEmpty();
+            assertThat(describe(bare.operations()) + bare.ruleStats() + Arrays.toString(bare.deletedUids()))
+                    .as("seed %d", seed)
+                    .isEqualTo(describe(full.operations()) + full.ruleStats() + Arrays.toString(full.deletedUids()));
+            audited += full.audit().size();
+        }
+        assertThat(audited).as("the scenarios change something").isPositive();
+    }
+
     /** Headers of no message: what headerNeed gets, since it must not look at header values. */
     private static final class HeaderNeedAll {
         static final HeaderNeed NONE = new HeaderNeed(new java.util.BitSet(), Set.of());
