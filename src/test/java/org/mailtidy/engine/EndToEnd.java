@@ -55,6 +55,30 @@ final class EndToEnd {
         return out;
     }
 
+    /**
+     * The private Dovecot's account {@code test} for {@code user} (with a Trash mailbox, UTC, deletes
+     * unbounded) followed by {@code rules}; over STARTTLS verified with the test CA, or in plain text.
+     */
+    static Config dovecotConfig(Dovecot dovecot, String user, boolean starttls, String rules) throws ConfigException {
+        String tls = starttls ? "tls: starttls\n    ca_file: " + dovecot.caFile() : "tls: none";
+        String yaml = """
+                version: 1
+                accounts:
+                  test:
+                    host: 127.0.0.1
+                    port: %d
+                    %s
+                    username: %s
+                    password: ${PW}
+                    trash_mailbox: Trash
+                defaults:
+                  timezone: UTC
+                safety:
+                  max_deletes_per_run: 100000
+                """.formatted(dovecot.imapPort(), tls, user) + rules;
+        return ConfigLoader.load(yaml, Path.of(user + ".yaml"), Map.of("PW", Dovecot.password(user)));
+    }
+
     /** An account block for a plain-text loopback connection with short timeouts. */
     static String account(String id, String host, int port, String user, String password) {
         return """

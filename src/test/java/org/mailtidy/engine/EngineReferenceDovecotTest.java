@@ -2,7 +2,6 @@ package org.mailtidy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -15,7 +14,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.mailtidy.config.Config;
-import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.MessageTable;
@@ -194,23 +192,7 @@ class EngineReferenceDovecotTest {
     }
 
     Config config(String user, String rules) throws Exception {
-        String yaml = """
-                version: 1
-                accounts:
-                  test:
-                    host: 127.0.0.1
-                    port: %d
-                    tls: starttls
-                    ca_file: %s
-                    username: %s
-                    password: ${PW}
-                    trash_mailbox: Trash
-                defaults:
-                  timezone: UTC
-                safety:
-                  max_deletes_per_run: 100000
-                """.formatted(dovecot.imapPort(), dovecot.caFile(), user) + rules;
-        return ConfigLoader.load(yaml, Path.of("reference.yaml"), Map.of("PW", Dovecot.password(user)));
+        return EndToEnd.dovecotConfig(dovecot, user, true, rules);
     }
 
     private static List<RunResult> runOnce(Config config) throws InterruptedException {

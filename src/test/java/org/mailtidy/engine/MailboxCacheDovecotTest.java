@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.config.Config;
-import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.StoredMessage;
 import org.mailtidy.testsupport.TestMessage;
@@ -292,22 +291,7 @@ class MailboxCacheDovecotTest {
     }
 
     private Config config(String user, String rules) throws Exception {
-        String yaml = """
-                version: 1
-                accounts:
-                  test:
-                    host: 127.0.0.1
-                    port: %d
-                    tls: none
-                    username: %s
-                    password: ${PW}
-                    trash_mailbox: Trash
-                defaults:
-                  timezone: UTC
-                safety:
-                  max_deletes_per_run: 100000
-                """.formatted(dovecot.imapPort(), user) + rules;
-        return ConfigLoader.load(yaml, Path.of("cache.yaml"), Map.of("PW", Dovecot.password(user)));
+        return EndToEnd.dovecotConfig(dovecot, user, false, rules);
     }
 
     /** UID, flags and Message-ID of every message: the twins' mailboxes must match exactly. */
