@@ -13,7 +13,9 @@ import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
 import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.MailboxSnapshot;
+import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.SearchProgram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +51,7 @@ final class IncrementalObservation {
     private MailboxCache previous;
     private MessageTable table;
     private final Map<String, long[]> results = new LinkedHashMap<>();
+    private final Map<String, MailboxCache.RegexAnswer> regexResults = new LinkedHashMap<>();
     private boolean changed;
     private String outcome = "";
 
@@ -120,12 +123,36 @@ final class IncrementalObservation {
         return found;
     }
 
+    /** Whether regex outcomes are carried between runs: only where this run keeps a cache. */
+    boolean keepsRegexOutcomes() {
+        return file != null;
+    }
+
+    /** The cached outcomes of a regex criterion for the snapshot's messages; none without a usable cache. */
+    RegexOutcomes regexOutcomes(Criterion.HeaderRegex regex, MailboxSnapshot snapshot) {
+        MailboxCache.RegexAnswer cached = previous == null ? null : previous.regexes().get(regex.cacheKey());
+        if (cached == null) {
+            return RegexOutcomes.none();
+        }
+        return new RegexOutcomes(fromRanges(snapshot.uids(), cached.evaluated(), previous.maxUid()),
+                fromRanges(snapshot.uids(), cached.matching(), previous.maxUid()));
+    }
+
+    /** Keeps a regex criterion's outcomes for the next run; {@code grew}: some were found by this run. */
+    void keepRegexOutcomes(Criterion.HeaderRegex regex, MailboxSnapshot snapshot, RegexOutcomes outcomes,
+                           boolean grew) {
+        changed |= grew;
+        regexResults.put(regex.cacheKey(), new MailboxCache.RegexAnswer(toRanges(snapshot.uids(), outcomes.known()),
+                toRanges(snapshot.uids(), outcomes.matching())));
+    }
+
     /** Writes the cache after a successful observation; a failure to write is logged, never thrown. */
     void save() {
         if (file == null || table == null) {
             return;
         }
-        if (previous != null && !changed && results.keySet().equals(previous.searches().keySet())) {
+        if (previous != null && !changed && results.keySet().equals(previous.searches().keySet())
+                && regexResults.keySet().equals(previous.regexes().keySet())) {
             LOG.debug("{}: mailbox unchanged, cache file kept", box.name());
             return;
         }
@@ -134,10 +161,10 @@ final class IncrementalObservation {
             covered = Math.max(covered, previous.maxUid());
         }
         try {
-            new MailboxCache(server, box.uidValidity(), box.highestModSeq(), covered, TableColumns.wrap(table), results)
-                    .write(file);
-            LOG.debug("{}: cache written: {} messages, {} search answers, HIGHESTMODSEQ {}", box.name(),
-                    table.size(), results.size(), box.highestModSeq());
+            new MailboxCache(server, box.uidValidity(), box.highestModSeq(), covered, TableColumns.wrap(table), results,
+                    regexResults).write(file);
+            LOG.debug("{}: cache written: {} messages, {} search answers, {} regex answers, HIGHESTMODSEQ {}",
+                    box.name(), table.size(), results.size(), regexResults.size(), box.highestModSeq());
         } catch (IOException e) {
             LOG.warn("{}: cannot write the cache file {}: {}", box.name(), file, e.toString());
         }

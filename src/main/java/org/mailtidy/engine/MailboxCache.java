@@ -33,12 +33,22 @@ import java.util.zip.CheckedOutputStream;
  * @param table         flags, INTERNALDATE and size of every message up to {@code maxUid}
  * @param searches      per immutable search program ({@link org.mailtidy.rules.SearchProgram#cacheKey()}),
  *                      the UIDs up to {@code maxUid} it matched, as ascending ranges (first, last pairs)
+ * @param regexes       per regex criterion ({@link org.mailtidy.rules.Criterion.HeaderRegex#cacheKey()}),
+ *                      the UIDs whose outcome an earlier run found and those of them that matched
  */
 record MailboxCache(String server, long uidValidity, long highestModSeq, long maxUid, TableColumns table,
-                    Map<String, long[]> searches) {
+                    Map<String, long[]> searches, Map<String, RegexAnswer> regexes) {
 
     private static final int MAGIC = 0x4d544331; // "MTC1"
-    static final int VERSION = 1;
+    /** 2: regex outcomes added. */
+    static final int VERSION = 2;
+
+    /**
+     * A regex criterion's outcomes as ascending UID ranges (first, last pairs), like the search
+     * answers: {@code matching} lies within {@code evaluated}.
+     */
+    record RegexAnswer(long[] evaluated, long[] matching) {
+    }
 
     /** Why a cache file was not used; the file is deleted by the caller. */
     static final class Unreadable extends Exception {
@@ -104,6 +114,82 @@ record MailboxCache(String server, long uidValidity, long highestModSeq, long ma
                 out.writeInt((int) uid);
             }
         }
+        out.writeInt(regexes.size());
+        for (Map.Entry<String, RegexAnswer> e : regexes.entrySet()) {
+            writeString(out, e.getKey());
+            writeRanges(out, e.getValue().evaluated());
+            writeRanges(out, e.getValue().matching());
+        }
+    }
+
+    /**
+     * Ranges as variable-length gaps and lengths: the messages a regex saw are scattered (those its
+     * rule's other criteria left), so most ranges are single UIDs a few apart, two or three bytes.
+     */
+    private static void writeRanges(DataOutputStream out, long[] ranges) throws IOException {
+        out.writeInt(ranges.length / 2);
+        long last = 0;
+        for (int r = 0; r + 1 < ranges.length; r += 2) {
+            writeVarLong(out, ranges[r] - last);
+            writeVarLong(out, ranges[r + 1] - ranges[r]);
+            last = ranges[r + 1];
+        }
+    }
+
+    private static long[] readRanges(DataInputStream in, long fileLength, long maxUid) throws IOException, Unreadable {
+        long[] ranges = new long[2 * count(in.readInt(), fileLength, 2)];
+        long last = 0;
+        for (int r = 0; r < ranges.length; r += 2) {
+            long gap = readVarLong(in);
+            long length = readVarLong(in);
+            // Every range starts after the previous one's end; UID 0 does not exist.
+            if (gap < 1) {
+                throw new Unreadable("regex ranges out of order");
+            }
+            // Compared one by one, as the sum of two corrupt numbers may overflow.
+            if (gap > maxUid || length > maxUid || last + gap + length > maxUid) {
+                throw new Unreadable("regex ranges above the covered UIDs");
+            }
+            ranges[r] = last + gap;
+            ranges[r + 1] = ranges[r] + length;
+            last = ranges[r + 1];
+        }
+        return ranges;
+    }
+
+    /** Whether every range of {@code inner} lies inside one range of {@code outer}; both ascending. */
+    static boolean within(long[] inner, long[] outer) {
+        int o = 0;
+        for (int i = 0; i < inner.length; i += 2) {
+            while (o < outer.length && outer[o + 1] < inner[i]) {
+                o += 2;
+            }
+            if (o == outer.length || outer[o] > inner[i] || outer[o + 1] < inner[i + 1]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Unsigned LEB128: seven bits a byte, low bits first. */
+    private static void writeVarLong(DataOutputStream out, long value) throws IOException {
+        while ((value & ~0x7FL) != 0) {
+            out.writeByte((int) (value & 0x7F) | 0x80);
+            value >>>= 7;
+        }
+        out.writeByte((int) value);
+    }
+
+    private static long readVarLong(DataInputStream in) throws IOException, Unreadable {
+        long value = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = in.readUnsignedByte();
+            value |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return value;
+            }
+        }
+        throw new Unreadable("number too long");
     }
 
     /**
@@ -193,7 +279,18 @@ record MailboxCache(String server, long uidValidity, long highestModSeq, long ma
             }
             searches.put(key, ranges);
         }
-        return new MailboxCache(server, uidValidity, highestModSeq, maxUid, table, searches);
+        int regexCount = count(in.readInt(), length, 12);
+        Map<String, RegexAnswer> regexes = new LinkedHashMap<>();
+        for (int r = 0; r < regexCount; r++) {
+            String key = readString(in, length);
+            long[] evaluated = readRanges(in, length, maxUid);
+            long[] matching = readRanges(in, length, maxUid);
+            if (!within(matching, evaluated)) {
+                throw new Unreadable("a regex match outside the evaluated UIDs");
+            }
+            regexes.put(key, new RegexAnswer(evaluated, matching));
+        }
+        return new MailboxCache(server, uidValidity, highestModSeq, maxUid, table, searches, regexes);
     }
 
     /** A count read from the file, checked against the file's length before anything is allocated. */

@@ -24,6 +24,7 @@ import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.MailboxSnapshot;
 import org.mailtidy.rules.PlanContext;
 import org.mailtidy.rules.Planner;
+import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.RuleSpec;
 import org.mailtidy.rules.SearchProgram;
 import org.slf4j.Logger;
@@ -307,23 +308,42 @@ public final class MailboxRun {
             SearchProgram program = ImapSearch.render(q, context.today());
             evidence.addSearch(q, cached.search(program, snapshot, (from, p) -> search(box, snapshot, from, p)));
         }
+        List<Criterion.HeaderRegex> regexes = cached.keepsRegexOutcomes() ? Planner.regexCriteria(effectiveRules)
+                : List.of();
+        for (Criterion.HeaderRegex regex : regexes) {
+            evidence.addKnownOutcomes(regex, cached.regexOutcomes(regex, snapshot));
+        }
         HeaderNeed need = Planner.headerNeed(effectiveRules, snapshot, evidence, context);
-        if (!need.isEmpty()) {
-            long[] uids = need.messages().stream().mapToLong(i -> snapshot.uids()[i]).toArray();
-            BitSet answered = new BitSet();
-            box.fetchHeaderFields(uids, need.fields(), (fields, uid) -> {
-                int i = Arrays.binarySearch(snapshot.uids(), uid);
-                if (i >= 0 && need.messages().get(i) && !answered.get(i)) {
-                    answered.set(i);
-                    evidence.addHeaders(i, fields);
-                }
-            });
-            // a message expunged meanwhile has no fields left to match
-            BitSet gone = (BitSet) need.messages().clone();
-            gone.andNot(answered);
-            gone.stream().forEach(i -> evidence.addHeaders(i, Map.of()));
+        BitSet answered = need.isEmpty() ? new BitSet() : fetchHeaders(box, snapshot, need, evidence);
+        for (Criterion.HeaderRegex regex : regexes) {
+            BitSet fetched = need.fields().stream().anyMatch(f -> f.equalsIgnoreCase(regex.header())) ? answered
+                    : new BitSet();
+            int before = evidence.knownOutcomes(regex).known().cardinality();
+            RegexOutcomes outcomes = evidence.learnOutcomes(regex, fetched);
+            cached.keepRegexOutcomes(regex, snapshot, outcomes, outcomes.known().cardinality() > before);
         }
         return evidence;
+    }
+
+    /**
+     * Fetches the needed header fields into the evidence; returns the messages the server answered
+     * for (a message expunged meanwhile is not among them, and has no fields left to match).
+     */
+    private static BitSet fetchHeaders(SelectedMailbox box, MailboxSnapshot snapshot, HeaderNeed need,
+                                       ServerEvidence evidence) throws ImapException {
+        long[] uids = need.messages().stream().mapToLong(i -> snapshot.uids()[i]).toArray();
+        BitSet answered = new BitSet();
+        box.fetchHeaderFields(uids, need.fields(), (fields, uid) -> {
+            int i = Arrays.binarySearch(snapshot.uids(), uid);
+            if (i >= 0 && need.messages().get(i) && !answered.get(i)) {
+                answered.set(i);
+                evidence.addHeaders(i, fields);
+            }
+        });
+        BitSet gone = (BitSet) need.messages().clone();
+        gone.andNot(answered);
+        gone.stream().forEach(i -> evidence.addHeaders(i, Map.of()));
+        return answered;
     }
 
     /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */

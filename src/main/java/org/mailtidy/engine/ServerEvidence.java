@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Evidence;
+import org.mailtidy.rules.Planner;
+import org.mailtidy.rules.RegexOutcomes;
 
 /**
  * Search answers and fetched header values of one mailbox run, indexed like the snapshot. A regex
@@ -17,6 +19,7 @@ import org.mailtidy.rules.Evidence;
  */
 final class ServerEvidence implements Evidence {
     private final Map<Criterion, BitSet> searches = new HashMap<>();
+    private final Map<Criterion.HeaderRegex, RegexOutcomes> known = new HashMap<>();
     /** Lower-cased names of the fields fetched, in order of first appearance. */
     private final List<String> fieldNames = new ArrayList<>();
     /**
@@ -30,6 +33,31 @@ final class ServerEvidence implements Evidence {
 
     void addSearch(Criterion subtree, BitSet matches) {
         searches.put(subtree, matches);
+    }
+
+    /** Outcomes of a regex criterion known without fetching (from the mailbox cache). */
+    void addKnownOutcomes(Criterion.HeaderRegex regex, RegexOutcomes outcomes) {
+        known.put(regex, outcomes);
+    }
+
+    /**
+     * Runs the regex on the fetched values of {@code fetched} and adds those outcomes to the known
+     * ones, so the plan does not run it again; returns all known outcomes of the criterion.
+     */
+    RegexOutcomes learnOutcomes(Criterion.HeaderRegex regex, BitSet fetched) {
+        RegexOutcomes before = knownOutcomes(regex);
+        BitSet open = (BitSet) fetched.clone();
+        open.andNot(before.known());
+        if (open.isEmpty()) {
+            return before;
+        }
+        BitSet evaluated = (BitSet) before.known().clone();
+        evaluated.or(open);
+        BitSet matching = (BitSet) before.matching().clone();
+        matching.or(Planner.regexMatches(regex, open, this));
+        RegexOutcomes after = new RegexOutcomes(evaluated, matching);
+        known.put(regex, after);
+        return after;
     }
 
     /** The fields of one message (an absent field maps to an empty list); each message once. */
@@ -59,6 +87,11 @@ final class ServerEvidence implements Evidence {
             throw new IllegalStateException("no search was sent for " + serverSubtree);
         }
         return b;
+    }
+
+    @Override
+    public RegexOutcomes knownOutcomes(Criterion.HeaderRegex regex) {
+        return known.getOrDefault(regex, RegexOutcomes.none());
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.BitSet;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A rule's criteria compiled for evaluation over many messages at once: each node maps a set of
@@ -184,21 +183,47 @@ sealed interface Condition {
         }
     }
 
-    /** Any occurrence that {@code find()}s matches; an absent or unfetched field does not. */
-    record RegexTest(String header, Pattern pattern) implements Condition {
+    /**
+     * Any occurrence that {@code find()}s matches; an absent or unfetched field does not. An
+     * outcome the evidence already knows is taken as is, and is known to the Kleene evaluation.
+     */
+    record RegexTest(Criterion.HeaderRegex regex) implements Condition {
         public BitSet eval(BitSet mask, Facts facts) {
-            Matcher matcher = pattern.matcher("");
-            BitSet out = new BitSet();
-            for (int m = mask.nextSetBit(0); m >= 0; m = mask.nextSetBit(m + 1)) {
-                if (anyFinds(matcher, facts.headerValues(m, header))) {
-                    out.set(m);
-                }
-            }
+            RegexOutcomes known = facts.knownOutcomes(regex);
+            BitSet out = (BitSet) mask.clone();
+            out.and(known.matching());
+            BitSet open = (BitSet) mask.clone();
+            open.andNot(known.known());
+            out.or(finds(regex, open, facts::headerValues));
             return out;
         }
 
         public Tri evalKleene(BitSet mask, Facts facts) {
-            return new Tri(new BitSet(), new BitSet());
+            RegexOutcomes known = facts.knownOutcomes(regex);
+            BitSet yes = (BitSet) mask.clone();
+            yes.and(known.matching());
+            BitSet no = (BitSet) mask.clone();
+            no.and(known.known());
+            no.andNot(known.matching());
+            return new Tri(yes, no);
+        }
+
+        /** Header values of a message, {@code null} when not fetched. */
+        @FunctionalInterface
+        interface Values {
+            List<String> of(int message, String header);
+        }
+
+        /** The messages of {@code mask} with an occurrence of the header that the pattern finds. */
+        static BitSet finds(Criterion.HeaderRegex regex, BitSet mask, Values values) {
+            Matcher matcher = regex.pattern().matcher("");
+            BitSet out = new BitSet();
+            for (int m = mask.nextSetBit(0); m >= 0; m = mask.nextSetBit(m + 1)) {
+                if (anyFinds(matcher, values.of(m, regex.header()))) {
+                    out.set(m);
+                }
+            }
+            return out;
         }
 
         // One matcher, reset per value: a million messages should not cost a million matchers.
@@ -267,7 +292,7 @@ sealed interface Condition {
         }
 
         public Condition regex(Criterion.HeaderRegex c) {
-            return new RegexTest(c.header(), c.pattern());
+            return new RegexTest(c);
         }
     }
 }

@@ -68,6 +68,15 @@ public final class CriteriaKinds {
         return new LinkedHashSet<>(byLowerCase.values());
     }
 
+    /** The regex criteria of {@code c}, depth first, added to {@code out} (equal ones once). */
+    static void collectRegexCriteria(Criterion c, Set<Criterion.HeaderRegex> out) {
+        if (c instanceof Criterion.HeaderRegex r) {
+            out.add(r);
+            return;
+        }
+        children(c).forEach(child -> collectRegexCriteria(child, out));
+    }
+
     private static void collectServerSubtrees(Criterion c, List<Criterion> out) {
         if (isServerSide(c)) {
             if (!isConstant(c)) {

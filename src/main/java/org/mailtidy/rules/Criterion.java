@@ -186,9 +186,25 @@ public sealed interface Criterion {
      * {@code find()} on the unfolded, RFC 2047-decoded value of each occurrence of the header.
      */
     record HeaderRegex(String header, Pattern pattern) implements Criterion {
+        /**
+         * How a header's values reach the pattern: unfolded, RFC 2047-decoded and stripped (see
+         * imap HeaderFields), each occurrence tried, absent means no match. Raise it when any of
+         * that changes, so that outcomes cached under the old meaning are no longer found.
+         */
+        static final int VALUE_READING = 1;
+
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.regex(this);
+        }
+
+        /**
+         * What identifies this criterion's outcome for a message, for a cache kept between runs:
+         * the header name (case-insensitive), the pattern's source and flags, and {@link #VALUE_READING}.
+         */
+        public String cacheKey() {
+            return "regex/" + VALUE_READING + " flags=" + pattern.flags() + " " + header.toLowerCase(java.util.Locale.ROOT)
+                    + ": " + pattern.pattern();
         }
 
         // Pattern has identity equality; two nodes with the same source and flags are the same criterion.

@@ -17,4 +17,13 @@ public interface Evidence {
      * empty when the message has no such field; {@code null} when it was not fetched.
      */
     List<String> headerValues(int index, String header);
+
+    /**
+     * The outcomes of a regex criterion known without header values (from an earlier run): for
+     * those messages {@link #headerValues} is not consulted and {@link Planner#headerNeed} asks for
+     * no fields on that criterion's behalf. A known outcome must be what the values would give.
+     */
+    default RegexOutcomes knownOutcomes(Criterion.HeaderRegex regex) {
+        return RegexOutcomes.none();
+    }
 }

@@ -20,6 +20,7 @@ final class Facts {
     final int[] flagSetIds;
     private final Evidence evidence;
     private final Map<Criterion, BitSet> serverAnswers = new HashMap<>();
+    private final Map<Criterion.HeaderRegex, RegexOutcomes> knownOutcomes = new HashMap<>();
     private final Map<Flag, BitSet> possiblyChanged = new HashMap<>();
     private final BitSet possiblyReplaced = new BitSet();
 
@@ -49,6 +50,14 @@ final class Facts {
     /** Values of a header, {@code null} when not fetched. */
     List<String> headerValues(int message, String header) {
         return evidence.headerValues(message, header);
+    }
+
+    /** The outcomes of a regex criterion the evidence knows without header values. */
+    RegexOutcomes knownOutcomes(Criterion.HeaderRegex regex) {
+        return knownOutcomes.computeIfAbsent(regex, r -> {
+            RegexOutcomes given = evidence.knownOutcomes(r);
+            return given == null ? RegexOutcomes.none() : given;
+        });
     }
 
     /** Records that an earlier rule may have changed {@code flag} of these messages. */

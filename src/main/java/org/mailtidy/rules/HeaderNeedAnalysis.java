@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Decides which messages need which header fields fetched: those for which some regex rule's
@@ -35,9 +36,7 @@ final class HeaderNeedAnalysis {
                 unknown.andNot(outcome.no());
                 unknown.andNot(surelyGone);
                 if (!unknown.isEmpty()) {
-                    needed.or(unknown);
-                    CriteriaKinds.regexHeaders(rule.match())
-                            .forEach(h -> fields.putIfAbsent(h.toLowerCase(Locale.ROOT), h));
+                    needFieldsOfUnknownRegexes(rule, unknown, facts, needed, fields);
                 }
             }
             noteFlagChanges(rule, all, outcome, facts);
@@ -47,6 +46,24 @@ final class HeaderNeedAnalysis {
             }
         }
         return new HeaderNeed(needed, new LinkedHashSet<>(fields.values()));
+    }
+
+    /**
+     * Of the messages whose outcome is unknown, those for which some regex of the rule has no known
+     * outcome need that regex's field; a message whose regexes are all known gains nothing by a fetch.
+     */
+    private static void needFieldsOfUnknownRegexes(RuleSpec rule, BitSet unknown, Facts facts, BitSet needed,
+                                                   Map<String, String> fields) {
+        Set<Criterion.HeaderRegex> regexes = new LinkedHashSet<>();
+        CriteriaKinds.collectRegexCriteria(rule.match(), regexes);
+        for (Criterion.HeaderRegex regex : regexes) {
+            BitSet open = (BitSet) unknown.clone();
+            open.andNot(facts.knownOutcomes(regex).known());
+            if (!open.isEmpty()) {
+                needed.or(open);
+                fields.putIfAbsent(regex.header().toLowerCase(Locale.ROOT), regex.header());
+            }
+        }
     }
 
     private static void noteFlagChanges(RuleSpec rule, BitSet all, Condition.Tri outcome, Facts facts) {

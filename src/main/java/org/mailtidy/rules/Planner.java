@@ -1,6 +1,7 @@
 package org.mailtidy.rules;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,6 +37,23 @@ public final class Planner {
     public static HeaderNeed headerNeed(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence serverOnly,
                                         PlanContext context) {
         return HeaderNeedAnalysis.of(rules, snapshot, serverOnly, context);
+    }
+
+    /** The distinct regex criteria of these rules, in order of first appearance. */
+    public static List<Criterion.HeaderRegex> regexCriteria(List<RuleSpec> rules) {
+        Set<Criterion.HeaderRegex> distinct = new LinkedHashSet<>();
+        for (RuleSpec rule : rules) {
+            CriteriaKinds.collectRegexCriteria(rule.match(), distinct);
+        }
+        return new ArrayList<>(distinct);
+    }
+
+    /**
+     * The messages of {@code messages} whose header values in {@code evidence} the regex finds, by
+     * the same test the plan applies: for an engine that keeps outcomes between runs.
+     */
+    public static BitSet regexMatches(Criterion.HeaderRegex regex, BitSet messages, Evidence evidence) {
+        return Condition.RegexTest.finds(regex, messages, evidence::headerValues);
     }
 
     /**

@@ -162,7 +162,7 @@ class MailboxCacheDovecotTest {
         // As if the mailbox were restored from a backup older than the cache: a mod-sequence the
         // server never reached, and a cached answer that, if used, would flag message 2 too.
         new MailboxCache(read.server(), read.uidValidity(), read.highestModSeq() + 1000, read.maxUid(), read.table(),
-                Map.of("SUBJECT \"invoice\"", new long[] {1, 2})).write(file);
+                Map.of("SUBJECT \"invoice\"", new long[] {1, 2}), Map.of()).write(file);
 
         RunResult second = runBox(user, state);
 

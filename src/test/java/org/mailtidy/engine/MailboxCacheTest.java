@@ -37,8 +37,17 @@ class MailboxCacheTest {
     }
 
     private static MailboxCache cache(MessageTable t, Map<String, long[]> searches) {
+        return cache(t, searches, Map.of());
+    }
+
+    private static MailboxCache cache(MessageTable t, Map<String, long[]> searches,
+                                      Map<String, MailboxCache.RegexAnswer> regexes) {
         return new MailboxCache("u@h:143", 42, 9_000_000_001L, t.size() == 0 ? 0 : t.uids()[t.size() - 1] + 5,
-                TableColumns.wrap(t), searches);
+                TableColumns.wrap(t), searches, regexes);
+    }
+
+    private static MailboxCache.RegexAnswer regex(long[] evaluated, long[] matching) {
+        return new MailboxCache.RegexAnswer(evaluated, matching);
     }
 
     private static String describe(MessageTable t) {
@@ -82,7 +91,8 @@ class MailboxCacheTest {
     @Test
     void everyTruncationAndEveryFlippedByteIsRefusedNotThrownAsSomethingElse() throws Exception {
         Path file = dir.resolve("x.bin");
-        cache(table(1, 2, 5, 9), Map.of("TEXT \"x\"", new long[] {2, 5})).write(file);
+        cache(table(1, 2, 5, 9), Map.of("TEXT \"x\"", new long[] {2, 5}),
+                Map.of("regex/1 flags=0 subject: x", regex(new long[] {1, 2, 9, 9}, new long[] {9, 9}))).write(file);
         byte[] good = Files.readAllBytes(file);
         Path bad = dir.resolve("bad.bin");
         for (int length = 0; length < good.length; length++) {
@@ -109,10 +119,85 @@ class MailboxCacheTest {
         ByteBuffer.wrap(bytes).putInt(4, MailboxCache.VERSION + 1);
         Files.write(file, bytes);
         assertThatThrownBy(() -> MailboxCache.read(file, 0)).isInstanceOf(MailboxCache.Unreadable.class)
-                .hasMessage("cache format version 2, this mailtidy reads 1");
+                .hasMessage("cache format version %d, this mailtidy reads %d", MailboxCache.VERSION + 1,
+                        MailboxCache.VERSION);
         Files.writeString(file, "hello, this is not a cache file at all");
         assertThatThrownBy(() -> MailboxCache.read(file, 0)).isInstanceOf(MailboxCache.Unreadable.class)
                 .hasMessage("not a mailtidy cache file");
+    }
+
+    @Test
+    void regexAnswersRoundTripAsGapsAndLengthsUpToTheHighestUid() throws Exception {
+        MessageTable t = table(1, 2, 3, 200, 201, 70_000, 4_294_967_295L);
+        Map<String, MailboxCache.RegexAnswer> regexes = new LinkedHashMap<>();
+        long[] evaluated = {1, 3, 200, 200, 70_000, 4_294_967_295L};
+        long[] matching = {2, 3, 70_000, 70_000, 4_294_967_295L, 4_294_967_295L};
+        regexes.put("regex/1 flags=2 subject: invoice #[0-9]+", regex(evaluated, matching));
+        regexes.put("regex/1 flags=0 x-spam-score: ^[5-9]", regex(new long[] {200, 201}, new long[0]));
+        regexes.put("regex/1 flags=0 from: nobody", regex(new long[0], new long[0]));
+        Path file = dir.resolve("regex.bin");
+        cache(t, Map.of(), regexes).write(file);
+
+        MailboxCache back = MailboxCache.read(file, 0);
+
+        assertThat(back.regexes()).containsOnlyKeys(regexes.keySet());
+        assertThat(back.regexes().keySet()).containsExactlyElementsOf(regexes.keySet());
+        regexes.forEach((key, answer) -> {
+            assertThat(back.regexes().get(key).evaluated()).as(key).containsExactly(answer.evaluated());
+            assertThat(back.regexes().get(key).matching()).as(key).containsExactly(answer.matching());
+        });
+    }
+
+    @Test
+    void scatteredRegexAnswersCostAFewBytesARange() throws Exception {
+        // Every third message of 30,000 evaluated, every sixth matching: 10,000 and 5,000 ranges.
+        long[] uids = new long[30_000];
+        Arrays.setAll(uids, i -> i + 1);
+        long[] evaluated = new long[20_000];
+        long[] matching = new long[10_000];
+        for (int k = 0; k < 10_000; k++) {
+            evaluated[2 * k] = evaluated[2 * k + 1] = 3L * k + 1;
+        }
+        for (int k = 0; k < 5_000; k++) {
+            matching[2 * k] = matching[2 * k + 1] = 6L * k + 1;
+        }
+        Path with = dir.resolve("with.bin");
+        Path without = dir.resolve("without.bin");
+        cache(table(uids), Map.of(), Map.of("regex/1 flags=0 subject: x", regex(evaluated, matching))).write(with);
+        cache(table(uids), Map.of()).write(without);
+
+        long regexBytes = Files.size(with) - Files.size(without);
+
+        assertThat(regexBytes).isLessThan(2 * 15_000 + 100);
+        assertThat(MailboxCache.read(with, 0).regexes().get("regex/1 flags=0 subject: x").matching())
+                .containsExactly(matching);
+    }
+
+    @Test
+    void regexAnswersThatCannotBeTrueMakeTheFileUnreadableEvenWithAGoodChecksum() throws Exception {
+        Path file = dir.resolve("x.bin");
+        MessageTable t = table(1, 2, 3, 8);
+        cache(t, Map.of(), Map.of("k", regex(new long[] {1, 2}, new long[] {2, 3}))).write(file);
+        assertThatThrownBy(() -> MailboxCache.read(file, 0)).isInstanceOf(MailboxCache.Unreadable.class)
+                .hasMessage("a regex match outside the evaluated UIDs");
+        cache(t, Map.of(), Map.of("k", regex(new long[] {1, 2, 100, 100}, new long[0]))).write(file);
+        assertThatThrownBy(() -> MailboxCache.read(file, 0)).isInstanceOf(MailboxCache.Unreadable.class)
+                .hasMessage("regex ranges above the covered UIDs");
+        cache(t, Map.of(), Map.of("k", regex(new long[] {1, 3, 3, 8}, new long[0]))).write(file);
+        assertThatThrownBy(() -> MailboxCache.read(file, 0)).isInstanceOf(MailboxCache.Unreadable.class)
+                .hasMessage("regex ranges out of order");
+    }
+
+    @Test
+    void withinMeansEveryInnerRangeInsideOneOuterRange() {
+        long[] outer = {1, 5, 8, 8, 20, 30};
+        assertThat(MailboxCache.within(new long[0], outer)).isTrue();
+        assertThat(MailboxCache.within(new long[] {1, 2, 5, 5, 8, 8, 21, 30}, outer)).isTrue();
+        assertThat(MailboxCache.within(new long[] {5, 8}, outer)).isFalse();
+        assertThat(MailboxCache.within(new long[] {6, 6}, outer)).isFalse();
+        assertThat(MailboxCache.within(new long[] {30, 31}, outer)).isFalse();
+        assertThat(MailboxCache.within(new long[] {31, 31}, outer)).isFalse();
+        assertThat(MailboxCache.within(new long[] {1, 1}, new long[0])).isFalse();
     }
 
     @Test

@@ -2,9 +2,13 @@ package org.mailtidy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.rules.Criterion;
+import org.mailtidy.rules.RegexOutcomes;
 
 class ServerEvidenceTest {
     private final ServerEvidence evidence = new ServerEvidence();
@@ -43,5 +47,32 @@ class ServerEvidenceTest {
         evidence.addHeaders(50, Map.of("Subject", List.of("s50")));
         assertThat(evidence.headerValues(50, "Subject")).containsExactly("s50");
         assertThat(evidence.headerValues(99, "Subject")).containsExactly("s99");
+    }
+
+    @Test
+    void learnedOutcomesJoinTheKnownOnesAndTheRegexRunsOnlyOnTheRest() {
+        Criterion.HeaderRegex invoice = new Criterion.HeaderRegex("subject", Pattern.compile("(?i)invoice"));
+        // message 2 is known not to match although its subject would: a known outcome is not re-evaluated
+        evidence.addKnownOutcomes(invoice, new RegexOutcomes(bits(1, 2), bits(1)));
+        evidence.addHeaders(2, Map.of("Subject", List.of("Invoice 2")));
+        evidence.addHeaders(4, Map.of("Subject", List.of("hello", "INVOICE 4")));
+        evidence.addHeaders(6, Map.of("Subject", List.of("hello")));
+        evidence.addHeaders(8, Map.of());
+
+        RegexOutcomes learned = evidence.learnOutcomes(invoice, bits(2, 4, 6, 8));
+
+        assertThat(learned.known()).isEqualTo(bits(1, 2, 4, 6, 8));
+        assertThat(learned.matching()).isEqualTo(bits(1, 4));
+        assertThat(evidence.knownOutcomes(invoice)).isEqualTo(learned);
+        assertThat(evidence.knownOutcomes(new Criterion.HeaderRegex("Subject", Pattern.compile("other"))).known())
+                .isEqualTo(new BitSet());
+    }
+
+    private static BitSet bits(int... indexes) {
+        BitSet out = new BitSet();
+        for (int i : indexes) {
+            out.set(i);
+        }
+        return out;
     }
 }

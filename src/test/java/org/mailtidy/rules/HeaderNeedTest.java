@@ -43,6 +43,15 @@ class HeaderNeedTest {
         return Planner.headerNeed(List.of(rules), mailbox.snapshot(), mailbox.evidence(nothing), CONTEXT);
     }
 
+    /** The need when the outcomes of {@link #INVOICE_REGEX} for {@code known} are given as known. */
+    private static HeaderNeed needKnowing(BitSet known, RuleSpec... rules) {
+        MemoryMailbox mailbox = new MemoryMailbox(MESSAGES, CONTEXT);
+        HeaderNeed nothing = new HeaderNeed(new BitSet(), Set.of());
+        Map<Criterion.HeaderRegex, RegexOutcomes> outcomes = Map.of((Criterion.HeaderRegex) INVOICE_REGEX,
+                mailbox.outcomes((Criterion.HeaderRegex) INVOICE_REGEX, known));
+        return Planner.headerNeed(List.of(rules), mailbox.snapshot(), mailbox.evidence(nothing, outcomes), CONTEXT);
+    }
+
     private static BitSet indexes(int... i) {
         BitSet out = new BitSet();
         for (int x : i) {
@@ -63,6 +72,34 @@ class HeaderNeedTest {
         HeaderNeed need = need(rule(seenAndInvoice(), FlagChange.NONE, Disposition.KEEP));
         assertThat(need.messages()).isEqualTo(indexes(1, 2));
         assertThat(need.fields()).containsExactly("Subject");
+    }
+
+    @Test
+    void aMessageWhoseOutcomeIsKnownNeedsNoFields() {
+        RuleSpec seenInvoice = rule(seenAndInvoice(), FlagChange.NONE, Disposition.KEEP);
+        // message 1 ("hello") surely does not match, message 2 ("Invoice 3") surely does
+        assertThat(needKnowing(indexes(1), seenInvoice).messages()).isEqualTo(indexes(2));
+        assertThat(needKnowing(indexes(2), seenInvoice).messages()).isEqualTo(indexes(1));
+        assertThat(needKnowing(indexes(0, 1, 2, 3), seenInvoice).isEmpty()).isTrue();
+    }
+
+    @Test
+    void aKnownOutcomeOfOneRegexDoesNotSpareTheFieldsAnotherRegexOfTheRuleNeeds() {
+        RuleSpec either = rule(new Criterion.Or(List.of(INVOICE_REGEX,
+                new Criterion.HeaderRegex("From", Pattern.compile("y")))), FlagChange.NONE, Disposition.KEEP);
+        // message 0 ("Invoice 1") matches the known regex, so the rule matches whatever From says
+        HeaderNeed need = needKnowing(indexes(0, 1), either);
+        assertThat(need.messages()).isEqualTo(indexes(1, 2, 3));
+        assertThat(need.fields()).containsExactly("Subject", "From");
+    }
+
+    @Test
+    void theFieldOfARegexKnownForEveryUnknownMessageIsNotFetched() {
+        RuleSpec either = rule(new Criterion.Or(List.of(INVOICE_REGEX,
+                new Criterion.HeaderRegex("From", Pattern.compile("y")))), FlagChange.NONE, Disposition.KEEP);
+        HeaderNeed need = needKnowing(indexes(0, 1, 2, 3), either);
+        assertThat(need.messages()).isEqualTo(indexes(1, 3));
+        assertThat(need.fields()).containsExactly("From");
     }
 
     @Test

@@ -52,9 +52,25 @@ final class MemoryMailbox {
         return new RecordingEvidence(need);
     }
 
+    /** As {@link #evidence(HeaderNeed)}, also reporting these regex outcomes as known. */
+    RecordingEvidence evidence(HeaderNeed need, Map<Criterion.HeaderRegex, RegexOutcomes> known) {
+        RecordingEvidence e = new RecordingEvidence(need);
+        e.known.putAll(known);
+        return e;
+    }
+
+    /** The true outcomes of a regex criterion for the messages of {@code which}. */
+    RegexOutcomes outcomes(Criterion.HeaderRegex regex, BitSet which) {
+        BitSet matching = new BitSet();
+        which.stream().filter(i -> NaiveCriteria.matches(regex, messages.get(i), Set.of(), context.now(),
+                context.today())).forEach(matching::set);
+        return new RegexOutcomes((BitSet) which.clone(), matching);
+    }
+
     final class RecordingEvidence implements Evidence {
         private final HeaderNeed only;
         final Set<Criterion> asked = new HashSet<>();
+        private final Map<Criterion.HeaderRegex, RegexOutcomes> known = new HashMap<>();
 
         RecordingEvidence(HeaderNeed only) {
             this.only = only;
@@ -73,6 +89,11 @@ final class MemoryMailbox {
                 }
             }
             return out;
+        }
+
+        @Override
+        public RegexOutcomes knownOutcomes(Criterion.HeaderRegex regex) {
+            return known.getOrDefault(regex, RegexOutcomes.none());
         }
 
         @Override

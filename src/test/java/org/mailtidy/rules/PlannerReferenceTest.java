@@ -53,6 +53,50 @@ class PlannerReferenceTest {
         }
     }
 
+    /**
+     * Outcomes carried from an earlier run (true ones, for a random part of the messages, all of
+     * them in every fourth scenario) stand in for header values: fewer fields are needed, none when
+     * every outcome is known, and the plan is the same.
+     */
+    @Test
+    void planWithKnownRegexOutcomesEqualsPlanWithAllHeaders() {
+        int spared = 0;
+        for (long seed = 0; seed < SCENARIOS; seed++) {
+            RandomScenarios random = new RandomScenarios(3_000_000 + seed, seed % 2 == 0);
+            List<TestMessage> messages = random.mailbox(60);
+            List<RuleSpec> rules = random.rules(6);
+            MemoryMailbox mailbox = new MemoryMailbox(messages, CONTEXT);
+            MailboxSnapshot snapshot = mailbox.snapshot();
+            java.util.Random pick = new java.util.Random(seed);
+            boolean everything = seed % 4 == 0;
+            java.util.Map<Criterion.HeaderRegex, RegexOutcomes> known = new java.util.HashMap<>();
+            for (Criterion.HeaderRegex regex : Planner.regexCriteria(rules)) {
+                java.util.BitSet which = new java.util.BitSet();
+                for (int i = 0; i < messages.size(); i++) {
+                    if (everything || pick.nextInt(3) > 0) {
+                        which.set(i);
+                    }
+                }
+                known.put(regex, mailbox.outcomes(regex, which));
+            }
+            HeaderNeed before = Planner.headerNeed(rules, snapshot, mailbox.evidence(HeaderNeedAll.NONE), CONTEXT);
+            HeaderNeed need = Planner.headerNeed(rules, snapshot, mailbox.evidence(HeaderNeedAll.NONE, known), CONTEXT);
+            MailboxPlan full = Planner.plan(rules, snapshot, mailbox.evidence(), CONTEXT);
+            MailboxPlan partial = Planner.plan(rules, snapshot, mailbox.evidence(need, known), CONTEXT);
+
+            String where = "seed %d, known %s, need %s, before %s\n%s".formatted(seed, known, need, before, describe(rules));
+            assertThat(render(partial)).as(where).isEqualTo(render(full));
+            java.util.BitSet extra = (java.util.BitSet) need.messages().clone();
+            extra.andNot(before.messages());
+            assertThat(extra.isEmpty()).as(where).isTrue();
+            if (everything) {
+                assertThat(need.isEmpty()).as(where).isTrue();
+            }
+            spared += before.messages().cardinality() - need.messages().cardinality();
+        }
+        assertThat(spared).as("known outcomes spare fetches").isPositive();
+    }
+
     @Test
     void planWithoutAuditIsTheSamePlanWithAnEmptyAudit() {
         int audited = 0;
