@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * results of searches that never change for a message are kept between runs, and a run fetches
  * only what changed since: which cached UIDs still exist ({@code UID SEARCH RETURN (ALL) UID 1:m}),
  * the flags changed since the cached HIGHESTMODSEQ ({@code CHANGEDSINCE}), and new messages
- * ({@code UID FETCH m+1:*}). Otherwise it fetches and searches everything, as without a cache.
+ * ({@code UID FETCH m+1:*}). Regex outcomes are kept too, so header fields are fetched only for
+ * candidates no earlier run evaluated. Otherwise it fetches and searches everything, as without a cache.
  * A cache that cannot be used is never an error: the run then fetches the whole table.
  */
 final class IncrementalObservation {
