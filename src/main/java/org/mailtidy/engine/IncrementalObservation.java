@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The observation of a full mailbox run with the mailbox's cache (issue 6): where the server has
- * CONDSTORE (RFC 7162) and ESEARCH (RFC 4731) and a state directory is set, the flag table and the
- * results of searches that never change for a message are kept between runs, and a run fetches
- * only what changed since: which cached UIDs still exist ({@code UID SEARCH RETURN (ALL) UID 1:m}),
- * the flags changed since the cached HIGHESTMODSEQ ({@code CHANGEDSINCE}), and new messages
- * ({@code UID FETCH m+1:*}). Where the session has QRESYNC enabled, one {@code UID FETCH ... (CHANGEDSINCE s
- * VANISHED)} names the expunged messages and the changed flags together, and an unchanged HIGHESTMODSEQ
- * means nothing to ask. Otherwise it fetches and searches everything, as without a cache.
+ * CONDSTORE (RFC 7162) and either QRESYNC or ESEARCH (RFC 4731), and a state directory is set, the
+ * flag table and the results of searches that never change for a message are kept between runs, and
+ * a run fetches only what changed since. With QRESYNC enabled, one {@code UID FETCH 1:m (UID FLAGS)
+ * (CHANGEDSINCE s VANISHED)} names the changed flags and the expunged messages, and nothing is asked
+ * while HIGHESTMODSEQ is still s; else it asks which cached UIDs still exist ({@code UID SEARCH
+ * RETURN (ALL) UID 1:m}) and the flags changed since ({@code CHANGEDSINCE}). New messages come with
+ * {@code UID FETCH m+1:*}. Otherwise it fetches and searches everything, as without a cache.
  * A cache that cannot be used is never an error: the run then fetches the whole table.
  */
 final class IncrementalObservation {
@@ -69,7 +69,8 @@ final class IncrementalObservation {
      */
     static IncrementalObservation of(RunSettings settings, ImapConnection connection, SelectedMailbox box,
                                      String account, String mailbox, long fromUid) {
-        boolean usable = fromUid == 1 && settings.state().isPresent() && connection.hasCapability("ESEARCH")
+        boolean usable = fromUid == 1 && settings.state().isPresent()
+                && (box.qresync() || connection.hasCapability("ESEARCH"))
                 && box.highestModSeq() > 0 && box.exists() >= MIN_MESSAGES;
         Path file = usable ? settings.state().get().mailboxFile("cache", account, mailbox, ".bin") : null;
         return new IncrementalObservation(box, connection.description(), fromUid, file);
