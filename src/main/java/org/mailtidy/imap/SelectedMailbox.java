@@ -597,7 +597,11 @@ public final class SelectedMailbox implements AutoCloseable {
         } else if (r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")) {
             exists--;
         } else if (Vanished.is(r)) {
-            exists -= (int) Vanished.expunged(r);
+            try {
+                exists -= (int) Vanished.expunged(r);
+            } catch (IllegalArgumentException e) {
+                LOG.debug("{}: unreadable VANISHED response ignored: {}", name, e.getMessage());
+            }
         }
         if (!r.isUnTagged() || !r.isOK()) {
             return;

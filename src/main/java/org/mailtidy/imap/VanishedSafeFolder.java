@@ -28,7 +28,7 @@ public class VanishedSafeFolder extends IMAPFolder {
 
     @Override
     public void handleResponse(Response r) {
-        if (!Vanished.is(r) || Vanished.expunged(r) <= 1) {
+        if (!Vanished.is(r) || expunged(r) <= 1) {
             // (EARLIER) is ignored by Angus; a single UID goes through its handler unharmed.
             super.handleResponse(r);
             return;
@@ -38,6 +38,15 @@ public class VanishedSafeFolder extends IMAPFolder {
                 super.handleResponse(single(uid));
             }
         });
+    }
+
+    /** A set too malformed to read counts as one: Angus's handler then does what it can with it. */
+    private static long expunged(Response r) {
+        try {
+            return Vanished.expunged(r);
+        } catch (IllegalArgumentException e) {
+            return 1;
+        }
     }
 
     private static IMAPResponse single(long uid) {

@@ -1,6 +1,7 @@
 package org.mailtidy.imap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.junit.jupiter.api.Test;
@@ -35,5 +36,11 @@ class VanishedTest {
     void otherResponsesAreNotVanished() throws Exception {
         assertThat(Vanished.is(new IMAPResponse("* 3 EXPUNGE"))).isFalse();
         assertThat(Vanished.is(new IMAPResponse("* OK [HIGHESTMODSEQ 12] done"))).isFalse();
+    }
+
+    @Test
+    void aMalformedSetIsRefusedWithAnException() throws Exception {
+        assertThatThrownBy(() -> Vanished.expunged(new IMAPResponse("* VANISHED 0:x")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
