@@ -163,6 +163,36 @@ final class TableColumns {
         return true;
     }
 
+    /**
+     * Removes the messages whose UIDs lie in {@code ranges} (pairs first, last; ascending): the
+     * messages expunged. UIDs in the ranges that the table does not hold are ignored (a QRESYNC
+     * server may name long-gone messages again).
+     *
+     * @return how many messages were removed
+     */
+    int removeAll(long[] ranges) {
+        int kept = 0;
+        int r = 0;
+        for (int i = 0; i < count; i++) {
+            while (r + 1 < ranges.length && ranges[r + 1] < uids[i]) {
+                r += 2;
+            }
+            boolean gone = r + 1 < ranges.length && ranges[r] <= uids[i];
+            if (!gone) {
+                if (kept != i) {
+                    uids[kept] = uids[i];
+                    flagSetIds[kept] = flagSetIds[i];
+                    dates[kept] = dates[i];
+                    sizes[kept] = sizes[i];
+                }
+                kept++;
+            }
+        }
+        int removed = count - kept;
+        count = kept;
+        return removed;
+    }
+
     /** Sets the flags of messages the table holds; false when a UID is unknown to it. */
     boolean updateFlags(FlagUpdates updates) {
         int[] ids = new int[updates.flagSets().size()];

@@ -36,6 +36,8 @@ public final class ImapConnection implements AutoCloseable {
     private final CommandCounter counter = new CommandCounter();
     private char separator;
     private SelectedMailbox selected;
+    /** Set at the first SELECT or EXAMINE: ENABLE is allowed only before it (RFC 5161 section 3.1). */
+    private boolean selectedBefore;
 
     private ImapConnection(IMAPStore store, String description, Set<String> capabilities) {
         this.store = store;
@@ -180,15 +182,41 @@ public final class ImapConnection implements AutoCloseable {
             // CONDSTORE (RFC 7162) makes every later STORE conditional and reports HIGHESTMODSEQ,
             // which the mailbox cache needs for read-only (dry) runs too.
             boolean condstore = hasCapability("CONDSTORE");
+            if (!selectedBefore && condstore && hasCapability("QRESYNC")) {
+                enableQresync();
+            }
+            selectedBefore = true;
             if (condstore) {
+                // With QRESYNC enabled Angus sends no ENABLE CONDSTORE, only SELECT ... (CONDSTORE).
                 folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE, ResyncData.CONDSTORE);
             } else {
                 folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
             }
-            selected = new SelectedMailbox(this, mailbox, folder, readOnly, condstore);
+            boolean qresync = condstore && (Boolean) folder.doCommand(p -> p.isEnabled("QRESYNC"));
+            selected = new SelectedMailbox(this, mailbox, folder, readOnly, condstore, qresync);
             return selected;
         } catch (MessagingException e) {
             throw Failures.of(e, verb + " " + mailbox + " on " + description);
+        }
+    }
+
+    /**
+     * {@code ENABLE QRESYNC} (RFC 7162 section 3.2.3) on the connection the mailbox will be opened on
+     * (Angus hands the store's connection to the folder): the mailbox cache then learns which messages
+     * were expunged from the mod-sequences alone. From here on the server reports expunges as
+     * {@code VANISHED}, which Angus and {@link SelectedMailbox} count like {@code EXPUNGE}. Whether
+     * it took is read back from the folder's connection after SELECT; a refusal only means the
+     * cache refreshes without it.
+     */
+    private void enableQresync() {
+        try {
+            storeCommand("ENABLE", "QRESYNC", p -> {
+                p.enable("QRESYNC");
+                return null;
+            });
+            LOG.debug("QRESYNC enabled on {}", description);
+        } catch (ImapException e) {
+            LOG.debug("ENABLE QRESYNC refused by {}: {}", description, e.getMessage());
         }
     }
 

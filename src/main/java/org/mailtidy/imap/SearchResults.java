@@ -56,7 +56,7 @@ final class SearchResults {
     }
 
     /** A sequence set ({@code 1:3,7}); RFC 3501 lets a range come as {@code 3:1}. */
-    private static void readSequenceSet(Response r, UidRangeSink sink) {
+    static void readSequenceSet(Response r, UidRangeSink sink) {
         r.skipSpaces();
         while (true) {
             long a = readUid(r);

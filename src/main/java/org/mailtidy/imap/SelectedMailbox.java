@@ -59,9 +59,11 @@ public final class SelectedMailbox implements AutoCloseable {
     private final long highestModSeq;
     /** Present when the mailbox was selected writable with CONDSTORE and has mod-sequences. */
     private final ModSeqGuards guards;
+    /** True when the session has QRESYNC enabled and the mailbox has mod-sequences. */
+    private final boolean qresync;
 
-    SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly, boolean condstore)
-            throws MessagingException {
+    SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly, boolean condstore,
+                    boolean qresync) throws MessagingException {
         this.connection = connection;
         this.name = name;
         this.folder = folder;
@@ -73,6 +75,17 @@ public final class SelectedMailbox implements AutoCloseable {
         long highest = condstore ? folder.getHighestModSeq() : 0;
         this.highestModSeq = Math.max(0, highest);
         this.guards = highest > 0 && !readOnly ? new ModSeqGuards(highest) : null;
+        this.qresync = qresync && highest > 0;
+    }
+
+    /**
+     * True when the session enabled QRESYNC (RFC 7162 section 3.2.3) and the mailbox has
+     * mod-sequences: {@link #fetchChangesSince} then also names the messages expunged since, and every
+     * expunge raises HIGHESTMODSEQ. The server reports expunges as {@code VANISHED} instead of
+     * {@code EXPUNGE} in such a session.
+     */
+    public boolean qresync() {
+        return qresync;
     }
 
     /**
@@ -104,7 +117,10 @@ public final class SelectedMailbox implements AutoCloseable {
         return uidNext;
     }
 
-    /** The number of messages: EXISTS at SELECT, kept current by the EXISTS and EXPUNGE responses seen since. */
+    /**
+     * The number of messages: EXISTS at SELECT, kept current by the EXISTS, EXPUNGE and VANISHED
+     * responses seen since.
+     */
     public int exists() {
         return exists;
     }
@@ -207,6 +223,42 @@ public final class SelectedMailbox implements AutoCloseable {
             return false;
         });
         return updates.build();
+    }
+
+    /**
+     * The flags changed and the messages expunged since {@code modSeq} among the UIDs up to
+     * {@code upToUid}: {@code UID FETCH 1:upToUid (UID FLAGS) (CHANGEDSINCE modSeq VANISHED)} (RFC 7162
+     * section 3.2.6), answered with {@code * VANISHED (EARLIER) set} and a FETCH per changed message.
+     * Needs {@link #qresync()}.
+     */
+    public ChangesSince fetchChangesSince(long upToUid, long modSeq) throws ImapException {
+        if (!qresync) {
+            throw new IllegalStateException(name + " was not selected with QRESYNC enabled");
+        }
+        FlagUpdates.Builder updates = new FlagUpdates.Builder();
+        UidRanges vanished = new UidRanges();
+        if (upToUid < 1) {
+            return new ChangesSince(updates.build(), new long[0]);
+        }
+        run("UID FETCH", "UID FETCH 1:" + upToUid + " (UID FLAGS) (CHANGEDSINCE " + modSeq + " VANISHED)", null, r -> {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                if (uid != null && flags != null) {
+                    if (uid.uid <= upToUid) {
+                        updates.add(uid.uid, FlagNames.of(flags, false));
+                    }
+                    return true;
+                }
+            }
+            if (Vanished.is(r)) {
+                // Without (EARLIER) another client expunged these just now: gone all the same. Left
+                // unconsumed so that Angus and observe() count them out of the mailbox as well.
+                return Vanished.read(r, vanished);
+            }
+            return false;
+        });
+        return new ChangesSince(updates.build(), vanished.toArray());
     }
 
     /**
@@ -544,6 +596,12 @@ public final class SelectedMailbox implements AutoCloseable {
             exists = ir.getNumber();
         } else if (r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")) {
             exists--;
+        } else if (Vanished.is(r)) {
+            try {
+                exists -= (int) Vanished.expunged(r);
+            } catch (IllegalArgumentException e) {
+                LOG.debug("{}: unreadable VANISHED response ignored: {}", name, e.getMessage());
+            }
         }
         if (!r.isUnTagged() || !r.isOK()) {
             return;

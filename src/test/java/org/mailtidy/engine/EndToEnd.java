@@ -60,6 +60,12 @@ final class EndToEnd {
      * unbounded) followed by {@code rules}; over STARTTLS verified with the test CA, or in plain text.
      */
     static Config dovecotConfig(Dovecot dovecot, String user, boolean starttls, String rules) throws ConfigException {
+        return dovecotConfig(dovecot, dovecot.imapPort(), user, starttls, rules);
+    }
+
+    /** The same, through another port on the loopback (a proxy in front of the Dovecot). */
+    static Config dovecotConfig(Dovecot dovecot, int port, String user, boolean starttls, String rules)
+            throws ConfigException {
         String tls = starttls ? "tls: starttls\n    ca_file: " + dovecot.caFile() : "tls: none";
         String yaml = """
                 version: 1
@@ -75,7 +81,7 @@ final class EndToEnd {
                   timezone: UTC
                 safety:
                   max_deletes_per_run: 100000
-                """.formatted(dovecot.imapPort(), tls, user) + rules;
+                """.formatted(port, tls, user) + rules;
         return ConfigLoader.load(yaml, Path.of(user + ".yaml"), Map.of("PW", Dovecot.password(user)));
     }
 

@@ -218,6 +218,18 @@ class MailboxCacheTest {
     }
 
     @Test
+    void vanishedRangesRemoveTheCachedMessagesInThemAndIgnoreUidsTheCacheNeverHad() {
+        TableColumns columns = TableColumns.wrap(table(1, 3, 4, 5, 8, 9, 12));
+        // QRESYNC may name long-gone UIDs again (2, 6, 7, 10, 11, 13): only 3, 4, 8 and 12 go.
+        assertThat(columns.removeAll(new long[] {2, 4, 6, 8, 10, 13})).isEqualTo(4);
+        MessageTable t = columns.toTable();
+        assertThat(t.uids()).containsExactly(1, 5, 9);
+        assertThat(t.sizes()).containsExactly(101, 105, 109);
+        assertThat(TableColumns.wrap(table(1, 2)).removeAll(new long[0])).isZero();
+        assertThat(TableColumns.wrap(table(5, 6)).removeAll(new long[] {1, 4, 7, 9})).isZero();
+    }
+
+    @Test
     void aServerUidTheCacheDoesNotKnowMakesTheRefreshFail() {
         assertThat(TableColumns.wrap(table(1, 2, 4)).retainOnly(new long[] {1, 3})).isFalse();
         assertThat(TableColumns.wrap(table(1, 2, 4)).updateFlags(flagUpdates(new long[] {3}, SETS, new int[] {1})))

@@ -221,6 +221,11 @@ public final class Dovecot {
         doveadm("expunge", "-u", user, "mailbox", serverName(mailbox), "uid", Long.toString(uid));
     }
 
+    /** Expunges the messages of a UID set ({@code 2,4,6:9}) at once, as another client would. */
+    public void expunge(String user, String mailbox, String uidSet) {
+        doveadm("expunge", "-u", user, "mailbox", serverName(mailbox), "uid", uidSet);
+    }
+
     /** Deletes a mailbox and its messages. */
     public void deleteMailbox(String user, String mailbox) {
         doveadm("mailbox", "delete", "-u", user, "-s", serverName(mailbox));
