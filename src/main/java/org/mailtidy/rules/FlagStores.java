@@ -2,6 +2,7 @@ package org.mailtidy.rules;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,39 +93,44 @@ final class FlagStores {
     }
 
     /**
-     * The add/remove stores: messages are grouped by where they are and where they go (few
+     * The add/remove stores: messages are grouped by where they go and where they are (few
      * distinct pairs of flag sets, however many messages), and each pair's gain and loss joins
-     * its direction's {@link DeltaGroups}.
+     * its direction's {@link DeltaGroups}. Arrays indexed by flag set id, not a map of pairs,
+     * so that a million messages box nothing and a mailbox of many sets costs no square table.
      */
     private void deltaStores(BitSet messages, int[] target, List<Operation> out) {
         if (messages.isEmpty()) {
             return;
         }
-        BitSet[][] byPair = new BitSet[table.size()][];
-        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
-            BitSet[] row = byPair[server[m]];
-            if (row == null) {
-                row = byPair[server[m]] = new BitSet[table.size()];
-            }
-            if (row[target[m]] == null) {
-                row[target[m]] = new BitSet();
-            }
-            row[target[m]].set(m);
-        }
         DeltaGroups adds = new DeltaGroups(addedTogether);
         DeltaGroups removes = new DeltaGroups(removedTogether);
-        for (int from = 0; from < byPair.length; from++) {
-            for (int to = 0; byPair[from] != null && to < byPair[from].length; to++) {
-                if (byPair[from][to] != null) {
-                    adds.add(difference(table.get(to), table.get(from)), byPair[from][to]);
-                    removes.add(difference(table.get(from), table.get(to)), byPair[from][to]);
-                }
+        BitSet[] byServer = new BitSet[table.size()];
+        for (Map.Entry<Integer, BitSet> going : byId(messages, target, new BitSet[table.size()]).entrySet()) {
+            Set<Flag> to = table.get(going.getKey());
+            for (Map.Entry<Integer, BitSet> pair : byId(going.getValue(), server, byServer).entrySet()) {
+                Set<Flag> from = table.get(pair.getKey());
+                adds.add(difference(to, from), pair.getValue());
+                removes.add(difference(from, to), pair.getValue());
             }
         }
         List<Operation.Store> stores = new ArrayList<>(adds.stores(Operation.StoreMode.ADD, this::uidsOf));
         stores.addAll(removes.stores(Operation.StoreMode.REMOVE, this::uidsOf));
         stores.sort(DeltaGroups.storeOrder());
         out.addAll(stores);
+    }
+
+    /** The messages grouped by {@code ids[m]}; {@code scratch} (one slot per id) is left empty. */
+    private static Map<Integer, BitSet> byId(BitSet messages, int[] ids, BitSet[] scratch) {
+        Map<Integer, BitSet> out = new LinkedHashMap<>();
+        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
+            if (scratch[ids[m]] == null) {
+                scratch[ids[m]] = new BitSet();
+                out.put(ids[m], scratch[ids[m]]);
+            }
+            scratch[ids[m]].set(m);
+        }
+        out.keySet().forEach(id -> scratch[id] = null);
+        return out;
     }
 
     private static Set<Flag> difference(Set<Flag> a, Set<Flag> b) {
