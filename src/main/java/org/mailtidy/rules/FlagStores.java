@@ -2,33 +2,49 @@ package org.mailtidy.rules;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Writes the {@code UID STORE} operations that bring messages from the flags the server has to the
  * flags the plan wants, and tracks the server's flags from then on.
  *
  * <p>Messages whose change contains a {@code set_flags} get {@code FLAGS.SILENT} grouped by the
- * target set. The others get one {@code +FLAGS.SILENT (f)} / {@code -FLAGS.SILENT (f)} per flag
- * the rules add or remove, for exactly the messages it changes: the number of commands is bounded
- * by the number of flags, not by the number of combinations (docs/architecture.md, "Execute").
+ * target set. The others get one {@code +FLAGS.SILENT (set)} per distinct set of flags to add and
+ * one {@code -FLAGS.SILENT (set)} per distinct set to remove, so each is stored at most once per
+ * direction, unless that takes more commands than one STORE per flag; then by the blocks of flags
+ * the rules change together, or per flag ({@link DeltaGroups}). The number of commands stays
+ * bounded by the number of flags, not by the number of combinations (docs/architecture.md, "Execute").
  */
 final class FlagStores {
 
     private final FlagSetTable table;
     private final long[] uids;
-    /** The flags that rules' add/remove actions name, in order: the only ones a delta changes. */
-    private final SortedSet<Flag> deltaFlags;
     /** Per message, the id of the flags the server has (as far as this run changed them). */
     private final int[] server;
+    /** The blocks of flags that rules add (remove) together; see {@link DeltaGroups}. */
+    private final Map<Flag, SortedSet<Flag>> addedTogether;
+    private final Map<Flag, SortedSet<Flag>> removedTogether;
 
-    FlagStores(FlagSetTable table, long[] uids, SortedSet<Flag> deltaFlags, int[] server) {
+    /** {@code rules}: their add/remove sets decide which flags count as one change. */
+    FlagStores(FlagSetTable table, long[] uids, int[] server, List<RuleSpec> rules) {
         this.table = table;
         this.uids = uids;
-        this.deltaFlags = deltaFlags;
         this.server = server;
+        List<Set<Flag>> added = new ArrayList<>();
+        List<Set<Flag>> removed = new ArrayList<>();
+        for (RuleSpec rule : rules) {
+            if (rule.flagChange() instanceof FlagChange.Delta d) {
+                added.add(d.add());
+                removed.add(d.remove());
+            }
+        }
+        this.addedTogether = DeltaGroups.blocks(added);
+        this.removedTogether = DeltaGroups.blocks(removed);
     }
 
     boolean serverHas(int message, Flag flag) {
@@ -76,23 +92,51 @@ final class FlagStores {
         }
     }
 
+    /**
+     * The add/remove stores: messages are grouped by where they go and where they are (few
+     * distinct pairs of flag sets, however many messages), and each pair's gain and loss joins
+     * its direction's {@link DeltaGroups}. Arrays indexed by flag set id, not a map of pairs,
+     * so that a million messages box nothing and a mailbox of many sets costs no square table.
+     */
     private void deltaStores(BitSet messages, int[] target, List<Operation> out) {
         if (messages.isEmpty()) {
             return;
         }
-        for (Flag f : deltaFlags) {
-            boolean[] has = table.membership(f);
-            BitSet add = new BitSet();
-            BitSet remove = new BitSet();
-            for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
-                boolean want = has[target[m]];
-                if (want != has[server[m]]) {
-                    (want ? add : remove).set(m);
-                }
+        DeltaGroups adds = new DeltaGroups(addedTogether);
+        DeltaGroups removes = new DeltaGroups(removedTogether);
+        BitSet[] byServer = new BitSet[table.size()];
+        for (Map.Entry<Integer, BitSet> going : byId(messages, target, new BitSet[table.size()]).entrySet()) {
+            Set<Flag> to = table.get(going.getKey());
+            for (Map.Entry<Integer, BitSet> pair : byId(going.getValue(), server, byServer).entrySet()) {
+                Set<Flag> from = table.get(pair.getKey());
+                adds.add(difference(to, from), pair.getValue());
+                removes.add(difference(from, to), pair.getValue());
             }
-            store(add, Operation.StoreMode.ADD, f, out);
-            store(remove, Operation.StoreMode.REMOVE, f, out);
         }
+        List<Operation.Store> stores = new ArrayList<>(adds.stores(Operation.StoreMode.ADD, this::uidsOf));
+        stores.addAll(removes.stores(Operation.StoreMode.REMOVE, this::uidsOf));
+        stores.sort(DeltaGroups.storeOrder());
+        out.addAll(stores);
+    }
+
+    /** The messages grouped by {@code ids[m]}; {@code scratch} (one slot per id) is left empty. */
+    private static Map<Integer, BitSet> byId(BitSet messages, int[] ids, BitSet[] scratch) {
+        Map<Integer, BitSet> out = new LinkedHashMap<>();
+        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
+            if (scratch[ids[m]] == null) {
+                scratch[ids[m]] = new BitSet();
+                out.put(ids[m], scratch[ids[m]]);
+            }
+            scratch[ids[m]].set(m);
+        }
+        out.keySet().forEach(id -> scratch[id] = null);
+        return out;
+    }
+
+    private static Set<Flag> difference(Set<Flag> a, Set<Flag> b) {
+        Set<Flag> out = new TreeSet<>(a);
+        out.removeAll(b);
+        return out;
     }
 
     void store(BitSet messages, Operation.StoreMode mode, Flag flag, List<Operation> out) {

@@ -5,8 +5,6 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * One planning pass: folds the rules in file order over the mailbox (the contract's "Meaning of a
@@ -47,7 +45,7 @@ final class MailboxFold {
         int[] original = table.internSnapshot(snapshot);
         this.effective = original.clone();
         this.facts = new Facts(snapshot, context.now().toEpochMilli(), table, effective, evidence);
-        this.stores = new FlagStores(table, uids, deltaFlags(rules), original);
+        this.stores = new FlagStores(table, uids, original, this.rules);
         seen.set(0, size);
     }
 
@@ -173,17 +171,6 @@ final class MailboxFold {
             operations.add(new Operation.Expunge(deletedUids));
         }
         return deletedUids;
-    }
-
-    private static SortedSet<Flag> deltaFlags(List<RuleSpec> rules) {
-        SortedSet<Flag> out = new TreeSet<>();
-        for (RuleSpec r : rules) {
-            if (r.flagChange() instanceof FlagChange.Delta d) {
-                out.addAll(d.add());
-                out.addAll(d.remove());
-            }
-        }
-        return out;
     }
 
     private static void requireAscending(long[] uids) {

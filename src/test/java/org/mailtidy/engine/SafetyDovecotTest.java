@@ -50,7 +50,8 @@ class SafetyDovecotTest {
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.ok()).isTrue();
-            assertThat(r.planned()).contains("UID STORE +FLAGS.SILENT (\\Flagged) of 2 messages",
+            // Both flags of the rule's add_flags in one STORE.
+            assertThat(r.planned()).contains("UID STORE +FLAGS.SILENT (Reviewed \\Flagged) of 2 messages",
                     "UID MOVE to Lists of 1 message", "UID EXPUNGE of 2 messages");
         });
         assertThat(maildirDigest(user)).isEqualTo(before);
