@@ -127,7 +127,10 @@ class PushDovecotTest {
 
         long runs = gauge(daemon, "mailtidy_runs_total{account=\"a\",mailbox=\"INBOX\"}");
         System.out.printf("burst: %d runs%n", runs);
-        assertThat(runs).isBetween(1L, 6L);
+        // Runs coalesce the notifications that arrive while one is going on; how many runs the
+        // burst spans depends on how fast the APPENDs come (3 to 16 seen on a loaded 2-core box).
+        // One run per message, or per few messages, is the failure this guards against.
+        assertThat(runs).isBetween(1L, 50L);
         assertThat(dovecot.fetch(user, "Copies")).hasSize(1000);
     }
 
