@@ -190,12 +190,16 @@ class LauncherTest {
     }
 
     @Test
-    void shortCommandsGetC1AndTheSerialCollectorTheDaemonKeepsC2AndUserOptionsWin() throws Exception {
+    void shortCommandsGetC1AndTheSerialCollectorOnceAndTheDaemonKeepC2AndUserOptionsWin() throws Exception {
         assertThat(flag(Map.of(), "check", "TieredStopAtLevel")).isEqualTo("1");
         assertThat(flag(Map.of(), "check", "UseSerialGC")).isEqualTo("true");
+        assertThat(flag(Map.of(), "once", "TieredStopAtLevel")).isEqualTo("4");
+        assertThat(flag(Map.of(), "once", "UseSerialGC")).isEqualTo("true");
         assertThat(flag(Map.of(), "run", "TieredStopAtLevel")).isEqualTo("4");
         assertThat(flag(Map.of("MAILTIDY_JAVA_OPTS", "-XX:TieredStopAtLevel=4"), "check", "TieredStopAtLevel"))
                 .isEqualTo("4");
+        assertThat(flag(Map.of("MAILTIDY_JAVA_OPTS", "-XX:TieredStopAtLevel=1"), "once", "TieredStopAtLevel"))
+                .isEqualTo("1");
     }
 
     /** The value of a JVM flag as the launcher sets it for a command (here run on a missing file: exit 2). */
