@@ -4,7 +4,8 @@
 #
 #   bench/run.sh                      N = 1,000, 10,000 and 100,000
 #   BENCH_SIZES="1000" bench/run.sh   chosen sizes
-#   bench/run.sh startup              JVM start cost of `once` at N = 1,000 (plain, AppCDS, flags)
+#   bench/run.sh startup              JVM start cost of `once` at N = 1,000 (the launcher, plain, AppCDS, flags)
+#   bench/run.sh jit [N]              `once` at N (default 100,000) with C2 (the launcher's default) and with C1 only
 #   bench/run.sh heap [N]             `once` with -Xmx64m on N (default 1,000,000) small messages
 #   bench/run.sh incremental [N]      a second pass on the mailbox the first tidied, after a day's change
 #                                     (default N = 100,000): mailtidy with and without its state dir
@@ -24,12 +25,16 @@ steady_runs="${BENCH_STEADY_RUNS:-5}"
 repeat="${BENCH_REPEAT:-}"
 password=bench
 jar="$top/target/mailtidy.jar"
+# `mailtidy once` rows run what users run: the launcher, with its defaults (bin/mailtidy).
+launcher="$top/bin/mailtidy"
 classes="$work/classes"
 results="$work/results"
 export TZ=UTC LC_ALL=C.UTF-8
 # Every measured run starts cold unless a mode says otherwise (the incremental mode passes
 # --state-dir itself): no cache or journal from an earlier copy of the same mailbox.
 export MAILTIDY_STATE_DIR=none
+# The launcher's class archive, made once per bench invocation for the jar it measures (cds_archive).
+export MAILTIDY_CDS_DIR="$work/cds"
 
 sub() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", a - b}'; }
 log() { printf '%s bench: %s\n' "$(date +%T)" "$*" >&2; }
@@ -63,6 +68,18 @@ build() {
 }
 
 tool() { java -cp "$classes:$jar" org.mailtidy.bench.BenchTool "$@"; }
+
+# The launcher writes its class archive at the end of the first `once`; the measured runs are the
+# later ones, as for a user from the second run on (startup measures the first one too).
+cds_archive() {
+  local m
+  m="$(master 1000)"
+  rm -rf "$MAILTIDY_CDS_DIR"
+  copy_user cds-1000 "$m"
+  BENCH_PORT="$port" BENCH_PASSWORD="$password" BENCH_USER=cds-1000 \
+    "$launcher" once -c "$bench/mailtidy.yaml" > "$work/cds-archive.log" 2>&1
+  log "launcher archive: $(ls "$MAILTIDY_CDS_DIR")"
+}
 
 # ---- the private Dovecot ----
 
@@ -256,7 +273,7 @@ run_size() {
 
   log "N=$n: mailtidy once (median of $k)"
   BENCH_USER="mt-$n" measure_median "$k" "mt-$n" "$m" "$out/mailtidy.properties" \
-    java -jar "$jar" once -c "$bench/mailtidy.yaml"
+    "$launcher" once -c "$bench/mailtidy.yaml"
 
   log "N=$n: imapfilter (median of $k)"
   mkdir -p "$work/imapfilter-home"
@@ -317,41 +334,98 @@ EOF
 # ---- JVM start cost at N = 1,000 ----
 
 startup() {
-  local n=1000 m out="$results/startup" jsa="$work/mailtidy.jsa"
+  local n=1000 m out="$results/startup" jsa="$work/mailtidy.jsa" first="$work/cds-first"
   m="$(master "$n")"
   mkdir -p "$out"
   export BENCH_PORT="$port" BENCH_PASSWORD="$password" BENCH_USER="st-$n"
   rm -f "$jsa"
   copy_user "st-$n" "$m"
   java -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" once -c "$bench/mailtidy.yaml" > "$out/archive.log" 2>&1
+  # variant NAME command... : the median of 7, each on a fresh copy; $before_sample runs before each (not timed).
   variant() {
     local name="$1"; shift
     local i
     : > "$out/samples"
     for i in 1 2 3 4 5 6 7; do
       copy_user "st-$n" "$m"
+      [ -z "${before_sample:-}" ] || $before_sample
       /usr/bin/time -f '%e %U %S' -o "$out/t" "$@" > "$out/run.log" 2>&1
       awk '{printf "%s %.2f\n", $1, $2 + $3}' "$out/t" >> "$out/samples"
     done
     printf '| %s | %s | %s |\n' "$name" "$(cut -d' ' -f1 "$out/samples" | sort -n | sed -n 4p)" \
       "$(cut -d' ' -f2 "$out/samples" | sort -n | sed -n 4p)"
   }
+  local once=(once -c "$bench/mailtidy.yaml")
   {
     echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo
     echo "| variant (median of 7, N = 1,000) | wall s | CPU s (user + sys) |"
     echo "|---|---:|---:|"
     variant "java -version (JVM alone)" java -version
-    variant "mailtidy --version (JVM + picocli)" java -jar "$jar" --version
-    variant "once" java -jar "$jar" once -c "$bench/mailtidy.yaml"
-    variant "once -XX:TieredStopAtLevel=1" java -XX:TieredStopAtLevel=1 -jar "$jar" once -c "$bench/mailtidy.yaml"
-    variant "once -XX:+UseSerialGC" java -XX:+UseSerialGC -jar "$jar" once -c "$bench/mailtidy.yaml"
-    variant "once -XX:SharedArchiveFile (AppCDS)" java -XX:SharedArchiveFile="$jsa" -jar "$jar" once -c "$bench/mailtidy.yaml"
+    variant "mailtidy --version: java -jar (JVM + picocli)" java -jar "$jar" --version
+    variant "mailtidy --version: launcher default" "$launcher" --version
+    variant "once: java -jar" java -jar "$jar" "${once[@]}"
+    variant "once -XX:TieredStopAtLevel=1" java -XX:TieredStopAtLevel=1 -jar "$jar" "${once[@]}"
+    variant "once -XX:+UseSerialGC" java -XX:+UseSerialGC -jar "$jar" "${once[@]}"
+    variant "once -XX:SharedArchiveFile (AppCDS)" java -XX:SharedArchiveFile="$jsa" -jar "$jar" "${once[@]}"
     variant "once AppCDS + TieredStopAtLevel=1 + SerialGC" java -XX:SharedArchiveFile="$jsa" -XX:TieredStopAtLevel=1 \
-      -XX:+UseSerialGC -jar "$jar" once -c "$bench/mailtidy.yaml"
+      -XX:+UseSerialGC -jar "$jar" "${once[@]}"
+    before_sample="rm -rf $first" MAILTIDY_CDS_DIR="$first" \
+      variant "once: launcher, first use (writes its archive)" "$launcher" "${once[@]}"
+    variant "once: launcher default (archive written before)" "$launcher" "${once[@]}"
+    MAILTIDY_JAVA_OPTS=-XX:-VerifySharedSpaces \
+      variant "once: launcher, archive checksum off (-XX:-VerifySharedSpaces)" "$launcher" "${once[@]}"
+    MAILTIDY_JAVA_OPTS=-XX:TieredStopAtLevel=1 \
+      variant "once: launcher with C1 only (-XX:TieredStopAtLevel=1)" "$launcher" "${once[@]}"
     echo
     echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
   } | tee "$out/startup.md"
+}
+
+# ---- C1 only against C2 on a big mailbox ----
+
+# C1 only (-XX:TieredStopAtLevel=1) against the JVM's default tiered C2 (the launcher's for `once`) at N:
+# alternating runs, each on a fresh copy written out first, so that a change of load hits both alike.
+jit() {
+  local n="$1" m out="$results/jit-$1" k="${repeat:-3}" i
+  m="$(master "$n")"
+  rm -rf "$out"; mkdir -p "$out"
+  export BENCH_PORT="$port" BENCH_PASSWORD="$password" BENCH_USER="jt-$n"
+  # Dovecot's own times from its tagged answers, "(run + lock wait + output wait secs)", summed: the
+  # output wait is the time the server waited for the client to read.
+  dovecot_times() {
+    cat "$work/home/jt-$n"/rawlog/*.out | grep -aoE '\([0-9.]+ \+ [0-9.]+( \+ [0-9.]+)? secs\)' | tr -d '()+' \
+      | awk '{r += $1; l += $2; w += $3} END {printf "dovecot_run_s=%.2f\ndovecot_lock_s=%.2f\ndovecot_output_wait_s=%.2f\n", r, l, w}'
+  }
+  for i in $(seq "$k"); do
+    log "N=$n: once, launcher with C1 only (MAILTIDY_JAVA_OPTS=-XX:TieredStopAtLevel=1), run $i of $k"
+    copy_user "jt-$n" "$m"; sync
+    MAILTIDY_JAVA_OPTS=-XX:TieredStopAtLevel=1 measure "jt-$n" "$out/c1.$i" "$launcher" once -c "$bench/mailtidy.yaml"
+    dovecot_times >> "$out/c1.$i"
+    log "N=$n: once, launcher default (C2), run $i of $k"
+    copy_user "jt-$n" "$m"; sync
+    measure "jt-$n" "$out/c2.$i" "$launcher" once -c "$bench/mailtidy.yaml"
+    dovecot_times >> "$out/c2.$i"
+  done
+  median_of() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
+  values() { local v="$1" key="$2"; for i in $(seq "$k"); do grep "^$key=" "$out/$v.$i" | cut -d= -f2; done; }
+  {
+    echo "| once at N = $n (median of $k) | wall s | client CPU s | server CPU s | peak RSS MB | IMAP commands |"
+    echo "|---|---:|---:|---:|---:|---:|"
+    for v in c1 c2; do
+      printf '| %s | %s | %s | %s | %s | %s |\n' \
+        "$([ $v = c1 ] && echo "launcher, C1 only (-XX:TieredStopAtLevel=1)" || echo "launcher default (C2)")" \
+        "$(values $v wall_s | median_of)" "$(values $v cpu_s | median_of)" "$(values $v server_cpu_s | median_of)" \
+        "$(( $(values $v rss_kb | median_of) / 1024 ))" "$(values $v commands | median_of)"
+    done
+    echo
+    for v in c1 c2; do
+      echo "$v samples: wall [$(values $v wall_s | paste -sd, -)], client CPU [$(values $v cpu_s | paste -sd, -)]," \
+        "Dovecot's own run time [$(values $v dovecot_run_s | paste -sd, -)] and wait for the client to read" \
+        "[$(values $v dovecot_output_wait_s | paste -sd, -)]"
+    done
+    echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  } | tee "$out/jit.md"
 }
 
 # ---- heap at N = 1,000,000 ----
@@ -492,7 +566,7 @@ incremental() {
   copy_user "ic-$n" "$m"
   $before_each
   BENCH_USER="im-$n" measure "im-$n" "$out/pass1-mailtidy.properties" \
-    java -jar "$jar" once -c "$bench/mailtidy.yaml" --state-dir "$state"
+    "$launcher" once -c "$bench/mailtidy.yaml" --state-dir "$state"
   restore_state "$state" "$inc/state-after-pass1"
   HOME="$ifhome" BENCH_USER="if-$n" measure "if-$n" "$out/pass1-imapfilter.properties" imapfilter -c "$bench/imapfilter.lua"
   HOME="$ifhome" BENCH_USER="ic-$n" measure "ic-$n" "$out/pass1-imapfilter-criteria.properties" \
@@ -526,13 +600,13 @@ incremental() {
   log "N=$n: pass 2: mailtidy once, state dir of pass 1 (median of $k)"
   before_each="restore_state $inc/state-after-pass1 $state" BENCH_USER="im-$n" \
     measure_median "$k" "im-$n" "$inc/im-$n" "$out/mailtidy.properties" \
-    java -jar "$jar" once -c "$bench/mailtidy.yaml" --state-dir "$state"
+    "$launcher" once -c "$bench/mailtidy.yaml" --state-dir "$state"
   final_state "im-$n" > "$out/final-mailtidy.tsv"
   cp -a "$work/home/im-$n/rawlog" "$inc/rawlog-pass2"
 
   log "N=$n: pass 2: mailtidy once --state-dir none (median of $k)"
   BENCH_USER="im-$n" measure_median "$k" "im-$n" "$inc/im-$n" "$out/mailtidy-nostate.properties" \
-    java -jar "$jar" once -c "$bench/mailtidy.yaml" --state-dir none
+    "$launcher" once -c "$bench/mailtidy.yaml" --state-dir none
   final_state "im-$n" > "$out/final-mailtidy-nostate.tsv"
 
   log "N=$n: pass 2: imapfilter, both variants (median of $k)"
@@ -577,10 +651,12 @@ install_packages
 build
 mkdir -p "$work" "$results"
 start_dovecot
+case "${1:-all}" in all|startup|jit|incremental) cds_archive ;; esac
 case "${1:-all}" in
   all) for n in $sizes; do run_size "$n"; done; tool report "$results" ;;
   startup) startup ;;
   heap) heap "${2:-1000000}" ;;
   incremental) incremental "${2:-100000}" ;;
-  *) echo "usage: bench/run.sh [all|startup|heap [N]|incremental [N]]" >&2; exit 2 ;;
+  jit) jit "${2:-100000}" ;;
+  *) echo "usage: bench/run.sh [all|startup|heap [N]|incremental [N]|jit [N]]" >&2; exit 2 ;;
 esac
