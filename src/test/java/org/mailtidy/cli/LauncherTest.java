@@ -100,6 +100,8 @@ class LauncherTest {
         Result second = launcher(Map.of("MAILTIDY_JAVA_OPTS", "-Xlog:class+load=info"), "once", "-c", config.toString());
         assertThat(second.status()).as(second.out()).isZero();
         assertThat(second.out()).contains(FROM_ARCHIVE).contains("test INBOX: ok, 2 messages");
+        // A password account over plain IMAP needs no TLS: the OAuth2 HTTP client is made on first use.
+        assertThat(second.out()).doesNotContain("sun.security.ssl.SSLContextImpl");
         assertThat(launcher(Map.of("MAILTIDY_JAVA_OPTS", "-Xlog:class+load=info"), "check", "-c", config.toString())
                 .out()).contains(FROM_ARCHIVE);
         assertThat(onlyArchive(installed)).isEqualTo(archive);
