@@ -19,23 +19,35 @@ import java.util.function.Function;
 
 /**
  * One direction (add or remove) of the {@code add_flags}/{@code remove_flags} changes that one
- * {@link FlagStores#bring} sends: the messages grouped by the whole set of flags each gains (or
- * loses), and the choice of STOREs for them.
+ * {@link FlagStores#bring} sends: the messages grouped by the flags each gains (or loses), and the
+ * choice of STOREs for them.
  *
  * <p>A server pays per STORE a message is in: Dovecot 2.3 takes as long for {@code ($A \Seen)} as
  * for {@code ($A)}, and with CONDSTORE a second STORE of the same messages needs another
  * {@code UNCHANGEDSINCE}. So one {@code +FLAGS.SILENT (set)} per distinct set is best, but sets
  * multiply with the rules' overlaps (eight rules each adding their own flag can leave 255
- * combinations). The choice, in order:
+ * combinations).
+ *
+ * <p>A message's key need not be its exact change: {@code +FLAGS} of a flag it already has changes
+ * nothing, so any S with (target − server) ⊆ S ⊆ target brings it to its target
+ * (for {@code -FLAGS}, any S with (server − target) ⊆ S and S ∩ target = ∅).
+ * Within a scope of flags (all flags this bring changes in the direction, or one block of them),
+ * a message whose exact change meets the scope can take its <em>widened</em> key, target ∩
+ * scope (scope − target for removes): newsletters that a rule makes {@code \Seen $Newsletter}
+ * share one STORE whether they were {@code \Seen} before or not. Widened keys can also split what
+ * exact keys join (the targets differ outside the change), so they are used only where they give
+ * strictly fewer STOREs. The choice, in order:
  * <ol>
- *   <li>one STORE per distinct set, if that is no more commands than one per flag;</li>
- *   <li>else the same within each block of flags that rules change together (a rule's
+ *   <li>one STORE per distinct key, exact or widened, whichever are fewer, if the exact ones are
+ *       no more commands than one per flag;</li>
+ *   <li>else per block of flags that rules change together (a rule's
  *       {@code add_flags: [\Seen, $Newsletter]} is one block; blocks that share a flag are one),
- *       block by block, where it is no more commands than one per flag of the block;</li>
- *   <li>else one STORE per flag of that block.</li>
+ *       block by block: the fewer of its exact and widened keys where they are no more commands than
+ *       one per flag of the block, else one STORE per flag of the block (exact changes); unless the
+ *       whole scope's widened keys are no more than one per flag and strictly fewer than these.</li>
  * </ol>
  * Either way the count stays bounded by the number of flags the rules name, whatever the mailbox
- * holds (docs/architecture.md, "Execute").
+ * holds, and never exceeds what exact keys alone would give (docs/architecture.md, "Execute").
  */
 final class DeltaGroups {
 
@@ -54,10 +66,16 @@ final class DeltaGroups {
 
     /** Each flag's block; a flag no rule names in this direction is a block of its own. */
     private final Map<Flag, SortedSet<Flag>> blockOf;
-    private final Map<SortedSet<Flag>, BitSet> byChange = new LinkedHashMap<>();
+    private final Operation.StoreMode mode;
+    private final List<Part> parts = new ArrayList<>();
 
-    /** {@code blockOf}: from {@link #blocks}. */
-    DeltaGroups(Map<Flag, SortedSet<Flag>> blockOf) {
+    /** Messages that change by the same flags towards the same target. */
+    private record Part(SortedSet<Flag> change, Set<Flag> target, BitSet messages) {
+    }
+
+    /** {@code mode}: ADD or REMOVE, the direction; {@code blockOf}: from {@link #blocks}. */
+    DeltaGroups(Operation.StoreMode mode, Map<Flag, SortedSet<Flag>> blockOf) {
+        this.mode = mode;
         this.blockOf = blockOf;
     }
 
@@ -88,15 +106,18 @@ final class DeltaGroups {
         return out;
     }
 
-    /** Adds these messages, which all gain (or lose) exactly {@code flags}; an empty set is ignored. */
-    void add(Set<Flag> flags, BitSet messages) {
-        if (!flags.isEmpty() && !messages.isEmpty()) {
-            byChange.computeIfAbsent(sorted(flags), f -> new BitSet()).or(messages);
+    /**
+     * Adds these messages, which all gain (or lose) exactly {@code change} on the way to the flags
+     * {@code target}; an empty change is ignored.
+     */
+    void add(Set<Flag> change, Set<Flag> target, BitSet messages) {
+        if (!change.isEmpty() && !messages.isEmpty()) {
+            parts.add(new Part(sorted(change), target, messages));
         }
     }
 
     /** The STOREs, each with the messages (as {@code uidsOf} names them) that change by its flags. */
-    List<Operation.Store> stores(Operation.StoreMode mode, Function<BitSet, long[]> uidsOf) {
+    List<Operation.Store> stores(Function<BitSet, long[]> uidsOf) {
         List<Operation.Store> out = new ArrayList<>();
         groups().forEach((flags, messages) -> out.add(new Operation.Store(uidsOf.apply(messages), mode, flags)));
         return out;
@@ -109,31 +130,78 @@ final class DeltaGroups {
     }
 
     private Map<SortedSet<Flag>, BitSet> groups() {
+        Map<SortedSet<Flag>, BitSet> exact = exactWithin(null);
+        SortedSet<Flag> changed = flagsOf(exact);
+        Map<SortedSet<Flag>, BitSet> whole = fewer(exact, widenedWithin(changed));
         Map<SortedSet<Flag>, BitSet> out = new TreeMap<>(SET_ORDER);
-        if (fewEnough(byChange)) {
-            out.putAll(byChange);
+        if (exact.size() <= changed.size()) {
+            out.putAll(whole);
             return out;
         }
+        Map<SortedSet<Flag>, BitSet> byBlocks = byBlocks(changed);
+        out.putAll(whole.size() <= changed.size() && whole.size() < byBlocks.size() ? whole : byBlocks);
+        return out;
+    }
+
+    /** Block by block: its exact or widened keys where few enough, else per flag. */
+    private Map<SortedSet<Flag>, BitSet> byBlocks(SortedSet<Flag> changed) {
         Set<SortedSet<Flag>> blocks = new LinkedHashSet<>();
-        flagsOf(byChange).forEach(f -> blocks.add(blockOf.getOrDefault(f, sorted(Set.of(f)))));
+        changed.forEach(f -> blocks.add(blockOf.getOrDefault(f, sorted(Set.of(f)))));
+        Map<SortedSet<Flag>, BitSet> out = new LinkedHashMap<>();
         for (SortedSet<Flag> block : blocks) {
-            Map<SortedSet<Flag>, BitSet> within = within(block);
-            out.putAll(fewEnough(within) ? within : perFlag(within));
+            Map<SortedSet<Flag>, BitSet> exact = exactWithin(block);
+            SortedSet<Flag> changedHere = flagsOf(exact);
+            Map<SortedSet<Flag>, BitSet> keys = fewer(exact, widenedWithin(changedHere));
+            out.putAll(keys.size() <= changedHere.size() ? keys : perFlag(exact));
         }
         return out;
     }
 
-    /** The messages grouped by the part of their change that lies in {@code block}. */
-    private Map<SortedSet<Flag>, BitSet> within(Set<Flag> block) {
+    /** The messages grouped by the part of their change that lies in {@code scope} (null: all of it). */
+    private Map<SortedSet<Flag>, BitSet> exactWithin(Set<Flag> scope) {
         Map<SortedSet<Flag>, BitSet> out = new LinkedHashMap<>();
-        byChange.forEach((flags, messages) -> {
-            SortedSet<Flag> part = new TreeSet<>(flags);
-            part.retainAll(block);
-            if (!part.isEmpty()) {
-                out.computeIfAbsent(Collections.unmodifiableSortedSet(part), p -> new BitSet()).or(messages);
+        for (Part part : parts) {
+            SortedSet<Flag> key = new TreeSet<>(part.change());
+            if (scope != null) {
+                key.retainAll(scope);
             }
-        });
+            join(out, key, part.messages());
+        }
         return out;
+    }
+
+    /**
+     * The messages whose change meets {@code scope}, grouped by the most of {@code scope} that the
+     * same STORE may carry without undoing their target: target ∩ scope to add, scope − target
+     * to remove. It contains the change's part in {@code scope}, so every such STORE changes each
+     * of its messages.
+     */
+    private Map<SortedSet<Flag>, BitSet> widenedWithin(Set<Flag> scope) {
+        Map<SortedSet<Flag>, BitSet> out = new LinkedHashMap<>();
+        for (Part part : parts) {
+            if (!Collections.disjoint(part.change(), scope)) {
+                SortedSet<Flag> key = new TreeSet<>(scope);
+                if (mode == Operation.StoreMode.ADD) {
+                    key.retainAll(part.target());
+                } else {
+                    key.removeAll(part.target());
+                }
+                join(out, key, part.messages());
+            }
+        }
+        return out;
+    }
+
+    private static void join(Map<SortedSet<Flag>, BitSet> groups, SortedSet<Flag> key, BitSet messages) {
+        if (!key.isEmpty()) {
+            groups.computeIfAbsent(Collections.unmodifiableSortedSet(key), k -> new BitSet()).or(messages);
+        }
+    }
+
+    /** The widened keys if they are strictly fewer STOREs, else the exact ones. */
+    private static Map<SortedSet<Flag>, BitSet> fewer(Map<SortedSet<Flag>, BitSet> exact,
+            Map<SortedSet<Flag>, BitSet> widened) {
+        return widened.size() < exact.size() ? widened : exact;
     }
 
     private static Map<SortedSet<Flag>, BitSet> perFlag(Map<SortedSet<Flag>, BitSet> groups) {
@@ -148,11 +216,6 @@ final class DeltaGroups {
             out.put(sorted(Set.of(f)), messages);
         }
         return out;
-    }
-
-    /** Whether one STORE per distinct set needs no more commands than one per flag. */
-    private static boolean fewEnough(Map<SortedSet<Flag>, BitSet> groups) {
-        return groups.size() <= flagsOf(groups).size();
     }
 
     private static SortedSet<Flag> flagsOf(Map<SortedSet<Flag>, BitSet> groups) {

@@ -17,7 +17,9 @@ import java.util.TreeSet;
  * target set. The others get one {@code +FLAGS.SILENT (set)} per distinct set of flags to add and
  * one {@code -FLAGS.SILENT (set)} per distinct set to remove, so each is stored at most once per
  * direction, unless that takes more commands than one STORE per flag; then by the blocks of flags
- * the rules change together, or per flag ({@link DeltaGroups}). The number of commands stays
+ * the rules change together, or per flag ({@link DeltaGroups}). A set may hold flags a message
+ * already has (or, to remove, already lacks) where that lets messages bound for the same flags
+ * share a STORE. The number of commands stays
  * bounded by the number of flags, not by the number of combinations (docs/architecture.md, "Execute").
  */
 final class FlagStores {
@@ -102,19 +104,19 @@ final class FlagStores {
         if (messages.isEmpty()) {
             return;
         }
-        DeltaGroups adds = new DeltaGroups(addedTogether);
-        DeltaGroups removes = new DeltaGroups(removedTogether);
+        DeltaGroups adds = new DeltaGroups(Operation.StoreMode.ADD, addedTogether);
+        DeltaGroups removes = new DeltaGroups(Operation.StoreMode.REMOVE, removedTogether);
         BitSet[] byServer = new BitSet[table.size()];
         for (Map.Entry<Integer, BitSet> going : byId(messages, target, new BitSet[table.size()]).entrySet()) {
             Set<Flag> to = table.get(going.getKey());
             for (Map.Entry<Integer, BitSet> pair : byId(going.getValue(), server, byServer).entrySet()) {
                 Set<Flag> from = table.get(pair.getKey());
-                adds.add(difference(to, from), pair.getValue());
-                removes.add(difference(from, to), pair.getValue());
+                adds.add(difference(to, from), to, pair.getValue());
+                removes.add(difference(from, to), to, pair.getValue());
             }
         }
-        List<Operation.Store> stores = new ArrayList<>(adds.stores(Operation.StoreMode.ADD, this::uidsOf));
-        stores.addAll(removes.stores(Operation.StoreMode.REMOVE, this::uidsOf));
+        List<Operation.Store> stores = new ArrayList<>(adds.stores(this::uidsOf));
+        stores.addAll(removes.stores(this::uidsOf));
         stores.sort(DeltaGroups.storeOrder());
         out.addAll(stores);
     }
