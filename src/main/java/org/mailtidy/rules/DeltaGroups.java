@@ -138,6 +138,7 @@ final class DeltaGroups {
             out.putAll(whole);
             return out;
         }
+        // Widened keys may be few enough where exact ones are not, but the blocks may do better still.
         Map<SortedSet<Flag>, BitSet> byBlocks = byBlocks(changed);
         out.putAll(whole.size() <= changed.size() && whole.size() < byBlocks.size() ? whole : byBlocks);
         return out;
