@@ -1,6 +1,7 @@
 package org.mailtidy.imap;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -19,10 +20,22 @@ import java.util.TreeMap;
  * that STORE returned. A message refused once, or seen changed by another client, stays refused for
  * the rest of the session.
  *
+ * <p>While every mod-sequence between SELECT's HIGHESTMODSEQ and the highest this session's STOREs
+ * were given is one of those STOREs' own, no other client changed anything since SELECT (each change
+ * takes a new mod-sequence; RFC 7162 section 3.1.1 gives every STORE its own). Then that highest one,
+ * W, is the exact guard for every message: ours carry the value we saw, the rest theirs from before
+ * SELECT, and another client's change from now on gets one above W. So one guard serves all, and a
+ * STORE split by the line limit does not split every later STORE by guard. At the first gap in that
+ * window (another client's change, an expunge not known to be ours, a refusal) the per-message
+ * guards above take over for the rest of the session. The own mod-sequences are one bit each.
+ *
  * <p>A run may change a million messages, so what a STORE did is kept per message as the number of
  * that STORE in an {@code int[]} beside the fetched table's UIDs, not as a map of boxed UIDs.
  */
 final class ModSeqGuards {
+    /** Beyond this many mod-sequences past SELECT's (8 MB of bits) the per-message guards take over. */
+    private static final long MAX_WINDOW = 1L << 26;
+
     private final long selectHighest;
     /** The guard each of this session's changing STOREs left, by store number; number 0 means none. */
     private long[] storeGuards = new long[16];
@@ -33,6 +46,10 @@ final class ModSeqGuards {
     /** The same for UIDs outside the table (plans come from the table, so normally none). */
     private final Map<Long, Integer> lastStoreOutside = new HashMap<>();
     private final Set<Long> changedByOthers = new HashSet<>();
+    /** Bit i: mod-sequence {@code selectHighest + 1 + i} was reported for one of our own changes. */
+    private final BitSet ownModSeqs = new BitSet();
+    /** True while all of (selectHighest, highest own] are known to be ours; never true again once false. */
+    private boolean onlyOwnChanges = true;
 
     ModSeqGuards(long selectHighest) {
         if (selectHighest <= 0) {
@@ -80,16 +97,31 @@ final class ModSeqGuards {
         return out;
     }
 
+    /** True while one guard, the highest own mod-sequence, is exact for every message (see the class comment). */
+    boolean oneGuardForAll() {
+        return onlyOwnChanges;
+    }
+
     /**
      * Records one conditional STORE's outcome: {@code changed} are the messages the server changed,
-     * {@code highest} the highest mod-sequence it reported for them, {@code refused} the UIDs of its
-     * MODIFIED code and of FETCH responses that carried another client's flags.
+     * {@code modSeqs} every mod-sequence it reported for them (any order, repeats allowed),
+     * {@code refused} the UIDs of its MODIFIED code and of FETCH responses that carried another
+     * client's flags.
      */
-    void stored(long[] changed, long highest, long[] refused) {
+    void stored(long[] changed, long[] modSeqs, long[] refused) {
         for (long uid : refused) {
             changedByOthers.add(uid);
             forget(uid);
         }
+        if (refused.length > 0) {
+            onlyOwnChanges = false;
+        }
+        long highest = 0;
+        for (long modSeq : modSeqs) {
+            highest = Math.max(highest, modSeq);
+            markOwn(modSeq);
+        }
+        checkNoGap();
         if (changed.length == 0) {
             return;
         }
@@ -104,7 +136,47 @@ final class ModSeqGuards {
         }
     }
 
+    /**
+     * This session's own MOVE or EXPUNGE ended with {@code [HIGHESTMODSEQ n]} (QRESYNC, RFC 7162
+     * section 3.2.10). When the server reported messages expunged during it, n one above the highest
+     * own mod-sequence can only be that expunge (or another client's expunge of the same messages;
+     * either way no message left was changed); anything else above leaves a change we did not see.
+     */
+    void expunged(long reportedHighest, boolean sawExpunges) {
+        if (onlyOwnChanges && sawExpunges && reportedHighest == ownHighest() + 1) {
+            markOwn(reportedHighest);
+        } else if (reportedHighest > ownHighest()) {
+            onlyOwnChanges = false;
+        }
+    }
+
+    private void markOwn(long modSeq) {
+        long offset = modSeq - selectHighest - 1;
+        if (!onlyOwnChanges || offset < 0) {
+            // At most SELECT's value: a message our STORE left as it was, reported anyway.
+            return;
+        }
+        if (offset >= MAX_WINDOW) {
+            onlyOwnChanges = false;
+            return;
+        }
+        ownModSeqs.set((int) offset);
+    }
+
+    private void checkNoGap() {
+        if (onlyOwnChanges && ownModSeqs.nextClearBit(0) != ownModSeqs.length()) {
+            onlyOwnChanges = false;
+        }
+    }
+
+    private long ownHighest() {
+        return selectHighest + ownModSeqs.length();
+    }
+
     private long guardOf(long uid) {
+        if (onlyOwnChanges) {
+            return ownHighest();
+        }
         int i = Arrays.binarySearch(tableUids, uid);
         int store = i >= 0 ? (lastStore == null ? 0 : lastStore[i]) : lastStoreOutside.getOrDefault(uid, 0);
         return store == 0 ? selectHighest : storeGuards[store];

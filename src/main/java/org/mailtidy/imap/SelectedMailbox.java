@@ -45,6 +45,8 @@ public final class SelectedMailbox implements AutoCloseable {
     private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
     private static final Pattern COPYUID_CODE = Pattern.compile("\\[COPYUID (\\d+) ([0-9:,]+) ([0-9:,]+)]",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern HIGHESTMODSEQ_CODE = Pattern.compile("\\[HIGHESTMODSEQ (\\d+)]",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern MODIFIED_CODE = Pattern.compile("\\[MODIFIED ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
 
     private final ImapConnection connection;
@@ -54,6 +56,9 @@ public final class SelectedMailbox implements AutoCloseable {
     private final long uidValidity;
     private final long uidNext;
     private volatile boolean uidValidityChanged;
+    /** EXPUNGE and VANISHED responses seen so far, to tell whether a command expunged anything. */
+    private long expungeReports;
+    private long reportsBeforeCommand;
     private volatile int exists;
     /** HIGHESTMODSEQ at SELECT; 0 without CONDSTORE or for a mailbox without mod-sequences. */
     private final long highestModSeq;
@@ -434,7 +439,7 @@ public final class SelectedMailbox implements AutoCloseable {
      */
     private void conditionalStore(String arguments, LongStream.Builder refused) throws ImapException {
         LongStream.Builder ours = LongStream.builder();
-        long[] highest = {0};
+        LongStream.Builder modSeqs = LongStream.builder();
         LongStream.Builder theirs = LongStream.builder();
         Response tagged = runWith("UID STORE", p -> "UID STORE " + arguments, p -> null, r -> {
             if (r instanceof FetchResponse f && f.getItem(UID.class) != null) {
@@ -446,7 +451,7 @@ public final class SelectedMailbox implements AutoCloseable {
                 }
                 if (modseq != null) {
                     ours.add(uid);
-                    highest[0] = Math.max(highest[0], modseq.modseq);
+                    modSeqs.add(modseq.modseq);
                 }
                 return true;
             }
@@ -460,7 +465,7 @@ public final class SelectedMailbox implements AutoCloseable {
             LOG.info("{}: {} changed by another client since read; left alone (RFC 7162 UNCHANGEDSINCE)", name,
                     UidSets.split(UidSets.sortedDistinct(notOurs), Integer.MAX_VALUE));
         }
-        guards.stored(ours.build().toArray(), highest[0], notOurs);
+        guards.stored(ours.build().toArray(), modSeqs.build().toArray(), notOurs);
         LongStream.of(notOurs).forEach(refused::add);
     }
 
@@ -492,7 +497,7 @@ public final class SelectedMailbox implements AutoCloseable {
             throw new ImapException.MissingCapability("MOVE", connection.description()
                     + " does not support MOVE (RFC 6851)");
         }
-        transfer("UID MOVE", uids, mailbox, tagged -> { });
+        transfer("UID MOVE", uids, mailbox, this::ownExpungeDone);
     }
 
     /**
@@ -505,8 +510,8 @@ public final class SelectedMailbox implements AutoCloseable {
                     + " does not support UIDPLUS (RFC 4315), so UID EXPUNGE is impossible; nothing was expunged");
         }
         requireWritable("UID EXPUNGE");
-        forEachPiece(uids, "UID EXPUNGE ", "",
-                piece -> run("UID EXPUNGE", "UID EXPUNGE " + piece, null, r -> false));
+        forEachPiece(uids, "UID EXPUNGE ", "", piece -> ownExpungeDone(runWith("UID EXPUNGE",
+                p -> "UID EXPUNGE " + piece, p -> null, r -> false)));
     }
 
     /**
@@ -515,7 +520,21 @@ public final class SelectedMailbox implements AutoCloseable {
      */
     public void expungeAll() throws ImapException {
         requireWritable("EXPUNGE");
-        run("EXPUNGE", "EXPUNGE", null, r -> false);
+        ownExpungeDone(runWith("EXPUNGE", p -> "EXPUNGE", p -> null, r -> false));
+    }
+
+    /**
+     * With QRESYNC the tagged OK of an expunging command names the new HIGHESTMODSEQ (RFC 7162
+     * section 3.2.10), which the guards may count as this session's own change.
+     */
+    private void ownExpungeDone(Response tagged) {
+        if (guards == null) {
+            return;
+        }
+        Matcher m = HIGHESTMODSEQ_CODE.matcher(tagged.getRest());
+        if (m.find()) {
+            guards.expunged(Long.parseLong(m.group(1)), expungeReports > reportsBeforeCommand);
+        }
     }
 
     /** True once the server reported a UIDVALIDITY other than the one at SELECT. */
@@ -583,6 +602,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private Response runWith(String verb, Function<IMAPProtocol, String> command,
                              Function<IMAPProtocol, Argument> args, Wire.Handler handler) throws ImapException {
         connection.counter().increment(verb);
+        reportsBeforeCommand = expungeReports;
         try {
             return (Response) folder.doCommand(p -> Wire.run(p, command.apply(p), args.apply(p), handler,
                     this::observe));
@@ -596,7 +616,9 @@ public final class SelectedMailbox implements AutoCloseable {
             exists = ir.getNumber();
         } else if (r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")) {
             exists--;
+            expungeReports++;
         } else if (Vanished.is(r)) {
+            expungeReports++;
             try {
                 exists -= (int) Vanished.expunged(r);
             } catch (IllegalArgumentException e) {
