@@ -1,11 +1,12 @@
 package org.mailtidy.rules;
 
 import java.util.ArrayList;
-import java.util.BitSet;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -69,8 +70,40 @@ final class DeltaGroups {
     private final Operation.StoreMode mode;
     private final List<Part> parts = new ArrayList<>();
 
-    /** Messages that change by the same flags towards the same target. */
-    private record Part(SortedSet<Flag> change, Set<Flag> target, BitSet messages) {
+    /** Messages (ascending indexes) that change by the same flags towards the same target. */
+    private record Part(SortedSet<Flag> change, Set<Flag> target, int[] messages) {
+    }
+
+    /**
+     * The messages of a group as the index arrays of its parts, not a BitSet: a BitSet spans the
+     * whole mailbox, and a million-message plan with a few hundred (target, server) pairs and the
+     * maps compared below held more than the 64 MB heap of the benchmark (docs/performance.md, 5).
+     */
+    private static final class Members {
+        private final Map<int[], Boolean> arrays = new IdentityHashMap<>();
+
+        void add(int[] messages) {
+            arrays.put(messages, Boolean.TRUE);
+        }
+
+        void addAll(Members other) {
+            arrays.putAll(other.arrays);
+        }
+
+        int[] ascending() {
+            int n = 0;
+            for (int[] a : arrays.keySet()) {
+                n += a.length;
+            }
+            int[] out = new int[n];
+            int i = 0;
+            for (int[] a : arrays.keySet()) {
+                System.arraycopy(a, 0, out, i, a.length);
+                i += a.length;
+            }
+            Arrays.sort(out);
+            return out;
+        }
     }
 
     /** {@code mode}: ADD or REMOVE, the direction; {@code blockOf}: from {@link #blocks}. */
@@ -110,16 +143,17 @@ final class DeltaGroups {
      * Adds these messages, which all gain (or lose) exactly {@code change} on the way to the flags
      * {@code target}; an empty change is ignored.
      */
-    void add(Set<Flag> change, Set<Flag> target, BitSet messages) {
-        if (!change.isEmpty() && !messages.isEmpty()) {
+    void add(Set<Flag> change, Set<Flag> target, int[] messages) {
+        if (!change.isEmpty() && messages.length > 0) {
             parts.add(new Part(sorted(change), target, messages));
         }
     }
 
     /** The STOREs, each with the messages (as {@code uidsOf} names them) that change by its flags. */
-    List<Operation.Store> stores(Function<BitSet, long[]> uidsOf) {
+    List<Operation.Store> stores(Function<int[], long[]> uidsOf) {
         List<Operation.Store> out = new ArrayList<>();
-        groups().forEach((flags, messages) -> out.add(new Operation.Store(uidsOf.apply(messages), mode, flags)));
+        groups().forEach((flags, messages) -> out.add(new Operation.Store(uidsOf.apply(messages.ascending()), mode,
+                flags)));
         return out;
     }
 
@@ -129,38 +163,38 @@ final class DeltaGroups {
                 .thenComparing(Operation.Store::mode);
     }
 
-    private Map<SortedSet<Flag>, BitSet> groups() {
-        Map<SortedSet<Flag>, BitSet> exact = exactWithin(null);
+    private Map<SortedSet<Flag>, Members> groups() {
+        Map<SortedSet<Flag>, Members> exact = exactWithin(null);
         SortedSet<Flag> changed = flagsOf(exact);
-        Map<SortedSet<Flag>, BitSet> whole = fewer(exact, widenedWithin(changed));
-        Map<SortedSet<Flag>, BitSet> out = new TreeMap<>(SET_ORDER);
+        Map<SortedSet<Flag>, Members> whole = fewer(exact, widenedWithin(changed));
+        Map<SortedSet<Flag>, Members> out = new TreeMap<>(SET_ORDER);
         if (exact.size() <= changed.size()) {
             out.putAll(whole);
             return out;
         }
         // Widened keys may be few enough where exact ones are not, but the blocks may do better still.
-        Map<SortedSet<Flag>, BitSet> byBlocks = byBlocks(changed);
+        Map<SortedSet<Flag>, Members> byBlocks = byBlocks(changed);
         out.putAll(whole.size() <= changed.size() && whole.size() < byBlocks.size() ? whole : byBlocks);
         return out;
     }
 
     /** Block by block: its exact or widened keys where few enough, else per flag. */
-    private Map<SortedSet<Flag>, BitSet> byBlocks(SortedSet<Flag> changed) {
+    private Map<SortedSet<Flag>, Members> byBlocks(SortedSet<Flag> changed) {
         Set<SortedSet<Flag>> blocks = new LinkedHashSet<>();
         changed.forEach(f -> blocks.add(blockOf.getOrDefault(f, sorted(Set.of(f)))));
-        Map<SortedSet<Flag>, BitSet> out = new LinkedHashMap<>();
+        Map<SortedSet<Flag>, Members> out = new LinkedHashMap<>();
         for (SortedSet<Flag> block : blocks) {
-            Map<SortedSet<Flag>, BitSet> exact = exactWithin(block);
+            Map<SortedSet<Flag>, Members> exact = exactWithin(block);
             SortedSet<Flag> changedHere = flagsOf(exact);
-            Map<SortedSet<Flag>, BitSet> keys = fewer(exact, widenedWithin(changedHere));
+            Map<SortedSet<Flag>, Members> keys = fewer(exact, widenedWithin(changedHere));
             out.putAll(keys.size() <= changedHere.size() ? keys : perFlag(exact));
         }
         return out;
     }
 
     /** The messages grouped by the part of their change that lies in {@code scope} (null: all of it). */
-    private Map<SortedSet<Flag>, BitSet> exactWithin(Set<Flag> scope) {
-        Map<SortedSet<Flag>, BitSet> out = new LinkedHashMap<>();
+    private Map<SortedSet<Flag>, Members> exactWithin(Set<Flag> scope) {
+        Map<SortedSet<Flag>, Members> out = new LinkedHashMap<>();
         for (Part part : parts) {
             SortedSet<Flag> key = new TreeSet<>(part.change());
             if (scope != null) {
@@ -177,8 +211,8 @@ final class DeltaGroups {
      * to remove. It contains the change's part in {@code scope}, so every such STORE changes each
      * of its messages.
      */
-    private Map<SortedSet<Flag>, BitSet> widenedWithin(Set<Flag> scope) {
-        Map<SortedSet<Flag>, BitSet> out = new LinkedHashMap<>();
+    private Map<SortedSet<Flag>, Members> widenedWithin(Set<Flag> scope) {
+        Map<SortedSet<Flag>, Members> out = new LinkedHashMap<>();
         for (Part part : parts) {
             if (!Collections.disjoint(part.change(), scope)) {
                 SortedSet<Flag> key = new TreeSet<>(scope);
@@ -193,25 +227,25 @@ final class DeltaGroups {
         return out;
     }
 
-    private static void join(Map<SortedSet<Flag>, BitSet> groups, SortedSet<Flag> key, BitSet messages) {
+    private static void join(Map<SortedSet<Flag>, Members> groups, SortedSet<Flag> key, int[] messages) {
         if (!key.isEmpty()) {
-            groups.computeIfAbsent(Collections.unmodifiableSortedSet(key), k -> new BitSet()).or(messages);
+            groups.computeIfAbsent(Collections.unmodifiableSortedSet(key), k -> new Members()).add(messages);
         }
     }
 
     /** The widened keys if they are strictly fewer STOREs, else the exact ones. */
-    private static Map<SortedSet<Flag>, BitSet> fewer(Map<SortedSet<Flag>, BitSet> exact,
-            Map<SortedSet<Flag>, BitSet> widened) {
+    private static Map<SortedSet<Flag>, Members> fewer(Map<SortedSet<Flag>, Members> exact,
+            Map<SortedSet<Flag>, Members> widened) {
         return widened.size() < exact.size() ? widened : exact;
     }
 
-    private static Map<SortedSet<Flag>, BitSet> perFlag(Map<SortedSet<Flag>, BitSet> groups) {
-        Map<SortedSet<Flag>, BitSet> out = new LinkedHashMap<>();
+    private static Map<SortedSet<Flag>, Members> perFlag(Map<SortedSet<Flag>, Members> groups) {
+        Map<SortedSet<Flag>, Members> out = new LinkedHashMap<>();
         for (Flag f : flagsOf(groups)) {
-            BitSet messages = new BitSet();
+            Members messages = new Members();
             groups.forEach((flags, members) -> {
                 if (flags.contains(f)) {
-                    messages.or(members);
+                    messages.addAll(members);
                 }
             });
             out.put(sorted(Set.of(f)), messages);
@@ -219,7 +253,7 @@ final class DeltaGroups {
         return out;
     }
 
-    private static SortedSet<Flag> flagsOf(Map<SortedSet<Flag>, BitSet> groups) {
+    private static SortedSet<Flag> flagsOf(Map<SortedSet<Flag>, Members> groups) {
         SortedSet<Flag> out = new TreeSet<>();
         groups.keySet().forEach(out::addAll);
         return out;

@@ -2,6 +2,7 @@ package org.mailtidy.rules;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,41 +98,51 @@ final class FlagStores {
     /**
      * The add/remove stores: messages are grouped by where they go and where they are (few
      * distinct pairs of flag sets, however many messages), and each pair's gain and loss joins
-     * its direction's {@link DeltaGroups}. Arrays indexed by flag set id, not a map of pairs,
-     * so that a million messages box nothing and a mailbox of many sets costs no square table.
+     * its direction's {@link DeltaGroups}. Each pair's messages are an exact-size index array
+     * (counted, then filled), so the pairs together cost 4 bytes per changing message, however
+     * many pairs there are; a BitSet per pair would span the mailbox.
      */
     private void deltaStores(BitSet messages, int[] target, List<Operation> out) {
         if (messages.isEmpty()) {
             return;
         }
+        Map<Long, int[]> pairs = new LinkedHashMap<>();
+        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
+            pairs.computeIfAbsent(pair(target[m], server[m]), k -> new int[1])[0]++;
+        }
+        Map<Long, int[]> members = new LinkedHashMap<>();
+        Map<Long, int[]> filled = new HashMap<>();
+        pairs.forEach((key, count) -> {
+            members.put(key, new int[count[0]]);
+            filled.put(key, new int[1]);
+        });
+        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
+            long key = pair(target[m], server[m]);
+            members.get(key)[filled.get(key)[0]++] = m;
+        }
         DeltaGroups adds = new DeltaGroups(Operation.StoreMode.ADD, addedTogether);
         DeltaGroups removes = new DeltaGroups(Operation.StoreMode.REMOVE, removedTogether);
-        BitSet[] byServer = new BitSet[table.size()];
-        for (Map.Entry<Integer, BitSet> going : byId(messages, target, new BitSet[table.size()]).entrySet()) {
-            Set<Flag> to = table.get(going.getKey());
-            for (Map.Entry<Integer, BitSet> pair : byId(going.getValue(), server, byServer).entrySet()) {
-                Set<Flag> from = table.get(pair.getKey());
-                adds.add(difference(to, from), to, pair.getValue());
-                removes.add(difference(from, to), to, pair.getValue());
-            }
-        }
-        List<Operation.Store> stores = new ArrayList<>(adds.stores(this::uidsOf));
-        stores.addAll(removes.stores(this::uidsOf));
+        members.forEach((key, indexes) -> {
+            Set<Flag> to = table.get((int) (key >>> 32));
+            Set<Flag> from = table.get((int) (long) key);
+            adds.add(difference(to, from), to, indexes);
+            removes.add(difference(from, to), to, indexes);
+        });
+        List<Operation.Store> stores = new ArrayList<>(adds.stores(this::uidsOfIndexes));
+        stores.addAll(removes.stores(this::uidsOfIndexes));
         stores.sort(DeltaGroups.storeOrder());
         out.addAll(stores);
     }
 
-    /** The messages grouped by {@code ids[m]}; {@code scratch} (one slot per id) is left empty. */
-    private static Map<Integer, BitSet> byId(BitSet messages, int[] ids, BitSet[] scratch) {
-        Map<Integer, BitSet> out = new LinkedHashMap<>();
-        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
-            if (scratch[ids[m]] == null) {
-                scratch[ids[m]] = new BitSet();
-                out.put(ids[m], scratch[ids[m]]);
-            }
-            scratch[ids[m]].set(m);
+    private static long pair(int targetId, int serverId) {
+        return (long) targetId << 32 | serverId;
+    }
+
+    private long[] uidsOfIndexes(int[] ascendingIndexes) {
+        long[] out = new long[ascendingIndexes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = uids[ascendingIndexes[i]];
         }
-        out.keySet().forEach(id -> scratch[id] = null);
         return out;
     }
 
