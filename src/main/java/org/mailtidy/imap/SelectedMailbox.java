@@ -213,21 +213,25 @@ public final class SelectedMailbox implements AutoCloseable {
         if (exists() == 0 || upToUid < 1) {
             return updates.build();
         }
-        run("UID FETCH", "UID FETCH 1:" + upToUid + " (UID FLAGS) (CHANGEDSINCE " + modSeq + ")", null, r -> {
-            if (r instanceof FetchResponse f) {
-                UID uid = f.getItem(UID.class);
-                FLAGS flags = f.getItem(FLAGS.class);
-                if (uid != null && flags != null) {
-                    // 1:n names the last message too when every UID is above n (RFC 3501 section 6.4.8)
-                    if (uid.uid <= upToUid) {
-                        updates.add(uid.uid, FlagNames.of(flags, false));
-                    }
-                    return true;
-                }
-            }
-            return false;
-        });
+        run("UID FETCH", "UID FETCH 1:" + upToUid + " (UID FLAGS) (CHANGEDSINCE " + modSeq + ")", null,
+                r -> takeChangedFlags(r, upToUid, updates));
         return updates.build();
+    }
+
+    /** True when {@code r} is a FETCH of UID and FLAGS: taken into {@code updates} if its UID is in range. */
+    private static boolean takeChangedFlags(Response r, long upToUid, FlagUpdates.Builder updates) {
+        if (r instanceof FetchResponse f) {
+            UID uid = f.getItem(UID.class);
+            FLAGS flags = f.getItem(FLAGS.class);
+            if (uid != null && flags != null) {
+                // 1:n names the last message too when every UID is above n (RFC 3501 section 6.4.8)
+                if (uid.uid <= upToUid) {
+                    updates.add(uid.uid, FlagNames.of(flags, false));
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -246,15 +250,8 @@ public final class SelectedMailbox implements AutoCloseable {
             return new ChangesSince(updates.build(), new long[0]);
         }
         run("UID FETCH", "UID FETCH 1:" + upToUid + " (UID FLAGS) (CHANGEDSINCE " + modSeq + " VANISHED)", null, r -> {
-            if (r instanceof FetchResponse f) {
-                UID uid = f.getItem(UID.class);
-                FLAGS flags = f.getItem(FLAGS.class);
-                if (uid != null && flags != null) {
-                    if (uid.uid <= upToUid) {
-                        updates.add(uid.uid, FlagNames.of(flags, false));
-                    }
-                    return true;
-                }
+            if (takeChangedFlags(r, upToUid, updates)) {
+                return true;
             }
             if (Vanished.is(r)) {
                 // Without (EARLIER) another client expunged these just now: gone all the same. Left
