@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -167,7 +165,7 @@ class MailboxCacheDovecotTest {
         assertThat(ownChanges.commands()).containsEntry("UID FETCH", 1L).doesNotContainKey("UID SEARCH");
 
         dovecot.rawCommands(user); // waits until Dovecot has written the session logs
-        List<Long> received = bytesSentByServer(user);
+        List<Long> received = dovecot.bytesSentByServer(user);
         assertThat(received).hasSize(3);
         System.out.printf("mailbox cache, 3000 messages: server sent %d bytes (full), %d (own changes), %d (unchanged)%n",
                 received.get(0), received.get(1), received.get(2));
@@ -371,22 +369,5 @@ class MailboxCacheDovecotTest {
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                 .map(l -> l.replaceFirst("\"time\":\"[^\"]*\",", "").replaceFirst("\"uidvalidity\":\\d+,", ""))
                 .toList();
-    }
-
-    /** Bytes the server sent in each session of the user, oldest first, from Dovecot's rawlog. */
-    private List<Long> bytesSentByServer(String user) throws IOException {
-        Path rawlog = dovecot.maildir(user, "INBOX").getParent().resolve("rawlog");
-        List<Long> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(rawlog)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".out")).sorted().collect(Collectors.toList())) {
-                long bytes = 0;
-                for (String line : Files.readString(f, StandardCharsets.ISO_8859_1).split("\n")) {
-                    // each line is logged with a "seconds.micros " time stamp in front
-                    bytes += line.replaceFirst("^\\d+\\.\\d+ ", "").length() + 1;
-                }
-                out.add(bytes);
-            }
-        }
-        return out;
     }
 }

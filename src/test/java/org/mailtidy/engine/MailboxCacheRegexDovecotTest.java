@@ -84,7 +84,7 @@ class MailboxCacheRegexDovecotTest {
         assertThat(again.ruleStats()).extracting(s -> s.matched())
                 .isEqualTo(newCandidates.ruleStats().stream().map(s -> s.matched()).toList());
         assertThat(again.ruleStats()).allSatisfy(s -> assertThat(s.flagsChanged()).isZero());
-        List<Long> sent = bytesSentByServer(user);
+        List<Long> sent = dovecot.bytesSentByServer(user);
         System.out.printf("regex outcomes cached, 600 messages: server sent %d bytes (first run), %d (unchanged),"
                 + " %d (4 new messages)%n", sent.get(0), sent.get(1), sent.get(2));
     }
@@ -154,22 +154,5 @@ class MailboxCacheRegexDovecotTest {
                 ZoneOffset.UTC, Clock.fixed(SampleMail.NOW, ZoneOffset.UTC), state);
         return EndToEnd.result(new OncePass(config, settings, Connections::open)
                 .run(OncePass.selectRules(config, List.of(), null)), "INBOX");
-    }
-
-    /** Bytes the server sent in each session of the user, oldest first, from Dovecot's rawlog. */
-    private List<Long> bytesSentByServer(String user) throws IOException {
-        Path rawlog = dovecot.maildir(user, "INBOX").getParent().resolve("rawlog");
-        List<Long> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(rawlog)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".out")).sorted().collect(Collectors.toList())) {
-                long bytes = 0;
-                for (String line : Files.readString(f, StandardCharsets.ISO_8859_1).split("\n")) {
-                    // each line is logged with a "seconds.micros " time stamp in front
-                    bytes += line.replaceFirst("^\\d+\\.\\d+ ", "").length() + 1;
-                }
-                out.add(bytes);
-            }
-        }
-        return out;
     }
 }

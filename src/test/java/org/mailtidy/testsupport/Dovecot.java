@@ -282,6 +282,28 @@ public final class Dovecot {
         }
     }
 
+    /**
+     * Bytes the server sent in each session of the user, oldest first, from Dovecot's rawlog
+     * {@code *.out} files, time stamps removed. Close the connection first (see {@link #rawCommands}).
+     */
+    public List<Long> bytesSentByServer(String user) {
+        rawCommands(user); // waits until Dovecot has written the session logs
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(userHome(user).resolve("rawlog"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".out")).sorted().toList()) {
+                long bytes = 0;
+                for (String line : Files.readString(f, StandardCharsets.ISO_8859_1).split("\n")) {
+                    // each line is logged with a "seconds.micros " time stamp in front
+                    bytes += line.replaceFirst("^\\d+\\.\\d+ ", "").length() + 1;
+                }
+                out.add(bytes);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
     /** The server's name for a test name with {@code /}. */
     public static String serverName(String mailbox) {
         return mailbox.equalsIgnoreCase("INBOX") ? "INBOX" : mailbox.replace('/', '.');
