@@ -39,7 +39,7 @@ import org.mailtidy.imap.ConnectionSettings;
  * the certificate does not name, for host name checks. Mailboxes use Dovecot's default separator
  * {@code .}; test helpers take names with {@code /} and translate.
  */
-public final class Dovecot {
+public final class Dovecot implements MailServer {
     public static final String MAIL_USER = "mailtidy-vmail";
     private static final Path DOVECOT = Path.of("/usr/sbin/dovecot");
     private static final AtomicInteger USERS = new AtomicInteger();
@@ -140,6 +140,7 @@ public final class Dovecot {
     }
 
     /** A fresh user with a unique name (so tests do not see each other's mail); password {@link #password}. */
+    @Override
     public String newUser(String prefix) {
         String name = prefix + "-" + USERS.incrementAndGet() + "-" + ProcessHandle.current().pid();
         addUser(name, password(name));
@@ -150,12 +151,29 @@ public final class Dovecot {
         return "pw-" + user;
     }
 
+    @Override
+    public String name() {
+        return "dovecot";
+    }
+
+    /** STARTTLS with the test CA. */
+    @Override
+    public ConnectionSettings settings(String user) {
+        return settings(user, ConnectionSettings.Security.STARTTLS).withCaFile(caFile());
+    }
+
+    @Override
+    public void load(String user, String mailbox, List<TestMessage> messages) {
+        writeMaildir(user, mailbox, messages);
+    }
+
     public ConnectionSettings settings(String user, ConnectionSettings.Security security) {
         int port = security == ConnectionSettings.Security.IMPLICIT ? imapsPort : imapPort;
         return ConnectionSettings.login(host(), port, security, user, password(user));
     }
 
     /** Creates a mailbox (name with {@code /}) unless it exists. */
+    @Override
     public void createMailbox(String user, String mailbox) {
         if (!mailbox.equalsIgnoreCase("INBOX") && !mailboxDir(user, mailbox).toFile().isDirectory()) {
             doveadm("mailbox", "create", "-u", user, serverName(mailbox));
@@ -192,6 +210,7 @@ public final class Dovecot {
     }
 
     /** Every message of the mailbox: UID, flags, Message-ID (via {@code doveadm fetch}). */
+    @Override
     public List<StoredMessage> fetch(String user, String mailbox) {
         String out = doveadm("-f", "tab", "fetch", "-u", user, "uid flags hdr.message-id", "mailbox",
                 serverName(mailbox), "all");
@@ -211,6 +230,7 @@ public final class Dovecot {
     }
 
     /** Adds flags as another client would. */
+    @Override
     public void addFlags(String user, String mailbox, long uid, String... flags) {
         doveadm("flags", "add", "-u", user, String.join(" ", flags), "mailbox", serverName(mailbox), "uid",
                 Long.toString(uid));

@@ -23,7 +23,7 @@ import org.mailtidy.imap.ConnectionSettings;
  * An in-process GreenMail 2.1.12 IMAP server on a free loopback port. Mailbox names here are
  * GreenMail's own ({@code .} separates levels).
  */
-public final class GreenMailServer implements AutoCloseable {
+public final class GreenMailServer implements AutoCloseable, MailServer {
     private static final AtomicInteger USERS = new AtomicInteger();
     private final GreenMail greenMail;
 
@@ -50,6 +50,7 @@ public final class GreenMailServer implements AutoCloseable {
     }
 
     /** A fresh user with a unique name; returns the login (password "secret-" + login). */
+    @Override
     public String newUser(String prefix) {
         String login = prefix + "-" + USERS.incrementAndGet();
         addUser(login, password(login));
@@ -60,10 +61,25 @@ public final class GreenMailServer implements AutoCloseable {
         return "secret-" + login;
     }
 
+    @Override
+    public String name() {
+        return "greenmail";
+    }
+
+    @Override
+    public void load(String login, String mailbox, List<TestMessage> messages) {
+        if (!mailbox.equalsIgnoreCase("INBOX")) {
+            createMailbox(login, mailbox);
+        }
+        appendAll(login, mailbox, messages);
+    }
+
+    @Override
     public ConnectionSettings settings(String login) {
         return ConnectionSettings.login(host(), port(), ConnectionSettings.Security.NONE, login, password(login));
     }
 
+    @Override
     public void createMailbox(String login, String mailbox) {
         try {
             hosts().createMailbox(user(login), mailbox);
@@ -92,6 +108,7 @@ public final class GreenMailServer implements AutoCloseable {
         return uids;
     }
 
+    @Override
     public List<StoredMessage> fetch(String login, String mailbox) {
         List<StoredMessage> out = new ArrayList<>();
         for (com.icegreen.greenmail.store.StoredMessage m : folder(login, mailbox).getMessages()) {
@@ -105,6 +122,7 @@ public final class GreenMailServer implements AutoCloseable {
     }
 
     /** Sets flags as another client would. */
+    @Override
     public void addFlags(String login, String mailbox, long uid, String... flags) {
         try {
             folder(login, mailbox).setFlags(toFlags(Set.of(flags)), true, uid, null, true);
