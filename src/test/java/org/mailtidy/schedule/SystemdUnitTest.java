@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code systemd/mailtidy.service}: valid for systemd, and in step with the daemon's timings. */
@@ -23,6 +25,17 @@ class SystemdUnitTest {
         String security = run("systemd-analyze", "security", "--offline=true", UNIT.toString());
         assertThat(security).doesNotContainIgnoringCase("ignoring").doesNotContainIgnoringCase("invalid")
                 .contains("Overall exposure level");
+        Matcher exposure = Pattern.compile("Overall exposure level for mailtidy.service: ([0-9.]+)").matcher(security);
+        assertThat(exposure.find()).as(security).isTrue();
+        assertThat(Double.parseDouble(exposure.group(1))).as("systemd-analyze security exposure").isLessThanOrEqualTo(2.0);
+    }
+
+    @Test
+    void aBadConfigurationIsNotRestartedForeverAndTheSandboxIsTight() throws Exception {
+        List<String> lines = Files.readAllLines(UNIT, StandardCharsets.UTF_8);
+        assertThat(lines).contains("RestartPreventExitStatus=2", "SystemCallFilter=@system-service",
+                "ProtectProc=invisible", "ProcSubset=pid");
+        assertThat(lines).as("the JIT needs writable executable memory").doesNotContain("MemoryDenyWriteExecute=yes");
     }
 
     @Test
