@@ -3,17 +3,21 @@ package org.mailtidy.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
  * The built-in logging setup: everything to standard error, journald-friendly (no timestamp when
- * {@link LogSetup} sets {@code mailtidy.log.pattern}), levels from the properties LogSetup sets.
+ * {@link LogSetup} sets {@code mailtidy.log.pattern}; under journald each line carries its syslog
+ * priority, {@link JournalLayout}), levels from the properties LogSetup sets.
  * Written in code rather than a logback.xml because Logback's XML configuration (Joran and a SAX
  * parser, some 470 classes) cost every start-up about 0.1 s of CPU (docs/performance.md). A file
  * given with {@code -Dlogback.configurationFile} still replaces it: Logback's own configurators
@@ -35,15 +39,11 @@ public final class BuiltInLogging extends ContextAwareBase implements Configurat
         julLevels.start();
         context.addListener(julLevels);
 
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-        encoder.setContext(context);
-        encoder.setPattern(System.getProperty("mailtidy.log.pattern", DEFAULT_PATTERN));
-        encoder.start();
         ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
         stderr.setContext(context);
         stderr.setName("STDERR");
         stderr.setTarget("System.err");
-        stderr.setEncoder(encoder);
+        stderr.setEncoder(encoder(context));
         stderr.start();
 
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
@@ -57,5 +57,27 @@ public final class BuiltInLogging extends ContextAwareBase implements Configurat
         context.getLogger("org.quartz.impl.jdbcjobstore").setLevel(Level.INFO);
         context.getLogger("com.icegreen.greenmail").setLevel(Level.WARN);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    private static Encoder<ILoggingEvent> encoder(LoggerContext context) {
+        String pattern = System.getProperty("mailtidy.log.pattern", DEFAULT_PATTERN);
+        if (!Boolean.getBoolean("mailtidy.log.journald")) {
+            PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+            encoder.setContext(context);
+            encoder.setPattern(pattern);
+            encoder.start();
+            return encoder;
+        }
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.setPattern(pattern);
+        JournalLayout journal = new JournalLayout(layout);
+        journal.setContext(context);
+        journal.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(journal);
+        encoder.start();
+        return encoder;
     }
 }

@@ -17,6 +17,7 @@ final class LogSetup {
         System.setProperty("mailtidy.log.angus", l.equals("trace") ? "TRACE" : "WARN");
         if (journald) {
             System.setProperty("mailtidy.log.pattern", "%-5level %logger{0}: %msg%n");
+            System.setProperty("mailtidy.log.journald", "true");
         }
         org.mailtidy.imap.ImapLogging.install();
     }

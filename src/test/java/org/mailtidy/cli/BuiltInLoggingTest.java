@@ -8,6 +8,10 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.core.encoder.Encoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,5 +76,37 @@ class BuiltInLoggingTest {
 
         assertThat(status).isEqualTo(Configurator.ExecutionStatus.INVOKE_NEXT_IF_ANY);
         assertThat(context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDERR")).isNull();
+    }
+
+    @Test
+    void underJournaldEveryLineCarriesItsSyslogPriority() {
+        System.clearProperty("logback.configurationFile");
+        System.setProperty("mailtidy.log.level", "DEBUG");
+        System.setProperty("mailtidy.log.pattern", "%-5level %logger{0}: %msg%n");
+        System.setProperty("mailtidy.log.journald", "true");
+        LoggerContext context = new LoggerContext();
+        new BuiltInLogging().configure(context);
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        @SuppressWarnings("unchecked")
+        Encoder<ILoggingEvent> encoder = ((ConsoleAppender<ILoggingEvent>) root.getAppender("STDERR")).getEncoder();
+        Logger log = context.getLogger("org.mailtidy.engine.MailboxRun");
+
+        assertThat(line(encoder, log, Level.ERROR, "a\nb")).isEqualTo("<3>ERROR MailboxRun: a\n<3>b\n");
+        assertThat(line(encoder, log, Level.WARN, "w")).isEqualTo("<4>WARN  MailboxRun: w\n");
+        assertThat(line(encoder, log, Level.INFO, "i")).isEqualTo("<6>INFO  MailboxRun: i\n");
+        assertThat(line(encoder, log, Level.DEBUG, "d")).isEqualTo("<7>DEBUG MailboxRun: d\n");
+    }
+
+    @Test
+    void logSetupTurnsThePrefixesOnOnlyUnderJournald() {
+        LogSetup.beforeLogging("info", false);
+        assertThat(Boolean.getBoolean("mailtidy.log.journald")).isFalse();
+        LogSetup.beforeLogging("info", true);
+        assertThat(Boolean.getBoolean("mailtidy.log.journald")).isTrue();
+    }
+
+    private static String line(Encoder<ILoggingEvent> encoder, Logger logger, Level level, String message) {
+        LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, level, message, null, null);
+        return new String(encoder.encode(event), StandardCharsets.UTF_8);
     }
 }
