@@ -31,7 +31,7 @@ import org.mailtidy.testsupport.GreenMailServer;
 import org.mailtidy.testsupport.TestMessage;
 
 /**
- * {@code bin/mailtidy} as installed ({@code /opt/mailtidy/bin/mailtidy} next to {@code mailtidy.jar}):
+ * {@code bin/mailtidy} as installed ({@code /usr/share/mailtidy/bin/mailtidy} next to {@code mailtidy.jar}):
  * the class archive it writes on the first {@code once} and maps afterwards, and that nothing about
  * the archive (missing, damaged, unwritable) changes a command's result or output. Whether the archive
  * is used is read from the JVM's class loading log, never from timings.

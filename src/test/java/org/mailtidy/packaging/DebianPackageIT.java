@@ -46,6 +46,13 @@ class DebianPackageIT {
     }
 
     @Test
+    void lintianFindsNothing() throws Exception {
+        Result lintian = run(List.of("lintian", "--allow-root", "--tag-display-limit", "0", deb.toString()));
+        assertThat(lintian.output().lines().filter(l -> l.matches("^[EWIX]: .*"))).as(lintian.output()).isEmpty();
+        assertThat(lintian.status()).as(lintian.output()).isZero();
+    }
+
+    @Test
     void theServiceUserRunsTheCommandAndChecksTheSampleConfiguration() throws Exception {
         Result version = asServiceUser("mailtidy", "--version");
         assertThat(version.status()).as(version.output()).isZero();
