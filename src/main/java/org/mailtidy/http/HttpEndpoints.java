@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /metrics} (Prometheus text), {@code /healthz} (200 or 503 with the reason) and
- * {@code /status} (JSON) on the JDK's HTTP server. Read-only: only GET and HEAD are answered.
+ * {@code /} (the status page, HTML), {@code /metrics} (Prometheus text), {@code /healthz} (200 or
+ * 503 with the reason) and {@code /status} (JSON) on the JDK's HTTP server. Read-only: only GET and HEAD are answered.
  */
 public final class HttpEndpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
@@ -37,6 +37,9 @@ public final class HttpEndpoints implements AutoCloseable {
         Health health();
 
         String statusJson();
+
+        /** The status page for a person, HTML. */
+        String statusHtml();
     }
 
     private final HttpServer server;
@@ -64,10 +67,12 @@ public final class HttpEndpoints implements AutoCloseable {
         }));
         server.createContext("/status", ex -> answer(ex, "/status",
                 () -> new Reply(200, "application/json", source.statusJson() + "\n")));
-        server.createContext("/", ex -> answer(ex, "/", () -> new Reply(404, "text/plain; charset=utf-8",
-                "not found; try /metrics, /healthz or /status\n")));
+        server.createContext("/", ex -> answer(ex, "/", () -> ex.getRequestURI().getPath().equals("/")
+                ? new Reply(200, "text/html; charset=utf-8", source.statusHtml())
+                : new Reply(404, "text/plain; charset=utf-8", "not found; try /, /metrics, /healthz or /status\n")));
         server.start();
-        LOG.info("serving /metrics, /healthz and /status on http://{}:{}", host, server.getAddress().getPort());
+        LOG.info("serving the status page, /metrics, /healthz and /status on http://{}:{}/", host,
+                server.getAddress().getPort());
         return new HttpEndpoints(server, executor);
     }
 

@@ -183,6 +183,19 @@ final class ClusterNode implements AutoCloseable {
         return checkin.multipliedBy(4);
     }
 
+    /** This node in the cluster, for the status page; without the database URL. */
+    record Summary(String node, String configuration, String clusterConfiguration, String appliedBy,
+                   Instant appliedAt, String databaseError) {
+    }
+
+    Summary summary() {
+        ConfigRegistry.Verdict v = verdict;
+        return new Summary(instanceId, v == null ? null
+                : v.standing() == ConfigRegistry.Standing.OLDER ? "older than the cluster's" : "the cluster's",
+                v == null || v.clusterDigest() == null ? null : v.clusterDigest().substring(0, 12),
+                v == null ? null : v.appliedBy(), v == null ? null : v.appliedAt(), failure);
+    }
+
     void status(JsonWriter w) {
         ConfigRegistry.Verdict v = verdict;
         w.name("cluster").beginObject().field("node", instanceId).field("database", db.url())

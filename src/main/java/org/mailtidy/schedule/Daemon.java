@@ -264,6 +264,10 @@ public final class Daemon {
         return status.json();
     }
 
+    public String statusHtml() {
+        return status.html();
+    }
+
     public String metrics() {
         return metrics.scrape(pool.snapshots()) + push.metrics();
     }
@@ -369,6 +373,11 @@ public final class Daemon {
                 @Override
                 public String statusJson() {
                     return Daemon.this.statusJson();
+                }
+
+                @Override
+                public String statusHtml() {
+                    return Daemon.this.statusHtml();
                 }
             });
         }

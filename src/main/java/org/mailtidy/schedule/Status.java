@@ -3,9 +3,11 @@ package org.mailtidy.schedule;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.mailtidy.engine.RunResult;
 import org.mailtidy.http.HttpEndpoints;
@@ -13,7 +15,10 @@ import org.mailtidy.http.JsonWriter;
 import org.mailtidy.rules.RuleStats;
 import org.quartz.JobKey;
 
-/** {@code /healthz} and {@code /status}: read from the ledger, the connections and the scheduler. */
+/**
+ * {@code /healthz}, {@code /status} and the status page: read from the ledger, the connections and
+ * the scheduler.
+ */
 final class Status {
     private final Supplier<Loaded> current;
     private final RunLedger ledger;
@@ -56,27 +61,46 @@ final class Status {
         return HttpEndpoints.Health.healthy();
     }
 
-    String json() {
+    /** Everything the status shows, read now. */
+    StatusReport report() {
         Loaded loaded = current.get();
         QuartzJobs q = quartz.get();
+        ClusterNode node = cluster.get();
+        Map<JobKey, List<QuartzJobs.TriggerInfo>> triggers = q == null ? Map.of() : q.triggers();
+        List<StatusReport.JobReport> jobs = new ArrayList<>();
+        if (loaded != null) {
+            for (JobPlan.Job job : loaded.plan().jobs()) {
+                List<QuartzJobs.TriggerInfo> t = triggers.getOrDefault(QuartzJobs.jobKey(job), List.of());
+                Optional<Instant> next = t.stream().map(QuartzJobs.TriggerInfo::nextFireTime).filter(Objects::nonNull)
+                        .min(Instant::compareTo);
+                jobs.add(new StatusReport.JobReport(job, t, next, ledger.matching(job.account(), job.pattern())));
+            }
+        }
+        return new StatusReport(clock.instant(), q != null && q.running(), Optional.ofNullable(loaded),
+                Optional.ofNullable(lastReload.get()), Optional.ofNullable(node).map(ClusterNode::summary),
+                pool.snapshots(), jobs);
+    }
+
+    String json() {
+        StatusReport report = report();
         JsonWriter w = new JsonWriter().beginObject();
-        w.field("scheduler", q != null && q.running() ? "running" : "stopped");
+        w.field("scheduler", report.schedulerRunning() ? "running" : "stopped");
+        Loaded loaded = report.loaded().orElse(null);
         w.name("config").beginObject().field("file", loaded == null ? null : loaded.config().file().toString())
                 .field("loaded_at", loaded == null ? null : loaded.loadedAt());
-        Daemon.ReloadOutcome r = lastReload.get();
-        if (r != null) {
+        report.lastReload().ifPresent(r -> {
             w.name("last_reload").beginObject().field("at", r.at()).field("trigger", r.trigger()).field("ok", r.ok())
                     .name("errors").beginArray();
             r.errors().forEach(w::value);
             w.endArray().endObject();
-        }
+        });
         w.endObject();
         ClusterNode node = cluster.get();
         if (node != null) {
             node.status(w);
         }
         w.name("accounts").beginArray();
-        for (AccountConnection.Snapshot a : pool.snapshots()) {
+        for (AccountConnection.Snapshot a : report.accounts()) {
             w.beginObject().field("account", a.account()).field("connection", DaemonMetrics.stateName(a.state()))
                     .field("failing_since", a.failingSince()).field("failed_attempts", a.failures())
                     .field("next_attempt", a.nextAttempt()).field("last_error", a.lastError())
@@ -84,28 +108,27 @@ final class Status {
         }
         w.endArray();
         w.name("jobs").beginArray();
-        Map<JobKey, List<QuartzJobs.TriggerInfo>> triggers = q == null ? Map.of() : q.triggers();
-        if (loaded != null) {
-            for (JobPlan.Job job : loaded.plan().jobs()) {
-                job(w, job, triggers.getOrDefault(QuartzJobs.jobKey(job), List.of()));
-            }
-        }
+        report.jobs().forEach(job -> job(w, job));
         w.endArray();
         return w.endObject().toString();
     }
 
-    private void job(JsonWriter w, JobPlan.Job job, List<QuartzJobs.TriggerInfo> triggers) {
+    /** The status page: {@code GET /}. */
+    String html() {
+        return StatusPage.render(report());
+    }
+
+    private void job(JsonWriter w, StatusReport.JobReport report) {
+        JobPlan.Job job = report.job();
         w.beginObject().field("account", job.account()).field("mailbox", job.pattern());
-        Instant next = triggers.stream().map(QuartzJobs.TriggerInfo::nextFireTime).filter(Objects::nonNull)
-                .min(Instant::compareTo).orElse(null);
-        w.field("next_fire_time", next);
+        w.field("next_fire_time", report.nextFireTime().orElse(null));
         w.name("triggers").beginArray();
-        for (QuartzJobs.TriggerInfo t : triggers) {
+        for (QuartzJobs.TriggerInfo t : report.triggers()) {
             w.beginObject().field("schedule", t.schedule()).field("next_fire_time", t.nextFireTime()).endObject();
         }
         w.endArray();
         w.name("mailboxes").beginArray();
-        for (RunLedger.Entry e : ledger.matching(job.account(), job.pattern())) {
+        for (RunLedger.Entry e : report.mailboxes()) {
             mailbox(w, e);
         }
         w.endArray();

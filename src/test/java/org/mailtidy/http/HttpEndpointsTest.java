@@ -33,6 +33,11 @@ class HttpEndpointsTest {
             public String statusJson() {
                 return "{\"scheduler\":\"running\"}";
             }
+
+            @Override
+            public String statusHtml() {
+                return "<!DOCTYPE html><title>mailtidy status</title>";
+            }
         });
     }
 
@@ -72,10 +77,17 @@ class HttpEndpointsTest {
     }
 
     @Test
+    void theRootIsTheStatusPage() throws Exception {
+        HttpResponse<String> r = send("GET", "/");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+        assertThat(r.body()).isEqualTo("<!DOCTYPE html><title>mailtidy status</title>");
+    }
+
+    @Test
     void onlyReadsAndOnlyItsPaths() throws Exception {
         assertThat(send("POST", "/metrics").statusCode()).isEqualTo(405);
         assertThat(send("HEAD", "/healthz").statusCode()).isEqualTo(200);
-        assertThat(send("GET", "/").statusCode()).isEqualTo(404);
         assertThat(send("GET", "/metrics/x").statusCode()).isEqualTo(404);
         assertThat(send("GET", "/admin").statusCode()).isEqualTo(404);
     }
