@@ -1,8 +1,5 @@
 package org.mailtidy.cli;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,14 +30,8 @@ final class MailtidyCommand implements Runnable {
 
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = MailtidyCommand.class.getResourceAsStream("/org/mailtidy/version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"mailtidy " + p.getProperty("version", "unknown"),
+        public String[] getVersion() {
+            return new String[] {"mailtidy " + org.mailtidy.http.BuildInfo.version(),
                     "Java " + System.getProperty("java.version")};
         }
     }

@@ -84,6 +84,15 @@ public final class MetricsRegistry {
             return series.computeIfAbsent(List.of(values), k -> newSeries());
         }
 
+        /**
+         * Drops every series whose label values fail {@code keep}: the series of a mailbox, rule or
+         * account that left the configuration, so a dashboard or a staleness alert does not see it
+         * for ever.
+         */
+        public void retain(java.util.function.Predicate<List<String>> keep) {
+            series.keySet().removeIf(labelValues -> !keep.test(labelValues));
+        }
+
         abstract S newSeries();
 
         abstract String type();

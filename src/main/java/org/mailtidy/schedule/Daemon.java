@@ -345,6 +345,7 @@ public final class Daemon {
                     now), schedulerControl());
         }
         push.apply(loaded);
+        metrics.retain(loaded.config());
         if (loaded.plan().isEmpty() && loaded.plan().arrivalOnlyRules().isEmpty()) {
             LOG.warn("no enabled rule has a schedule or on: arrival: nothing to run");
         }

@@ -1,9 +1,19 @@
 package org.mailtidy.schedule;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.mailtidy.config.Config;
+import org.mailtidy.config.RuleConfig;
+import org.mailtidy.engine.MailboxPatterns;
 import org.mailtidy.engine.RunResult;
 import org.mailtidy.http.MetricsRegistry;
+import org.mailtidy.http.RuntimeMetrics;
 import org.mailtidy.rules.RuleStats;
 
 /** The daemon's metrics, all named {@code mailtidy_*}. */
@@ -40,6 +50,31 @@ final class DaemonMetrics {
     private final MetricsRegistry.Counter reloads = registry.counter("mailtidy_config_reloads_total",
             "Configuration reloads by result (ok, invalid)", "result");
 
+    private final RuntimeMetrics runtime = new RuntimeMetrics();
+
+    /**
+     * Forgets the series of accounts, mailboxes and rules that are no longer in {@code config}:
+     * a mailbox series stays while one of its account's rules names a pattern it matches.
+     */
+    void retain(Config config) {
+        Map<String, List<String>> patterns = new HashMap<>();
+        Map<String, Set<String>> rules = new HashMap<>();
+        for (RuleConfig r : config.rules()) {
+            patterns.computeIfAbsent(r.account(), a -> new ArrayList<>()).addAll(r.mailboxes());
+            rules.computeIfAbsent(r.account(), a -> new HashSet<>()).add(r.name());
+        }
+        Predicate<List<String>> account = l -> config.accounts().containsKey(l.get(0));
+        Predicate<List<String>> mailbox = l -> MailboxPatterns.matchesAny(patterns.getOrDefault(l.get(0), List.of()),
+                l.get(1));
+        Predicate<List<String>> rule = l -> rules.getOrDefault(l.get(0), Set.of()).contains(l.get(1));
+        List.of(runs, failures).forEach(c -> c.retain(mailbox));
+        lastSuccess.retain(mailbox);
+        duration.retain(account);
+        connection.retain(account);
+        connectFailures.retain(account);
+        List.of(matched, changed, copied, moved, deleted).forEach(c -> c.retain(rule));
+    }
+
     void schedulerRunning(boolean running) {
         up.labels().set(running ? 1 : 0);
     }
@@ -73,7 +108,7 @@ final class DaemonMetrics {
             }
             connectFailures.labels(a.account()).set(a.failures());
         }
-        return registry.scrape();
+        return registry.scrape() + runtime.scrape();
     }
 
     static String stateName(AccountConnection.State s) {

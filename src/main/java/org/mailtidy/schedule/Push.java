@@ -39,8 +39,10 @@ final class Push {
             "account", "mode");
     private final MetricsRegistry.Gauge connections = registry.gauge("mailtidy_push_connections",
             "Open connections watching for new mail", "account");
-    private final MetricsRegistry.Gauge reconnects = registry.gauge("mailtidy_push_reconnects",
-            "Times a watching connection failed and was opened again, since the watch started", "account");
+    private final MetricsRegistry.Counter reconnects = registry.counter("mailtidy_push_reconnects_total",
+            "Times a watching connection failed and was opened again", "account");
+    /** What each watch had counted at the last scrape: the counter goes on across a watch's restart. */
+    private final Map<AccountWatch, Long> reconnectsCounted = new java.util.IdentityHashMap<>();
     private boolean stopped;
 
     Push(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, Backoff backoff, PushOptions options,
@@ -111,8 +113,15 @@ final class Push {
             w.watched().forEach((mode, n) -> watched.labels(w.accountId(),
                     mode.name().toLowerCase(java.util.Locale.ROOT)).set(n));
             connections.labels(w.accountId()).set(w.connections());
-            reconnects.labels(w.accountId()).set(w.reconnects());
+            long now = w.reconnects();
+            Long before = reconnectsCounted.put(w, now);
+            reconnects.labels(w.accountId()).inc(now - (before == null ? 0 : before));
         }
+        reconnectsCounted.keySet().retainAll(watches.values());
+        java.util.function.Predicate<List<String>> watchedAccount = l -> watches.containsKey(l.get(0));
+        watched.retain(watchedAccount);
+        connections.retain(watchedAccount);
+        reconnects.retain(watchedAccount);
         return registry.scrape();
     }
 

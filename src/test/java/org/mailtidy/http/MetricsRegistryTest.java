@@ -42,6 +42,19 @@ class MetricsRegistryTest {
     }
 
     @Test
+    void retainDropsTheSeriesThatFailThePredicateAndKeepsTheOthers() {
+        MetricsRegistry r = new MetricsRegistry();
+        MetricsRegistry.Counter runs = r.counter("mailtidy_runs_total", "Mailbox runs", "account", "mailbox");
+        runs.labels("a", "INBOX").inc();
+        runs.labels("a", "Old").inc(3);
+        runs.retain(labels -> !labels.get(1).equals("Old"));
+        assertThat(r.scrape()).contains("mailtidy_runs_total{account=\"a\",mailbox=\"INBOX\"} 1")
+                .doesNotContain("Old");
+        runs.labels("a", "Old").inc();
+        assertThat(r.scrape()).contains("mailtidy_runs_total{account=\"a\",mailbox=\"Old\"} 1");
+    }
+
+    @Test
     void familiesWithoutSeriesShowOnlyTheirHeader() {
         MetricsRegistry r = new MetricsRegistry();
         r.counter("mailtidy_x_total", "X\\Y\nZ", "account");

@@ -149,7 +149,7 @@ class PushDovecotTest {
         long silenced = System.nanoTime();
         dovecot.append(user, "INBOX", TestMessage.of("invoice 2, while nobody listens").toBytes());
         await("the watchdog to notice", Duration.ofSeconds(10),
-                () -> gauge(daemon, "mailtidy_push_reconnects{account=\"a\"}") >= 1);
+                () -> gauge(daemon, "mailtidy_push_reconnects_total{account=\"a\"}") >= 1);
         long noticed = System.nanoTime();
         assertThat(Duration.ofNanos(noticed - silenced)).isLessThanOrEqualTo(PUSH.watchdog().plusMillis(500));
 
