@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.engine.Connections;
+import org.mailtidy.packaging.DeployFilesTest;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.TestMessage;
 
@@ -59,6 +60,10 @@ class MetricsReloadDovecotTest {
             assertThat(before).containsPattern("mailtidy_build_info\\{version=\"[^\"]+\",java=\"17[^\"]*\"} 1")
                     .contains("jvm_memory_used_bytes{area=\"heap\"}", "process_cpu_seconds_total",
                             "jvm_threads_current", "process_resident_memory_bytes");
+
+            for (String name : DeployFilesTest.metricNames()) {
+                assertThat(before).as("deploy/ uses " + name).containsPattern("(?m)^" + name + "[{ ]");
+            }
 
             write(config, head);
             DaemonDovecotTest.await("the reload", Duration.ofSeconds(15),
