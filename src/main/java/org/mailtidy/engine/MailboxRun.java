@@ -155,6 +155,7 @@ public final class MailboxRun {
         PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
                 trashMailbox(box), copies.prior());
         out.plan = observeAndPlan(box, snapshot, context, cached);
+        noteGmailDeletes(out.plan, context, out.notes);
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
@@ -303,18 +304,30 @@ public final class MailboxRun {
         return Math.max(Math.max(box.uidNext(), afterFetched), fromUid);
     }
 
-    /** In the trash mailbox itself, {@code trash: true} can only mean delete. */
+    /**
+     * In the trash mailbox itself, {@code trash: true} can only mean delete. Elsewhere on Gmail,
+     * {@code delete: true} means trash: there {@code \Deleted} and EXPUNGE only remove the mailbox's
+     * label and leave the message in All Mail (docs/servers.md).
+     */
     private List<RuleSpec> rulesFor(PlanContext context) {
-        if (context.trashMailbox().filter(t -> t.equals(mailbox)).isEmpty()) {
+        boolean inTrash = context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent();
+        if (!inTrash && !gmailDeletesToTrash()) {
             return rules;
         }
-        return rules.stream().map(r -> r.disposition() instanceof Disposition.Trash
-                ? new RuleSpec(r.name(), r.match(), r.flagChange(), Disposition.DELETE, r.copyTo(), r.stop())
+        Class<? extends Disposition> from = inTrash ? Disposition.Trash.class : Disposition.Delete.class;
+        Disposition to = inTrash ? Disposition.DELETE : Disposition.TRASH;
+        return rules.stream().map(r -> from.isInstance(r.disposition())
+                ? new RuleSpec(r.name(), r.match(), r.flagChange(), to, r.copyTo(), r.stop())
                 : r).toList();
     }
 
+    private boolean gmailDeletesToTrash() {
+        return Provider.isGmail(connection) && rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Delete);
+    }
+
     private Optional<String> trashMailbox(SelectedMailbox box) throws ImapException {
-        boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash);
+        boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash)
+                || gmailDeletesToTrash();
         if (!needed) {
             return Optional.empty();
         }
@@ -323,10 +336,26 @@ public final class MailboxRun {
         }
         Optional<String> special = connection.specialUse("\\Trash");
         if (special.isEmpty()) {
-            throw new ImapException("a rule says trash: true, but account " + account
+            String why = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash)
+                    ? "a rule says trash: true" : "a rule says delete: true, which on Gmail means moving to the trash";
+            throw new ImapException(why + ", but account " + account
                     + " has no trash_mailbox and the server names no \\Trash mailbox (RFC 6154)");
         }
         return special;
+    }
+
+    /** What a Gmail run did instead of deleting, so the table's "moved" for a delete rule is explained. */
+    private void noteGmailDeletes(MailboxPlan plan, PlanContext context, List<String> notes) {
+        if (!gmailDeletesToTrash() || context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent()) {
+            return;
+        }
+        java.util.Set<String> deleting = new java.util.HashSet<>();
+        rules.stream().filter(r -> r.disposition() instanceof Disposition.Delete).forEach(r -> deleting.add(r.name()));
+        int moved = plan.ruleStats().stream().filter(s -> deleting.contains(s.rule())).mapToInt(s -> s.moved()).sum();
+        if (moved > 0) {
+            notes.add("on Gmail, delete moves to " + context.trashMailbox().orElse("the trash") + ": " + moved
+                    + " message" + (moved == 1 ? "" : "s") + " (an expunge would only remove this mailbox's label)");
+        }
     }
 
     private ServerEvidence observe(SelectedMailbox box, MailboxSnapshot snapshot, List<RuleSpec> effectiveRules,
