@@ -22,6 +22,8 @@ public enum Provider {
     /** Gmail's capability for its extensions (labels, thread ids, raw search). */
     static final String GMAIL_CAPABILITY = "X-GM-EXT-1";
     private static final String ALL_MAIL = "[Gmail]/All Mail";
+    /** Where {@code delete} really deletes on Gmail: a run finds it by its {@code \Trash} attribute. */
+    private static final String TRASH = "[Gmail]/Trash";
 
     private final String displayName;
 
@@ -59,7 +61,8 @@ public enum Provider {
         if (this != GMAIL) {
             return out;
         }
-        if (rule.disposition() instanceof Disposition.Delete) {
+        boolean onlyInTrash = mailboxes.stream().allMatch(m -> m.equalsIgnoreCase(TRASH));
+        if (rule.disposition() instanceof Disposition.Delete && !onlyInTrash) {
             out.add("on Gmail, delete moves to [Gmail]/Trash (the \\Trash mailbox), where Gmail deletes it after 30"
                     + " days: expunging would only remove this mailbox's label. To remove only the label, write"
                     + " move_to: \"[Gmail]/All Mail\" instead");
