@@ -79,6 +79,11 @@ final class CopyRecovery {
         }
     }
 
+    /** An earlier batch left a journal. */
+    boolean hasEntries() {
+        return earlier != null && !earlier.copies().isEmpty();
+    }
+
     /**
      * The copies the earlier batch is known to have made: those the server acknowledged, and of those
      * in doubt the originals whose Message-ID arrived in the destination (full runs only). They go to

@@ -349,8 +349,8 @@ public final class MailboxRun {
         if (!gmailDeletesToTrash() || context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent()) {
             return;
         }
-        java.util.Set<String> deleting = new java.util.HashSet<>();
-        rules.stream().filter(r -> r.disposition() instanceof Disposition.Delete).forEach(r -> deleting.add(r.name()));
+        List<String> deleting = rules.stream().filter(r -> r.disposition() instanceof Disposition.Delete)
+                .map(RuleSpec::name).toList();
         int moved = plan.ruleStats().stream().filter(s -> deleting.contains(s.rule())).mapToInt(s -> s.moved()).sum();
         if (moved > 0) {
             notes.add("on Gmail, delete moves to " + context.trashMailbox().orElse("the trash") + ": " + moved

@@ -38,7 +38,10 @@ final class RememberedCopies {
     static RememberedCopies load(Optional<StateDir> state, String account, String mailbox, List<RuleSpec> rules,
                                  SelectedMailbox box, CopyRecovery recovery, long[] present)
             throws ImapException, RunFailure {
-        if (state.isEmpty() || rules.stream().allMatch(r -> r.copyTo().isEmpty())) {
+        boolean copying = rules.stream().anyMatch(r -> r.copyTo().isPresent());
+        // A journal is read even by a run without copy rules (another schedule's), since its batch
+        // replaces the journal: the copies it shows made must reach the record first.
+        if (state.isEmpty() || !copying && (recovery == null || !recovery.hasEntries())) {
             return new RememberedCopies(null, box.uidValidity(), List.of(), PriorCopies.NONE);
         }
         CopyLedger ledger = new CopyLedger(state.get().mailboxFile("copied", account, mailbox, ".bin"));

@@ -1,6 +1,7 @@
 package org.mailtidy.rules;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +115,7 @@ final class MailboxFold {
         }
         BitSet out = (BitSet) matched.clone();
         for (long uid : before) {
-            int m = java.util.Arrays.binarySearch(uids, uid);
+            int m = Arrays.binarySearch(uids, uid);
             if (m >= 0) {
                 out.clear(m);
             }
