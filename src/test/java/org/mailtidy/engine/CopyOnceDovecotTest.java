@@ -282,6 +282,30 @@ class CopyOnceDovecotTest {
     }
 
     @Test
+    void copiesAJournalShowsDoneCountAsMadeAlsoWhenAnotherRulesRunReplacesTheJournal() throws IOException {
+        String user = newUser();
+        once(user, RECEIPTS, state(user));
+        CopyLedger.Records made = stored(user);
+        // As a crash after the COPY was acknowledged and before the record was written leaves it.
+        Files.delete(record(user));
+        CopyJournal journal = new CopyJournal(state(user).get().mailboxFile("journal", "main", "INBOX", ".bin"));
+        journal.write(new CopyJournal.Entries(made.uidValidity(), List.of(new CopyJournal.Copy("Receipts", "receipts",
+                List.of(new CopyJournal.Group(List.of(), made.uids("receipts", "Receipts"))), 1, true))));
+        String flagOnly = """
+                  - name: flag
+                    match: {subject: hello}
+                    add_flags: [\\Flagged]
+                """;
+
+        once(user, flagOnly, state(user));
+        RunResult copying = once(user, RECEIPTS, state(user));
+
+        assertThat(journal.file()).doesNotExist();
+        assertThat(stats(copying, "receipts")).extracting(RuleStats::matched, RuleStats::copied).containsExactly(2, 0);
+        assertThat(ids(user, "Receipts")).containsExactly("<r1@once.test>", "<r2@once.test>");
+    }
+
+    @Test
     void aNewMailRunAndAFullRunShareTheRecord() throws Exception {
         String user = newUser();
         Config config = config(user, DOVECOT.imapPort(), RECEIPTS);
