@@ -11,6 +11,7 @@ import org.mailtidy.config.Config;
 import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.config.Schedule;
+import org.mailtidy.engine.Provider;
 import org.mailtidy.rules.ImapSearch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    @Mixin
+    StateDirOption state;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -34,6 +38,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s: valid: %d account%s, %d rule%s%n", file, c.accounts().size(), plural(c.accounts().size()),
                 c.rules().size(), plural(c.rules().size()));
+        StateDirOption.copiesAgainWarning(state.resolve(), c.enabledRules()).ifPresent(out::println);
         ZonedDateTime now = ZonedDateTime.now(c.defaults().timezone());
         for (RuleConfig r : c.rules()) {
             out.println();
@@ -56,6 +61,9 @@ final class CheckCommand implements Callable<Integer> {
         if (r.schedule().isPresent()) {
             out.printf("  next:      %s%n", nextThree(r.schedule().get(), now, c));
         }
+        // check does not connect, so the provider is told by the host name (a run asks the server).
+        Provider.byHost(c.account(r.account()).host()).ifPresent(p -> p.differences(r.spec(), r.mailboxes())
+                .forEach(d -> out.printf("  warning:   %s%n", d)));
     }
 
     private static String scheduleText(RuleConfig r) {

@@ -49,6 +49,7 @@ final class OnceCommand implements Callable<Integer> {
         List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected);
         PrintWriter out = spec.commandLine().getOut();
         new SummaryTable(settings.dryRun()).print(out, results);
+        StateDirOption.copiesAgainWarning(settings.state(), selected).ifPresent(out::println);
         out.flush();
         return results.stream().allMatch(RunResult::ok) ? ExitCodes.OK : ExitCodes.RUN_FAILED;
     }

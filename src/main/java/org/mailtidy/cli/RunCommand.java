@@ -19,7 +19,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         var file = config.resolve();
-        ConfigLoader.load(file); // a bad file at start is exit 2, before anything is scheduled
-        return new Daemon(file, state.resolve()).runUntilStopped();
+        var loaded = ConfigLoader.load(file); // a bad file at start is exit 2, before anything is scheduled
+        var stateDir = state.resolve();
+        StateDirOption.copiesAgainWarning(stateDir, loaded.enabledRules())
+                .ifPresent(w -> org.slf4j.LoggerFactory.getLogger(RunCommand.class).warn(w.replaceFirst("^warning: ", "")));
+        return new Daemon(file, stateDir).runUntilStopped();
     }
 }

@@ -35,6 +35,7 @@ final class BatchExecutor {
     private final List<long[]> copiedInsteadOfMoved = new ArrayList<>();
     private boolean expunged;
     private final List<CopiedUids> owedCopied = new ArrayList<>();
+    private final List<CopyLedger.Made> copiesMade = new ArrayList<>();
 
     /** {@code journal}: null when copies are not journaled (no state directory). */
     BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes,
@@ -56,7 +57,7 @@ final class BatchExecutor {
     List<CopiedUids> sendOwed(List<CopyJournal.Copy> owed) throws ImapException, RunFailure {
         for (int i = 0; i < owed.size(); i++) {
             guardUidValidity();
-            owedCopied.add(copy(i, owed.get(i).uids(), owed.get(i).mailbox()));
+            owedCopied.add(copy(i, owed.get(i).uids(), owed.get(i).mailbox(), owed.get(i).rule()));
         }
         return owedCopied;
     }
@@ -75,7 +76,7 @@ final class BatchExecutor {
             if (op instanceof Operation.Copy c) {
                 int index = copies++;
                 if (uids.length > 0) {
-                    copy(journal == null ? -1 : journal.planCopy(index), uids, c.mailbox());
+                    copy(journal == null ? -1 : journal.planCopy(index), uids, c.mailbox(), c.rule());
                 } else if (journal != null) {
                     journal.acknowledged(journal.planCopy(index));
                 }
@@ -129,13 +130,20 @@ final class BatchExecutor {
         return out;
     }
 
+    /** The copies the server acknowledged so far (owed ones first), by rule and destination. */
+    List<CopyLedger.Made> copiesMade() {
+        return copiesMade;
+    }
+
     /** UIDNEXT journaled before the COPY, so the next run can tell whether a COPY left in doubt was made. */
-    private CopiedUids copy(int journalIndex, long[] uids, String mailbox) throws ImapException, RunFailure {
+    private CopiedUids copy(int journalIndex, long[] uids, String mailbox, String rule)
+            throws ImapException, RunFailure {
         ensureExists(mailbox);
         if (journal != null) {
             journal.sending(journalIndex, uids, connection.uidNext(mailbox));
         }
         CopiedUids copied = box.copy(uids, mailbox);
+        copiesMade.add(new CopyLedger.Made(rule, mailbox, uids));
         if (journal != null) {
             journal.acknowledged(journalIndex);
         }

@@ -35,6 +35,8 @@ final class CopyRecovery {
     private final CopyJournal.Entries earlier;
     /** Per index of a copy in doubt: the Message-IDs in its destination from its UIDNEXT on. */
     private final Map<Integer, Set<String>> arrived;
+    /** Per index of a copy in doubt, once {@link #made} looked: the present originals found there. */
+    private final Map<Integer, Set<Long>> foundThere = new HashMap<>();
 
     private CopyRecovery(CopyJournal.Entries earlier, Map<Integer, Set<String>> arrived) {
         this.earlier = earlier;
@@ -77,6 +79,41 @@ final class CopyRecovery {
         }
     }
 
+    /** An earlier batch left a journal. */
+    boolean hasEntries() {
+        return earlier != null && !earlier.copies().isEmpty();
+    }
+
+    /**
+     * The copies the earlier batch is known to have made: those the server acknowledged, and of those
+     * in doubt the originals whose Message-ID arrived in the destination (full runs only). They go to
+     * the {@link CopyLedger}, so a rule that still matches does not copy them again.
+     */
+    List<CopyLedger.Made> made(SelectedMailbox box, long[] present, String where) throws ImapException {
+        if (earlier == null || earlier.uidValidity() != box.uidValidity()) {
+            return List.of();
+        }
+        List<CopyLedger.Made> out = new ArrayList<>();
+        for (int i = 0; i < earlier.copies().size(); i++) {
+            CopyJournal.Copy c = earlier.copies().get(i);
+            if (c.done()) {
+                out.add(new CopyLedger.Made(c.rule(), c.mailbox(), c.uids()));
+            } else if (c.inDoubt() && arrived.containsKey(i)) {
+                long[] candidates = LongStream.of(c.uids()).filter(u -> Arrays.binarySearch(present, u) >= 0)
+                        .toArray();
+                Set<Long> missing = notYetThere(box, candidates, arrived.get(i), c.mailbox(), where);
+                Set<Long> there = LongStream.of(candidates).filter(u -> !missing.contains(u)).boxed()
+                        .collect(Collectors.toSet());
+                foundThere.put(i, there);
+                if (!there.isEmpty()) {
+                    out.add(new CopyLedger.Made(c.rule(), c.mailbox(),
+                            there.stream().mapToLong(Long::longValue).sorted().toArray()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The copies still owed, each with its UIDNEXT not yet known (they are sent afresh). */
     List<CopyJournal.Copy> owed(SelectedMailbox box, long[] present, MailboxPlan plan, String where)
             throws ImapException {
@@ -99,8 +136,11 @@ final class CopyRecovery {
             long[] candidates = LongStream.of(c.uids())
                     .filter(u -> Arrays.binarySearch(present, u) >= 0 && !copiedAnyway.contains(u))
                     .toArray();
-            Set<Long> keep = c.inDoubt() ? notYetThere(box, candidates, arrived.get(i), c.mailbox(), where)
-                    : LongStream.of(candidates).boxed().collect(Collectors.toSet());
+            Set<Long> there = foundThere.get(i);
+            Set<Long> keep = !c.inDoubt() || there != null
+                    ? LongStream.of(candidates).filter(u -> there == null || !there.contains(u)).boxed()
+                            .collect(Collectors.toSet())
+                    : notYetThere(box, candidates, arrived.get(i), c.mailbox(), where);
             if (!keep.isEmpty()) {
                 LOG.info("{}: completing {} cop{} to {} (rule {}) that an earlier run left undone", where,
                         keep.size(), keep.size() == 1 ? "y" : "ies", c.mailbox(), c.rule());

@@ -145,9 +145,17 @@ public final class MailboxRun {
         out.messages = snapshot.size();
         out.cache = cached.outcome();
         seen = new Seen(box.uidValidity(), nextUid(box, snapshot));
+        RememberedCopies copies;
+        try {
+            copies = RememberedCopies.load(settings.state(), account, mailbox, rules, box, recovery, snapshot.uids());
+        } catch (RunFailure f) {
+            out.error = f.getMessage();
+            return out;
+        }
         PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
-                trashMailbox(box));
+                trashMailbox(box), copies.prior());
         out.plan = observeAndPlan(box, snapshot, context, cached);
+        noteGmailDeletes(out.plan, context, out.notes);
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
@@ -155,7 +163,7 @@ public final class MailboxRun {
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
             new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
-            send(box, snapshot, out, audit, journal, recovery, started);
+            send(box, snapshot, out, audit, journal, recovery, copies, started);
         } catch (RunFailure f) {
             out.error = f.getMessage();
         } catch (IOException e) {
@@ -170,8 +178,8 @@ public final class MailboxRun {
      * operations all reached the server; the rest is redone (and audited) by the next run.
      */
     private void send(SelectedMailbox box, MailboxSnapshot snapshot, Outcome out, List<AuditLog.Line> audit,
-                      Optional<CopyJournal> journal, CopyRecovery recovery, Instant started)
-            throws ImapException, RunFailure, IOException {
+                      Optional<CopyJournal> journal, CopyRecovery recovery, RememberedCopies copies,
+                      Instant started) throws ImapException, RunFailure, IOException {
         boolean full = fromUid == 1;
         List<CopyJournal.Copy> owed = recovery == null || !full ? List.of()
                 : recovery.owed(box, snapshot.uids(), out.plan, account + " " + mailbox);
@@ -189,20 +197,47 @@ public final class MailboxRun {
                 batch.forget(executor.leftAlone());
             }
             appendAfterFailure(acknowledged(owedAudit, executor.owedCopied().size(), audit, executor.unfinished()));
+            rememberAfterFailure(copies, executor.copiesMade());
             throw e;
         }
-        if (batch != null) {
+        boolean remembered = remember(copies, executor.copiesMade(), full ? snapshot.uids() : null, out);
+        if (batch != null && remembered) {
             batch.finish();
         }
         if (!owed.isEmpty()) {
-            int copies = owed.stream().mapToInt(c -> c.uids().length).sum();
-            out.notes.add("completed " + copies + " cop" + (copies == 1 ? "y" : "ies")
+            int made = owed.stream().mapToInt(c -> c.uids().length).sum();
+            out.notes.add("completed " + made + " cop" + (made == 1 ? "y" : "ies")
                     + " that an earlier run left undone (copy journal)");
         }
         if (settings.audit().isPresent()) {
             settings.audit().get().append(acknowledged(owedAudit, owed.size(), audit, executor.leftAlone()));
         }
         CopyRecovery.giveFlags(connection, owed, executor.owedCopied());
+    }
+
+    /**
+     * Records this run's copies so later runs do not make them again. If that fails, the journal (all
+     * its copies marked done) is kept instead, and the next run records them from it.
+     */
+    private boolean remember(RememberedCopies copies, List<CopyLedger.Made> made, long[] present, Outcome out) {
+        try {
+            copies.record(made, present, seen.nextUid());
+            return true;
+        } catch (IOException e) {
+            LOG.warn("{} {}: cannot write the copy record {}: {}", account, mailbox, copies.where(), e.toString());
+            out.notes.add("cannot write the copy record " + copies.where() + " (" + e.getMessage() + "); the copy"
+                    + " journal keeps this run's copies until a later run can record them");
+            return false;
+        }
+    }
+
+    private void rememberAfterFailure(RememberedCopies copies, List<CopyLedger.Made> made) {
+        try {
+            copies.record(made, null, seen.nextUid());
+        } catch (IOException e) {
+            LOG.warn("{} {}: cannot write the copy record {} after the failed batch ({}); its journal keeps the"
+                    + " copies", account, mailbox, copies.where(), e.toString());
+        }
     }
 
     /** The owed copies' lines that were sent, then the plan's lines of messages not in {@code unfinished}. */
@@ -269,18 +304,30 @@ public final class MailboxRun {
         return Math.max(Math.max(box.uidNext(), afterFetched), fromUid);
     }
 
-    /** In the trash mailbox itself, {@code trash: true} can only mean delete. */
+    /**
+     * In the trash mailbox itself, {@code trash: true} can only mean delete. Elsewhere on Gmail,
+     * {@code delete: true} means trash: there {@code \Deleted} and EXPUNGE only remove the mailbox's
+     * label and leave the message in All Mail (docs/servers.md).
+     */
     private List<RuleSpec> rulesFor(PlanContext context) {
-        if (context.trashMailbox().filter(t -> t.equals(mailbox)).isEmpty()) {
+        boolean inTrash = context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent();
+        if (!inTrash && !gmailDeletesToTrash()) {
             return rules;
         }
-        return rules.stream().map(r -> r.disposition() instanceof Disposition.Trash
-                ? new RuleSpec(r.name(), r.match(), r.flagChange(), Disposition.DELETE, r.copyTo(), r.stop())
+        Class<? extends Disposition> from = inTrash ? Disposition.Trash.class : Disposition.Delete.class;
+        Disposition to = inTrash ? Disposition.DELETE : Disposition.TRASH;
+        return rules.stream().map(r -> from.isInstance(r.disposition())
+                ? new RuleSpec(r.name(), r.match(), r.flagChange(), to, r.copyTo(), r.stop())
                 : r).toList();
     }
 
+    private boolean gmailDeletesToTrash() {
+        return Provider.isGmail(connection) && rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Delete);
+    }
+
     private Optional<String> trashMailbox(SelectedMailbox box) throws ImapException {
-        boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash);
+        boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash)
+                || gmailDeletesToTrash();
         if (!needed) {
             return Optional.empty();
         }
@@ -289,10 +336,26 @@ public final class MailboxRun {
         }
         Optional<String> special = connection.specialUse("\\Trash");
         if (special.isEmpty()) {
-            throw new ImapException("a rule says trash: true, but account " + account
+            String why = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash)
+                    ? "a rule says trash: true" : "a rule says delete: true, which on Gmail means moving to the trash";
+            throw new ImapException(why + ", but account " + account
                     + " has no trash_mailbox and the server names no \\Trash mailbox (RFC 6154)");
         }
         return special;
+    }
+
+    /** What a Gmail run did instead of deleting, so the table's "moved" for a delete rule is explained. */
+    private void noteGmailDeletes(MailboxPlan plan, PlanContext context, List<String> notes) {
+        if (!gmailDeletesToTrash() || context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent()) {
+            return;
+        }
+        List<String> deleting = rules.stream().filter(r -> r.disposition() instanceof Disposition.Delete)
+                .map(RuleSpec::name).toList();
+        int moved = plan.ruleStats().stream().filter(s -> deleting.contains(s.rule())).mapToInt(s -> s.moved()).sum();
+        if (moved > 0) {
+            notes.add("on Gmail, delete moves to " + context.trashMailbox().orElse("the trash") + ": " + moved
+                    + " message" + (moved == 1 ? "" : "s") + " (an expunge would only remove this mailbox's label)");
+        }
     }
 
     private ServerEvidence observe(SelectedMailbox box, MailboxSnapshot snapshot, List<RuleSpec> effectiveRules,

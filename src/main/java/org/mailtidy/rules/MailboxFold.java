@@ -1,6 +1,7 @@
 package org.mailtidy.rules;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,13 +97,30 @@ final class MailboxFold {
 
     /** A copy stage: the server first gets the flags the copies must carry (this rule's result). */
     private int copy(RuleSpec rule, BitSet matched, String mailbox) {
-        if (matched.isEmpty()) {
+        BitSet copying = withoutPriorCopies(matched, rule.name(), mailbox);
+        if (copying.isEmpty()) {
             return 0;
         }
-        stores.bring(matched, effective, replaced, operations);
-        operations.add(copyOperation(matched, mailbox, rule.name()));
-        auditEach(matched, rule, "copy_to " + mailbox);
-        return matched.cardinality();
+        stores.bring(copying, effective, replaced, operations);
+        operations.add(copyOperation(copying, mailbox, rule.name()));
+        auditEach(copying, rule, "copy_to " + mailbox);
+        return copying.cardinality();
+    }
+
+    /** The matched messages this rule has not copied to {@code mailbox} in an earlier run. */
+    private BitSet withoutPriorCopies(BitSet matched, String rule, String mailbox) {
+        long[] before = matched.isEmpty() ? new long[0] : context.priorCopies().uids(rule, mailbox);
+        if (before.length == 0) {
+            return matched;
+        }
+        BitSet out = (BitSet) matched.clone();
+        for (long uid : before) {
+            int m = Arrays.binarySearch(uids, uid);
+            if (m >= 0) {
+                out.clear(m);
+            }
+        }
+        return out;
     }
 
     private Operation.Copy copyOperation(BitSet matched, String mailbox, String rule) {

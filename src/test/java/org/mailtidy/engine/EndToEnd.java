@@ -41,6 +41,25 @@ final class EndToEnd {
         }
     }
 
+    /**
+     * A state directory whose mailbox caches are deleted first: a run with it fetches everything as
+     * without a state directory, but keeps the copy record (a copy rule copies once). For tests that
+     * compare runs with and without the cache.
+     */
+    static java.util.Optional<StateDir> withoutCache(Path root) {
+        Path cache = root.resolve("cache");
+        if (java.nio.file.Files.exists(cache)) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(cache)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return java.util.Optional.of(new StateDir(root));
+    }
+
     static RunResult result(List<RunResult> results, String mailbox) {
         return results.stream().filter(r -> r.mailbox().equals(mailbox)).findFirst()
                 .orElseThrow(() -> new AssertionError("no run of " + mailbox + " in " + results));

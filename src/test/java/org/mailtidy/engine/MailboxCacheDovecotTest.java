@@ -100,7 +100,9 @@ class MailboxCacheDovecotTest {
                 next = otherClient(random, List.of(cached, plain), samples, next);
             }
             RunResult withCache = run(cached, state, temp.resolve("audit-on.jsonl"), rules);
-            RunResult without = run(plain, Optional.empty(), temp.resolve("audit-off.jsonl"), rules);
+            // The twin keeps its copy record (a copy rule copies once) but never a cache.
+            RunResult without = run(plain, EndToEnd.withoutCache(temp.resolve("state-off")),
+                    temp.resolve("audit-off.jsonl"), rules);
 
             String where = "round " + round;
             assertThat(withCache.error()).as(where).isEmpty();

@@ -152,11 +152,15 @@ class MailboxCacheQresyncDovecotTest {
                 .collect(Collectors.joining(",")));
     }
 
-    /** Runs the rules for both users, the first with the cache; both must end the same. */
+    /**
+     * Runs the rules for both users, the first with the cache, the second with a state directory
+     * emptied of caches (so both remember their copies); both must end the same.
+     */
     private RunResult twins(String cached, String plain, Optional<StateDir> state, String rules, String step)
             throws Exception {
         RunResult withCache = run(cached, dovecot.imapPort(), state, rules);
-        RunResult without = run(plain, dovecot.imapPort(), Optional.empty(), rules);
+        RunResult without = run(plain, dovecot.imapPort(), EndToEnd.withoutCache(temp.resolve("state-" + plain)),
+                rules);
         assertThat(withCache.error()).as(step).isEmpty();
         assertThat(without.error()).as(step).isEmpty();
         assertThat(withCache.messages()).as(step).isEqualTo(without.messages());

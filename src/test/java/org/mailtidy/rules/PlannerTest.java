@@ -203,6 +203,31 @@ class PlannerTest {
     }
 
     @Test
+    void aMessageCopiedInAnEarlierRunIsNotCopiedAgainButStillMatches() {
+        List<TestMessage> messages = List.of(message(1, "receipt"), message(2, "receipt"), message(3, "other"));
+        List<RuleSpec> rules = List.of(
+                new RuleSpec("receipts", subject("receipt"), add(INVOICE), Disposition.KEEP, Optional.of("Receipts"),
+                        true),
+                rule("flag-rest", new Criterion.All(), add(Flag.FLAGGED), Disposition.KEEP));
+        PriorCopies earlier = (rule, mailbox) -> rule.equals("receipts") && mailbox.equals("Receipts")
+                ? new long[] {1, 99} : new long[0];
+        PlanContext context = new PlanContext(CONTEXT.now(), CONTEXT.today(), CONTEXT.trashMailbox(), earlier);
+
+        MailboxPlan plan = plan(rules, messages, context);
+
+        // UID 1 is only left out of the COPY: its flags change and the stop still shields it.
+        assertThat(operations(plan)).containsExactly(
+                "Store ADD [Invoice] [2]",
+                "Copy Receipts [2]",
+                "Store ADD [Invoice] [1]",
+                "Store ADD [\\Flagged] [3]");
+        assertThat(plan.ruleStats()).containsExactly(new RuleStats("receipts", 2, 2, 1, 0, 0),
+                new RuleStats("flag-rest", 1, 1, 0, 0, 0));
+        assertThat(plan.audit()).doesNotContain(new AuditEntry(1, "receipts", "copy_to Receipts"))
+                .contains(new AuditEntry(2, "receipts", "copy_to Receipts"));
+    }
+
+    @Test
     void changesThatChangeNothingAreNotSentAndRecentIsIgnored() {
         List<TestMessage> messages = List.of(message(1, "a", Flag.SEEN, Flag.RECENT), message(2, "b", Flag.SEEN));
         List<RuleSpec> rules = List.of(

@@ -23,6 +23,7 @@ public final class CapabilityFilterProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<String> hidden;
     private final java.util.function.UnaryOperator<String> rewrite;
+    private final java.util.function.UnaryOperator<String> clientRewrite;
 
     public CapabilityFilterProxy(String targetHost, int targetPort, Set<String> hidden) throws IOException {
         this(targetHost, targetPort, hidden, java.util.function.UnaryOperator.identity());
@@ -31,6 +32,14 @@ public final class CapabilityFilterProxy implements AutoCloseable {
     /** Also applies {@code rewrite} to every line the server sends (after hiding capabilities). */
     public CapabilityFilterProxy(String targetHost, int targetPort, Set<String> hidden,
                                  java.util.function.UnaryOperator<String> rewrite) throws IOException {
+        this(targetHost, targetPort, hidden, rewrite, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Also applies {@code clientRewrite} to every line the client sends. */
+    public CapabilityFilterProxy(String targetHost, int targetPort, Set<String> hidden,
+                                 java.util.function.UnaryOperator<String> rewrite,
+                                 java.util.function.UnaryOperator<String> clientRewrite) throws IOException {
+        this.clientRewrite = clientRewrite;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.targetHost = targetHost;
         this.targetPort = targetPort;
@@ -71,7 +80,7 @@ public final class CapabilityFilterProxy implements AutoCloseable {
                     line.write(c);
                     if (c == '\n') {
                         byte[] bytes = line.toByteArray();
-                        out.write(filter ? filterLine(bytes) : bytes);
+                        out.write(filter ? filterLine(bytes) : clientLine(bytes));
                         out.flush();
                         line.reset();
                     }
@@ -82,6 +91,10 @@ public final class CapabilityFilterProxy implements AutoCloseable {
         }, "capability-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    private byte[] clientLine(byte[] bytes) {
+        return clientRewrite.apply(new String(bytes, StandardCharsets.ISO_8859_1)).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private byte[] filterLine(byte[] bytes) {

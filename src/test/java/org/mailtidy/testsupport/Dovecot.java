@@ -236,6 +236,12 @@ public final class Dovecot implements MailServer {
                 Long.toString(uid));
     }
 
+    /** Removes flags from the messages of a UID set ({@code 1,3}) as another client would. */
+    public void removeFlags(String user, String mailbox, String uidSet, String... flags) {
+        doveadm("flags", "remove", "-u", user, String.join(" ", flags), "mailbox", serverName(mailbox), "uid",
+                uidSet);
+    }
+
     /** Expunges one message as another client would. */
     public void expunge(String user, String mailbox, long uid) {
         doveadm("expunge", "-u", user, "mailbox", serverName(mailbox), "uid", Long.toString(uid));

@@ -1,0 +1,16 @@
+package org.mailtidy.rules;
+
+/**
+ * The copies earlier runs made, which a copying rule does not make again: the contract's "a copying
+ * rule copies a message once". The rule still matches such a message (its flag actions, {@code stop}
+ * and its place in the fold are unchanged); only the copy is left out.
+ */
+@FunctionalInterface
+public interface PriorCopies {
+
+    /** No copies remembered: every copying rule copies every message it matches. */
+    PriorCopies NONE = (rule, mailbox) -> new long[0];
+
+    /** The UIDs, ascending, of the messages that {@code rule} has already copied to {@code mailbox}. */
+    long[] uids(String rule, String mailbox);
+}
