@@ -37,10 +37,23 @@ final class SecretBinder {
         Node node = map.value(key).orElseThrow();
         String path = map.child(key);
         return switch (key) {
-            case "password" -> values.text(node, path).map(SecretSource.Literal::new);
-            case "password_file" -> values.path(node, path).map(SecretSource.FromFile::new);
-            default -> command(node, path, values);
+            case "password" -> values.secret(node, path).map(SecretSource.Literal::new);
+            case "password_file" -> values.path(node, path).map(SecretSource.FromFile::new).map(f -> {
+                noteUnread(values, node, path, "the file " + f.path() + " is not read");
+                return f;
+            });
+            default -> command(node, path, values).map(c -> {
+                noteUnread(values, node, path, "the command " + ((SecretSource.FromCommand) c).argv() + " is not run");
+                return c;
+            });
         };
+    }
+
+    /** Files and commands are never read by check; with --no-secrets it says so. */
+    static void noteUnread(Values values, Node node, String path, String what) {
+        if (!values.secretsNeeded()) {
+            values.notChecked(node, path, what);
+        }
     }
 
     private static String owner(YamlMap map) {
