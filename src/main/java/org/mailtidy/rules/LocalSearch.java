@@ -16,7 +16,7 @@ import java.util.Objects;
  *       value, compared by {@link SearchText}; HEADER with an empty value holds when the field is
  *       present at all. BODY: the body text. TEXT: any header line ({@code Name: value}) or the body.
  *   <li>BEFORE, ON, SINCE: INTERNALDATE's calendar day in {@code zone}. SENTBEFORE, SENTON,
- *       SENTSINCE: the Date: header's own day; a message without a readable Date: matches none.
+ *       SENTSINCE: the Date: header's own day; a message without a readable Date: was sent on 1 January 1970.
  *   <li>{@code older_than}/{@code newer_than} (RFC 5032 OLDER/YOUNGER) exact to the millisecond:
  *       at the boundary a message is newer. LARGER/SMALLER strict. Flags on {@link SearchableMessage#flags()}.
  *   <li>Regex criteria: {@code find()} on any occurrence's decoded value; an absent field never matches.
@@ -40,6 +40,9 @@ public final class LocalSearch implements Criterion.Visitor<Boolean> {
             return new Clock(now, LocalDate.ofInstant(now, zone), zone);
         }
     }
+
+    /** The sent day of a message whose Date: is missing or unreadable. */
+    public static final LocalDate NO_SENT_DAY = LocalDate.of(1970, 1, 1);
 
     private final SearchableMessage message;
     private final Clock clock;
@@ -120,9 +123,13 @@ public final class LocalSearch implements Criterion.Visitor<Boolean> {
         return compare(LocalDate.ofInstant(message.internalDate(), clock.zone()), c.op(), c.date());
     }
 
+    /**
+     * A message without a readable Date: counts as sent on {@link #NO_SENT_DAY}, as Dovecot counts it
+     * (it reads such a date as time 0): SENTBEFORE and {@code sent_older_than} match it.
+     */
     @Override
     public Boolean sentDate(Criterion.SentDate c) {
-        return message.sentDay().map(day -> compare(day, c.op(), c.date())).orElse(false);
+        return compare(message.sentDay().orElse(NO_SENT_DAY), c.op(), c.date());
     }
 
     /** SENTBEFORE / SENTSINCE today − N days, as {@link SearchKeys} renders it. */
