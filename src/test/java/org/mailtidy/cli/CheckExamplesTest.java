@@ -171,6 +171,13 @@ class CheckExamplesTest {
                     host: imap.example.org
                     username: carol
                     password_file: /nonexistent/carol
+                  d:
+                    username: dan@example.com
+                    oauth2:
+                      provider: google
+                      client_id: mailtidy-id
+                      client_secret: ${MAILTIDY_TEST_UNSET_CLIENT_SECRET}
+                      refresh_token_file: /nonexistent/refresh-token
                 rules:
                   - name: r
                     account: a
@@ -195,6 +202,10 @@ class CheckExamplesTest {
                 .contains("not checked: " + f + ":10: accounts.b.password_command: the command [/nonexistent/pass, show, mail]"
                         + " is not run\n")
                 .contains("not checked: " + f + ":14: accounts.c.password_file: the file /nonexistent/carol is not read\n")
+                .contains("not checked: " + f + ":20: accounts.d.oauth2.client_secret:"
+                        + " ${MAILTIDY_TEST_UNSET_CLIENT_SECRET} is not set\n")
+                .contains("not checked: " + f + ":21: accounts.d.oauth2.refresh_token_file: the file"
+                        + " /nonexistent/refresh-token is not read\n")
                 .contains("  ok    seen mail is flagged")
                 .doesNotContain("(not checked)\n");
     }
