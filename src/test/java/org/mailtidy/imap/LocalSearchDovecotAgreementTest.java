@@ -10,12 +10,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -45,6 +45,8 @@ import org.mailtidy.testsupport.TestMessage;
 class LocalSearchDovecotAgreementTest {
 
     static final int MESSAGES = 3000;
+    /** Messages without a Date: header, appended after the corpus (INTERNALDATE: when appended). */
+    static final int UNDATED = 12;
     private static final long SEED = 20261207L;
 
     @ParameterizedTest(name = "server and defaults.timezone {0}")
@@ -56,15 +58,35 @@ class LocalSearchDovecotAgreementTest {
         Instant corpusNow = SearchCorpus.seconds(Instant.now());
         List<TestMessage> corpus = SearchCorpus.messages(MESSAGES, SEED, corpusNow);
         dovecot.writeMaildir(user, "INBOX", corpus);
-        List<SearchableMessage> local = corpus.stream().map(LocalSearchDovecotAgreementTest::searchable).toList();
+        List<byte[]> raw = new ArrayList<>(corpus.stream().map(TestMessage::toBytes).toList());
+        for (byte[] undated : SearchCorpus.withoutDate(UNDATED)) {
+            dovecot.append(user, "INBOX", undated);
+            raw.add(undated);
+        }
 
-        List<Criterion> criteria = criteria(LocalDate.ofInstant(corpusNow, zone), local);
+        int total = raw.size();
         List<String> disagreements = new ArrayList<>();
         int compared = 0;
         long exempted = 0;
         try (ImapConnection c = ImapConnection.connect(dovecot.settings(user, ConnectionSettings.Security.NONE))) {
             SelectedMailbox box = c.select("INBOX", true);
-            assertThat(box.exists()).isEqualTo(MESSAGES);
+            assertThat(box.exists()).isEqualTo(total);
+            MessageTable table = box.fetchTable();
+            List<SearchableMessage> local = new ArrayList<>();
+            for (int i = 0; i < total; i++) {
+                Instant internal = Instant.ofEpochMilli(table.internalDates()[i]);
+                Set<Flag> flags = table.flags(i).stream().filter(f -> !f.equalsIgnoreCase("\\Recent")).map(Flag::of)
+                        .collect(Collectors.toSet());
+                local.add(searchable(raw.get(i), internal, flags));
+                // The local view is the server's: same UID order, size, date and flags as loaded.
+                assertThat(table.uids()[i]).isEqualTo(i + 1);
+                assertThat(table.sizes()[i]).as("RFC822.SIZE of UID %d", i + 1).isEqualTo(raw.get(i).length);
+                if (i < MESSAGES) {
+                    assertThat(internal).isEqualTo(corpus.get(i).internalDate());
+                    assertThat(flags).isEqualTo(corpus.get(i).flags().stream().map(Flag::of).collect(Collectors.toSet()));
+                }
+            }
+            List<Criterion> criteria = criteria(LocalDate.ofInstant(corpusNow, zone), local);
             for (Criterion criterion : criteria) {
                 Instant before = Instant.now();
                 LocalDate today = LocalDate.ofInstant(before, zone);
@@ -73,7 +95,7 @@ class LocalSearchDovecotAgreementTest {
                 Instant after = Instant.now();
                 LocalSearch.Clock clock = new LocalSearch.Clock(before, today, zone);
                 Predicate<SearchableMessage> exempt = knownDifference(criterion, before, after);
-                long[] expected = LongStream.range(0, MESSAGES)
+                long[] expected = LongStream.range(0, total)
                         .filter(i -> !exempt.test(local.get((int) i)))
                         .filter(i -> LocalSearch.matches(criterion, local.get((int) i), clock))
                         .map(i -> i + 1).toArray();
@@ -81,12 +103,12 @@ class LocalSearchDovecotAgreementTest {
                 compared++;
                 exempted += local.stream().filter(exempt).count();
                 if (!Arrays.equals(expected, actual)) {
-                    disagreements.add(describe(criterion, program, expected, actual, corpus));
+                    disagreements.add(describe(criterion, program, expected, actual, raw, local));
                 }
             }
         }
         System.out.printf("local SEARCH agreement in %s: %d messages x %d criteria, %d message-criterion pairs left out"
-                + " as known differences%n", zone, MESSAGES, compared, exempted);
+                + " as known differences%n", zone, total, compared, exempted);
         assertThat(compared).isGreaterThanOrEqualTo(150);
         assertThat(disagreements).as("criteria where Dovecot and LocalSearch disagree").isEmpty();
     }
@@ -236,8 +258,7 @@ class LocalSearchDovecotAgreementTest {
     }
 
     /** The message as LocalSearch sees it: fields unfolded and decoded as the IMAP layer decodes them. */
-    static SearchableMessage searchable(TestMessage m) {
-        byte[] raw = m.toBytes();
+    static SearchableMessage searchable(byte[] raw, Instant internalDate, Set<Flag> flags) {
         String text = new String(raw, StandardCharsets.UTF_8);
         int split = text.indexOf("\r\n\r\n");
         List<SearchableMessage.Field> fields = new ArrayList<>();
@@ -249,8 +270,7 @@ class LocalSearchDovecotAgreementTest {
         String body = decodeBody(text.substring(split + 4), fields);
         Optional<LocalDate> sentDay = fields.stream().filter(f -> f.name().equalsIgnoreCase("Date")).findFirst()
                 .flatMap(f -> SentDay.of(f.value()));
-        return new SearchableMessage(fields, body, m.internalDate(), sentDay, raw.length,
-                m.flags().stream().map(Flag::of).collect(Collectors.toSet()));
+        return new SearchableMessage(fields, body, internalDate, sentDay, raw.length, flags);
     }
 
     private static String decodeBody(String body, List<SearchableMessage.Field> fields) {
@@ -272,18 +292,19 @@ class LocalSearchDovecotAgreementTest {
                 ? new SearchArg.Atom(a.text()) : new SearchArg.Str(((SearchProgram.Str) t).value())).toList();
     }
 
-    private static String describe(Criterion c, SearchProgram program, long[] local, long[] server,
-                                   List<TestMessage> corpus) {
+    private static String describe(Criterion c, SearchProgram program, long[] local, long[] server, List<byte[]> raw,
+                                   List<SearchableMessage> messages) {
         List<Long> onlyLocal = LongStream.of(local).filter(u -> Arrays.binarySearch(server, u) < 0).boxed().toList();
         List<Long> onlyServer = LongStream.of(server).filter(u -> Arrays.binarySearch(local, u) < 0).boxed().toList();
         StringBuilder sb = new StringBuilder("\n" + program + ": local " + local.length + ", server " + server.length
                 + "; only local " + onlyLocal.size() + ", only server " + onlyServer.size());
         for (long uid : concat(onlyLocal, onlyServer)) {
-            TestMessage m = corpus.get((int) uid - 1);
+            SearchableMessage m = messages.get((int) uid - 1);
             sb.append("\n    uid ").append(uid).append(onlyLocal.contains(uid) ? " (local only)" : " (server only)")
-                    .append(": internal ").append(m.internalDate()).append(" size ").append(m.toBytes().length)
+                    .append(": internal ").append(m.internalDate()).append(" size ").append(m.size())
                     .append(" flags ").append(m.flags()).append("\n      ")
-                    .append(new String(m.toBytes(), StandardCharsets.UTF_8).split("\r\n\r\n")[0].replace("\r\n", "\n      "));
+                    .append(new String(raw.get((int) uid - 1), StandardCharsets.UTF_8).split("\r\n\r\n")[0]
+                            .replace("\r\n", "\n      "));
         }
         return sb.toString();
     }
@@ -292,9 +313,5 @@ class LocalSearchDovecotAgreementTest {
         List<Long> out = new ArrayList<>(a.subList(0, Math.min(3, a.size())));
         out.addAll(b.subList(0, Math.min(3, b.size())));
         return out;
-    }
-
-    static ZoneId utc() {
-        return ZoneOffset.UTC;
     }
 }

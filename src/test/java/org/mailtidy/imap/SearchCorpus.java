@@ -118,6 +118,19 @@ final class SearchCorpus {
         return out;
     }
 
+    /** Raw messages without a Date: header (the rest of their header and body as in the corpus). */
+    static List<byte[]> withoutDate(int n) {
+        List<byte[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String text = "From: " + FROM[i % FROM.length] + "\r\nTo: bob@example.org\r\nSubject: "
+                    + SUBJECT_TEXT[i % SUBJECT_TEXT.length] + "\r\nMessage-ID: <undated-" + i + "@test.mailtidy>\r\n"
+                    + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nNo date here, "
+                    + BODY_WORDS[i % BODY_WORDS.length] + ".\r\n";
+            out.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
     /** A third near midnight UTC, a third near midnight in Berlin, the rest anywhere in the day. */
     private static Instant internalDate(Random r, LocalDate firstDay, Instant now) {
         LocalDate day = firstDay.plusDays(r.nextInt(40));
