@@ -38,14 +38,11 @@ final class SecretBinder {
         String path = map.child(key);
         return switch (key) {
             case "password" -> values.secret(node, path).map(SecretSource.Literal::new);
-            case "password_file" -> values.path(node, path).map(SecretSource.FromFile::new).map(f -> {
-                noteUnread(values, node, path, "the file " + f.path() + " is not read");
-                return f;
+            case "password_file" -> values.path(node, path).map(file -> {
+                noteUnread(values, node, path, "the file " + file + " is not read");
+                return new SecretSource.FromFile(file);
             });
-            default -> command(node, path, values).map(c -> {
-                noteUnread(values, node, path, "the command " + ((SecretSource.FromCommand) c).argv() + " is not run");
-                return c;
-            });
+            default -> command(node, path, values);
         };
     }
 
@@ -69,6 +66,9 @@ final class SecretBinder {
             values.problems().add(node, path, "expected a list of " + COMMAND_EXAMPLE + ", got an empty list");
             return Optional.empty();
         }
-        return values.oneOrMany(node, path, "a string", t -> t).map(SecretSource.FromCommand::new);
+        return values.oneOrMany(node, path, "a string", t -> t).map(argv -> {
+            noteUnread(values, node, path, "the command " + argv + " is not run");
+            return new SecretSource.FromCommand(argv);
+        });
     }
 }
