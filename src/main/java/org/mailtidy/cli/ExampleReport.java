@@ -38,6 +38,7 @@ final class ExampleReport {
             } else {
                 failed++;
                 printFailure(out, run, differences);
+                printRulesNotApplied(out, config, example);
             }
         }
         out.println(failed == 0 ? "all " + tests.size() + " tests passed"
@@ -56,6 +57,21 @@ final class ExampleReport {
         row(out, differences, "copied_to", e.copiedTo().map(ExampleReport::list).orElse(NOT_CHECKED),
                 list(run.copiedTo()));
         row(out, differences, "rules", e.rules().map(ExampleReport::list).orElse(NOT_CHECKED), list(run.matched()));
+    }
+
+    /** An expected rule that cannot match here: why, so the author need not wonder. */
+    private static void printRulesNotApplied(PrintWriter out, Config config, Example example) {
+        List<String> applied = ExampleRun.rulesFor(config, example).stream().map(org.mailtidy.rules.RuleSpec::name).toList();
+        for (String name : example.expect().rules().orElse(List.of())) {
+            if (applied.contains(name)) {
+                continue;
+            }
+            config.rules().stream().filter(r -> r.name().equals(name)).findFirst().ifPresent(r -> out.printf(
+                    "        note: rule %s does not run on %s %s: %s%n", name, example.account(), example.mailbox(),
+                    !r.enabled() ? "it is disabled"
+                            : !r.account().equals(example.account()) ? "its account is " + r.account()
+                            : "its mailboxes are " + String.join(", ", r.mailboxes())));
+        }
     }
 
     /** A differing row is marked with {@code *}. */

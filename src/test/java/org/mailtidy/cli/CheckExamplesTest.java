@@ -139,6 +139,10 @@ class CheckExamplesTest {
                       rules: [read-newsletters]
                       result: deleted
                       flags: [\\Seen]
+                  - name: rules that do not run here
+                    account: personal
+                    message: {subject: hello, received: 1d ago}
+                    expect: {result: kept, rules: [disabled-delete-everything, work-delete-all, old-lists]}
                 """);
 
         CliTest.Run r = CliTest.run("check", "-c", f.toString());
@@ -150,7 +154,10 @@ class CheckExamplesTest {
                 .containsPattern("\\* flags +expected: \\\\Seen +actual: Invoice \\\\Seen\n")
                 .containsPattern("  copied_to +expected: \\(not checked\\) +actual: Accounting\n")
                 .containsPattern("\\* rules +expected: read-newsletters +actual: read-newsletters, invoices\n")
-                .contains("1 of 2 tests failed");
+                .contains("        note: rule disabled-delete-everything does not run on personal INBOX: it is disabled\n")
+                .contains("        note: rule work-delete-all does not run on personal INBOX: its account is work\n")
+                .contains("        note: rule old-lists does not run on personal INBOX: its mailboxes are Lists/*\n")
+                .contains("2 of 3 tests failed");
     }
 
     @Test
