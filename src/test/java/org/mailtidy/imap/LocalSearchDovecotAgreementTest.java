@@ -87,6 +87,12 @@ class LocalSearchDovecotAgreementTest {
                 }
             }
             List<Criterion> criteria = criteria(LocalDate.ofInstant(corpusNow, zone), local);
+            if (!zone.equals(ZoneId.of("UTC"))) {
+                // The corpus must tell the zones apart, or agreement in this zone would prove nothing.
+                long otherDay = local.stream().filter(m -> !LocalDate.ofInstant(m.internalDate(), zone)
+                        .equals(LocalDate.ofInstant(m.internalDate(), ZoneId.of("UTC")))).count();
+                assertThat(otherDay).as("messages on another calendar day in %s than in UTC", zone).isGreaterThan(300);
+            }
             for (Criterion criterion : criteria) {
                 Instant before = Instant.now();
                 LocalDate today = LocalDate.ofInstant(before, zone);
