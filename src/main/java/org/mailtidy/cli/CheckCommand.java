@@ -12,13 +12,14 @@ import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.config.Schedule;
 import org.mailtidy.engine.Provider;
+import org.mailtidy.config.SecretNotChecked;
 import org.mailtidy.rules.ImapSearch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "check", description = "Validate the configuration without connecting; show each rule's IMAP SEARCH"
-        + " and its next three fire times. Exit 0 valid, 2 invalid.")
+        + " and its next three fire times, then run the file's tests offline. Exit 0 valid, 2 invalid or a test failed.")
 final class CheckCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z");
 
@@ -28,13 +29,19 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     StateDirOption state;
 
+    @CommandLine.Option(names = "--no-secrets", description = "do not need ${ENV} secrets, password files or"
+            + " commands to exist: they are reported as not checked (for CI and pre-commit hooks)")
+    boolean noSecrets;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Path file = config.resolve();
-        Config c = ConfigLoader.load(file);
+        ConfigLoader.Checked checked = noSecrets ? ConfigLoader.loadWithoutSecrets(file)
+                : new ConfigLoader.Checked(ConfigLoader.load(file), List.of());
+        Config c = checked.config();
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s: valid: %d account%s, %d rule%s%n", file, c.accounts().size(), plural(c.accounts().size()),
                 c.rules().size(), plural(c.rules().size()));
@@ -47,8 +54,10 @@ final class CheckCommand implements Callable<Integer> {
         out.println();
         out.println("Flag, date and size criteria are evaluated by mailtidy on one fetch of FLAGS, INTERNALDATE and"
                 + " RFC822.SIZE; [client: ...] parts on fetched header fields; the rest by the server.");
+        printNotChecked(out, file, checked.notChecked());
+        int failed = ExampleReport.run(c, now.toInstant(), out);
         out.flush();
-        return ExitCodes.OK;
+        return failed == 0 ? ExitCodes.OK : ExitCodes.BAD_CONFIG;
     }
 
     private static void printRule(PrintWriter out, Config c, RuleConfig r, ZonedDateTime now) {
@@ -64,6 +73,15 @@ final class CheckCommand implements Callable<Integer> {
         // check does not connect, so the provider is told by the host name (a run asks the server).
         Provider.byHost(c.account(r.account()).host()).ifPresent(p -> p.differences(r.spec(), r.mailboxes())
                 .forEach(d -> out.printf("  warning:   %s%n", d)));
+    }
+
+    private static void printNotChecked(PrintWriter out, Path file, List<SecretNotChecked> notChecked) {
+        if (!notChecked.isEmpty()) {
+            out.println();
+        }
+        for (SecretNotChecked n : notChecked) {
+            out.printf("not checked: %s:%d: %s: %s%n", file, n.line(), n.keyPath(), n.what());
+        }
     }
 
     private static String scheduleText(RuleConfig r) {

@@ -153,10 +153,14 @@ final class AccountBinder {
             return Optional.empty();
         }
         if (m.has(key)) {
-            return m.value(key).flatMap(n -> values.text(n, m.child(key))).map(SecretSource.Literal::new);
+            return m.value(key).flatMap(n -> values.secret(n, m.child(key))).map(SecretSource.Literal::new);
         }
         if (m.has(fileKey)) {
-            return m.value(fileKey).flatMap(n -> values.path(n, m.child(fileKey))).map(SecretSource.FromFile::new);
+            Node n = m.value(fileKey).orElseThrow();
+            return values.path(n, m.child(fileKey)).map(p -> {
+                SecretBinder.noteUnread(values, n, m.child(fileKey), "the file " + p + " is not read");
+                return new SecretSource.FromFile(p);
+            });
         }
         if (required) {
             values.problems().add(m.node(), m.path(), "missing " + key + " or " + fileKey);

@@ -13,10 +13,11 @@ import java.util.Optional;
  * @param file     the file it was read from
  * @param accounts account id to account, in file order
  * @param rules    rules in file order (disabled rules included, {@link RuleConfig#enabled()} false)
+ * @param tests    the file's examples ({@code tests:}), in file order, which {@code check} runs
  */
 public record Config(Path file, Map<String, Account> accounts, List<RuleConfig> rules, Defaults defaults,
                      Safety safety, Optional<Audit> audit, Optional<HttpListen> http,
-                     Optional<Cluster> cluster) {
+                     Optional<Cluster> cluster, List<Example> tests) {
     public Config {
         Objects.requireNonNull(file);
         accounts = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(accounts));
@@ -26,6 +27,13 @@ public record Config(Path file, Map<String, Account> accounts, List<RuleConfig> 
         Objects.requireNonNull(audit);
         Objects.requireNonNull(http);
         Objects.requireNonNull(cluster);
+        tests = List.copyOf(tests);
+    }
+
+    /** A configuration without examples. */
+    public Config(Path file, Map<String, Account> accounts, List<RuleConfig> rules, Defaults defaults, Safety safety,
+                  Optional<Audit> audit, Optional<HttpListen> http, Optional<Cluster> cluster) {
+        this(file, accounts, rules, defaults, safety, audit, http, cluster, List.of());
     }
 
     public Account account(String id) {

@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.nodes.Node;
 final class ConfigBinder {
 
     private static final YamlMap.Keys TOP_KEYS =
-            YamlMap.Keys.of("version", "accounts", "rules", "defaults", "safety", "audit", "http", "cluster");
+            YamlMap.Keys.of("version", "accounts", "rules", "defaults", "safety", "audit", "http", "cluster", "tests");
 
     private final Path file;
     private final Values values;
@@ -44,7 +44,12 @@ final class ConfigBinder {
         Map<String, Account> accounts = new LinkedHashMap<>();
         Set<String> accountIds = top.required("accounts").map(n -> accounts(n, accounts)).orElse(Set.of());
         Schedule defaultSchedule = defaults.map(Defaults::schedule).orElse(SettingsBinder.DEFAULT_SCHEDULE);
+        int beforeRules = values.problems().count();
         List<RuleConfig> rules = top.required("rules").map(n -> rules(n, accountIds, defaultSchedule)).orElse(List.of());
+        Optional<Set<String>> ruleNames = values.problems().count() == beforeRules
+                ? Optional.of(rules.stream().map(RuleConfig::name).collect(java.util.stream.Collectors.toSet()))
+                : Optional.empty();
+        List<Example> tests = top.value("tests").map(n -> tests(n, accountIds, ruleNames)).orElse(List.of());
         Optional<Safety> safety = settings.safety(top.value("safety"));
         Optional<Audit> audit = top.value("audit").flatMap(settings::audit);
         Optional<HttpListen> http = top.value("http").flatMap(settings::http);
@@ -53,7 +58,7 @@ final class ConfigBinder {
             return Optional.empty();
         }
         return Optional.of(new Config(file, accounts, rules, defaults.orElseThrow(), safety.orElseThrow(), audit, http,
-                cluster));
+                cluster, tests));
     }
 
     private void version(Node node) {
@@ -96,5 +101,19 @@ final class ConfigBinder {
             binder.bind(items.get().get(i), "rules[" + i + "]").ifPresent(rules::add);
         }
         return rules;
+    }
+
+    /** {@code ruleNames}: the rules examples may name; empty when some rule was unreadable (names not checked). */
+    private List<Example> tests(Node node, Set<String> accountIds, Optional<Set<String>> ruleNames) {
+        Optional<List<Node>> items = values.list(node, "tests", "tests (examples with a message and what must happen to it)");
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        ExampleBinder binder = new ExampleBinder(values, accountIds, ruleNames);
+        List<Example> tests = new ArrayList<>();
+        for (int i = 0; i < items.get().size(); i++) {
+            binder.bind(items.get().get(i), "tests[" + i + "]").ifPresent(tests::add);
+        }
+        return tests;
     }
 }

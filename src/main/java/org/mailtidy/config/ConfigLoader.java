@@ -28,6 +28,58 @@ public final class ConfigLoader {
 
     /** Reads {@code file}; {@code ${NAME}} expands from the process environment. */
     public static Config load(Path file) throws ConfigException {
+        return load(read(file), file, System.getenv());
+    }
+
+    /**
+     * A configuration read for {@code check --no-secrets}, and the secrets not looked at. Its
+     * unset secrets stand for a placeholder: such a configuration checks, it does not log in.
+     */
+    public record Checked(Config config, List<SecretNotChecked> notChecked) {
+        public Checked {
+            notChecked = List.copyOf(notChecked);
+        }
+    }
+
+    /**
+     * Reads {@code file} as {@link #load(Path)} does, except that secrets need not exist: an unset
+     * {@code ${NAME}} in a password, client secret or refresh token, a password file and a password
+     * command are listed as not checked instead (contract: {@code check --no-secrets}).
+     */
+    public static Checked loadWithoutSecrets(Path file) throws ConfigException {
+        return loadWithoutSecrets(read(file), file, System.getenv());
+    }
+
+    /** As {@link #loadWithoutSecrets(Path)} on configuration text, with {@code env} as the environment. */
+    public static Checked loadWithoutSecrets(String yaml, Path nameForMessages, Map<String, String> env)
+            throws ConfigException {
+        return bind(yaml, nameForMessages, env, false);
+    }
+
+    /**
+     * Reads configuration text; {@code nameForMessages} names it in errors and becomes
+     * {@link Config#file()}; {@code env} replaces the process environment for {@code ${NAME}}.
+     */
+    public static Config load(String yaml, Path nameForMessages, Map<String, String> env) throws ConfigException {
+        return bind(yaml, nameForMessages, env, true).config();
+    }
+
+    private static Checked bind(String yaml, Path nameForMessages, Map<String, String> env, boolean secretsNeeded)
+            throws ConfigException {
+        if (yaml.length() > YamlDocument.MAX_BYTES || utf8Length(yaml) > YamlDocument.MAX_BYTES) {
+            throw tooLarge(nameForMessages, utf8Length(yaml));
+        }
+        Problems problems = new Problems(nameForMessages);
+        String text = yaml.startsWith("\uFEFF") ? yaml.substring(1) : yaml;
+        Optional<Node> root = YamlDocument.compose(text, problems);
+        Values values = new Values(problems, env, secretsNeeded);
+        Optional<Config> config = root.flatMap(r -> new ConfigBinder(nameForMessages, values).bind(r));
+        problems.throwIfAny();
+        return new Checked(config.orElseThrow(() -> new IllegalStateException("binder failed without a problem")),
+                values.notChecked());
+    }
+
+    private static String read(Path file) throws ConfigException {
         byte[] bytes;
         try {
             if (Files.size(file) > YamlDocument.MAX_BYTES) {
@@ -44,23 +96,7 @@ public final class ConfigLoader {
         if (bytes.length > YamlDocument.MAX_BYTES) {
             throw tooLarge(file, bytes.length);
         }
-        return load(decode(bytes, file), file, System.getenv());
-    }
-
-    /**
-     * Reads configuration text; {@code nameForMessages} names it in errors and becomes
-     * {@link Config#file()}; {@code env} replaces the process environment for {@code ${NAME}}.
-     */
-    public static Config load(String yaml, Path nameForMessages, Map<String, String> env) throws ConfigException {
-        if (yaml.length() > YamlDocument.MAX_BYTES || utf8Length(yaml) > YamlDocument.MAX_BYTES) {
-            throw tooLarge(nameForMessages, utf8Length(yaml));
-        }
-        Problems problems = new Problems(nameForMessages);
-        String text = yaml.startsWith("\uFEFF") ? yaml.substring(1) : yaml;
-        Optional<Node> root = YamlDocument.compose(text, problems);
-        Optional<Config> config = root.flatMap(r -> new ConfigBinder(nameForMessages, new Values(problems, env)).bind(r));
-        problems.throwIfAny();
-        return config.orElseThrow(() -> new IllegalStateException("binder failed without a problem"));
+        return decode(bytes, file);
     }
 
     private static ConfigException tooLarge(Path file, long size) {

@@ -22,7 +22,7 @@ final class CriteriaBinder {
             "sent_older_than", "sent_newer_than", "larger", "smaller", "from_regex", "to_regex", "subject_regex",
             "header_regex", "all_messages", "all", "any", "not").withHints(misplacedRuleKeys());
     /** RFC 5322 section 3.6.8: printable ASCII except the colon. */
-    private static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
+    static final Pattern FIELD_NAME = Pattern.compile("[!-9;-~]+");
     private static final String EMPTY_MATCH =
             "empty match; list at least one criterion (to match every message write all_messages: true)";
 

@@ -38,6 +38,30 @@ final class EnvExpander {
         return out.toString();
     }
 
+    /** The names of the variables {@code text} refers to that are not set, in order (valid references only). */
+    java.util.List<String> unsetNames(String text) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("$${", i)) {
+                i += 3;
+            } else if (text.startsWith("${", i)) {
+                int end = text.indexOf('}', i + 2);
+                if (end < 0) {
+                    break;
+                }
+                String name = text.substring(i + 2, end);
+                if (NAME.matcher(name).matches() && env.get(name) == null) {
+                    out.add(name);
+                }
+                i = end + 1;
+            } else {
+                i++;
+            }
+        }
+        return out;
+    }
+
     private String lookUp(String name) throws BadValue {
         if (!NAME.matcher(name).matches()) {
             throw new BadValue("invalid environment variable name " + Text.quote(name)

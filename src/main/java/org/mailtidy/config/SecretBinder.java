@@ -37,10 +37,20 @@ final class SecretBinder {
         Node node = map.value(key).orElseThrow();
         String path = map.child(key);
         return switch (key) {
-            case "password" -> values.text(node, path).map(SecretSource.Literal::new);
-            case "password_file" -> values.path(node, path).map(SecretSource.FromFile::new);
+            case "password" -> values.secret(node, path).map(SecretSource.Literal::new);
+            case "password_file" -> values.path(node, path).map(file -> {
+                noteUnread(values, node, path, "the file " + file + " is not read");
+                return new SecretSource.FromFile(file);
+            });
             default -> command(node, path, values);
         };
+    }
+
+    /** Files and commands are never read by check; with --no-secrets it says so. */
+    static void noteUnread(Values values, Node node, String path, String what) {
+        if (!values.secretsNeeded()) {
+            values.notChecked(node, path, what);
+        }
     }
 
     private static String owner(YamlMap map) {
@@ -56,6 +66,9 @@ final class SecretBinder {
             values.problems().add(node, path, "expected a list of " + COMMAND_EXAMPLE + ", got an empty list");
             return Optional.empty();
         }
-        return values.oneOrMany(node, path, "a string", t -> t).map(SecretSource.FromCommand::new);
+        return values.oneOrMany(node, path, "a string", t -> t).map(argv -> {
+            noteUnread(values, node, path, "the command " + argv + " is not run");
+            return new SecretSource.FromCommand(argv);
+        });
     }
 }

@@ -25,12 +25,52 @@ final class Values {
         T read(String text) throws BadValue;
     }
 
+    /** What {@code check --no-secrets} puts in place of a secret it did not look at; never used to log in. */
+    static final String NOT_CHECKED = "(not checked)";
+
     private final Problems problems;
     private final EnvExpander env;
+    private final boolean secretsNeeded;
+    private final List<SecretNotChecked> notChecked = new ArrayList<>();
 
     Values(Problems problems, Map<String, String> env) {
+        this(problems, env, true);
+    }
+
+    /** {@code secretsNeeded == false}: secrets from unset variables are noted as not checked instead of errors. */
+    Values(Problems problems, Map<String, String> env, boolean secretsNeeded) {
         this.problems = problems;
         this.env = new EnvExpander(env);
+        this.secretsNeeded = secretsNeeded;
+    }
+
+    boolean secretsNeeded() {
+        return secretsNeeded;
+    }
+
+    List<SecretNotChecked> notChecked() {
+        return List.copyOf(notChecked);
+    }
+
+    /** Records a secret source that {@code check --no-secrets} did not look at. */
+    void notChecked(Node node, String path, String what) {
+        notChecked.add(new SecretNotChecked(path, node.getStartMark().getLine() + 1, what));
+    }
+
+    /**
+     * A secret written as a literal or {@code ${NAME}}: like {@link #text}, except that when secrets
+     * are not needed an unset variable is noted and stands for {@link #NOT_CHECKED}.
+     */
+    Optional<String> secret(Node node, String path) {
+        if (!secretsNeeded && node instanceof ScalarNode s && !isNothing(s)) {
+            List<String> unset = env.unsetNames(s.getValue());
+            if (!unset.isEmpty()) {
+                notChecked(node, path, unset.stream().map(n -> "${" + n + "}").collect(java.util.stream.Collectors.joining(", "))
+                        + (unset.size() == 1 ? " is" : " are") + " not set");
+                return Optional.of(NOT_CHECKED);
+            }
+        }
+        return text(node, path);
     }
 
     Problems problems() {

@@ -26,6 +26,22 @@ public final class ImapSearch {
     }
 
     /**
+     * A program for the whole criterion, local criteria included (flags as SEEN/KEYWORD..., ages as
+     * RFC 5032 OLDER/YOUNGER, sizes as LARGER/SMALLER): for asking a server what mailtidy would
+     * otherwise evaluate itself, as the tests that hold {@link LocalSearch} to a server do.
+     *
+     * @throws IllegalArgumentException if the criterion holds a regex, which no server evaluates
+     */
+    public static SearchProgram renderAll(Criterion criterion, LocalDate today) {
+        if (CriteriaKinds.containsRegex(criterion)) {
+            throw new IllegalArgumentException("a regex criterion has no IMAP SEARCH key: " + criterion);
+        }
+        List<SearchProgram.Token> out = new ArrayList<>();
+        criterion.accept(new SearchKeys(out, today, true));
+        return SearchProgram.of(out);
+    }
+
+    /**
      * The whole criterion as one IMAP SEARCH text for {@code mailtidy check}: local criteria are
      * shown by their IMAP equivalent (OLDER/YOUNGER from RFC 5032 for ages) and regex criteria as
      * {@code [client: Header =~ /regex/]}. Strings are quoted even when not ASCII, for readability.

@@ -53,6 +53,17 @@ class CheckProcessTest {
     }
 
     @Test
+    void withoutSecretsTheExampleIsValidAndSaysWhatItDidNotCheck() throws Exception {
+        Result r = mailtidy(java.util.Map.of(), "check", "--no-secrets", "-c", "src/test/resources/config/config-example.yaml");
+        assertThat(r.status()).as(r.out()).isZero();
+        assertThat(r.out())
+                .contains("config-example.yaml:8: accounts.personal.password: ${MAILTIDY_PERSONAL_PASSWORD} is not set")
+                .contains("config-example.yaml:14: accounts.work.password_command: the command [pass, show, mail/work] is not run")
+                .contains("  ok    an unread newsletter is read after a week and purged after 90 days")
+                .contains("  ok    an unpaid invoice is flagged and kept");
+    }
+
+    @Test
     void theSampleConfigurationOfTheRepositoryIsValid() throws Exception {
         Result r = mailtidy(java.util.Map.of("MAILTIDY_PASSWORD", "x"), "check", "-c", "config/mailtidy.yaml");
         assertThat(r.status()).as(r.out()).isZero();

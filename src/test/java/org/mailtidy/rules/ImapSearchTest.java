@@ -168,4 +168,15 @@ class ImapSearchTest {
                 new Criterion.FlagIs(Flag.SEEN, true))))));
         assertThat(ImapSearch.describe(c, TODAY)).isEqualTo("OR SUBJECT \"Rechnung für\" NOT (FROM \"x\" SEEN)");
     }
+
+    @Test
+    void renderAllAsksTheServerForLocalCriteriaTooButNotForRegexes() {
+        Criterion c = new And(List.of(from("a"), new Criterion.FlagIs(Flag.SEEN, false),
+                new Not(new Criterion.FlagIs(Flag.of("$Junk"), true)), new Criterion.Size(2048, true),
+                new Criterion.Age(Duration.ofDays(7), true)));
+        assertThat(ImapSearch.renderAll(c, TODAY).toString())
+                .isEqualTo("FROM \"a\" UNSEEN NOT KEYWORD $Junk LARGER 2048 OLDER 604800");
+        assertThatThrownBy(() -> ImapSearch.renderAll(new Criterion.HeaderRegex("Subject", Pattern.compile("x")), TODAY))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

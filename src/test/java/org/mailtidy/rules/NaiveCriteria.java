@@ -4,11 +4,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Evaluates a criterion on one message directly from the contract's words, one node at a time:
- * the reference the planner is compared with (and, for server-side subtrees, the "server").
+ * the reference the planner is compared with. Server-side criteria go to {@link LocalSearch}, which
+ * plays the server here.
  */
 final class NaiveCriteria implements Criterion.Visitor<Boolean> {
 
@@ -45,20 +47,11 @@ final class NaiveCriteria implements Criterion.Visitor<Boolean> {
     }
 
     public Boolean text(Criterion.Text c) {
-        return switch (c.field()) {
-            case FROM -> anyContains(message.header("From"), c.value());
-            case TO -> anyContains(message.header("To"), c.value());
-            case CC -> anyContains(message.header("Cc"), c.value());
-            case BCC -> anyContains(message.header("Bcc"), c.value());
-            case SUBJECT -> anyContains(message.header("Subject"), c.value());
-            case BODY -> TestMessage.containsIgnoreCase(message.body(), c.value());
-            case TEXT -> message.allHeaderValues().anyMatch(v -> TestMessage.containsIgnoreCase(v, c.value()))
-                    || TestMessage.containsIgnoreCase(message.body(), c.value());
-        };
+        return serverSide(c);
     }
 
     public Boolean header(Criterion.Header c) {
-        return anyContains(message.header(c.name()), c.value());
+        return serverSide(c);
     }
 
     public Boolean flag(Criterion.FlagIs c) {
@@ -72,16 +65,15 @@ final class NaiveCriteria implements Criterion.Visitor<Boolean> {
     }
 
     public Boolean receivedDate(Criterion.ReceivedDate c) {
-        return compareDays(Instant.ofEpochMilli(message.internalDate()).atZone(ZoneOffset.UTC).toLocalDate(), c.op(), c.date());
+        return serverSide(c);
     }
 
     public Boolean sentDate(Criterion.SentDate c) {
-        return compareDays(message.sentDay(), c.op(), c.date());
+        return serverSide(c);
     }
 
     public Boolean sentAge(Criterion.SentAge c) {
-        LocalDate boundary = today.minusDays(c.days());
-        return c.older() ? message.sentDay().isBefore(boundary) : !message.sentDay().isBefore(boundary);
+        return serverSide(c);
     }
 
     public Boolean size(Criterion.Size c) {
@@ -92,15 +84,20 @@ final class NaiveCriteria implements Criterion.Visitor<Boolean> {
         return message.header(c.header()).stream().anyMatch(v -> c.pattern().matcher(v).find());
     }
 
-    private static boolean compareDays(LocalDate day, Criterion.DateOp op, LocalDate date) {
-        return switch (op) {
-            case BEFORE -> day.isBefore(date);
-            case SINCE -> !day.isBefore(date);
-            case ON -> day.equals(date);
-        };
+    /**
+     * What the server answers: the production evaluator with IMAP SEARCH meaning, the one that
+     * {@code mailtidy check} uses and that the Dovecot agreement test holds to Dovecot's answers.
+     * Internal dates are read in UTC, the zone the scenarios are written in.
+     */
+    private boolean serverSide(Criterion c) {
+        return LocalSearch.matches(c, searchable(message), new LocalSearch.Clock(now, today, ZoneOffset.UTC));
     }
 
-    private static boolean anyContains(List<String> values, String needle) {
-        return values.stream().anyMatch(v -> TestMessage.containsIgnoreCase(v, needle));
+    static SearchableMessage searchable(TestMessage m) {
+        List<SearchableMessage.Field> fields = m.headers().entrySet().stream()
+                .flatMap(e -> e.getValue().stream().map(v -> new SearchableMessage.Field(e.getKey(), v)))
+                .toList();
+        return new SearchableMessage(fields, m.body(), Instant.ofEpochMilli(m.internalDate()),
+                Optional.of(m.sentDay()), m.size(), m.flags());
     }
 }

@@ -2,10 +2,8 @@ package org.mailtidy.rules;
 
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * A message of the in-memory mailbox the tests compare against: headers (names as written,
@@ -25,13 +23,5 @@ public record TestMessage(long uid, Map<String, List<String>> headers, String bo
                 .filter(e -> e.getKey().equalsIgnoreCase(name))
                 .flatMap(e -> e.getValue().stream())
                 .toList();
-    }
-
-    Stream<String> allHeaderValues() {
-        return headers.values().stream().flatMap(List::stream);
-    }
-
-    static boolean containsIgnoreCase(String haystack, String needle) {
-        return haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
     }
 }

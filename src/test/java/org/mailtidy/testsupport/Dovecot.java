@@ -45,6 +45,7 @@ public final class Dovecot implements MailServer {
     private static final AtomicInteger USERS = new AtomicInteger();
     private static Dovecot instance;
     private static Dovecot oauth2Instance;
+    private static final Map<java.time.ZoneId, Dovecot> ZONED = new java.util.HashMap<>();
     private static URI oauth2Introspection;
 
     private final Path home;
@@ -78,6 +79,25 @@ public final class Dovecot implements MailServer {
             }
         }
         return instance;
+    }
+
+    /**
+     * An instance whose processes run with {@code TZ} set to {@code zone} (Dovecot imports TZ by
+     * default), under {@code target/dovecot-tz-...}: the server's own zone decides the calendar day of
+     * INTERNALDATE for BEFORE, ON and SINCE. Started on first call per zone.
+     */
+    public static synchronized Dovecot inZone(java.time.ZoneId zone) {
+        Dovecot d = ZONED.get(zone);
+        if (d == null) {
+            requireInstalled();
+            try {
+                d = start("dovecot-tz-" + zone.getId().replace('/', '-'), null, zone);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot start the test Dovecot in " + zone + ": " + e.getMessage(), e);
+            }
+            ZONED.put(zone, d);
+        }
+        return d;
     }
 
     /**
@@ -421,6 +441,10 @@ public final class Dovecot implements MailServer {
     }
 
     private static Dovecot start(String dirName, URI introspectionUrl) throws IOException {
+        return start(dirName, introspectionUrl, null);
+    }
+
+    private static Dovecot start(String dirName, URI introspectionUrl, java.time.ZoneId zone) throws IOException {
         Path home = Path.of("target", dirName).toAbsolutePath();
         deleteRecursively(home);
         Files.createDirectories(home.resolve("mail"));
@@ -431,15 +455,19 @@ public final class Dovecot implements MailServer {
         Files.createDirectories(d.passwd);
         d.chown(home.resolve("mail"));
         Files.writeString(d.config, d.renderConfig(ids[2], d.oauth2Passdb(introspectionUrl)));
-        d.launch();
+        d.launch(zone);
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "dovecot-stop"));
         d.awaitListening();
         return d;
     }
 
     /** The master forks into the background and keeps its output open: never read it through a pipe. */
-    private void launch() throws IOException {
-        Process p = new ProcessBuilder(DOVECOT.toString(), "-c", config.toString())
+    private void launch(java.time.ZoneId zone) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(DOVECOT.toString(), "-c", config.toString());
+        if (zone != null) {
+            pb.environment().put("TZ", zone.getId());
+        }
+        Process p = pb
                 .redirectErrorStream(true).redirectOutput(home.resolve("dovecot.start.log").toFile()).start();
         try {
             if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
