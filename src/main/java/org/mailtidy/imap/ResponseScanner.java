@@ -39,8 +39,12 @@ final class ResponseScanner {
     private long braceValue;
     private int braceDigits;
 
+    /** The line limit as it was when the line began (it grows with EXISTS, read at line ends). */
+    private long lineLimit;
+
     ResponseScanner(ResponseGuard guard) {
         this.guard = guard;
+        this.lineLimit = guard.lineLimit();
     }
 
     void scan(byte[] b, int off, int len) throws LimitExceeded {
@@ -63,8 +67,8 @@ final class ResponseScanner {
             if (prefixLength < PREFIX) {
                 prefix[prefixLength++] = c;
             }
-            if (++lineLength > guard.lineLimit()) {
-                throw guard.fail("sent a response line longer than " + ServerLimits.octets(guard.lineLimit())
+            if (++lineLength > lineLimit) {
+                throw guard.fail("sent a response line longer than " + ServerLimits.octets(lineLimit)
                         + " (the limit for a mailbox of " + guard.exists() + " messages)");
             }
             if (state == State.TOKEN) {
@@ -163,6 +167,7 @@ final class ResponseScanner {
     private void lineEnded() throws LimitExceeded {
         analyse();
         guard.responseEnded();
+        lineLimit = guard.lineLimit();
         state = State.TOKEN;
         tokenLength = 0;
         junk = false;

@@ -80,6 +80,8 @@ class HostileServerOnceTest {
                     .contains("good INBOX: ok, 2 messages");
             assertThat(DOVECOT.fetch(user, "INBOX")).extracting(StoredMessage::flags)
                     .containsExactlyInAnyOrder(java.util.Set.of("\\Flagged"), java.util.Set.of());
+            assertThat(r.out()).as("the hostile account is in the table, without a count of changes")
+                    .containsPattern("hostile\\s+\\S+\\s+(flag-hostile\\s+\\d+|\\(failed\\)\\s+-)\\s+-\\s+-\\s+-\\s+-");
             List<String> failed = r.out().lines().filter(l -> l.matches("hostile \\S+: .*")).toList();
             assertThat(failed).as(all).isNotEmpty().allSatisfy(l -> assertThat(l).contains(": FAILED: "));
             assertThat(failed).as(all).anySatisfy(l -> assertThat(l).contains(REASONS.get(behaviour)));
