@@ -85,15 +85,20 @@ public final class ResponseGuard {
         return limits.maxLine() + ServerLimits.SEARCH_OCTETS_PER_MESSAGE * exists;
     }
 
+    /**
+     * mailtidy's own UID commands stream their answers (one response in memory at a time) and may
+     * answer for every message; Angus's commands (SELECT, LIST, ...) keep all their responses, so
+     * their count does not grow with the mailbox.
+     */
     private long responseLimit() {
-        return limits.maxResponses() + 2 * exists;
+        return verb.startsWith("UID ") ? limits.maxResponses() + 2 * exists : limits.maxResponses();
     }
 
     void responseEnded() throws LimitExceeded {
         long n = ++responses;
         if (!idle && n > responseLimit()) {
             throw fail("sent more than " + String.format(Locale.ROOT, "%,d", responseLimit()) + " responses to "
-                    + verb + " (the limit for a mailbox of " + exists + " messages)");
+                    + verb + (verb.startsWith("UID ") ? " (the limit for a mailbox of " + exists + " messages)" : ""));
         }
     }
 
