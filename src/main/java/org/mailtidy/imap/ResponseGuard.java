@@ -20,6 +20,8 @@ import java.util.Locale;
  */
 public final class ResponseGuard {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** The most octets one answer that Angus keeps whole may have. */
+    static final long ANSWER_LIMIT = 32 * ServerLimits.MB;
 
     private final ServerLimits limits;
     private final String server;
@@ -29,6 +31,8 @@ public final class ResponseGuard {
     private volatile long commandStarted = created;
     private volatile boolean idle;
     private volatile long responses;
+    /** Octets received since the current command was sent. */
+    private volatile long received;
     private volatile long exists;
     private volatile LimitExceeded violation;
     private volatile Socket socket;
@@ -102,6 +106,18 @@ public final class ResponseGuard {
         }
     }
 
+    /**
+     * Angus keeps every response of its own commands (greeting, LOGIN, SELECT, NOOP, ...) until
+     * the command ends, so their answers together are limited too; mailtidy's UID commands and
+     * IDLE take one response at a time.
+     */
+    void received(int n) throws LimitExceeded {
+        long total = received += n;
+        if (total > ANSWER_LIMIT && !idle && !verb.startsWith("UID ")) {
+            throw fail("sent more than " + ServerLimits.octets(ANSWER_LIMIT) + " in answer to " + verb);
+        }
+    }
+
     /** Records the violation, closes the socket and returns the exception to throw. */
     LimitExceeded fail(String what) {
         LimitExceeded e = violation;
@@ -152,6 +168,7 @@ public final class ResponseGuard {
         verb = v.replaceAll("[^A-Z0-9 .-]", "");
         idle = verb.equals("IDLE");
         responses = 0;
+        received = 0;
         if (loggedIn) {
             commandStarted = System.nanoTime();
         }
@@ -214,6 +231,7 @@ public final class ResponseGuard {
             }
             if (n > 0) {
                 scanner.scan(b, off, n);
+                received(n);
             }
             return n;
         }

@@ -149,6 +149,28 @@ class ResponseGuardTest {
     }
 
     @Test
+    void anAnswerAngusKeepsWholeIsLimitedAsAWholeAndAStreamedOneIsNot() throws IOException {
+        ServerLimits roomy = new ServerLimits(ServerLimits.MB, ServerLimits.MB, 1000, 1000, 10, Duration.ofMinutes(5),
+                Duration.ofMinutes(5));
+        String literal = "* OK {1048576}\r\n" + "z".repeat(1 << 20) + "\r\n";
+        int count = (int) (ResponseGuard.ANSWER_LIMIT >> 20) + 1;
+        Feed feed = new Feed();
+        serverSends(roomy, feed);
+        command("A1 UID FETCH 1:* (BODY.PEEK[])");
+        for (int i = 0; i < count; i++) {
+            feed.add(literal);
+            readResponse();
+        }
+        command("A2 SELECT INBOX");
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < count; i++) {
+                feed.add(literal);
+                readResponse();
+            }
+        }).hasMessage("imap.test:143 sent more than 32 MB in answer to SELECT");
+    }
+
+    @Test
     void aMessageCountPastTheLimitIsRefused() throws IOException {
         Feed feed = new Feed();
         serverSends(SMALL, feed);
