@@ -47,7 +47,6 @@ public final class SelectedMailbox implements AutoCloseable {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern HIGHESTMODSEQ_CODE = Pattern.compile("\\[HIGHESTMODSEQ (\\d+)]",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern MODIFIED_CODE = Pattern.compile("\\[MODIFIED ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
 
     private final ImapConnection connection;
     private final String name;
@@ -424,45 +423,29 @@ public final class SelectedMailbox implements AutoCloseable {
         }
         for (Map.Entry<Long, long[]> group : guards.byGuard(uids).entrySet()) {
             String suffix = " (UNCHANGEDSINCE " + group.getKey() + ") " + mode.item() + " " + FlagNames.list(flags);
-            forEachPiece(group.getValue(), "UID STORE ", suffix, piece -> conditionalStore(piece + suffix, refused));
+            List<String> names = List.copyOf(flags);
+            forEachPiece(group.getValue(), "UID STORE ", suffix,
+                    piece -> conditionalStore(piece, suffix, mode, names, refused));
         }
         return UidSets.sortedDistinct(refused.build().toArray());
     }
 
     /**
      * One {@code UID STORE ... (UNCHANGEDSINCE m)}: the server changes only messages whose
-     * mod-sequence is still at most m and names the others in {@code [MODIFIED set]}; a FETCH that
-     * carries FLAGS shows another client's change (ours are {@code .SILENT}: UID and MODSEQ only).
+     * mod-sequence is still at most m and names the others in {@code [MODIFIED set]}; see {@link
+     * GuardedStoreReplies} for how the untagged FETCHes are read (RFC 7162 section 3.1.3).
      */
-    private void conditionalStore(String arguments, LongStream.Builder refused) throws ImapException {
-        LongStream.Builder ours = LongStream.builder();
-        LongStream.Builder modSeqs = LongStream.builder();
-        LongStream.Builder theirs = LongStream.builder();
-        Response tagged = runWith("UID STORE", p -> "UID STORE " + arguments, p -> null, r -> {
-            if (r instanceof FetchResponse f && f.getItem(UID.class) != null) {
-                long uid = f.getItem(UID.class).uid;
-                MODSEQ modseq = f.getItem(MODSEQ.class);
-                if (f.getItem(FLAGS.class) != null) {
-                    theirs.add(uid);
-                    return false;
-                }
-                if (modseq != null) {
-                    ours.add(uid);
-                    modSeqs.add(modseq.modseq);
-                }
-                return true;
-            }
-            return false;
-        });
-        Matcher m = MODIFIED_CODE.matcher(tagged.getRest());
-        LongStream modified = m.find() ? LongStream.of(UIDSet.toArray(UIDSet.parseUIDSets(m.group(1))))
-                : LongStream.empty();
-        long[] notOurs = LongStream.concat(modified, theirs.build()).toArray();
+    private void conditionalStore(String piece, String suffix, StoreMode mode, List<String> flags,
+                                  LongStream.Builder refused) throws ImapException {
+        GuardedStoreReplies replies = new GuardedStoreReplies(piece, mode, flags);
+        Response tagged = runWith("UID STORE", p -> "UID STORE " + piece + suffix, p -> null, replies::take);
+        GuardedStoreReplies.Outcome outcome = replies.finish(tagged.getRest());
+        long[] notOurs = outcome.leftAlone();
         if (notOurs.length > 0) {
             LOG.info("{}: {} changed by another client since read; left alone (RFC 7162 UNCHANGEDSINCE)", name,
-                    UidSets.split(UidSets.sortedDistinct(notOurs), Integer.MAX_VALUE));
+                    UidSets.split(notOurs, Integer.MAX_VALUE));
         }
-        guards.stored(ours.build().toArray(), modSeqs.build().toArray(), notOurs);
+        guards.stored(outcome.changed(), outcome.modSeqs(), notOurs);
         LongStream.of(notOurs).forEach(refused::add);
     }
 
