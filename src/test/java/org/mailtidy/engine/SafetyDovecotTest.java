@@ -20,9 +20,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The safety promises, on a real Dovecot: dry run, other clients' \Deleted mail, limits, backups, audit. */
+/**
+ * The safety promises, on a real Dovecot: the {@link SafetyContract} every server keeps, and here also
+ * byte for byte and from Dovecot's rawlog: dry run, other clients' \Deleted mail, limits, backups, audit.
+ */
 @Tag("dovecot")
-class SafetyDovecotTest {
+class SafetyDovecotTest extends SafetyContract {
     private static final String RULES = """
             rules:
               - name: tag-reports
@@ -37,6 +40,11 @@ class SafetyDovecotTest {
             """;
 
     private final Dovecot dovecot = Dovecot.get();
+
+    @Override
+    org.mailtidy.testsupport.MailServer server() {
+        return dovecot;
+    }
 
     @TempDir
     Path temp;
