@@ -26,6 +26,7 @@ import org.mailtidy.rules.PlanContext;
 import org.mailtidy.rules.Planner;
 import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.RuleSpec;
+import org.mailtidy.rules.RuleStats;
 import org.mailtidy.rules.SearchProgram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +103,7 @@ public final class MailboxRun {
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                         : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
-                        : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan),
+                        : outcome.acknowledged != null ? outcome.acknowledged : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan),
                         outcome.notes, Optional.ofNullable(outcome.error));
                 logSummary(result, outcome.cache);
                 return result;
@@ -132,6 +133,8 @@ public final class MailboxRun {
         int messages;
         String cache = "";
         MailboxPlan plan;
+        /** Counts of what the server acknowledged; null in a dry run (which reports the plan's). */
+        List<RuleStats> acknowledged;
         String error;
         final List<String> notes = new ArrayList<>();
     }
@@ -153,6 +156,7 @@ public final class MailboxRun {
             if (settings.dryRun()) {
                 return out;
             }
+            out.acknowledged = Acknowledged.nothingDone(out.plan);
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
             new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
             send(box, snapshot, out, audit, journal, recovery, started);
@@ -179,12 +183,15 @@ public final class MailboxRun {
         JournaledBatch batch = journal.isEmpty() ? null
                 : JournaledBatch.begin(journal.get(), box.uidValidity(), earlier, out.plan);
         List<List<AuditLog.Line>> owedAudit = owedAuditLines(box, owed, started);
+        Acknowledged acknowledged = new Acknowledged(snapshot.uids());
         BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes,
-                out.plan, batch);
+                out.plan, batch, acknowledged);
         try {
             executor.sendOwed(owed);
             executor.send();
+            out.acknowledged = acknowledged.stats(out.plan, executor.unfinished());
         } catch (ImapException | RunFailure e) {
+            out.acknowledged = acknowledged.stats(out.plan, executor.unfinished());
             if (batch != null) {
                 batch.forget(executor.leftAlone());
             }
