@@ -143,9 +143,35 @@ abstract class EngineReferenceContract {
 
     @Test
     void tenThousandMessagesEndExactlyAsTheOneRuleAtATimeReferenceSays() throws Exception {
+        ReferenceRun run = referenceRun(10_000);
+
+        assertThat(run.results()).singleElement().satisfies(r -> {
+            assertThat(r.error()).isEmpty();
+            assertThat(r.notes()).isEmpty();
+            assertThat(r.ruleStats()).isEqualTo(run.expected().stats());
+        });
+        assertThat(run.actual()).isEqualTo(run.expected().state());
+        // Nothing expunged that no delete rule chose, other clients' \Deleted mail included.
+        assertThat(run.expected().state().expunged()).isEqualTo(new TreeSet<>(run.expected().deleted()));
+        assertThat(run.expected().stats().stream().mapToInt(s -> s.matched()).sum()).isGreaterThan(5_000);
+    }
+
+    /** One {@code once} over {@code n} sample messages: what the reference predicts, what the run did and left. */
+    record ReferenceRun(NaiveReference.Result expected, List<RunResult> results, FinalState actual, long wallMillis) {
+        boolean right() {
+            return actual.equals(expected.state()) && results.size() == 1 && results.get(0).ok()
+                    && results.get(0).ruleStats().equals(expected.stats());
+        }
+
+        long commands() {
+            return results.stream().flatMap(r -> r.commands().values().stream()).mapToLong(Long::longValue).sum();
+        }
+    }
+
+    final ReferenceRun referenceRun(int n) throws Exception {
         MailServer server = server();
         String user = server.newUser("ref");
-        List<SampleMail.Sample> samples = SampleMail.generate(10_000, user);
+        List<SampleMail.Sample> samples = SampleMail.generate(n, user);
         server.load(user, "INBOX", samples.stream().map(SampleMail.Sample::raw).toList());
         server.createMailbox(user, "Trash");
         Config config = config(user, rules());
@@ -157,17 +183,10 @@ abstract class EngineReferenceContract {
                 Optional.of("Trash"));
         NaiveReference.Result expected = NaiveReference.run(rules, reference, context);
 
+        long started = System.nanoTime();
         List<RunResult> results = runOnce(config);
-
-        assertThat(results).singleElement().satisfies(r -> {
-            assertThat(r.error()).isEmpty();
-            assertThat(r.notes()).isEmpty();
-            assertThat(r.ruleStats()).isEqualTo(expected.stats());
-        });
-        assertThat(actualState(user, uidByMessageId)).isEqualTo(expected.state());
-        // Nothing expunged that no delete rule chose, other clients' \Deleted mail included.
-        assertThat(expected.state().expunged()).isEqualTo(new TreeSet<>(expected.deleted()));
-        assertThat(expected.stats().stream().mapToInt(s -> s.matched()).sum()).isGreaterThan(5_000);
+        long wall = (System.nanoTime() - started) / 1_000_000;
+        return new ReferenceRun(expected, results, actualState(user, uidByMessageId), wall);
     }
 
     Config config(String user, String rules) throws Exception {
