@@ -84,8 +84,9 @@ public final class Cyrus implements MailServer {
         return "pw-" + user;
     }
 
+    /** Synchronized: saslpasswd2 writes one shared database file. */
     @Override
-    public String newUser(String prefix) {
+    public synchronized String newUser(String prefix) {
         String name = prefix.toLowerCase(java.util.Locale.ROOT) + "-" + USERS.incrementAndGet() + "-"
                 + ProcessHandle.current().pid();
         run(password(name).getBytes(StandardCharsets.UTF_8), List.of(SASLPASSWD.toString(), "-p", "-f",
