@@ -102,9 +102,8 @@ public final class MailboxRun {
                 Outcome outcome = run(box, started, journal, recovery);
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
-                        : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
-                        : outcome.acknowledged != null ? outcome.acknowledged : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan),
-                        outcome.notes, Optional.ofNullable(outcome.error));
+                        : RunResult.Status.FAILED, outcome.messages, outcome.stats(), took, commandsSince(before),
+                        PlannedCommands.describe(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error));
                 logSummary(result, outcome.cache);
                 return result;
             }
@@ -137,6 +136,11 @@ public final class MailboxRun {
         List<RuleStats> acknowledged;
         String error;
         final List<String> notes = new ArrayList<>();
+
+        /** What the run reports per rule: acknowledged work, or in a dry run what the rules would do. */
+        List<RuleStats> stats() {
+            return plan == null ? List.of() : acknowledged != null ? acknowledged : plan.ruleStats();
+        }
     }
 
     private Outcome run(SelectedMailbox box, Instant started, Optional<CopyJournal> journal, CopyRecovery recovery)
@@ -151,12 +155,14 @@ public final class MailboxRun {
         PlanContext context = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()),
                 trashMailbox(box));
         out.plan = observeAndPlan(box, snapshot, context, cached);
+        if (!settings.dryRun()) {
+            out.acknowledged = Acknowledged.nothingDone(out.plan);
+        }
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
                 return out;
             }
-            out.acknowledged = Acknowledged.nothingDone(out.plan);
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
             new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
             send(box, snapshot, out, audit, journal, recovery, started);

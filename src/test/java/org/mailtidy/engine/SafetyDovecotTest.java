@@ -96,6 +96,10 @@ class SafetyDovecotTest extends SafetyContract {
             assertThat(r.ok()).isFalse();
             assertThat(r.error()).hasValue("refused: the rules would delete or trash 2 messages, more than"
                     + " safety.max_deletes_per_run (1); nothing was changed");
+            // what the rules matched, but no work claimed: nothing was sent
+            assertThat(r.ruleStats()).extracting(st -> st.matched()).containsExactly(2, 2, 1);
+            assertThat(r.ruleStats()).allSatisfy(st -> assertThat(st.flagsChanged() + st.copied() + st.moved()
+                    + st.deleted()).isZero());
         });
         assertThat(dovecot.fetch(user, "INBOX")).isEqualTo(before);
     }
