@@ -8,9 +8,7 @@ import java.util.TreeSet;
 import org.mailtidy.config.Config;
 import org.mailtidy.config.ConfigException;
 import org.mailtidy.config.ConfigLoader;
-import org.mailtidy.imap.ConnectionSettings;
 import org.mailtidy.testsupport.Dovecot;
-import org.mailtidy.testsupport.MailServer;
 import org.mailtidy.testsupport.StoredMessage;
 
 /** Loads a config from text and runs {@code once} with it, as the CLI does; reads mailboxes back by Message-ID. */
@@ -87,41 +85,6 @@ final class EndToEnd {
         return ConfigLoader.load(yaml, Path.of(user + ".yaml"), Map.of("PW", Dovecot.password(user)));
     }
 
-    /**
-     * Account {@code test} on any test server for {@code user}, as {@link #dovecotConfig} (Trash,
-     * UTC, deletes unbounded), logging in as {@link MailServer#settings} says, then {@code rules}.
-     */
-    static Config serverConfig(MailServer server, String user, String extra, String rules) throws ConfigException {
-        ConnectionSettings s = server.settings(user);
-        String tls = switch (s.security()) {
-            case NONE -> "tls: none";
-            case STARTTLS -> "tls: starttls";
-            case IMPLICIT -> "tls: implicit";
-        } + s.caFile().map(ca -> "\n    ca_file: " + ca).orElse("");
-        String yaml = """
-                version: 1
-                accounts:
-                  test:
-                    host: %s
-                    port: %d
-                    %s
-                    username: %s
-                    password: ${PW}
-                    trash_mailbox: Trash
-                defaults:
-                  timezone: UTC
-                safety:
-                  max_deletes_per_run: 100000
-                """.formatted(s.host(), s.port(), tls, user) + extra + rules;
-        try {
-            return ConfigLoader.load(yaml, Path.of(user + ".yaml"), Map.of("PW", s.secret().call()));
-        } catch (ConfigException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** An account block for a plain-text loopback connection with short timeouts. */
     static String account(String id, String host, int port, String user, String password) {
         return """
@@ -134,5 +97,39 @@ final class EndToEnd {
                     connect_timeout: 3s
                     read_timeout: 2s
                 """.formatted(id, host, port, user, password);
+    }
+
+    /**
+     * An account {@code test} on any contract server for {@code user} (TLS as its settings say,
+     * trash_mailbox Trash, UTC, deletes unbounded) followed by {@code rules}.
+     */
+    static Config serverConfig(org.mailtidy.testsupport.MailServer server, String user, String rules) {
+        org.mailtidy.imap.ConnectionSettings s = server.settings(user);
+        String tls = switch (s.security()) {
+            case NONE -> "tls: none";
+            case STARTTLS -> "tls: starttls" + s.caFile().map(ca -> "\n    ca_file: " + ca).orElse("");
+            case IMPLICIT -> "tls: implicit" + s.caFile().map(ca -> "\n    ca_file: " + ca).orElse("");
+        };
+        String yaml = """
+                version: 1
+                accounts:
+                  test:
+                    host: %s
+                    port: %d
+                    %s
+                    username: %s
+                    password: ${PW}
+                    trash_mailbox: Trash
+                    read_timeout: 600s
+                defaults:
+                  timezone: UTC
+                safety:
+                  max_deletes_per_run: 100000
+                """.formatted(s.host(), s.port(), tls, user) + rules;
+        try {
+            return ConfigLoader.load(yaml, Path.of("test.yaml"), Map.of("PW", s.secret().call()));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 }

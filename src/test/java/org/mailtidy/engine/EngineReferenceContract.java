@@ -3,6 +3,7 @@ package org.mailtidy.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -29,11 +30,9 @@ import org.mailtidy.testsupport.StoredMessage;
 import org.junit.jupiter.api.Test;
 
 /**
- * The engine's reference contract, for every server: {@code once} with a rule file that uses every
- * criterion and every action, over 10,000 messages, must leave exactly the mailboxes that applying
- * the rules one at a time (the in-memory reference of the rules tests) predicts, and report exactly
- * what it did. One small subclass per server ({@link EngineReferenceDovecotTest},
- * {@link EngineReferenceCyrusTest}) names the server and what it answers differently.
+ * The engine's reference scenario on one real server (a subclass per server): {@code once} with a
+ * rule file that uses every criterion and every action must leave exactly the mailboxes that
+ * applying the rules one at a time (the in-memory reference of the rules tests) predicts.
  */
 abstract class EngineReferenceContract {
     /** Every criterion and every action of the contract. */
@@ -114,67 +113,42 @@ abstract class EngineReferenceContract {
                 move_to: Archive
             """;
 
-    /** The server under test (started on first use). */
+    /** The server under test. */
     abstract MailServer server();
 
-    /**
-     * Criteria (the rule file's keys, e.g. {@code sent_before}) this server answers differently from
-     * RFC 3501, so that the reference cannot predict them; rules using one are left out of the
-     * comparison here and the difference is written in docs/servers.md. None by default.
-     */
-    Set<String> criteriaAnsweredDifferently() {
-        return Set.of();
-    }
-
-    /** The rule file without the rules that use a criterion this server answers differently. */
-    final String rules() {
-        return rulesWithout(RULES, criteriaAnsweredDifferently());
-    }
-
-    static String rulesWithout(String rules, Set<String> criteria) {
-        StringBuilder out = new StringBuilder();
-        for (String block : rules.split("(?m)(?=^  - name: )")) {
-            if (criteria.stream().noneMatch(c -> block.matches("(?s).*\\b" + c + ":.*"))) {
-                out.append(block);
-            }
-        }
-        return out.toString();
+    /** How many messages the scenario has on this server (a slow text SEARCH may call for fewer). */
+    int messageCount() {
+        return 10_000;
     }
 
     @Test
-    void tenThousandMessagesEndExactlyAsTheOneRuleAtATimeReferenceSays() throws Exception {
-        ReferenceRun run = referenceRun(10_000);
-
+    void theMailboxesEndExactlyAsTheOneRuleAtATimeReferenceSays() throws Exception {
+        Measured run = runReferenceScenario(messageCount());
         assertThat(run.results()).singleElement().satisfies(r -> {
             assertThat(r.error()).isEmpty();
-            assertThat(r.notes()).isEmpty();
             assertThat(r.ruleStats()).isEqualTo(run.expected().stats());
         });
         assertThat(run.actual()).isEqualTo(run.expected().state());
         // Nothing expunged that no delete rule chose, other clients' \Deleted mail included.
         assertThat(run.expected().state().expunged()).isEqualTo(new TreeSet<>(run.expected().deleted()));
-        assertThat(run.expected().stats().stream().mapToInt(s -> s.matched()).sum()).isGreaterThan(5_000);
+        assertThat(run.expected().stats().stream().mapToInt(s -> s.matched()).sum()).isGreaterThan(messageCount() / 2);
     }
 
-    /** One {@code once} over {@code n} sample messages: what the reference predicts, what the run did and left. */
-    record ReferenceRun(NaiveReference.Result expected, List<RunResult> results, FinalState actual, long wallMillis) {
-        boolean right() {
-            return actual.equals(expected.state()) && results.size() == 1 && results.get(0).ok()
-                    && results.get(0).ruleStats().equals(expected.stats());
-        }
-
+    /** One run of the scenario: what the reference expects, what the server holds after, and the cost. */
+    record Measured(String user, NaiveReference.Result expected, FinalState actual, List<RunResult> results,
+                    Duration wallTime) {
         long commands() {
             return results.stream().flatMap(r -> r.commands().values().stream()).mapToLong(Long::longValue).sum();
         }
     }
 
-    final ReferenceRun referenceRun(int n) throws Exception {
+    Measured runReferenceScenario(int n) throws Exception {
         MailServer server = server();
         String user = server.newUser("ref");
         List<SampleMail.Sample> samples = SampleMail.generate(n, user);
         server.load(user, "INBOX", samples.stream().map(SampleMail.Sample::raw).toList());
         server.createMailbox(user, "Trash");
-        Config config = config(user, rules());
+        Config config = EndToEnd.serverConfig(server, user, RULES);
         List<RuleSpec> rules = config.rules().stream().map(RuleConfig::spec).toList();
 
         Map<String, Long> uidByMessageId = new HashMap<>();
@@ -185,12 +159,8 @@ abstract class EngineReferenceContract {
 
         long started = System.nanoTime();
         List<RunResult> results = runOnce(config);
-        long wall = (System.nanoTime() - started) / 1_000_000;
-        return new ReferenceRun(expected, results, actualState(user, uidByMessageId), wall);
-    }
-
-    Config config(String user, String rules) throws Exception {
-        return EndToEnd.serverConfig(server(), user, "", rules);
+        Duration wall = Duration.ofNanos(System.nanoTime() - started);
+        return new Measured(user, expected, actualState(user, uidByMessageId), results, wall);
     }
 
     static List<RunResult> runOnce(Config config) throws InterruptedException {

@@ -5,14 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.mailtidy.config.Config;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.MailServer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The reference contract on Dovecot 2.3, which answers every criterion as RFC 3501 says; plus, from
- * Dovecot's rawlog, that the number of IMAP commands does not depend on the number of messages.
+ * The reference scenario ({@link EngineReferenceContract}) on the private Dovecot, and: the number
+ * of IMAP commands does not depend on the number of messages (read from Dovecot's rawlog).
  */
 @Tag("dovecot")
 class EngineReferenceDovecotTest extends EngineReferenceContract {
@@ -41,7 +42,7 @@ class EngineReferenceDovecotTest extends EngineReferenceContract {
         dovecot.createMailbox(user, "Trash");
         // The date-bound rules are left out: with 100 messages some dates have no message.
         String rules = RULES.lines().takeWhile(l -> !l.contains("name: dated")).collect(Collectors.joining("\n"));
-        List<RunResult> results = runOnce(EndToEnd.dovecotConfig(dovecot, user, true, rules));
+        List<RunResult> results = runOnce(config(user, rules));
         assertThat(results).allSatisfy(r -> assertThat(r.error()).isEmpty());
         return dovecot.rawCommands(user);
     }
@@ -68,5 +69,9 @@ class EngineReferenceDovecotTest extends EngineReferenceContract {
             out.add(command);
         }
         return out;
+    }
+
+    private Config config(String user, String rules) throws Exception {
+        return EndToEnd.dovecotConfig(dovecot, user, true, rules);
     }
 }

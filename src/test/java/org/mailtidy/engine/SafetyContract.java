@@ -73,8 +73,9 @@ abstract class SafetyContract {
         assertThat(server().fetch(user, "Lists")).extracting(StoredMessage::messageId).containsExactly("<list-1@test>");
     }
 
-    private Config config(String user, String safety) throws Exception {
-        return EndToEnd.serverConfig(server(), user, safety, SAFETY_RULES);
+    /** {@code safety}: more lines of the safety block, which serverConfig's text ends with, before the rules. */
+    private Config config(String user, String safety) {
+        return EndToEnd.serverConfig(server(), user, safety + SAFETY_RULES);
     }
 
     private String sixMessages() {

@@ -31,11 +31,13 @@ public final class ServerComparison {
                     return server;
                 }
             };
-            EngineReferenceContract.ReferenceRun run = contract.referenceRun(n);
+            EngineReferenceContract.Measured run = contract.runReferenceScenario(n);
             RunResult r = run.results().get(0);
-            System.out.printf("%s: %d messages, final state %s, %d IMAP commands %s, %d ms wall (run %d ms)%s%n",
-                    name, n, run.right() ? "right" : "WRONG", run.commands(), r.commands(), run.wallMillis(),
-                    r.duration().toMillis(), r.notes().isEmpty() ? "" : ", notes: " + r.notes());
+            boolean right = run.results().size() == 1 && r.ok() && run.actual().equals(run.expected().state())
+                    && r.ruleStats().equals(run.expected().stats());
+            System.out.printf("%s: %d messages, final state and counts %s, %d IMAP commands %s, %d ms wall"
+                    + " (run %d ms)%s%n", name, n, right ? "right" : "WRONG", run.commands(), r.commands(),
+                    run.wallTime().toMillis(), r.duration().toMillis(), r.notes().isEmpty() ? "" : ", notes: " + r.notes());
         }
         System.exit(0);
     }
