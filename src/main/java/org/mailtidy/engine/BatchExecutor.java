@@ -1,6 +1,7 @@
 package org.mailtidy.engine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,10 +37,15 @@ final class BatchExecutor {
     private boolean expunged;
     private final List<CopiedUids> owedCopied = new ArrayList<>();
     private final List<CopyLedger.Made> copiesMade = new ArrayList<>();
+    private final Acknowledged acknowledged;
 
-    /** {@code journal}: null when copies are not journaled (no state directory). */
+    /**
+     * {@code journal}: null when copies are not journaled (no state directory); {@code acknowledged}
+     * gets what the server confirmed of each operation.
+     */
     BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes,
-                  MailboxPlan plan, JournaledBatch journal) {
+                  MailboxPlan plan, JournaledBatch journal, Acknowledged acknowledged) {
+        this.acknowledged = acknowledged;
         this.sending = plan.operations();
         this.connection = connection;
         this.box = box;
@@ -76,7 +82,8 @@ final class BatchExecutor {
             if (op instanceof Operation.Copy c) {
                 int index = copies++;
                 if (uids.length > 0) {
-                    copy(journal == null ? -1 : journal.planCopy(index), uids, c.mailbox(), c.rule());
+                    acknowledged.copied(c.rule(), sources(copy(journal == null ? -1 : journal.planCopy(index), uids,
+                            c.mailbox(), c.rule()), uids));
                 } else if (journal != null) {
                     journal.acknowledged(journal.planCopy(index));
                 }
@@ -90,10 +97,10 @@ final class BatchExecutor {
             } else if (op instanceof Operation.Move m) {
                 ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
-                    box.move(uids, m.mailbox());
+                    acknowledged.movedRanges(box.move(uids, m.mailbox()));
                 } else {
                     // RFC 6851 section 3.3: without MOVE, COPY then mark and expunge the originals.
-                    box.copy(uids, m.mailbox());
+                    acknowledged.copiedForMove(sources(box.copy(uids, m.mailbox()), uids));
                     leaveAlone(box.store(uids, StoreMode.ADD, List.of(Flag.DELETED.name())));
                     copiedInsteadOfMoved.add(uids);
                 }
@@ -170,15 +177,28 @@ final class BatchExecutor {
 
     private void expunge(long[] uids) throws ImapException {
         if (connection.hasCapability("UIDPLUS")) {
-            box.uidExpunge(uids);
+            acknowledged.expungedRanges(box.uidExpunge(uids));
         } else if (expungeWithoutUidplus) {
             box.expungeAll();
+            long[] remaining = box.stillPresent(uids);
+            acknowledged.expunged(LongStream.of(uids).filter(u -> Arrays.binarySearch(remaining, u) < 0).toArray());
             notes.add("the server has no UIDPLUS: sent a mailbox-wide EXPUNGE as safety.expunge_without_uidplus allows");
         } else {
             notes.add("the server has no UIDPLUS (RFC 4315), so " + uids.length
                     + " messages were marked \\Deleted but not expunged: a plain EXPUNGE would also remove other"
                     + " clients' \\Deleted mail (set safety.expunge_without_uidplus: true to allow it)");
+            int copiedNotMoved = copiedInsteadOfMoved.stream().mapToInt(a -> a.length).sum();
+            if (copiedNotMoved > 0) {
+                notes.add(copiedNotMoved + " message" + (copiedNotMoved == 1 ? " was" : "s were") + " copied to"
+                        + " the move_to or trash mailbox but not moved (the server has no MOVE): the originals stay"
+                        + " here marked \\Deleted, and are not counted as moved");
+            }
         }
+    }
+
+    /** The UIDs a COPY copied: its COPYUID source set, or with no UIDPLUS (no COPYUID) the UIDs sent. */
+    private long[] sources(CopiedUids copied, long[] sent) {
+        return connection.hasCapability("UIDPLUS") ? copied.source() : sent;
     }
 
     private void guardUidValidity() throws RunFailure {

@@ -26,6 +26,7 @@ import org.mailtidy.rules.PlanContext;
 import org.mailtidy.rules.Planner;
 import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.RuleSpec;
+import org.mailtidy.rules.RuleStats;
 import org.mailtidy.rules.SearchProgram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,9 +102,8 @@ public final class MailboxRun {
                 Outcome outcome = run(box, started, journal, recovery);
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
-                        : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
-                        : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan),
-                        outcome.notes, Optional.ofNullable(outcome.error));
+                        : RunResult.Status.FAILED, outcome.messages, outcome.stats(), took, commandsSince(before),
+                        PlannedCommands.describe(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error));
                 logSummary(result, outcome.cache);
                 return result;
             }
@@ -134,8 +134,15 @@ public final class MailboxRun {
         int messages;
         String cache = "";
         MailboxPlan plan;
+        /** Counts of what the server acknowledged; null in a dry run (which reports the plan's). */
+        List<RuleStats> acknowledged;
         String error;
         final List<String> notes = new ArrayList<>();
+
+        /** What the run reports per rule: acknowledged work, or in a dry run what the rules would do. */
+        List<RuleStats> stats() {
+            return plan == null ? List.of() : acknowledged != null ? acknowledged : plan.ruleStats();
+        }
     }
 
     private Outcome run(SelectedMailbox box, Instant started, Optional<CopyJournal> journal, CopyRecovery recovery)
@@ -158,6 +165,9 @@ public final class MailboxRun {
                 trashMailbox(box), copies.prior());
         out.plan = observeAndPlan(box, snapshot, context, cached);
         noteGmailDeletes(out.plan, context, out.notes);
+        if (!settings.dryRun()) {
+            out.acknowledged = Acknowledged.nothingDone(out.plan);
+        }
         try {
             PlanChecks.check(box, out.plan, rules, settings.maxDeletes());
             if (settings.dryRun()) {
@@ -189,12 +199,15 @@ public final class MailboxRun {
         JournaledBatch batch = journal.isEmpty() ? null
                 : JournaledBatch.begin(journal.get(), box.uidValidity(), earlier, out.plan);
         List<List<AuditLog.Line>> owedAudit = owedAuditLines(box, owed, started);
+        Acknowledged acknowledged = new Acknowledged(snapshot.uids());
         BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes,
-                out.plan, batch);
+                out.plan, batch, acknowledged);
         try {
             executor.sendOwed(owed);
             executor.send();
+            out.acknowledged = acknowledged.stats(out.plan, executor.unfinished());
         } catch (ImapException | RunFailure e) {
+            out.acknowledged = acknowledged.stats(out.plan, executor.unfinished());
             if (batch != null) {
                 batch.forget(executor.leftAlone());
             }

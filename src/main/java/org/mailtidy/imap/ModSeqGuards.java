@@ -105,8 +105,8 @@ final class ModSeqGuards {
     /**
      * Records one conditional STORE's outcome: {@code changed} are the messages the server changed,
      * {@code modSeqs} every mod-sequence it reported for them (any order, repeats allowed),
-     * {@code refused} the UIDs of its MODIFIED code and of FETCH responses that carried another
-     * client's flags.
+     * {@code refused} the UIDs of its MODIFIED code and those an untagged FETCH showed changed by
+     * another client ({@link GuardedStoreReplies}: not every FETCH carrying FLAGS is one).
      */
     void stored(long[] changed, long[] modSeqs, long[] refused) {
         for (long uid : refused) {

@@ -47,7 +47,6 @@ public final class SelectedMailbox implements AutoCloseable {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern HIGHESTMODSEQ_CODE = Pattern.compile("\\[HIGHESTMODSEQ (\\d+)]",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern MODIFIED_CODE = Pattern.compile("\\[MODIFIED ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
 
     /** Rows a fetch of the whole mailbox is presized for; the server's EXISTS is not trusted further. */
     private static final int PRESIZE_LIMIT = 1 << 20;
@@ -477,45 +476,29 @@ public final class SelectedMailbox implements AutoCloseable {
         }
         for (Map.Entry<Long, long[]> group : guards.byGuard(uids).entrySet()) {
             String suffix = " (UNCHANGEDSINCE " + group.getKey() + ") " + mode.item() + " " + FlagNames.list(flags);
-            forEachPiece(group.getValue(), "UID STORE ", suffix, piece -> conditionalStore(piece + suffix, refused));
+            List<String> names = List.copyOf(flags);
+            forEachPiece(group.getValue(), "UID STORE ", suffix,
+                    piece -> conditionalStore(piece, suffix, mode, names, refused));
         }
         return UidSets.sortedDistinct(refused.build().toArray());
     }
 
     /**
      * One {@code UID STORE ... (UNCHANGEDSINCE m)}: the server changes only messages whose
-     * mod-sequence is still at most m and names the others in {@code [MODIFIED set]}; a FETCH that
-     * carries FLAGS shows another client's change (ours are {@code .SILENT}: UID and MODSEQ only).
+     * mod-sequence is still at most m and names the others in {@code [MODIFIED set]}; see {@link
+     * GuardedStoreReplies} for how the untagged FETCHes are read (RFC 7162 section 3.1.3).
      */
-    private void conditionalStore(String arguments, LongStream.Builder refused) throws ImapException {
-        LongStream.Builder ours = LongStream.builder();
-        LongStream.Builder modSeqs = LongStream.builder();
-        LongStream.Builder theirs = LongStream.builder();
-        Response tagged = runWith("UID STORE", p -> "UID STORE " + arguments, p -> null, r -> {
-            if (r instanceof FetchResponse f && f.getItem(UID.class) != null) {
-                long uid = f.getItem(UID.class).uid;
-                MODSEQ modseq = f.getItem(MODSEQ.class);
-                if (f.getItem(FLAGS.class) != null) {
-                    theirs.add(uid);
-                    return false;
-                }
-                if (modseq != null) {
-                    ours.add(uid);
-                    modSeqs.add(modseq.modseq);
-                }
-                return true;
-            }
-            return false;
-        });
-        Matcher m = MODIFIED_CODE.matcher(tagged.getRest());
-        LongStream modified = m.find() ? LongStream.of(UIDSet.toArray(UIDSet.parseUIDSets(m.group(1))))
-                : LongStream.empty();
-        long[] notOurs = LongStream.concat(modified, theirs.build()).toArray();
+    private void conditionalStore(String piece, String suffix, StoreMode mode, List<String> flags,
+                                  LongStream.Builder refused) throws ImapException {
+        GuardedStoreReplies replies = new GuardedStoreReplies(piece, mode, flags);
+        Response tagged = runWith("UID STORE", p -> "UID STORE " + piece + suffix, p -> null, replies::take);
+        GuardedStoreReplies.Outcome outcome = replies.finish(tagged.getRest());
+        long[] notOurs = outcome.leftAlone();
         if (notOurs.length > 0) {
             LOG.info("{}: {} changed by another client since read; left alone (RFC 7162 UNCHANGEDSINCE)", name,
-                    UidSets.split(UidSets.sortedDistinct(notOurs), Integer.MAX_VALUE));
+                    UidSets.split(notOurs, Integer.MAX_VALUE));
         }
-        guards.stored(ours.build().toArray(), modSeqs.build().toArray(), notOurs);
+        guards.stored(outcome.changed(), outcome.modSeqs(), notOurs);
         LongStream.of(notOurs).forEach(refused::add);
     }
 
@@ -541,27 +524,44 @@ public final class SelectedMailbox implements AutoCloseable {
                 : CopiedUids.NONE;
     }
 
-    /** {@code UID MOVE} (RFC 6851); needs the MOVE extension. */
-    public void move(long[] uids, String mailbox) throws ImapException {
+    /**
+     * {@code UID MOVE} (RFC 6851); needs the MOVE extension.
+     *
+     * @return the UIDs the server reported gone from this mailbox (moved), as ascending (first, last) pairs
+     */
+    public long[] move(long[] uids, String mailbox) throws ImapException {
         if (!connection.hasCapability("MOVE")) {
             throw new ImapException.MissingCapability("MOVE", connection.description()
                     + " does not support MOVE (RFC 6851)");
         }
-        transfer("UID MOVE", uids, mailbox, this::ownExpungeDone);
+        UidRanges moved = new UidRanges();
+        transfer("UID MOVE", uids, mailbox, (piece, run) -> {
+            ExpungeWatch watch = new ExpungeWatch(piece);
+            ownExpungeDone(run.apply(watch::take));
+            watch.addTo(moved);
+        });
+        return moved.toArray();
     }
 
     /**
      * {@code UID EXPUNGE} (RFC 4315 section 2.1): removes only these UIDs, never another client's
      * {@code \Deleted} messages. Without UIDPLUS nothing is sent and this throws.
+     *
+     * @return the UIDs the server reported expunged, as ascending (first, last) pairs
      */
-    public void uidExpunge(long[] uids) throws ImapException {
+    public long[] uidExpunge(long[] uids) throws ImapException {
         if (!connection.hasCapability("UIDPLUS")) {
             throw new ImapException.MissingCapability("UIDPLUS", connection.description()
                     + " does not support UIDPLUS (RFC 4315), so UID EXPUNGE is impossible; nothing was expunged");
         }
         requireWritable("UID EXPUNGE");
-        forEachPiece(uids, "UID EXPUNGE ", "", piece -> ownExpungeDone(runWith("UID EXPUNGE",
-                p -> "UID EXPUNGE " + piece, p -> null, r -> false)));
+        UidRanges expunged = new UidRanges();
+        forEachPiece(uids, "UID EXPUNGE ", "", piece -> {
+            ExpungeWatch watch = new ExpungeWatch(piece);
+            ownExpungeDone(runWith("UID EXPUNGE", p -> "UID EXPUNGE " + piece, p -> null, watch::take));
+            watch.addTo(expunged);
+        });
+        return expunged.toArray();
     }
 
     /**
@@ -571,6 +571,85 @@ public final class SelectedMailbox implements AutoCloseable {
     public void expungeAll() throws ImapException {
         requireWritable("EXPUNGE");
         ownExpungeDone(runWith("EXPUNGE", p -> "EXPUNGE", p -> null, r -> false));
+    }
+
+    /** Which of these UIDs still exist ({@code UID SEARCH UID set}), ascending. */
+    public long[] stillPresent(long[] uids) throws ImapException {
+        LongStream.Builder present = LongStream.builder();
+        forEachPiece(uids, "UID SEARCH UID ", "", piece -> {
+            for (long uid : uidSearch(List.of(new SearchArg.Atom("UID"), new SearchArg.Atom(piece)), false)) {
+                present.add(uid);
+            }
+        });
+        return UidSets.sortedDistinct(present.build().toArray());
+    }
+
+    /**
+     * What an expunging command's untagged responses say it removed of one piece of UIDs: with QRESYNC
+     * the {@code VANISHED} UIDs themselves; else {@code EXPUNGE} responses, which name sequence numbers,
+     * so as many as the piece has UIDs mean all of them, and fewer are resolved by asking which remain.
+     */
+    private final class ExpungeWatch {
+        private final String piece;
+        private final UidRanges vanished = new UidRanges();
+        private boolean sawVanished;
+        private long expungeResponses;
+
+        ExpungeWatch(String piece) {
+            this.piece = piece;
+        }
+
+        /** Never consumes: Angus and {@link #observe} must still count the messages out. */
+        boolean take(Response r) {
+            if (Vanished.is(r)) {
+                sawVanished = true;
+                Vanished.read(r, vanished);
+            } else if (r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")) {
+                expungeResponses++;
+            }
+            return false;
+        }
+
+        void addTo(UidRanges out) throws ImapException {
+            long[] sent = UidSets.parseRanges(piece);
+            long size = 0;
+            for (int i = 0; i < sent.length; i += 2) {
+                size += sent[i + 1] - sent[i] + 1;
+            }
+            if (sawVanished) {
+                intersect(sent, vanished.toArray(), out);
+            } else if (expungeResponses >= size) {
+                for (int i = 0; i < sent.length; i += 2) {
+                    out.range(sent[i], sent[i + 1]);
+                }
+            } else if (expungeResponses > 0) {
+                long[] all = UidSets.parse(piece);
+                long[] present = stillPresent(all);
+                for (long uid : all) {
+                    if (java.util.Arrays.binarySearch(present, uid) < 0) {
+                        out.range(uid, uid);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The UIDs in both sets of ascending (first, last) pairs. */
+    private static void intersect(long[] a, long[] b, UidRanges out) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length && j < b.length) {
+            long first = Math.max(a[i], b[j]);
+            long last = Math.min(a[i + 1], b[j + 1]);
+            if (first <= last) {
+                out.range(first, last);
+            }
+            if (a[i + 1] < b[j + 1]) {
+                i += 2;
+            } else {
+                j += 2;
+            }
+        }
     }
 
     /**
@@ -616,11 +695,24 @@ public final class SelectedMailbox implements AutoCloseable {
 
     private void transfer(String verb, long[] uids, String mailbox, Consumer<Response> answered)
             throws ImapException {
+        transfer(verb, uids, mailbox, (piece, run) -> answered.accept(run.apply(r -> false)));
+    }
+
+    /** Runs the command for one piece with the given handler; returns the tagged response. */
+    private interface PieceRun {
+        Response apply(Wire.Handler handler) throws ImapException;
+    }
+
+    private interface TransferPiece {
+        void send(String piece, PieceRun run) throws ImapException;
+    }
+
+    private void transfer(String verb, long[] uids, String mailbox, TransferPiece each) throws ImapException {
         requireWritable(verb);
         String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, connection.separator()));
         String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
-        forEachPiece(uids, verb + " ", room, piece -> answered.accept(runWith(verb, p -> verb + " " + piece,
-                p -> ImapConnection.mailboxArgument(p, wire), r -> false)));
+        forEachPiece(uids, verb + " ", room, piece -> each.send(piece, handler -> runWith(verb,
+                p -> verb + " " + piece, p -> ImapConnection.mailboxArgument(p, wire), handler)));
     }
 
     private void requireWritable(String verb) throws ImapException {

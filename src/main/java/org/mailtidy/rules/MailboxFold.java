@@ -33,6 +33,7 @@ final class MailboxFold {
 
     private final List<Operation> operations = new ArrayList<>();
     private final List<RuleStats> stats = new ArrayList<>();
+    private final List<RuleEffects> effects = new ArrayList<>();
     private final AuditLog.Builder audit;
 
     MailboxFold(List<RuleSpec> rules, MailboxSnapshot snapshot, Evidence evidence, PlanContext context,
@@ -56,33 +57,38 @@ final class MailboxFold {
         }
         long[] deletedUids = finish();
         return new MailboxPlan(operations, stats, audit.build(), deletedUids, stores.uidsOf(trashed),
-                stores.uidsOf(moved));
+                stores.uidsOf(moved), effects);
     }
 
     private void apply(RuleSpec rule) {
         BitSet matched = Condition.compile(rule.match()).eval(seen, facts);
-        int flagsChanged = changeFlags(rule, matched);
+        BitSet changedFlags = changeFlags(rule, matched);
         int copied = rule.copyTo().map(mailbox -> copy(rule, matched, mailbox)).orElse(0);
         int left = matched.isEmpty() ? 0 : dispose(rule, matched);
         if (rule.stop() || rule.disposition().removesMessage()) {
             seen.andNot(matched);
         }
         boolean deletes = rule.disposition() instanceof Disposition.Delete;
-        stats.add(new RuleStats(rule.name(), matched.cardinality(), flagsChanged, copied, deletes ? 0 : left,
-                deletes ? left : 0));
+        stats.add(new RuleStats(rule.name(), matched.cardinality(), changedFlags.cardinality(), copied,
+                deletes ? 0 : left, deletes ? left : 0));
+        BitSet none = new BitSet();
+        BitSet disposed = left == 0 ? none : (BitSet) matched.clone();
+        effects.add(new RuleEffects(rule.name(), changedFlags, copied == 0 ? none : (BitSet) matched.clone(),
+                deletes ? none : disposed, deletes ? disposed : none));
     }
 
-    private int changeFlags(RuleSpec rule, BitSet matched) {
+    /** The messages whose flags the rule changed. */
+    private BitSet changeFlags(RuleSpec rule, BitSet matched) {
+        BitSet changed = new BitSet();
         if (rule.flagChange().isNone()) {
-            return 0;
+            return changed;
         }
         RuleTransitions transitions = new RuleTransitions(rule.name(), rule.flagChange(), table, audit);
-        int changed = 0;
         for (int m = matched.nextSetBit(0); m >= 0; m = matched.nextSetBit(m + 1)) {
             int from = effective[m];
             int to = transitions.next(from);
             if (to != from) {
-                changed++;
+                changed.set(m);
                 for (int kind : transitions.auditKinds(from)) {
                     audit.add(uids[m], kind);
                 }

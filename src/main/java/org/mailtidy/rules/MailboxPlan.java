@@ -10,12 +10,14 @@ import java.util.List;
  * @param deletedUids UIDs the {@code delete} rules chose (the only ones ever expunged)
  * @param trashedUids UIDs that {@code trash} rules move to the trash mailbox
  * @param movedUids   UIDs that {@code move_to} rules move elsewhere
+ * @param ruleEffects per rule, the messages behind each count of {@code ruleStats} (same order)
  */
 public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats, List<AuditEntry> audit,
-                          long[] deletedUids, long[] trashedUids, long[] movedUids) {
+                          long[] deletedUids, long[] trashedUids, long[] movedUids, List<RuleEffects> ruleEffects) {
     public MailboxPlan {
         operations = List.copyOf(operations);
         ruleStats = List.copyOf(ruleStats);
+        ruleEffects = List.copyOf(ruleEffects);
         // The planner's audit is already an immutable compact list; copying it would inflate it.
         audit = audit instanceof AuditLog ? audit : List.copyOf(audit);
     }

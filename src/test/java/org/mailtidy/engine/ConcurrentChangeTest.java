@@ -77,6 +77,11 @@ class ConcurrentChangeTest {
         assertThat(proxy.commands()).anyMatch(c -> c.matches("\\S+ UID STORE 1:4 \\(UNCHANGEDSINCE \\d+\\) FLAGS.SILENT \\(Reset\\)"));
         assertThat(inbox()).containsEntry("<reset2@race.test>", "[\\Flagged, \\Seen]")
                 .containsEntry("<reset1@race.test>", "[Reset]").containsEntry("<reset4@race.test>", "[Reset]");
+        // the refused store is not counted: matched 4, flags changed 3
+        assertThat(first.ruleStats()).singleElement().satisfies(st -> {
+            assertThat(st.matched()).isEqualTo(4);
+            assertThat(st.flagsChanged()).isEqualTo(3);
+        });
 
         assertThat(EndToEnd.once(config)).allMatch(RunResult::ok);
         assertThat(inbox()).containsEntry("<reset2@race.test>", "[Reset]");
@@ -159,6 +164,7 @@ class ConcurrentChangeTest {
         assertThat(first.ok()).as("%s", first).isTrue();
         assertThat(inbox()).containsOnlyKeys("<old2@race.test>").containsEntry("<old2@race.test>", "[\\Flagged]");
         assertThat(proxy.commands()).anyMatch(c -> c.matches("\\S+ UID EXPUNGE 1,3"));
+        assertThat(first.ruleStats()).singleElement().satisfies(st -> assertThat(st.deleted()).isEqualTo(2));
         assertThat(EndToEnd.once(config)).allMatch(RunResult::ok);
         assertThat(inbox()).containsOnlyKeys("<old2@race.test>");
     }
@@ -180,6 +186,10 @@ class ConcurrentChangeTest {
         assertThat(inbox()).containsOnlyKeys("<file3@race.test>").containsEntry("<file3@race.test>", "[Urgent]");
         assertThat(EndToEnd.byMessageId(DOVECOT, user, "Filed")).containsOnlyKeys("<file1@race.test>",
                 "<file2@race.test>");
+        assertThat(first.ruleStats()).singleElement().satisfies(st -> {
+            assertThat(st.flagsChanged()).isEqualTo(2);
+            assertThat(st.moved()).isEqualTo(2);
+        });
 
         assertThat(EndToEnd.once(config)).allMatch(RunResult::ok);
         assertThat(inbox()).isEmpty();

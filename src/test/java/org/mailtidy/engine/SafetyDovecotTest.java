@@ -20,9 +20,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The safety promises, on a real Dovecot: dry run, other clients' \Deleted mail, limits, backups, audit. */
+/**
+ * The safety promises, on a real Dovecot: the {@link SafetyContract} every server keeps, and here also
+ * byte for byte and from Dovecot's rawlog: dry run, other clients' \Deleted mail, limits, backups, audit.
+ */
 @Tag("dovecot")
-class SafetyDovecotTest {
+class SafetyDovecotTest extends SafetyContract {
     private static final String RULES = """
             rules:
               - name: tag-reports
@@ -37,6 +40,11 @@ class SafetyDovecotTest {
             """;
 
     private final Dovecot dovecot = Dovecot.get();
+
+    @Override
+    org.mailtidy.testsupport.MailServer server() {
+        return dovecot;
+    }
 
     @TempDir
     Path temp;
@@ -88,6 +96,10 @@ class SafetyDovecotTest {
             assertThat(r.ok()).isFalse();
             assertThat(r.error()).hasValue("refused: the rules would delete or trash 2 messages, more than"
                     + " safety.max_deletes_per_run (1); nothing was changed");
+            // what the rules matched, but no work claimed: nothing was sent
+            assertThat(r.ruleStats()).extracting(st -> st.matched()).containsExactly(2, 2, 1);
+            assertThat(r.ruleStats()).allSatisfy(st -> assertThat(st.flagsChanged() + st.copied() + st.moved()
+                    + st.deleted()).isZero());
         });
         assertThat(dovecot.fetch(user, "INBOX")).isEqualTo(before);
     }
