@@ -28,6 +28,9 @@ final class SummaryTable {
         }
         if (dryRun) {
             out.println("Dry run: nothing was changed. What the rules would do:");
+        } else {
+            results.stream().map(RunResult::runId).filter(id -> !id.isEmpty()).distinct()
+                    .forEach(id -> out.println("Run " + id + " (to take it back: mailtidy undo --run " + id + ")"));
         }
         printAligned(out, rows);
         out.println();

@@ -35,6 +35,10 @@ final class BatchExecutor {
     private final List<long[]> copiedInsteadOfMoved = new ArrayList<>();
     private boolean expunged;
     private final List<CopiedUids> owedCopied = new ArrayList<>();
+    /** COPYUID of each copy the plan sent, by copying rule and destination ({@link #copyKey}). */
+    private final java.util.Map<String, CopiedUids> planCopied = new java.util.HashMap<>();
+    /** COPYUID of the moves, by destination. */
+    private final java.util.Map<String, CopiedUids> moved = new java.util.HashMap<>();
 
     /** {@code journal}: null when copies are not journaled (no state directory). */
     BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes,
@@ -61,6 +65,20 @@ final class BatchExecutor {
         return owedCopied;
     }
 
+    /** Where the plan's copies went (COPYUID), by {@link #copyKey}; absent without UIDPLUS. */
+    java.util.Map<String, CopiedUids> planCopied() {
+        return planCopied;
+    }
+
+    /** Where the moved (and trashed) messages went (COPYUID), by destination. */
+    java.util.Map<String, CopiedUids> moved() {
+        return moved;
+    }
+
+    static String copyKey(String rule, String mailbox) {
+        return rule + "\u0000" + mailbox;
+    }
+
     /** The owed copies the server acknowledged so far, in order. */
     List<CopiedUids> owedCopied() {
         return owedCopied;
@@ -75,7 +93,8 @@ final class BatchExecutor {
             if (op instanceof Operation.Copy c) {
                 int index = copies++;
                 if (uids.length > 0) {
-                    copy(journal == null ? -1 : journal.planCopy(index), uids, c.mailbox());
+                    planCopied.merge(copyKey(c.rule(), c.mailbox()),
+                            copy(journal == null ? -1 : journal.planCopy(index), uids, c.mailbox()), CopiedUids::plus);
                 } else if (journal != null) {
                     journal.acknowledged(journal.planCopy(index));
                 }
@@ -89,10 +108,10 @@ final class BatchExecutor {
             } else if (op instanceof Operation.Move m) {
                 ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
-                    box.move(uids, m.mailbox());
+                    moved.merge(m.mailbox(), box.move(uids, m.mailbox()), CopiedUids::plus);
                 } else {
                     // RFC 6851 section 3.3: without MOVE, COPY then mark and expunge the originals.
-                    box.copy(uids, m.mailbox());
+                    moved.merge(m.mailbox(), box.copy(uids, m.mailbox()), CopiedUids::plus);
                     leaveAlone(box.store(uids, StoreMode.ADD, List.of(Flag.DELETED.name())));
                     copiedInsteadOfMoved.add(uids);
                 }

@@ -46,6 +46,7 @@ public final class MailboxRun {
     private final RunSettings settings;
     private final long fromUid;
     private volatile Seen seen;
+    private volatile String runId = "";
 
     /**
      * What a run saw of the mailbox's UIDs: every message with a UID below {@code nextUid} was
@@ -91,6 +92,7 @@ public final class MailboxRun {
     /** Runs; never throws for a server or connection problem: that becomes a failed result. */
     public RunResult execute() {
         Instant started = settings.clock().instant();
+        runId = settings.runId().orElseGet(() -> RunIds.next(started));
         long startedNanos = System.nanoTime();
         Map<String, Long> before = connection.counter().snapshot();
         try {
@@ -103,7 +105,7 @@ public final class MailboxRun {
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                         : RunResult.Status.FAILED, outcome.messages, outcome.plan == null ? List.of()
                         : outcome.plan.ruleStats(), took, commandsSince(before), PlannedCommands.describe(outcome.plan),
-                        outcome.notes, Optional.ofNullable(outcome.error));
+                        outcome.notes, Optional.ofNullable(outcome.error), runId);
                 logSummary(result, outcome.cache);
                 return result;
             }
@@ -114,7 +116,7 @@ public final class MailboxRun {
                 LOG.error("mailbox run {} / {} failed", account, mailbox, e);
             }
             RunResult result = new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(), took,
-                    commandsSince(before), List.of(), List.of(), Optional.of(why));
+                    commandsSince(before), List.of(), List.of(), Optional.of(why), runId);
             logSummary(result, "");
             return result;
         }
@@ -154,7 +156,12 @@ public final class MailboxRun {
                 return out;
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
-            new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
+            Map<Long, BackupWriter.Saved> saved = new BackupWriter(settings.backupDir(), account, mailbox)
+                    .save(box, out.plan.deletedUids());
+            if (!saved.isEmpty()) {
+                audit = audit.stream().map(l -> Optional.ofNullable(l.action().equals("delete") ? saved.get(l.uid()) : null)
+                        .map(b -> l.withBackup(b.file().toString(), b.internalDate())).orElse(l)).toList();
+            }
             send(box, snapshot, out, audit, journal, recovery, started);
         } catch (RunFailure f) {
             out.error = f.getMessage();
@@ -188,7 +195,8 @@ public final class MailboxRun {
             if (batch != null) {
                 batch.forget(executor.leftAlone());
             }
-            appendAfterFailure(acknowledged(owedAudit, executor.owedCopied().size(), audit, executor.unfinished()));
+            appendAfterFailure(acknowledged(where(owedAudit, executor), executor.owedCopied().size(),
+                    where(audit, box, executor), executor.unfinished()));
             throw e;
         }
         if (batch != null) {
@@ -200,9 +208,60 @@ public final class MailboxRun {
                     + " that an earlier run left undone (copy journal)");
         }
         if (settings.audit().isPresent()) {
-            settings.audit().get().append(acknowledged(owedAudit, owed.size(), audit, executor.leftAlone()));
+            settings.audit().get().append(acknowledged(where(owedAudit, executor), owed.size(),
+                    where(audit, box, executor), executor.leftAlone()));
         }
         CopyRecovery.giveFlags(connection, owed, executor.owedCopied());
+    }
+
+    /**
+     * The lines with what only the sending told: each copy's or moved message's UID in its destination
+     * (COPYUID) and the mod-sequence guard of the message's state after the run.
+     */
+    private static List<AuditLog.Line> where(List<AuditLog.Line> lines, SelectedMailbox box, BatchExecutor executor) {
+        if (lines.isEmpty()) {
+            return lines;
+        }
+        Map<String, Map<Long, Long>> targets = new java.util.HashMap<>();
+        Map<String, Long> validity = new java.util.HashMap<>();
+        executor.planCopied().forEach((key, c) -> {
+            targets.put("copy_to\u0000" + key, c.targetBySource());
+            validity.put("copy_to\u0000" + key, c.uidValidity());
+        });
+        executor.moved().forEach((mailbox, c) -> {
+            targets.put("moved\u0000" + mailbox, c.targetBySource());
+            validity.put("moved\u0000" + mailbox, c.uidValidity());
+        });
+        List<AuditLog.Line> out = new ArrayList<>(lines.size());
+        for (AuditLog.Line l : lines) {
+            AuditLog.Line line = l.withModSeq(box.unchangedSinceGuard(l.uid()));
+            if (l.destination() != null) {
+                String key = l.action().startsWith("copy_to ") ? "copy_to\u0000" + BatchExecutor.copyKey(l.rule(),
+                        l.destination()) : "moved\u0000" + l.destination();
+                Long target = targets.getOrDefault(key, Map.of()).get(l.uid());
+                if (target != null) {
+                    line = line.withDestinationUid(validity.get(key), target);
+                }
+            }
+            out.add(line);
+        }
+        return out;
+    }
+
+    /** The owed copies' lines with their copies' UIDs, where the server named them. */
+    private static List<List<AuditLog.Line>> where(List<List<AuditLog.Line>> owedAudit, BatchExecutor executor) {
+        List<List<AuditLog.Line>> out = new ArrayList<>(owedAudit.size());
+        for (int i = 0; i < owedAudit.size(); i++) {
+            if (i >= executor.owedCopied().size()) {
+                out.add(owedAudit.get(i));
+                continue;
+            }
+            var copied = executor.owedCopied().get(i);
+            Map<Long, Long> targets = copied.targetBySource();
+            out.add(owedAudit.get(i).stream().map(l -> targets.containsKey(l.uid())
+                    ? l.withDestinationUid(copied.uidValidity(), targets.get(l.uid())) : l).toList());
+        }
+        return out;
     }
 
     /** The owed copies' lines that were sent, then the plan's lines of messages not in {@code unfinished}. */
@@ -243,8 +302,8 @@ public final class MailboxRun {
         for (CopyJournal.Copy c : owed) {
             List<AuditLog.Line> lines = new ArrayList<>();
             for (long uid : c.uids()) {
-                lines.add(new AuditLog.Line(time, account, mailbox, box.uidValidity(), uid, ids.get(uid), c.rule(),
-                        "copy_to " + c.mailbox()));
+                lines.add(new AuditLog.Line(time, runId, account, mailbox, box.uidValidity(), uid, ids.get(uid),
+                        c.rule(), "copy_to " + c.mailbox(), List.of(), List.of(), c.mailbox(), 0, 0, null, null, 0));
             }
             out.add(lines);
         }
@@ -383,11 +442,30 @@ public final class MailboxRun {
         long[] uids = plan.audit().stream().mapToLong(e -> e.uid()).distinct().sorted().toArray();
         Map<Long, String> ids = box.fetchMessageIds(uids);
         List<AuditLog.Line> lines = new ArrayList<>(plan.audit().size());
-        for (var e : plan.audit()) {
-            lines.add(new AuditLog.Line(time, account, mailbox, box.uidValidity(), e.uid(), ids.get(e.uid()), e.rule(),
-                    e.action()));
+        Map<java.util.Set<org.mailtidy.rules.Flag>, List<String>> names = new java.util.HashMap<>();
+        for (int i = 0; i < plan.audit().size(); i++) {
+            var e = plan.audit().get(i);
+            lines.add(new AuditLog.Line(time, runId, account, mailbox, box.uidValidity(), e.uid(), ids.get(e.uid()),
+                    e.rule(), e.action(), flagNames(names, plan.auditFlagsBefore(i)),
+                    flagNames(names, plan.auditFlagsAfter(i)), destination(e.action()), 0, 0, null, null, 0));
         }
         return lines;
+    }
+
+    /** The flag names of a set, made once per distinct set. */
+    private static List<String> flagNames(Map<java.util.Set<org.mailtidy.rules.Flag>, List<String>> names,
+                                          java.util.Set<org.mailtidy.rules.Flag> flags) {
+        return names.computeIfAbsent(flags, f -> f.stream().map(org.mailtidy.rules.Flag::name).toList());
+    }
+
+    /** The mailbox of a {@code copy_to}, {@code move_to} or {@code trash} action; else null. */
+    static String destination(String action) {
+        for (String verb : List.of("copy_to ", "move_to ", "trash ")) {
+            if (action.startsWith(verb)) {
+                return action.substring(verb.length());
+            }
+        }
+        return null;
     }
 
     private Map<String, Long> commandsSince(Map<String, Long> before) {
@@ -415,11 +493,11 @@ public final class MailboxRun {
         }
         long commands = r.commands().values().stream().mapToLong(Long::longValue).sum();
         if (r.ok()) {
-            LOG.info("{} {}: {} messages{}, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
-                    account, mailbox, r.messages(), cache, rules.size(), matched, changed, moved, deleted,
+            LOG.info("{} {}: run {}, {} messages{}, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
+                    account, mailbox, r.runId(), r.messages(), cache, rules.size(), matched, changed, moved, deleted,
                     settings.dryRun() ? " (dry run, nothing sent)" : "", commands, r.duration().toMillis());
         } else {
-            LOG.warn("{} {}: run failed after {} ms: {}", account, mailbox, r.duration().toMillis(),
+            LOG.warn("{} {}: run {} failed after {} ms: {}", account, mailbox, r.runId(), r.duration().toMillis(),
                     r.error().orElse("?"));
         }
     }

@@ -488,13 +488,56 @@ public final class SelectedMailbox implements AutoCloseable {
                 : CopiedUids.NONE;
     }
 
-    /** {@code UID MOVE} (RFC 6851); needs the MOVE extension. */
-    public void move(long[] uids, String mailbox) throws ImapException {
+    /**
+     * {@code UID MOVE} (RFC 6851); needs the MOVE extension.
+     *
+     * @return where the messages went, from the {@code COPYUID} the server sends in an untagged OK
+     *         (RFC 6851 section 4.3) when it has UIDPLUS; else empty
+     */
+    public CopiedUids move(long[] uids, String mailbox) throws ImapException {
         if (!connection.hasCapability("MOVE")) {
             throw new ImapException.MissingCapability("MOVE", connection.description()
                     + " does not support MOVE (RFC 6851)");
         }
-        transfer("UID MOVE", uids, mailbox, this::ownExpungeDone);
+        CopiedUids[] moved = {CopiedUids.NONE};
+        transfer("UID MOVE", uids, mailbox, r -> {
+            if (r.isUnTagged() && r.isOK()) {
+                moved[0] = moved[0].plus(copyUid(r));
+            }
+            return false;
+        }, tagged -> {
+            moved[0] = moved[0].plus(copyUid(tagged));
+            ownExpungeDone(tagged);
+        });
+        return moved[0];
+    }
+
+    /**
+     * The {@code UNCHANGEDSINCE} value (RFC 7162) that protects the message's present state as this
+     * session knows it: any later change by another client gets a higher mod-sequence. 0 without
+     * conditional stores.
+     */
+    public long unchangedSinceGuard(long uid) {
+        return guards == null ? 0 : guards.guardOf(uid);
+    }
+
+    /**
+     * {@code UID STORE <set> (UNCHANGEDSINCE modSeq) ...}: changes only the messages whose
+     * mod-sequence is still at most {@code modSeq} (a guard from an earlier session, such as the one
+     * an audit line recorded). Needs {@link #conditionalStores()}.
+     *
+     * @return the UIDs the server refused because they changed since
+     */
+    public long[] storeUnchangedSince(long[] uids, long modSeq, StoreMode mode, Collection<String> flags)
+            throws ImapException {
+        requireWritable("UID STORE");
+        if (guards == null) {
+            throw new IllegalStateException(name + " has no conditional stores (CONDSTORE)");
+        }
+        LongStream.Builder refused = LongStream.builder();
+        String suffix = " (UNCHANGEDSINCE " + modSeq + ") " + mode.item() + " " + FlagNames.list(flags);
+        forEachPiece(uids, "UID STORE ", suffix, piece -> conditionalStore(piece + suffix, refused));
+        return UidSets.sortedDistinct(refused.build().toArray());
     }
 
     /**
@@ -563,11 +606,16 @@ public final class SelectedMailbox implements AutoCloseable {
 
     private void transfer(String verb, long[] uids, String mailbox, Consumer<Response> answered)
             throws ImapException {
+        transfer(verb, uids, mailbox, r -> false, answered);
+    }
+
+    private void transfer(String verb, long[] uids, String mailbox, Wire.Handler untagged,
+                          Consumer<Response> answered) throws ImapException {
         requireWritable(verb);
         String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, connection.separator()));
         String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
         forEachPiece(uids, verb + " ", room, piece -> answered.accept(runWith(verb, p -> verb + " " + piece,
-                p -> ImapConnection.mailboxArgument(p, wire), r -> false)));
+                p -> ImapConnection.mailboxArgument(p, wire), untagged)));
     }
 
     private void requireWritable(String verb) throws ImapException {

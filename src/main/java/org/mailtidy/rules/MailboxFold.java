@@ -54,7 +54,7 @@ final class MailboxFold {
             apply(rule);
         }
         long[] deletedUids = finish();
-        return new MailboxPlan(operations, stats, audit.build(), deletedUids, stores.uidsOf(trashed),
+        return new MailboxPlan(operations, stats, audit.build(table), deletedUids, stores.uidsOf(trashed),
                 stores.uidsOf(moved));
     }
 
@@ -83,7 +83,7 @@ final class MailboxFold {
             if (to != from) {
                 changed++;
                 for (int kind : transitions.auditKinds(from)) {
-                    audit.add(uids[m], kind);
+                    audit.add(uids[m], kind, from, to);
                 }
                 effective[m] = to;
             }
@@ -144,7 +144,7 @@ final class MailboxFold {
     private void auditEach(BitSet messages, RuleSpec rule, String action) {
         int kind = audit.kind(rule.name(), action);
         for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
-            audit.add(uids[m], kind);
+            audit.add(uids[m], kind, effective[m], effective[m]);
         }
     }
 
