@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "mailtidy", mixinStandardHelpOptions = true, versionProvider = MailtidyCommand.Version.class,
         description = "Rule-based IMAP mailbox automation: flags, moves and deletes mail by YAML rules.",
-        subcommands = {RunCommand.class, OnceCommand.class, CheckCommand.class, OAuth2Command.class,
+        subcommands = {RunCommand.class, OnceCommand.class, CheckCommand.class, OAuth2Command.class, UndoCommand.class,
                 DemoCommand.class, CommandLine.HelpCommand.class})
 final class MailtidyCommand implements Runnable {
 
