@@ -318,6 +318,10 @@ public final class Undo {
             List<String> now = table.flags(i);
             // a delete sends no flag change, so a message left unexpunged may still have its original flags
             boolean asLeft = same(now, expected) || m.deleted().isPresent() && same(now, withDeleted(m.original()));
+            if (!asLeft && same(now, m.original())) {
+                undone(l, "flags already " + flagText(m.original()) + " as before the run; nothing to do");
+                continue;
+            }
             if (!asLeft) {
                 notUndone(l, "changed by another client since the run" + changedFlags(now, expected) + "; left alone");
                 continue;
