@@ -328,8 +328,12 @@ public final class MailboxRun {
         return Math.max(Math.max(box.uidNext(), afterFetched), fromUid);
     }
 
-    /** In the trash mailbox itself, {@code trash: true} can only mean delete. */
     private List<RuleSpec> rulesFor(PlanContext context) {
+        return rulesIn(mailbox, rules, context);
+    }
+
+    /** In the trash mailbox itself, {@code trash: true} can only mean delete. */
+    static List<RuleSpec> rulesIn(String mailbox, List<RuleSpec> rules, PlanContext context) {
         if (context.trashMailbox().filter(t -> t.equals(mailbox)).isEmpty()) {
             return rules;
         }
@@ -339,6 +343,12 @@ public final class MailboxRun {
     }
 
     private Optional<String> trashMailbox(SelectedMailbox box) throws ImapException {
+        return trashMailbox(connection, account, rules, configuredTrash);
+    }
+
+    /** The trash mailbox, when a rule trashes: the configured one, else the {@code \Trash} special-use one. */
+    static Optional<String> trashMailbox(ImapConnection connection, String account, List<RuleSpec> rules,
+                                         Optional<String> configuredTrash) throws ImapException {
         boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash);
         if (!needed) {
             return Optional.empty();
