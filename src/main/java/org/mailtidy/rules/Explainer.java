@@ -126,7 +126,7 @@ public final class Explainer {
             out.add(new RuleExplanation(rule.name(), "", matched, lines, before, after, rule.stop(), actions));
             current = after;
             if (matched && rule.disposition().removesMessage()) {
-                notSeen = "not seen: rule " + rule.name() + " " + gone(rule.disposition(), context) + " it";
+                notSeen = "not seen: " + gone(rule.disposition(), context) + " by rule " + rule.name();
             } else if (matched && rule.stop()) {
                 notSeen = "not seen: rule " + rule.name() + " matched it with stop: true";
             }
@@ -191,8 +191,8 @@ public final class Explainer {
             return "flag table: " + flagText(flags);
         }
         if (c instanceof Criterion.Age a) {
-            return "INTERNALDATE " + Instant.ofEpochMilli(facts.internalDates[0]) + ", boundary "
-                    + context.now().minus(a.age());
+            return "INTERNALDATE " + Instant.ofEpochMilli(facts.internalDates[0]) + "; now - " + duration(a.age())
+                    + " = " + Instant.ofEpochMilli(facts.nowMillis - a.age().toMillis());
         }
         if (c instanceof Criterion.Size) {
             return "RFC822.SIZE " + facts.sizes[0] + " bytes";
