@@ -49,7 +49,7 @@ final class OnceCommand implements Callable<Integer> {
                 state.resolve()).withRunId(RunIds.next(java.time.Instant.now()));
         List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected);
         PrintWriter out = spec.commandLine().getOut();
-        new SummaryTable(settings.dryRun()).print(out, results);
+        new SummaryTable(settings.dryRun(), settings.audit().map(AuditLog::file)).print(out, results);
         out.flush();
         return results.stream().allMatch(RunResult::ok) ? ExitCodes.OK : ExitCodes.RUN_FAILED;
     }

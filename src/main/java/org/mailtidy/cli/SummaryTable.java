@@ -12,9 +12,16 @@ final class SummaryTable {
         "deleted"};
 
     private final boolean dryRun;
+    /** The audit file, which {@code mailtidy undo} needs; empty when the run keeps none. */
+    private final java.util.Optional<java.nio.file.Path> audit;
 
     SummaryTable(boolean dryRun) {
+        this(dryRun, java.util.Optional.empty());
+    }
+
+    SummaryTable(boolean dryRun, java.util.Optional<java.nio.file.Path> audit) {
         this.dryRun = dryRun;
+        this.audit = audit;
     }
 
     void print(PrintWriter out, List<RunResult> results) {
@@ -30,7 +37,8 @@ final class SummaryTable {
             out.println("Dry run: nothing was changed. What the rules would do:");
         } else {
             results.stream().map(RunResult::runId).filter(id -> !id.isEmpty()).distinct()
-                    .forEach(id -> out.println("Run " + id + " (to take it back: mailtidy undo --run " + id + ")"));
+                    .forEach(id -> out.println("Run " + id + audit.map(a -> " (to take it back: mailtidy undo --audit "
+                            + a + " --run " + id + ")").orElse(" (no audit file: it cannot be undone)")));
         }
         printAligned(out, rows);
         out.println();

@@ -67,8 +67,16 @@ public final class Undo {
     private final boolean dryRun;
     private final List<Entry> entries = new ArrayList<>();
     private final Map<String, ImapConnection> connections = new HashMap<>();
-    /** Messages (account, mailbox, UIDVALIDITY, UID) whose flags this undo already put back. */
+    /**
+     * Messages (account, mailbox, UIDVALIDITY, UID) whose flags this undo already put back, moved back
+     * or appended: an older run's recorded mod-sequence predates that, so only the flags are compared.
+     */
     private final Set<String> restored = new HashSet<>();
+    /**
+     * Messages this undo moved back or appended again, to their new UID in the same mailbox: an older
+     * run's lines name them by the UID they had then.
+     */
+    private final Map<String, Long> renamed = new HashMap<>();
 
     public Undo(Accounts accounts, AccountRun.Connector connector, boolean dryRun) {
         this.accounts = accounts;
@@ -265,6 +273,8 @@ public final class Undo {
                 Long now = target.get(uid);
                 if (now != null) {
                     movedBack.put(l.uid(), now);
+                    renamed.put(key(l), now);
+                    restored.add(key(l));   // a new message: the run's mod-sequence no longer guards it
                 }
             });
         }
@@ -287,7 +297,7 @@ public final class Undo {
         List<Message> expunged = new ArrayList<>();
         List<Message> restore = new ArrayList<>(flagged);
         for (Message m : deleted) {
-            if (sameUids && table.indexOf(m.first().uid()) >= 0) {
+            if (sameUids && table.indexOf(uidNow(m.first())) >= 0) {
                 if (!restore.contains(m)) {
                     restore.add(m);
                 }
@@ -309,7 +319,7 @@ public final class Undo {
                 notUndone(l, "the mailbox's UIDVALIDITY changed since the run, so its UIDs name other messages");
                 continue;
             }
-            int i = table.indexOf(l.uid());
+            int i = table.indexOf(uidNow(l));
             if (i < 0) {
                 notUndone(l, "no longer in " + l.mailbox() + " (moved or expunged since the run)");
                 continue;
@@ -334,7 +344,7 @@ public final class Undo {
             List<Message> group = e.getValue();
             Message any = group.get(0);
             long guard = e.getKey().modSeq();
-            long[] uids = group.stream().mapToLong(m -> m.first().uid()).sorted().toArray();
+            long[] uids = group.stream().mapToLong(m -> uidNow(m.first())).sorted().toArray();
             Set<Long> refused = new HashSet<>();
             if (!dryRun) {
                 long[] r = guard > 0 ? box.storeUnchangedSince(uids, guard, StoreMode.REPLACE, any.original())
@@ -343,7 +353,7 @@ public final class Undo {
             }
             for (Message m : group) {
                 AuditLog.Line l = m.first();
-                if (refused.contains(l.uid())) {
+                if (refused.contains(uidNow(l))) {
                     notUndone(l, "changed by another client since the run (its mod-sequence is above the "
                             + guard + " the run left, RFC 7162); left alone");
                 } else {
@@ -407,6 +417,10 @@ public final class Undo {
                 continue;
             }
             long uid = c.append(mailbox, m.original(), date, content);
+            if (uid > 0) {
+                renamed.put(key(d), uid);
+                restored.add(key(d));
+            }
             undone(d, "appended from its backup" + (uid > 0 ? " (now UID " + uid + ")" : "") + " with flags "
                     + flagText(m.original()));
         }
@@ -424,16 +438,17 @@ public final class Undo {
         found.table = box.fetchTable();
         long[] candidates = lines.stream().filter(l -> l.destinationUid() > 0
                         && l.destinationUidValidity() == box.uidValidity()
-                        && found.table.indexOf(l.destinationUid()) >= 0)
-                .mapToLong(AuditLog.Line::destinationUid).sorted().distinct().toArray();
+                        && found.table.indexOf(destinationUidNow(l)) >= 0)
+                .mapToLong(this::destinationUidNow).sorted().distinct().toArray();
         Map<Long, String> ids = candidates.length == 0 ? Map.of() : box.fetchMessageIds(candidates);
         Set<Long> claimed = new HashSet<>();
         for (AuditLog.Line l : lines) {
             long uid = 0;
+            long recorded = destinationUidNow(l);
             if (l.destinationUid() > 0 && l.destinationUidValidity() == box.uidValidity()
-                    && found.table.indexOf(l.destinationUid()) >= 0
-                    && (l.messageId() == null || l.messageId().trim().equals(trim(ids.get(l.destinationUid()))))) {
-                uid = l.destinationUid();
+                    && found.table.indexOf(recorded) >= 0
+                    && (l.messageId() == null || l.messageId().trim().equals(trim(ids.get(recorded))))) {
+                uid = recorded;
             } else if (l.messageId() != null) {
                 uid = byMessageId(box, l.messageId().trim(), claimed);
             }
@@ -471,7 +486,22 @@ public final class Undo {
     }
 
     private static String key(AuditLog.Line l) {
-        return l.account() + "\u0000" + l.mailbox() + "\u0000" + l.uidValidity() + "\u0000" + l.uid();
+        return key(l.account(), l.mailbox(), l.uidValidity(), l.uid());
+    }
+
+    private static String key(String account, String mailbox, long uidValidity, long uid) {
+        return account + "\u0000" + mailbox + "\u0000" + uidValidity + "\u0000" + uid;
+    }
+
+    /** The UID the audited message has now in its mailbox (this undo may have moved it back or appended it). */
+    private long uidNow(AuditLog.Line l) {
+        return renamed.getOrDefault(key(l), l.uid());
+    }
+
+    /** The UID the copy or moved message has now in its destination. */
+    private long destinationUidNow(AuditLog.Line l) {
+        return renamed.getOrDefault(key(l.account(), l.destination(), l.destinationUidValidity(), l.destinationUid()),
+                l.destinationUid());
     }
 
     private static String trim(String s) {

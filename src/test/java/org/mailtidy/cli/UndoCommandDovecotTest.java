@@ -41,8 +41,8 @@ class UndoCommandDovecotTest {
 
         CliTest.Run once = CliTest.run("once", "-c", config.toString(), "--state-dir", "none");
         assertThat(once.status()).isZero();
-        Matcher run = Pattern.compile("(?m)^Run (\\S+) \\(to take it back: mailtidy undo --run \\1\\)$")
-                .matcher(once.out());
+        Matcher run = Pattern.compile("(?m)^Run (\\S+) \\(to take it back: mailtidy undo --audit "
+                + Pattern.quote(temp.resolve("audit.jsonl").toString()) + " --run \\1\\)$").matcher(once.out());
         assertThat(run.find()).as(once.out()).isTrue();
         String id = run.group(1);
         List<StoredMessage> afterRun = dovecot.fetch(user, "INBOX");

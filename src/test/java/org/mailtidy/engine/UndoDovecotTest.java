@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("dovecot")
 class UndoDovecotTest {
     private static final int MESSAGES = 3000;
-    private static final List<String> MAILBOXES = List.of("INBOX", "Invoices", "Lists/dev", "Trash");
+    private static final List<String> MAILBOXES = List.of("INBOX", "Invoices", "Lists/dev", "Trash", "Archive");
     private static final String RULES = """
             rules:
               - name: newsletters-read
@@ -115,6 +115,67 @@ class UndoDovecotTest {
         assertThat(afterUndo).isEqualTo(before);
         System.out.printf("undo figures: %d messages, %d audit lines, %d changes undone, %d not undone, %d ms%n",
                 MESSAGES, lines.size(), report.undone(), report.notUndone(), millis);
+    }
+
+    @Test
+    void undoSinceTakesTwoRunsBackNewestFirstAndTheModSeqCatchesAChangeThatLeftTheSameFlags() throws Exception {
+        String user = dovecot.newUser("undo2");
+        dovecot.writeMaildir(user, "INBOX", List.of(
+                org.mailtidy.testsupport.TestMessage.of("alpha").withMessageId("<a@test>").withFlags("\\Seen"),
+                org.mailtidy.testsupport.TestMessage.of("bravo").withMessageId("<b@test>"),
+                org.mailtidy.testsupport.TestMessage.of("charlie").withMessageId("<c@test>")));
+        Path audit = temp.resolve("audit.jsonl");
+        Config first = withAuditAndBackup(EndToEnd.dovecotConfig(dovecot, user, false, """
+                rules:
+                  - name: one
+                    match: {all_messages: true}
+                    add_flags: [One]
+                """), audit, temp.resolve("backup"));
+        Config second = withAuditAndBackup(EndToEnd.dovecotConfig(dovecot, user, false, """
+                rules:
+                  - name: two
+                    match: {all_messages: true}
+                    add_flags: [Two]
+                    remove_flags: [\\Seen]
+                  - name: file-charlie
+                    match: {subject: charlie}
+                    move_to: Archive
+                """), audit, temp.resolve("backup"));
+        Map<String, Map<String, Msg>> before = state(first);
+        Instant since = Instant.now().minusSeconds(1);
+        for (Config c : List.of(first, second)) {
+            RunSettings settings = RunSettings.from(c, false, Optional.of(new AuditLog(audit)), Optional.empty());
+            assertThat(new OncePass(c, settings, Connections::open).run(OncePass.selectRules(c, List.of(), null)))
+                    .allSatisfy(r -> assertThat(r.ok()).isTrue());
+        }
+        // another client sets a flag and takes it off again: the same flags, a higher mod-sequence
+        try (ImapConnection other = Connections.open(first.account("test"));
+             SelectedMailbox box = other.select("INBOX", false)) {
+            long b = uidOf(user, "INBOX", "<b@test>");
+            box.store(new long[] {b}, org.mailtidy.imap.StoreMode.ADD, List.of("Elsewhere"));
+            box.store(new long[] {b}, org.mailtidy.imap.StoreMode.REMOVE, List.of("Elsewhere"));
+        }
+
+        Undo.Report report = new Undo(id -> Optional.ofNullable(first.accounts().get(id)), Connections::open, false)
+                .run(Undo.select(AuditReader.read(audit), Optional.empty(), Optional.of(since)));
+
+        assertThat(report.entries()).filteredOn(e -> !e.undone()).extracting(Undo.Entry::messageId, Undo.Entry::what)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("<b@test>", "changed by another client since the run (its"
+                                + " mod-sequence is above the " + guardOf(AuditReader.read(audit), "<b@test>", "two")
+                                + " the run left, RFC 7162); left alone"),
+                        org.assertj.core.groups.Tuple.tuple("<b@test>", "changed by another client since the run"
+                                + " (flags now One Two, the run left One); left alone"));
+        Map<String, Map<String, Msg>> after = state(first);
+        assertThat(after.get("INBOX").get("<b@test>").flags()).containsExactlyInAnyOrder("One", "Two");
+        after.get("INBOX").remove("<b@test>");
+        before.get("INBOX").remove("<b@test>");
+        assertThat(after).isEqualTo(before);
+    }
+
+    private static long guardOf(List<AuditLog.Line> lines, String messageId, String rule) {
+        return lines.stream().filter(l -> messageId.equals(l.messageId()) && l.rule().equals(rule)).findFirst()
+                .orElseThrow().modSeq();
     }
 
     private static Config withAuditAndBackup(Config c, Path audit, Path backup) {
