@@ -267,11 +267,30 @@ public final class Undo {
                 continue;
             }
             long[] uids = moving.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-            CopiedUids back = box.move(uids, mailbox);
+            CopiedUids back;
+            if (c.hasCapability("MOVE")) {
+                back = box.move(uids, mailbox);
+            } else if (c.hasCapability("UIDPLUS")) {
+                // RFC 6851 section 3.3: COPY, then mark and expunge exactly the originals
+                back = box.copy(uids, mailbox);
+                Set<Long> refused = new HashSet<>();
+                LongStream.of(box.store(uids, StoreMode.ADD, List.of("\\Deleted"))).forEach(refused::add);
+                long[] expunge = LongStream.of(uids).filter(u -> !refused.contains(u)).toArray();
+                if (expunge.length > 0) {
+                    box.uidExpunge(expunge);
+                }
+            } else {
+                moving.values().forEach(l -> notUndone(l, "cannot be moved back from " + destination + ": the server"
+                        + " has neither MOVE (RFC 6851) nor UIDPLUS (RFC 4315)"));
+                continue;
+            }
             Map<Long, Long> target = back.targetBySource();
             moving.forEach((uid, l) -> {
                 Long now = target.get(uid);
-                if (now != null) {
+                if (now == null) {
+                    notUndone(l, "moved back from " + destination + ", but the server named no new UID (COPYUID),"
+                            + " so its flags were left as the run gave them: " + flagText(l.flagsAfter()));
+                } else {
                     movedBack.put(l.uid(), now);
                     renamed.put(key(l), now);
                     restored.add(key(l));   // a new message: the run's mod-sequence no longer guards it

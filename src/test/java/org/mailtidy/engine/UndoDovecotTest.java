@@ -173,6 +173,51 @@ class UndoDovecotTest {
         assertThat(after).isEqualTo(before);
     }
 
+    @Test
+    void withoutCondstoreAndMoveTheFlagsAreComparedAndMailIsCopiedBack() throws Exception {
+        String user = dovecot.newUser("undo3");
+        dovecot.writeMaildir(user, "INBOX", List.of(
+                org.mailtidy.testsupport.TestMessage.of("alpha").withMessageId("<a@test>").withFlags("\\Seen"),
+                org.mailtidy.testsupport.TestMessage.of("bravo").withMessageId("<b@test>"),
+                org.mailtidy.testsupport.TestMessage.of("charlie").withMessageId("<c@test>").withFlags("$Todo")));
+        Path audit = temp.resolve("audit.jsonl");
+        try (org.mailtidy.testsupport.CapabilityFilterProxy proxy = new org.mailtidy.testsupport.CapabilityFilterProxy(
+                "127.0.0.1", dovecot.imapPort(), java.util.Set.of("CONDSTORE", "QRESYNC", "MOVE"))) {
+            Config config = withAuditAndBackup(EndToEnd.dovecotConfig(dovecot, proxy.port(), user, false, """
+                    rules:
+                      - name: flag
+                        match: {all_messages: true}
+                        add_flags: [\\Flagged]
+                        remove_flags: [$Todo]
+                      - name: file-charlie
+                        match: {subject: charlie}
+                        move_to: Archive
+                    """), audit, temp.resolve("backup"));
+            Map<String, Map<String, Msg>> before = state(config);
+            RunSettings settings = RunSettings.from(config, false, Optional.of(new AuditLog(audit)), Optional.empty())
+                    .withRunId("no-condstore");
+            assertThat(new OncePass(config, settings, Connections::open)
+                    .run(OncePass.selectRules(config, List.of(), null))).allSatisfy(r -> assertThat(r.ok()).isTrue());
+            List<AuditLog.Line> lines = AuditReader.read(audit);
+            assertThat(lines).extracting(AuditLog.Line::modSeq).containsOnly(0L);
+            dovecot.addFlags(user, "INBOX", uidOf(user, "INBOX", "<b@test>"), "\\Answered");
+
+            Undo.Report report = new Undo(id -> Optional.ofNullable(config.accounts().get(id)), Connections::open,
+                    false).run(Undo.select(lines, Optional.of("no-condstore"), Optional.empty()));
+
+            assertThat(report.entries()).filteredOn(e -> !e.undone()).extracting(Undo.Entry::messageId,
+                    Undo.Entry::what).containsExactly(org.assertj.core.groups.Tuple.tuple("<b@test>",
+                    "changed by another client since the run (flags now \\Answered \\Flagged, the run left"
+                            + " \\Flagged); left alone"));
+            Map<String, Map<String, Msg>> after = state(config);
+            assertThat(after.get("INBOX").get("<b@test>").flags()).containsExactlyInAnyOrder("\\Answered",
+                    "\\Flagged");
+            after.get("INBOX").remove("<b@test>");
+            before.get("INBOX").remove("<b@test>");
+            assertThat(after).isEqualTo(before);
+        }
+    }
+
     private static long guardOf(List<AuditLog.Line> lines, String messageId, String rule) {
         return lines.stream().filter(l -> messageId.equals(l.messageId()) && l.rule().equals(rule)).findFirst()
                 .orElseThrow().modSeq();
