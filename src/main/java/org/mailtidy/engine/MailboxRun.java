@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import org.mailtidy.imap.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Disposition;
+import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.HeaderNeed;
 import org.mailtidy.rules.ImapSearch;
 import org.mailtidy.rules.MailboxPlan;
@@ -159,8 +161,10 @@ public final class MailboxRun {
             Map<Long, BackupWriter.Saved> saved = new BackupWriter(settings.backupDir(), account, mailbox)
                     .save(box, out.plan.deletedUids());
             if (!saved.isEmpty()) {
-                audit = audit.stream().map(l -> Optional.ofNullable(l.action().equals("delete") ? saved.get(l.uid()) : null)
-                        .map(b -> l.withBackup(b.file().toString(), b.internalDate())).orElse(l)).toList();
+                audit = audit.stream().map(l -> {
+                    BackupWriter.Saved b = l.action().equals("delete") ? saved.get(l.uid()) : null;
+                    return b == null ? l : l.withBackup(b.file().toString(), b.internalDate());
+                }).toList();
             }
             send(box, snapshot, out, audit, journal, recovery, started);
         } catch (RunFailure f) {
@@ -222,8 +226,8 @@ public final class MailboxRun {
         if (lines.isEmpty()) {
             return lines;
         }
-        Map<String, Map<Long, Long>> targets = new java.util.HashMap<>();
-        Map<String, Long> validity = new java.util.HashMap<>();
+        Map<String, Map<Long, Long>> targets = new HashMap<>();
+        Map<String, Long> validity = new HashMap<>();
         executor.planCopied().forEach((key, c) -> {
             targets.put("copy_to\u0000" + key, c.targetBySource());
             validity.put("copy_to\u0000" + key, c.uidValidity());
@@ -452,7 +456,7 @@ public final class MailboxRun {
         long[] uids = plan.audit().stream().mapToLong(e -> e.uid()).distinct().sorted().toArray();
         Map<Long, String> ids = box.fetchMessageIds(uids);
         List<AuditLog.Line> lines = new ArrayList<>(plan.audit().size());
-        Map<java.util.Set<org.mailtidy.rules.Flag>, List<String>> names = new java.util.HashMap<>();
+        Map<Set<Flag>, List<String>> names = new HashMap<>();
         for (int i = 0; i < plan.audit().size(); i++) {
             var e = plan.audit().get(i);
             lines.add(new AuditLog.Line(time, runId, account, mailbox, box.uidValidity(), e.uid(), ids.get(e.uid()),
@@ -463,9 +467,9 @@ public final class MailboxRun {
     }
 
     /** The flag names of a set, made once per distinct set. */
-    private static List<String> flagNames(Map<java.util.Set<org.mailtidy.rules.Flag>, List<String>> names,
-                                          java.util.Set<org.mailtidy.rules.Flag> flags) {
-        return names.computeIfAbsent(flags, f -> f.stream().map(org.mailtidy.rules.Flag::name).toList());
+    private static List<String> flagNames(Map<Set<Flag>, List<String>> names,
+                                          Set<Flag> flags) {
+        return names.computeIfAbsent(flags, f -> f.stream().map(Flag::name).toList());
     }
 
     /** The mailbox of a {@code copy_to}, {@code move_to} or {@code trash} action; else null. */
