@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
+import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SearchArg;
@@ -226,30 +227,48 @@ public final class MailboxRun {
         if (lines.isEmpty()) {
             return lines;
         }
-        Map<String, Map<Long, Long>> targets = new HashMap<>();
-        Map<String, Long> validity = new HashMap<>();
-        executor.planCopied().forEach((key, c) -> {
-            targets.put("copy_to\u0000" + key, c.targetBySource());
-            validity.put("copy_to\u0000" + key, c.uidValidity());
-        });
-        executor.moved().forEach((mailbox, c) -> {
-            targets.put("moved\u0000" + mailbox, c.targetBySource());
-            validity.put("moved\u0000" + mailbox, c.uidValidity());
-        });
+        Map<String, CopiedUids> targets = new HashMap<>();
+        executor.planCopied().forEach((key, c) -> targets.put("copy_to\u0000" + key, ascending(c)));
+        executor.moved().forEach((mailbox, c) -> targets.put("moved\u0000" + mailbox, ascending(c)));
         List<AuditLog.Line> out = new ArrayList<>(lines.size());
         for (AuditLog.Line l : lines) {
             AuditLog.Line line = l.withModSeq(box.unchangedSinceGuard(l.uid()));
             if (l.destination() != null) {
                 String key = l.action().startsWith("copy_to ") ? "copy_to\u0000" + BatchExecutor.copyKey(l.rule(),
                         l.destination()) : "moved\u0000" + l.destination();
-                Long target = targets.getOrDefault(key, Map.of()).get(l.uid());
-                if (target != null) {
-                    line = line.withDestinationUid(validity.get(key), target);
+                CopiedUids c = targets.get(key);
+                int i = c == null ? -1 : Arrays.binarySearch(c.source(), l.uid());
+                if (i >= 0) {
+                    line = line.withDestinationUid(c.uidValidity(), c.target()[i]);
                 }
             }
             out.add(line);
         }
         return out;
+    }
+
+    /** The same pairs ordered by source UID, for binary search (no map of a million boxed UIDs). */
+    private static CopiedUids ascending(CopiedUids c) {
+        long[] source = c.source();
+        boolean sorted = true;
+        for (int i = 1; i < source.length && sorted; i++) {
+            sorted = source[i - 1] < source[i];
+        }
+        if (sorted) {
+            return c;
+        }
+        Integer[] order = new Integer[source.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(source[a], source[b]));
+        long[] s = new long[order.length];
+        long[] t = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            s[i] = source[order[i]];
+            t[i] = c.target()[order[i]];
+        }
+        return new CopiedUids(c.uidValidity(), s, t);
     }
 
     /** The owed copies' lines with their copies' UIDs, where the server named them. */
