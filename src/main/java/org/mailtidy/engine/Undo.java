@@ -303,7 +303,8 @@ public final class Undo {
     /** In the audited mailbox: moved-back messages' flags, flag changes put back, deleted messages appended. */
     private void restoreInMailbox(ImapConnection c, AuditLog.Line head, List<Message> messages,
                                   Map<Long, Long> movedBack) throws ImapException {
-        List<Message> flagged = messages.stream().filter(m -> m.leaving().isEmpty() && m.flagsChanged()).toList();
+        List<Message> flagged = messages.stream().filter(m -> m.leaving().isEmpty() && m.deleted().isEmpty()
+                && m.flagsChanged()).toList();
         List<Message> deleted = messages.stream().filter(m -> m.deleted().isPresent()).toList();
         List<Message> moved = messages.stream().filter(m -> m.leaving().isPresent()).toList();
         if (flagged.isEmpty() && deleted.isEmpty() && moved.isEmpty()) {

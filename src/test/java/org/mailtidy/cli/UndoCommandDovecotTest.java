@@ -48,6 +48,7 @@ class UndoCommandDovecotTest {
         List<StoredMessage> afterRun = dovecot.fetch(user, "INBOX");
         String audit = temp.resolve("audit.jsonl").toString();
 
+        int sentBefore = dovecot.rawCommands(user).size();
         CliTest.Run dry = CliTest.run("undo", "-c", config.toString(), "--audit", audit, "--run", id, "--dry-run");
         assertThat(dry.status()).as(dry.err()).isZero();
         assertThat(dry.out().lines()).containsExactly(
@@ -56,6 +57,10 @@ class UndoCommandDovecotTest {
                 "would undo  test INBOX UID 2 <ad@test>: append from " + backupFile(2) + " with flags \\Seen",
                 "2 changes would be undone, 0 could not be undone");
         assertThat(dovecot.fetch(user, "INBOX")).isEqualTo(afterRun);
+        List<String> dryCommands = dovecot.rawCommands(user);
+        assertThat(dryCommands.subList(sentBefore, dryCommands.size())).noneMatch(l -> l.matches(
+                "(?i)\\S+ (UID )?(STORE|COPY|MOVE|EXPUNGE|CREATE|APPEND|SELECT) .*"))
+                .anyMatch(l -> l.matches("(?i)\\S+ EXAMINE .*"));
 
         CliTest.Run undo = CliTest.run("undo", "-c", config.toString(), "--audit", audit, "--run", id);
         assertThat(undo.status()).as(undo.err()).isZero();
@@ -71,6 +76,38 @@ class UndoCommandDovecotTest {
         assertThat(again.status()).isEqualTo(1);
         assertThat(again.out()).contains("NOT undone  test INBOX UID 2 <ad@test>: a message with its Message-ID is"
                 + " already in INBOX; not appended twice", "1 change undone, 1 could not be undone");
+    }
+
+    @Test
+    void aMessageDeletedWithoutABackupIsReportedAndTheRestUndone() throws Exception {
+        String user = dovecot.newUser("undocli");
+        dovecot.writeMaildir(user, "INBOX", List.of(
+                TestMessage.of("advert").withMessageId("<ad@test>"),
+                TestMessage.of("hello").withMessageId("<hello@test>")));
+        Path config = config(user, """
+                  - name: read-all
+                    match: {all_messages: true}
+                    add_flags: [\\Seen]
+                  - name: purge-adverts
+                    match: {subject: advert}
+                    delete: true
+                """);
+        Files.writeString(config, Files.readString(config).replaceFirst("(?m)^  backup_dir: .*\n", "")
+                .replace("safety:\n", ""));
+        CliTest.Run once = CliTest.run("once", "-c", config.toString(), "--state-dir", "none");
+        assertThat(once.status()).as(once.out()).isZero();
+        String id = once.out().replaceAll("(?s).*?Run (\\S+) .*", "$1");
+
+        CliTest.Run undo = CliTest.run("undo", "-c", config.toString(), "--audit",
+                temp.resolve("audit.jsonl").toString(), "--run", id);
+
+        assertThat(undo.status()).isEqualTo(1);
+        assertThat(undo.out().lines()).containsExactly(
+                "undone      test INBOX UID 2 <hello@test>: flags \\Seen back to (none)",
+                "NOT undone  test INBOX UID 1 <ad@test>: deleted without a backup (safety.backup_dir was not set),"
+                        + " so it cannot be put back",
+                "1 change undone, 1 could not be undone");
+        assertThat(dovecot.fetch(user, "INBOX")).extracting(StoredMessage::messageId).containsExactly("<hello@test>");
     }
 
     @Test

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code undo --run} on a real Dovecot: a rule file with every action (flags, set_flags, copy, move,
- * trash, delete with a backup directory) runs over thousands of sample messages; the undo then leaves
+ * trash, delete with a backup directory; a fifth of the messages get flags from a first rule before
+ * another one copies, moves, trashes or deletes them) runs over thousands of sample messages; the undo then leaves
  * every mailbox as it was before (each Message-ID in its mailbox with its flags and INTERNALDATE),
  * except what another client changed between the run and the undo, which is left alone and reported.
  */
@@ -31,6 +32,9 @@ class UndoDovecotTest {
     private static final List<String> MAILBOXES = List.of("INBOX", "Invoices", "Lists/dev", "Trash", "Archive");
     private static final String RULES = """
             rules:
+              - name: flagged-are-important
+                match: {flagged: true}
+                add_flags: [\\Seen, Important]
               - name: newsletters-read
                 match: {from: newsletter@news.example.com}
                 add_flags: [\\Seen, $Newsletter]
