@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Undo {
     private static final Logger LOG = LoggerFactory.getLogger(Undo.class);
+    private static final String CHANGED = "changed since the run by another client or a later run";
 
     /** One reversal: undone (or, in a dry run, to be undone), or not, and why. */
     public record Entry(boolean undone, String account, String mailbox, long uid, String messageId, String what) {
@@ -353,7 +354,7 @@ public final class Undo {
                 continue;
             }
             if (!asLeft) {
-                notUndone(l, "changed by another client since the run" + changedFlags(now, expected) + "; left alone");
+                notUndone(l, CHANGED + changedFlags(now, expected) + "; left alone");
                 continue;
             }
             boolean guarded = box.conditionalStores() && l.modSeq() > 0 && !restored.contains(key(l));
@@ -374,8 +375,8 @@ public final class Undo {
             for (Message m : group) {
                 AuditLog.Line l = m.first();
                 if (refused.contains(uidNow(l))) {
-                    notUndone(l, "changed by another client since the run (its mod-sequence is above the "
-                            + guard + " the run left, RFC 7162); left alone");
+                    notUndone(l, CHANGED + " (its mod-sequence is above the " + guard
+                            + " the run left, RFC 7162); left alone");
                 } else {
                     restored.add(key(l));
                     undone(l, "flags " + flagText(m.left()) + " back to " + flagText(m.original()));

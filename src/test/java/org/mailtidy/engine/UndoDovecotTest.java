@@ -1,6 +1,7 @@
 package org.mailtidy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,8 @@ class UndoDovecotTest {
                 match: {subject: Meeting notes}
                 set_flags: [\\Seen, Done]
             """;
+
+    private static final String CHANGED = "changed since the run by another client or a later run";
 
     private final Dovecot dovecot = Dovecot.get();
 
@@ -165,11 +168,9 @@ class UndoDovecotTest {
 
         assertThat(report.entries()).filteredOn(e -> !e.undone()).extracting(Undo.Entry::messageId, Undo.Entry::what)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("<b@test>", "changed by another client since the run (its"
-                                + " mod-sequence is above the " + guardOf(AuditReader.read(audit), "<b@test>", "two")
-                                + " the run left, RFC 7162); left alone"),
-                        org.assertj.core.groups.Tuple.tuple("<b@test>", "changed by another client since the run"
-                                + " (flags now One Two, the run left One); left alone"));
+                        tuple("<b@test>", CHANGED + " (its mod-sequence is above the "
+                                + guardOf(AuditReader.read(audit), "<b@test>", "two") + " the run left, RFC 7162); left alone"),
+                        tuple("<b@test>", CHANGED + " (flags now One Two, the run left One); left alone"));
         Map<String, Map<String, Msg>> after = state(first);
         assertThat(after.get("INBOX").get("<b@test>").flags()).containsExactlyInAnyOrder("One", "Two");
         after.get("INBOX").remove("<b@test>");
@@ -210,9 +211,8 @@ class UndoDovecotTest {
                     false).run(Undo.select(lines, Optional.of("no-condstore"), Optional.empty()));
 
             assertThat(report.entries()).filteredOn(e -> !e.undone()).extracting(Undo.Entry::messageId,
-                    Undo.Entry::what).containsExactly(org.assertj.core.groups.Tuple.tuple("<b@test>",
-                    "changed by another client since the run (flags now \\Answered \\Flagged, the run left"
-                            + " \\Flagged); left alone"));
+                    Undo.Entry::what).containsExactly(tuple("<b@test>",
+                    CHANGED + " (flags now \\Answered \\Flagged, the run left \\Flagged); left alone"));
             Map<String, Map<String, Msg>> after = state(config);
             assertThat(after.get("INBOX").get("<b@test>").flags()).containsExactlyInAnyOrder("\\Answered",
                     "\\Flagged");
