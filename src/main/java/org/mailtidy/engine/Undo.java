@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -110,44 +109,11 @@ public final class Undo {
         return new Report(entries);
     }
 
-    /** One message's part in one mailbox run: its audit lines in order. */
-    private record Message(List<AuditLog.Line> lines) {
-        AuditLog.Line first() {
-            return lines.get(0);
-        }
-
-        List<String> original() {
-            return first().flagsBefore();
-        }
-
-        Optional<AuditLog.Line> leaving() {
-            return lines.stream().filter(l -> l.destination() != null && !l.action().startsWith("copy_to "))
-                    .findFirst();
-        }
-
-        Optional<AuditLog.Line> deleted() {
-            return lines.stream().filter(l -> l.action().equals("delete")).findFirst();
-        }
-
-        List<AuditLog.Line> copies() {
-            return lines.stream().filter(l -> l.action().startsWith("copy_to ")).toList();
-        }
-
-        /** The flags the run left on the message in its mailbox (before a delete marked it). */
-        List<String> left() {
-            return lines.get(lines.size() - 1).flagsAfter();
-        }
-
-        boolean flagsChanged() {
-            return !same(original(), left());
-        }
-    }
-
     private void undoMailboxRun(List<AuditLog.Line> unit) {
         AuditLog.Line head = unit.get(0);
         Map<Long, List<AuditLog.Line>> byUid = new LinkedHashMap<>();
         unit.forEach(l -> byUid.computeIfAbsent(l.uid(), u -> new ArrayList<>()).add(l));
-        List<Message> messages = byUid.values().stream().map(Message::new).toList();
+        List<AuditedMessage> messages = byUid.values().stream().map(AuditedMessage::new).toList();
         Optional<Account> account = accounts.find(head.account());
         if (account.isEmpty()) {
             messages.forEach(m -> notUndone(m.first(), "account " + head.account() + " is not in the configuration"));
@@ -182,7 +148,7 @@ public final class Undo {
     }
 
     /** The run's copies, per destination: UID EXPUNGE of exactly those, each still as the run made it. */
-    private void removeCopies(ImapConnection c, List<Message> messages) throws ImapException {
+    private void removeCopies(ImapConnection c, List<AuditedMessage> messages) throws ImapException {
         Map<String, List<AuditLog.Line>> byDestination = new LinkedHashMap<>();
         messages.forEach(m -> m.copies().forEach(l -> byDestination.computeIfAbsent(l.destination(),
                 d -> new ArrayList<>()).add(l)));
@@ -195,7 +161,7 @@ public final class Undo {
             for (AuditLog.Line l : found.lines) {
                 long uid = found.uid.get(l);
                 List<String> now = found.table.flags(found.table.indexOf(uid));
-                if (!same(now, l.flagsAfter())) {
+                if (!FlagLists.same(now, l.flagsAfter())) {
                     notUndone(l, "its copy in " + destination + " (UID " + uid + ") was changed since the run"
                             + changedFlags(now, l.flagsAfter()) + "; left alone");
                 } else {
@@ -239,7 +205,7 @@ public final class Undo {
      * @return the moved-back messages' old UIDs (in the audited mailbox) to their new ones there; a
      *         message without a known new UID is absent
      */
-    private Map<Long, Long> moveBack(ImapConnection c, String mailbox, List<Message> messages) throws ImapException {
+    private Map<Long, Long> moveBack(ImapConnection c, String mailbox, List<AuditedMessage> messages) throws ImapException {
         Map<String, List<AuditLog.Line>> byDestination = new LinkedHashMap<>();
         messages.forEach(m -> m.leaving().ifPresent(l -> byDestination.computeIfAbsent(l.destination(),
                 d -> new ArrayList<>()).add(l)));
@@ -252,7 +218,7 @@ public final class Undo {
             for (AuditLog.Line l : found.lines) {
                 long uid = found.uid.get(l);
                 List<String> now = found.table.flags(found.table.indexOf(uid));
-                if (!same(now, l.flagsAfter())) {
+                if (!FlagLists.same(now, l.flagsAfter())) {
                     notUndone(l, "in " + destination + " (UID " + uid + ") it was changed since the run"
                             + changedFlags(now, l.flagsAfter()) + "; left there");
                 } else {
@@ -290,7 +256,7 @@ public final class Undo {
                 Long now = target.get(uid);
                 if (now == null) {
                     notUndone(l, "moved back from " + destination + ", but the server named no new UID (COPYUID),"
-                            + " so its flags were left as the run gave them: " + flagText(l.flagsAfter()));
+                            + " so its flags were left as the run gave them: " + FlagLists.text(l.flagsAfter()));
                 } else {
                     movedBack.put(l.uid(), now);
                     renamed.put(key(l), now);
@@ -302,12 +268,12 @@ public final class Undo {
     }
 
     /** In the audited mailbox: moved-back messages' flags, flag changes put back, deleted messages appended. */
-    private void restoreInMailbox(ImapConnection c, AuditLog.Line head, List<Message> messages,
+    private void restoreInMailbox(ImapConnection c, AuditLog.Line head, List<AuditedMessage> messages,
                                   Map<Long, Long> movedBack) throws ImapException {
-        List<Message> flagged = messages.stream().filter(m -> m.leaving().isEmpty() && m.deleted().isEmpty()
+        List<AuditedMessage> flagged = messages.stream().filter(m -> m.leaving().isEmpty() && m.deleted().isEmpty()
                 && m.flagsChanged()).toList();
-        List<Message> deleted = messages.stream().filter(m -> m.deleted().isPresent()).toList();
-        List<Message> moved = messages.stream().filter(m -> m.leaving().isPresent()).toList();
+        List<AuditedMessage> deleted = messages.stream().filter(m -> m.deleted().isPresent()).toList();
+        List<AuditedMessage> moved = messages.stream().filter(m -> m.leaving().isPresent()).toList();
         if (flagged.isEmpty() && deleted.isEmpty() && moved.isEmpty()) {
             return;
         }
@@ -315,9 +281,9 @@ public final class Undo {
         MessageTable table = box.fetchTable();
         boolean sameUids = box.uidValidity() == head.uidValidity();
         // a deleted message still there (no UIDPLUS, nothing expunged) only needs its flags put back
-        List<Message> expunged = new ArrayList<>();
-        List<Message> restore = new ArrayList<>(flagged);
-        for (Message m : deleted) {
+        List<AuditedMessage> expunged = new ArrayList<>();
+        List<AuditedMessage> restore = new ArrayList<>(flagged);
+        for (AuditedMessage m : deleted) {
             if (sameUids && table.indexOf(uidNow(m.first())) >= 0) {
                 if (!restore.contains(m)) {
                     restore.add(m);
@@ -331,10 +297,10 @@ public final class Undo {
         appendFromBackup(c, box, table, head.mailbox(), expunged);
     }
 
-    private void putFlagsBack(SelectedMailbox box, MessageTable table, boolean sameUids, List<Message> restore)
+    private void putFlagsBack(SelectedMailbox box, MessageTable table, boolean sameUids, List<AuditedMessage> restore)
             throws ImapException {
-        Map<Guarded, List<Message>> groups = new LinkedHashMap<>();
-        for (Message m : restore) {
+        Map<Guarded, List<AuditedMessage>> groups = new LinkedHashMap<>();
+        for (AuditedMessage m : restore) {
             AuditLog.Line l = m.first();
             if (!sameUids) {
                 notUndone(l, "the mailbox's UIDVALIDITY changed since the run, so its UIDs name other messages");
@@ -345,12 +311,12 @@ public final class Undo {
                 notUndone(l, "no longer in " + l.mailbox() + " (moved or expunged since the run)");
                 continue;
             }
-            List<String> expected = m.deleted().isPresent() ? withDeleted(m.left()) : m.left();
+            List<String> expected = m.deleted().isPresent() ? FlagLists.withDeleted(m.left()) : m.left();
             List<String> now = table.flags(i);
             // a delete sends no flag change, so a message left unexpunged may still have its original flags
-            boolean asLeft = same(now, expected) || m.deleted().isPresent() && same(now, withDeleted(m.original()));
-            if (!asLeft && same(now, m.original())) {
-                undone(l, "flags already " + flagText(m.original()) + " as before the run; nothing to do");
+            boolean asLeft = FlagLists.same(now, expected) || m.deleted().isPresent() && FlagLists.same(now, FlagLists.withDeleted(m.original()));
+            if (!asLeft && FlagLists.same(now, m.original())) {
+                undone(l, "flags already " + FlagLists.text(m.original()) + " as before the run; nothing to do");
                 continue;
             }
             if (!asLeft) {
@@ -359,11 +325,11 @@ public final class Undo {
             }
             boolean guarded = box.conditionalStores() && l.modSeq() > 0 && !restored.contains(key(l));
             long guard = guarded ? m.lines().get(m.lines().size() - 1).modSeq() : 0;
-            groups.computeIfAbsent(new Guarded(guard, normal(m.original())), k -> new ArrayList<>()).add(m);
+            groups.computeIfAbsent(new Guarded(guard, FlagLists.normal(m.original())), k -> new ArrayList<>()).add(m);
         }
-        for (Map.Entry<Guarded, List<Message>> e : groups.entrySet()) {
-            List<Message> group = e.getValue();
-            Message any = group.get(0);
+        for (Map.Entry<Guarded, List<AuditedMessage>> e : groups.entrySet()) {
+            List<AuditedMessage> group = e.getValue();
+            AuditedMessage any = group.get(0);
             long guard = e.getKey().modSeq();
             long[] uids = group.stream().mapToLong(m -> uidNow(m.first())).sorted().toArray();
             Set<Long> refused = new HashSet<>();
@@ -372,29 +338,29 @@ public final class Undo {
                         : box.store(uids, StoreMode.REPLACE, any.original());
                 LongStream.of(r).forEach(refused::add);
             }
-            for (Message m : group) {
+            for (AuditedMessage m : group) {
                 AuditLog.Line l = m.first();
                 if (refused.contains(uidNow(l))) {
                     notUndone(l, CHANGED + " (its mod-sequence is above the " + guard
                             + " the run left, RFC 7162); left alone");
                 } else {
                     restored.add(key(l));
-                    undone(l, "flags " + flagText(m.left()) + " back to " + flagText(m.original()));
+                    undone(l, "flags " + FlagLists.text(m.left()) + " back to " + FlagLists.text(m.original()));
                 }
             }
         }
     }
 
-    private void giveMovedBackTheirFlags(SelectedMailbox box, MessageTable table, List<Message> moved,
+    private void giveMovedBackTheirFlags(SelectedMailbox box, MessageTable table, List<AuditedMessage> moved,
                                          Map<Long, Long> movedBack) throws ImapException {
-        for (Message m : moved) {
+        for (AuditedMessage m : moved) {
             AuditLog.Line leaving = m.leaving().orElseThrow();
             Long now = movedBack.get(leaving.uid());
             if (now == null) {
                 continue;   // reported by moveBack (or a dry run)
             }
             int i = table.indexOf(now);
-            if (!same(leaving.flagsAfter(), m.original()) && i >= 0) {
+            if (!FlagLists.same(leaving.flagsAfter(), m.original()) && i >= 0) {
                 box.store(new long[] {now}, StoreMode.REPLACE, m.original());
             }
             undone(leaving, "moved back from " + leaving.destination() + " (now UID " + now + ")"
@@ -403,13 +369,13 @@ public final class Undo {
     }
 
     private void appendFromBackup(ImapConnection c, SelectedMailbox box, MessageTable table, String mailbox,
-                                  List<Message> expunged) throws ImapException {
+                                  List<AuditedMessage> expunged) throws ImapException {
         if (expunged.isEmpty()) {
             return;
         }
         Set<String> present = new HashSet<>(box.fetchMessageIds(table.uids()).values().stream().map(String::trim)
                 .toList());
-        for (Message m : expunged) {
+        for (AuditedMessage m : expunged) {
             AuditLog.Line d = m.deleted().orElseThrow();
             if (d.backup() == null) {
                 notUndone(d, "deleted without a backup (safety.backup_dir was not set), so it cannot be put back");
@@ -434,7 +400,7 @@ public final class Undo {
                 continue;
             }
             if (dryRun) {
-                undone(d, "append from " + file + " with flags " + flagText(m.original()));
+                undone(d, "append from " + file + " with flags " + FlagLists.text(m.original()));
                 continue;
             }
             long uid = c.append(mailbox, m.original(), date, content);
@@ -443,7 +409,7 @@ public final class Undo {
                 restored.add(key(d));
             }
             undone(d, "appended from its backup" + (uid > 0 ? " (now UID " + uid + ")" : "") + " with flags "
-                    + flagText(m.original()));
+                    + FlagLists.text(m.original()));
         }
     }
 
@@ -529,38 +495,15 @@ public final class Undo {
         return s == null ? null : s.trim();
     }
 
-    /** Flag lists compared as IMAP does: a set, case-insensitive, {@code \Recent} ignored. */
-    static boolean same(List<String> a, List<String> b) {
-        return normal(a).equals(normal(b));
-    }
-
-    private static Set<String> normal(List<String> flags) {
-        return flags.stream().map(f -> f.toLowerCase(Locale.ROOT)).filter(f -> !f.equals("\\recent"))
-                .collect(Collectors.toSet());
-    }
-
     /** Messages whose flags go back to the same set under the same UNCHANGEDSINCE (0: the session's guard). */
     private record Guarded(long modSeq, Set<String> flags) {
     }
 
-    private static List<String> withDeleted(List<String> flags) {
-        if (flags.stream().anyMatch("\\Deleted"::equalsIgnoreCase)) {
-            return flags;
-        }
-        List<String> out = new ArrayList<>(flags);
-        out.add("\\Deleted");
-        return out;
-    }
-
-    private static String flagText(List<String> flags) {
-        return flags.isEmpty() ? "(none)" : String.join(" ", flags);
-    }
-
     private static String changedFlags(List<String> now, List<String> left) {
-        return " (flags now " + flagText(now) + ", the run left " + flagText(left) + ")";
+        return " (flags now " + FlagLists.text(now) + ", the run left " + FlagLists.text(left) + ")";
     }
 
     private static String flagsBack(List<String> carried, List<String> original) {
-        return same(carried, original) ? "" : ", flags " + flagText(carried) + " back to " + flagText(original);
+        return FlagLists.same(carried, original) ? "" : ", flags " + FlagLists.text(carried) + " back to " + FlagLists.text(original);
     }
 }

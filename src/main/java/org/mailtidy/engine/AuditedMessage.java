@@ -1,0 +1,38 @@
+package org.mailtidy.engine;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One message's part in one mailbox run, as {@code mailtidy undo} reads it: its audit lines in order. */
+record AuditedMessage(List<AuditLog.Line> lines) {
+
+    AuditLog.Line first() {
+        return lines.get(0);
+    }
+
+    List<String> original() {
+        return first().flagsBefore();
+    }
+
+    Optional<AuditLog.Line> leaving() {
+        return lines.stream().filter(l -> l.destination() != null && !l.action().startsWith("copy_to "))
+                .findFirst();
+    }
+
+    Optional<AuditLog.Line> deleted() {
+        return lines.stream().filter(l -> l.action().equals("delete")).findFirst();
+    }
+
+    List<AuditLog.Line> copies() {
+        return lines.stream().filter(l -> l.action().startsWith("copy_to ")).toList();
+    }
+
+    /** The flags the run left on the message in its mailbox (before a delete marked it). */
+    List<String> left() {
+        return lines.get(lines.size() - 1).flagsAfter();
+    }
+
+    boolean flagsChanged() {
+        return !FlagLists.same(original(), left());
+    }
+}
