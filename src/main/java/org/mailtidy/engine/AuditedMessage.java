@@ -35,4 +35,11 @@ record AuditedMessage(List<AuditLog.Line> lines) {
     boolean flagsChanged() {
         return !FlagLists.same(original(), left());
     }
+
+    /** How many reversals undo reports for it: each copy, the move back, the re-append, the flags put back. */
+    int parts() {
+        boolean stays = leaving().isEmpty() && deleted().isEmpty();
+        return copies().size() + (leaving().isPresent() ? 1 : 0) + (deleted().isPresent() ? 1 : 0)
+                + (stays && flagsChanged() ? 1 : 0);
+    }
 }

@@ -131,10 +131,11 @@ public final class Undo {
             if (broken != null) {
                 broken.close();
             }
-            Set<String> done = entries.subList(reported, entries.size()).stream()
-                    .map(e2 -> e2.uid() + "").collect(Collectors.toSet());
-            messages.stream().filter(m -> !done.contains(m.first().uid() + ""))
-                    .forEach(m -> notUndone(m.first(), "the undo stopped: " + e.getMessage()));
+            Map<Long, Long> told = entries.subList(reported, entries.size()).stream()
+                    .collect(Collectors.groupingBy(Entry::uid, Collectors.counting()));
+            messages.stream().filter(m -> told.getOrDefault(m.first().uid(), 0L) < m.parts())
+                    .forEach(m -> notUndone(m.first(), "the undo stopped before "
+                            + (told.containsKey(m.first().uid()) ? "the rest of it" : "it") + ": " + e.getMessage()));
         }
     }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("dovecot")
 class UndoDovecotTest {
     private static final int MESSAGES = 3000;
-    private static final List<String> MAILBOXES = List.of("INBOX", "Invoices", "Lists/dev", "Trash", "Archive");
+    private static final List<String> MAILBOXES = List.of("INBOX", "Invoices", "Lists/dev", "Trash", "Archive",
+            "Copies");
     private static final String RULES = """
             rules:
               - name: flagged-are-important
@@ -220,6 +221,57 @@ class UndoDovecotTest {
             before.get("INBOX").remove("<b@test>");
             assertThat(after).isEqualTo(before);
         }
+    }
+
+    @Test
+    void aConnectionLostDuringTheUndoReportsWhatWasNotUndoneAndASecondUndoFinishesIt() throws Exception {
+        String user = dovecot.newUser("undo4");
+        dovecot.writeMaildir(user, "INBOX", List.of(
+                org.mailtidy.testsupport.TestMessage.of("alpha").withMessageId("<a@test>"),
+                org.mailtidy.testsupport.TestMessage.of("bravo").withMessageId("<b@test>")));
+        Path audit = temp.resolve("audit.jsonl");
+        String rules = """
+                rules:
+                  - name: copy-bravo
+                    match: {subject: bravo}
+                    copy_to: Copies
+                  - name: read
+                    match: {all_messages: true}
+                    add_flags: [\\Seen]
+                """;
+        Config direct = withAuditAndBackup(EndToEnd.dovecotConfig(dovecot, user, false, rules), audit,
+                temp.resolve("backup"));
+        Map<String, Map<String, Msg>> before = state(direct);
+        RunSettings settings = RunSettings.from(direct, false, Optional.of(new AuditLog(audit)), Optional.empty())
+                .withRunId("lost");
+        assertThat(new OncePass(direct, settings, Connections::open).run(OncePass.selectRules(direct, List.of(), null)))
+                .allSatisfy(r -> assertThat(r.ok()).isTrue());
+        List<AuditLog.Line> lines = Undo.select(AuditReader.read(audit), Optional.of("lost"), Optional.empty());
+
+        Undo.Report cut;
+        try (org.mailtidy.testsupport.FaultProxy proxy = org.mailtidy.testsupport.FaultProxy.to(dovecot.host(),
+                dovecot.imapPort())) {
+            proxy.arm(org.mailtidy.testsupport.FaultProxy.Fault.of("(?i)^UID STORE .*FLAGS\\.SILENT \\(\\)", 1,
+                    org.mailtidy.testsupport.FaultProxy.Action.DROP_BEFORE));
+            Config viaProxy = withAuditAndBackup(EndToEnd.dovecotConfig(dovecot, proxy.port(), user, false, rules),
+                    audit, temp.resolve("backup"));
+            cut = new Undo(id -> Optional.ofNullable(viaProxy.accounts().get(id)), Connections::open, false).run(lines);
+            assertThat(proxy.fired()).isTrue();
+        }
+        assertThat(cut.entries()).extracting(Undo.Entry::messageId, Undo.Entry::undone).containsExactlyInAnyOrder(
+                tuple("<b@test>", true), tuple("<a@test>", false), tuple("<b@test>", false));
+        assertThat(cut.entries()).filteredOn(e -> !e.undone()).extracting(Undo.Entry::what)
+                .allSatisfy(w -> assertThat(w).startsWith("the undo stopped before "));
+
+        Undo.Report rest = new Undo(id -> Optional.ofNullable(direct.accounts().get(id)), Connections::open, false)
+                .run(lines);
+        assertThat(rest.entries()).filteredOn(Undo.Entry::undone).extracting(Undo.Entry::messageId)
+                .containsExactlyInAnyOrder("<a@test>", "<b@test>");
+        assertThat(rest.entries()).filteredOn(e -> !e.undone()).singleElement().satisfies(e ->
+                assertThat(e.what()).isEqualTo("not found in Copies by its UID or its Message-ID"));
+        Map<String, Map<String, Msg>> after = state(direct);
+        assertThat(after.get("INBOX")).isEqualTo(before.get("INBOX"));
+        assertThat(after.get("Copies")).isEmpty();
     }
 
     private static long guardOf(List<AuditLog.Line> lines, String messageId, String rule) {
