@@ -12,13 +12,18 @@ final class SummaryTable {
         "deleted"};
 
     private final boolean dryRun;
-    /** The audit file, which {@code mailtidy undo} needs; empty when the run keeps none. */
+    /**
+     * Null: no run line (the demo); else the audit file, which {@code mailtidy undo} needs, empty when
+     * the run keeps none.
+     */
     private final java.util.Optional<java.nio.file.Path> audit;
 
     SummaryTable(boolean dryRun) {
-        this(dryRun, java.util.Optional.empty());
+        this.dryRun = dryRun;
+        this.audit = null;
     }
 
+    /** A table that begins with the run id and how to take the run back. */
     SummaryTable(boolean dryRun, java.util.Optional<java.nio.file.Path> audit) {
         this.dryRun = dryRun;
         this.audit = audit;
@@ -35,7 +40,7 @@ final class SummaryTable {
         }
         if (dryRun) {
             out.println("Dry run: nothing was changed. What the rules would do:");
-        } else {
+        } else if (audit != null) {
             results.stream().map(RunResult::runId).filter(id -> !id.isEmpty()).distinct()
                     .forEach(id -> out.println("Run " + id + audit.map(a -> " (to take it back: mailtidy undo --audit "
                             + a + " --run " + id + ")").orElse(" (no audit file: it cannot be undone)")));
