@@ -155,7 +155,10 @@ public final class Undo {
                 d -> new ArrayList<>()).add(l)));
         for (Map.Entry<String, List<AuditLog.Line>> e : byDestination.entrySet()) {
             String destination = e.getKey();
-            SelectedMailbox box = c.select(destination, dryRun);
+            SelectedMailbox box = open(c, destination, e.getValue());
+            if (box == null) {
+                continue;
+            }
             Found found = find(box, e.getValue(), destination);
             List<Long> remove = new ArrayList<>();
             List<AuditLog.Line> removing = new ArrayList<>();
@@ -213,7 +216,10 @@ public final class Undo {
         Map<Long, Long> movedBack = new HashMap<>();
         for (Map.Entry<String, List<AuditLog.Line>> e : byDestination.entrySet()) {
             String destination = e.getKey();
-            SelectedMailbox box = c.select(destination, dryRun);
+            SelectedMailbox box = open(c, destination, e.getValue());
+            if (box == null) {
+                continue;
+            }
             Found found = find(box, e.getValue(), destination);
             Map<Long, AuditLog.Line> moving = new LinkedHashMap<>();
             for (AuditLog.Line l : found.lines) {
@@ -268,6 +274,22 @@ public final class Undo {
         return movedBack;
     }
 
+    /**
+     * The destination, selected (examined in a dry run); null, with its lines reported, when it
+     * cannot be opened (deleted or renamed since the run). A lost connection is thrown.
+     */
+    private SelectedMailbox open(ImapConnection c, String destination, List<AuditLog.Line> lines)
+            throws ImapException {
+        try {
+            return c.select(destination, dryRun);
+        } catch (ImapException.ConnectionLost lost) {
+            throw lost;
+        } catch (ImapException e) {
+            lines.forEach(l -> notUndone(l, destination + " cannot be opened: " + e.getMessage()));
+            return null;
+        }
+    }
+
     /** In the audited mailbox: moved-back messages' flags, flag changes put back, deleted messages appended. */
     private void restoreInMailbox(ImapConnection c, AuditLog.Line head, List<AuditedMessage> messages,
                                   Map<Long, Long> movedBack) throws ImapException {
@@ -315,7 +337,8 @@ public final class Undo {
             List<String> expected = m.deleted().isPresent() ? FlagLists.withDeleted(m.left()) : m.left();
             List<String> now = table.flags(i);
             // a delete sends no flag change, so a message left unexpunged may still have its original flags
-            boolean asLeft = FlagLists.same(now, expected) || m.deleted().isPresent() && FlagLists.same(now, FlagLists.withDeleted(m.original()));
+            boolean asLeft = FlagLists.same(now, expected)
+                    || m.deleted().isPresent() && FlagLists.same(now, FlagLists.withDeleted(m.original()));
             if (!asLeft && FlagLists.same(now, m.original())) {
                 undone(l, "flags already " + FlagLists.text(m.original()) + " as before the run; nothing to do");
                 continue;

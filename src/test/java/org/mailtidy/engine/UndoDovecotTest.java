@@ -274,6 +274,40 @@ class UndoDovecotTest {
         assertThat(after.get("Copies")).isEmpty();
     }
 
+    @Test
+    void aDestinationDeletedSinceTheRunIsReportedAndTheRestUndone() throws Exception {
+        String user = dovecot.newUser("undo5");
+        dovecot.writeMaildir(user, "INBOX", List.of(
+                org.mailtidy.testsupport.TestMessage.of("alpha").withMessageId("<a@test>"),
+                org.mailtidy.testsupport.TestMessage.of("bravo").withMessageId("<b@test>")));
+        Path audit = temp.resolve("audit.jsonl");
+        Config config = withAuditAndBackup(EndToEnd.dovecotConfig(dovecot, user, false, """
+                rules:
+                  - name: file-bravo
+                    match: {subject: bravo}
+                    move_to: Gone
+                  - name: read
+                    match: {all_messages: true}
+                    add_flags: [\\Seen]
+                """), audit, temp.resolve("backup"));
+        RunSettings settings = RunSettings.from(config, false, Optional.of(new AuditLog(audit)), Optional.empty())
+                .withRunId("gone");
+        assertThat(new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null)))
+                .allSatisfy(r -> assertThat(r.ok()).isTrue());
+        dovecot.deleteMailbox(user, "Gone");
+
+        Undo.Report report = new Undo(id -> Optional.ofNullable(config.accounts().get(id)), Connections::open, false)
+                .run(AuditReader.read(audit));
+
+        assertThat(report.entries()).extracting(Undo.Entry::messageId, Undo.Entry::undone).containsExactly(
+                tuple("<b@test>", false), tuple("<a@test>", true));
+        assertThat(report.entries().get(0).what()).startsWith("Gone cannot be opened: ");
+        assertThat(dovecot.fetch(user, "INBOX")).singleElement().satisfies(m -> {
+            assertThat(m.messageId()).isEqualTo("<a@test>");
+            assertThat(m.flags()).isEmpty();
+        });
+    }
+
     private static long guardOf(List<AuditLog.Line> lines, String messageId, String rule) {
         return lines.stream().filter(l -> messageId.equals(l.messageId()) && l.rule().equals(rule)).findFirst()
                 .orElseThrow().modSeq();
