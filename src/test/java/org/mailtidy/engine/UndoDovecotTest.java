@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("dovecot")
 class UndoDovecotTest {
-    private static final int MESSAGES = 3000;
+    private static final int MESSAGES = Integer.getInteger("mailtidy.undo.messages", 3000);
     private static final List<String> MAILBOXES = List.of("INBOX", "Invoices", "Lists/dev", "Trash", "Archive",
             "Copies");
     private static final String RULES = """
