@@ -44,17 +44,17 @@ public final class AuditLog {
         }
 
         /** The same line with where the message (or its copy) went, from COPYUID. */
-        public Line withDestinationUid(long uidValidity, long uid) {
+        Line withDestinationUid(long uidValidity, long uid) {
             return new Line(time, run, account, mailbox, this.uidValidity, this.uid, messageId, rule, action,
                     flagsBefore, flagsAfter, destination, uidValidity, uid, backup, internalDate, modSeq);
         }
 
-        public Line withBackup(String file, Instant date) {
+        Line withBackup(String file, Instant date) {
             return new Line(time, run, account, mailbox, uidValidity, uid, messageId, rule, action, flagsBefore,
                     flagsAfter, destination, destinationUidValidity, destinationUid, file, date, modSeq);
         }
 
-        public Line withModSeq(long value) {
+        Line withModSeq(long value) {
             return new Line(time, run, account, mailbox, uidValidity, uid, messageId, rule, action, flagsBefore,
                     flagsAfter, destination, destinationUidValidity, destinationUid, backup, internalDate, value);
         }
