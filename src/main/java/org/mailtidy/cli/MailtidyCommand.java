@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 @Command(name = "mailtidy", mixinStandardHelpOptions = true, versionProvider = MailtidyCommand.Version.class,
         description = "Rule-based IMAP mailbox automation: flags, moves and deletes mail by YAML rules.",
         subcommands = {RunCommand.class, OnceCommand.class, CheckCommand.class, OAuth2Command.class,
-                DemoCommand.class, CommandLine.HelpCommand.class})
+                ExplainCommand.class, UndoCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 final class MailtidyCommand implements Runnable {
 
     @CommandLine.Spec
@@ -25,7 +25,8 @@ final class MailtidyCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, once, check, oauth2 or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "Missing command: run, once, check, explain, undo, oauth2 or demo");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -10,6 +10,7 @@ import org.mailtidy.config.RuleConfig;
 import org.mailtidy.engine.AuditLog;
 import org.mailtidy.engine.Connections;
 import org.mailtidy.engine.OncePass;
+import org.mailtidy.engine.RunIds;
 import org.mailtidy.engine.RunResult;
 import org.mailtidy.engine.RunSettings;
 import picocli.CommandLine;
@@ -45,10 +46,10 @@ final class OnceCommand implements Callable<Integer> {
         checkSelection(c);
         List<RuleConfig> selected = OncePass.selectRules(c, rules, account);
         RunSettings settings = RunSettings.from(c, dryRun, c.audit().map(a -> new AuditLog(a.file())),
-                state.resolve());
+                state.resolve()).withRunId(RunIds.next(java.time.Instant.now()));
         List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected);
         PrintWriter out = spec.commandLine().getOut();
-        new SummaryTable(settings.dryRun()).print(out, results);
+        new SummaryTable(settings.dryRun(), settings.audit().map(AuditLog::file)).print(out, results);
         StateDirOption.copiesAgainWarning(settings.state(), selected).ifPresent(out::println);
         out.flush();
         return results.stream().allMatch(RunResult::ok) ? ExitCodes.OK : ExitCodes.RUN_FAILED;

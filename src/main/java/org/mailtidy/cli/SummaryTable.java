@@ -18,9 +18,22 @@ final class SummaryTable {
     private static final int MAX_REASON = 400;
 
     private final boolean dryRun;
+    /** Whether the table begins with the run id (not in the demo, which nobody undoes). */
+    private final boolean showRun;
+    /** The audit file, which {@code mailtidy undo} needs; empty when the run keeps none. */
+    private final java.util.Optional<java.nio.file.Path> audit;
 
     SummaryTable(boolean dryRun) {
         this.dryRun = dryRun;
+        this.showRun = false;
+        this.audit = java.util.Optional.empty();
+    }
+
+    /** A table that begins with the run id and how to take the run back. */
+    SummaryTable(boolean dryRun, java.util.Optional<java.nio.file.Path> audit) {
+        this.dryRun = dryRun;
+        this.showRun = true;
+        this.audit = audit;
     }
 
     void print(PrintWriter out, List<RunResult> results) {
@@ -39,6 +52,10 @@ final class SummaryTable {
         }
         if (dryRun) {
             out.println("Dry run: nothing was changed. What the rules would do:");
+        } else if (showRun) {
+            results.stream().map(RunResult::runId).filter(id -> !id.isEmpty()).distinct()
+                    .forEach(id -> out.println("Run " + id + audit.map(a -> " (to take it back: mailtidy undo --audit "
+                            + a + " --run " + id + ")").orElse(" (no audit file: it cannot be undone)")));
         }
         printAligned(out, rows);
         out.println();

@@ -26,9 +26,15 @@ final class BackupWriter {
         this.mailbox = mailbox;
     }
 
-    void save(SelectedMailbox box, long[] uids) throws ImapException, RunFailure {
+    /** Where one message was saved, for its audit line: the file and the message's INTERNALDATE. */
+    record Saved(Path file, java.time.Instant internalDate) {
+    }
+
+    /** @return per UID, where the message was saved (empty without a backup_dir) */
+    java.util.Map<Long, Saved> save(SelectedMailbox box, long[] uids) throws ImapException, RunFailure {
+        java.util.Map<Long, Saved> saved = new java.util.HashMap<>();
         if (root.isEmpty() || uids.length == 0) {
-            return;
+            return saved;
         }
         Path dir = root.get().resolve(safeName(account)).resolve(safeName(mailbox));
         try {
@@ -41,13 +47,15 @@ final class BackupWriter {
                 Path tmp = dir.resolve("tmp").resolve(base);
                 Files.write(tmp, m.content());
                 Files.setLastModifiedTime(tmp, FileTime.fromMillis(m.internalDate()));
-                Files.move(tmp, dir.resolve("cur").resolve(base + ":2," + maildirFlags(m.flags())),
-                        StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Path file = dir.resolve("cur").resolve(base + ":2," + maildirFlags(m.flags()));
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                saved.put(m.uid(), new Saved(file.toAbsolutePath(), java.time.Instant.ofEpochMilli(m.internalDate())));
             });
         } catch (IOException e) {
             throw new RunFailure("could not save messages to backup_dir " + dir + " (" + e.getMessage()
                     + "); nothing was changed", e);
         }
+        return saved;
     }
 
     /** Maildir info flags, in ASCII order as the Maildir specification requires. */

@@ -9,6 +9,7 @@ import java.util.stream.LongStream;
 import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.Moved;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.imap.StoreMode;
 import org.mailtidy.rules.Flag;
@@ -38,6 +39,10 @@ final class BatchExecutor {
     private final List<CopiedUids> owedCopied = new ArrayList<>();
     private final List<CopyLedger.Made> copiesMade = new ArrayList<>();
     private final Acknowledged acknowledged;
+    /** COPYUID of each copy the plan sent, by copying rule and destination ({@link #copyKey}). */
+    private final java.util.Map<String, CopiedUids> planCopied = new java.util.HashMap<>();
+    /** COPYUID of the moves, by destination. */
+    private final java.util.Map<String, CopiedUids> moved = new java.util.HashMap<>();
 
     /**
      * {@code journal}: null when copies are not journaled (no state directory); {@code acknowledged}
@@ -68,6 +73,20 @@ final class BatchExecutor {
         return owedCopied;
     }
 
+    /** Where the plan's copies went (COPYUID), by {@link #copyKey}; absent without UIDPLUS. */
+    java.util.Map<String, CopiedUids> planCopied() {
+        return planCopied;
+    }
+
+    /** Where the moved (and trashed) messages went (COPYUID), by destination. */
+    java.util.Map<String, CopiedUids> moved() {
+        return moved;
+    }
+
+    static String copyKey(String rule, String mailbox) {
+        return rule + "\u0000" + mailbox;
+    }
+
     /** The owed copies the server acknowledged so far, in order. */
     List<CopiedUids> owedCopied() {
         return owedCopied;
@@ -82,8 +101,10 @@ final class BatchExecutor {
             if (op instanceof Operation.Copy c) {
                 int index = copies++;
                 if (uids.length > 0) {
-                    acknowledged.copied(c.rule(), sources(copy(journal == null ? -1 : journal.planCopy(index), uids,
-                            c.mailbox(), c.rule()), uids));
+                    CopiedUids copied = copy(journal == null ? -1 : journal.planCopy(index), uids, c.mailbox(),
+                            c.rule());
+                    acknowledged.copied(c.rule(), sources(copied, uids));
+                    planCopied.merge(copyKey(c.rule(), c.mailbox()), copied, CopiedUids::plus);
                 } else if (journal != null) {
                     journal.acknowledged(journal.planCopy(index));
                 }
@@ -97,10 +118,14 @@ final class BatchExecutor {
             } else if (op instanceof Operation.Move m) {
                 ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
-                    acknowledged.movedRanges(box.move(uids, m.mailbox()));
+                    Moved done = box.move(uids, m.mailbox());
+                    acknowledged.movedRanges(done.goneRanges());
+                    moved.merge(m.mailbox(), done.copied(), CopiedUids::plus);
                 } else {
                     // RFC 6851 section 3.3: without MOVE, COPY then mark and expunge the originals.
-                    acknowledged.copiedForMove(sources(box.copy(uids, m.mailbox()), uids));
+                    CopiedUids copied = box.copy(uids, m.mailbox());
+                    acknowledged.copiedForMove(sources(copied, uids));
+                    moved.merge(m.mailbox(), copied, CopiedUids::plus);
                     leaveAlone(box.store(uids, StoreMode.ADD, List.of(Flag.DELETED.name())));
                     copiedInsteadOfMoved.add(uids);
                 }

@@ -7,17 +7,20 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
+import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Disposition;
+import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.HeaderNeed;
 import org.mailtidy.rules.ImapSearch;
 import org.mailtidy.rules.MailboxPlan;
@@ -47,6 +50,7 @@ public final class MailboxRun {
     private final RunSettings settings;
     private final long fromUid;
     private volatile Seen seen;
+    private volatile String runId = "";
 
     /**
      * What a run saw of the mailbox's UIDs: every message with a UID below {@code nextUid} was
@@ -92,6 +96,7 @@ public final class MailboxRun {
     /** Runs; never throws for a server or connection problem: that becomes a failed result. */
     public RunResult execute() {
         Instant started = settings.clock().instant();
+        runId = settings.runId().orElseGet(() -> RunIds.next(started));
         long startedNanos = System.nanoTime();
         Map<String, Long> before = connection.counter().snapshot();
         try {
@@ -103,7 +108,8 @@ public final class MailboxRun {
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                         : RunResult.Status.FAILED, outcome.messages, outcome.stats(), took, commandsSince(before),
-                        PlannedCommands.describe(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error));
+                        PlannedCommands.describe(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error),
+                        runId);
                 logSummary(result, outcome.cache);
                 return result;
             }
@@ -116,7 +122,7 @@ public final class MailboxRun {
                 Crashes.log(LOG, "mailbox run " + account + " / " + mailbox + " failed", e);
             }
             RunResult result = new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(), took,
-                    commandsSince(before), List.of(), List.of(), Optional.of(why));
+                    commandsSince(before), List.of(), List.of(), Optional.of(why), runId);
             logSummary(result, "");
             return result;
         }
@@ -174,7 +180,14 @@ public final class MailboxRun {
                 return out;
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
-            new BackupWriter(settings.backupDir(), account, mailbox).save(box, out.plan.deletedUids());
+            Map<Long, BackupWriter.Saved> saved = new BackupWriter(settings.backupDir(), account, mailbox)
+                    .save(box, out.plan.deletedUids());
+            if (!saved.isEmpty()) {
+                audit = audit.stream().map(l -> {
+                    BackupWriter.Saved b = l.action().equals("delete") ? saved.get(l.uid()) : null;
+                    return b == null ? l : l.withBackup(b.file().toString(), b.internalDate());
+                }).toList();
+            }
             send(box, snapshot, out, audit, journal, recovery, copies, started);
         } catch (RunFailure f) {
             out.error = f.getMessage();
@@ -211,7 +224,8 @@ public final class MailboxRun {
             if (batch != null) {
                 batch.forget(executor.leftAlone());
             }
-            appendAfterFailure(acknowledged(owedAudit, executor.owedCopied().size(), audit, executor.unfinished()));
+            appendAfterFailure(acknowledged(where(owedAudit, executor), executor.owedCopied().size(),
+                    where(audit, box, executor), executor.unfinished()));
             rememberAfterFailure(copies, executor.copiesMade());
             throw e;
         }
@@ -225,7 +239,8 @@ public final class MailboxRun {
                     + " that an earlier run left undone (copy journal)");
         }
         if (settings.audit().isPresent()) {
-            settings.audit().get().append(acknowledged(owedAudit, owed.size(), audit, executor.leftAlone()));
+            settings.audit().get().append(acknowledged(where(owedAudit, executor), owed.size(),
+                    where(audit, box, executor), executor.leftAlone()));
         }
         CopyRecovery.giveFlags(connection, owed, executor.owedCopied());
     }
@@ -253,6 +268,74 @@ public final class MailboxRun {
             LOG.warn("{} {}: cannot write the copy record {} after the failed batch ({}); its journal keeps the"
                     + " copies", account, mailbox, copies.where(), e.toString());
         }
+    }
+
+    /**
+     * The lines with what only the sending told: each copy's or moved message's UID in its destination
+     * (COPYUID) and the mod-sequence guard of the message's state after the run.
+     */
+    private static List<AuditLog.Line> where(List<AuditLog.Line> lines, SelectedMailbox box, BatchExecutor executor) {
+        if (lines.isEmpty()) {
+            return lines;
+        }
+        Map<String, CopiedUids> targets = new HashMap<>();
+        executor.planCopied().forEach((key, c) -> targets.put("copy_to\u0000" + key, ascending(c)));
+        executor.moved().forEach((mailbox, c) -> targets.put("moved\u0000" + mailbox, ascending(c)));
+        List<AuditLog.Line> out = new ArrayList<>(lines.size());
+        for (AuditLog.Line l : lines) {
+            AuditLog.Line line = l.withModSeq(box.unchangedSinceGuard(l.uid()));
+            if (l.destination() != null) {
+                String key = l.action().startsWith("copy_to ") ? "copy_to\u0000" + BatchExecutor.copyKey(l.rule(),
+                        l.destination()) : "moved\u0000" + l.destination();
+                CopiedUids c = targets.get(key);
+                int i = c == null ? -1 : Arrays.binarySearch(c.source(), l.uid());
+                if (i >= 0) {
+                    line = line.withDestinationUid(c.uidValidity(), c.target()[i]);
+                }
+            }
+            out.add(line);
+        }
+        return out;
+    }
+
+    /** The same pairs ordered by source UID, for binary search (no map of a million boxed UIDs). */
+    private static CopiedUids ascending(CopiedUids c) {
+        long[] source = c.source();
+        boolean sorted = true;
+        for (int i = 1; i < source.length && sorted; i++) {
+            sorted = source[i - 1] < source[i];
+        }
+        if (sorted) {
+            return c;
+        }
+        Integer[] order = new Integer[source.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Long.compare(source[a], source[b]));
+        long[] s = new long[order.length];
+        long[] t = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            s[i] = source[order[i]];
+            t[i] = c.target()[order[i]];
+        }
+        return new CopiedUids(c.uidValidity(), s, t);
+    }
+
+    /** The owed copies' lines with their copies' UIDs, where the server named them. */
+    private static List<List<AuditLog.Line>> where(List<List<AuditLog.Line>> owedAudit, BatchExecutor executor) {
+        List<List<AuditLog.Line>> out = new ArrayList<>(owedAudit.size());
+        for (int i = 0; i < owedAudit.size(); i++) {
+            if (i >= executor.owedCopied().size()) {
+                out.add(owedAudit.get(i));
+                continue;
+            }
+            var copied = executor.owedCopied().get(i);
+            Map<Long, Long> targets = copied.targetBySource();
+            out.add(owedAudit.get(i).stream().map(l -> targets.containsKey(l.uid())
+                    ? l.withDestinationUid(copied.uidValidity(), targets.get(l.uid())) : l).toList());
+        }
+        return out;
     }
 
     /** The owed copies' lines that were sent, then the plan's lines of messages not in {@code unfinished}. */
@@ -293,8 +376,8 @@ public final class MailboxRun {
         for (CopyJournal.Copy c : owed) {
             List<AuditLog.Line> lines = new ArrayList<>();
             for (long uid : c.uids()) {
-                lines.add(new AuditLog.Line(time, account, mailbox, box.uidValidity(), uid, ids.get(uid), c.rule(),
-                        "copy_to " + c.mailbox()));
+                lines.add(new AuditLog.Line(time, runId, account, mailbox, box.uidValidity(), uid, ids.get(uid),
+                        c.rule(), "copy_to " + c.mailbox(), List.of(), List.of(), c.mailbox(), 0, 0, null, null, 0));
             }
             out.add(lines);
         }
@@ -319,14 +402,18 @@ public final class MailboxRun {
         return Math.max(Math.max(box.uidNext(), afterFetched), fromUid);
     }
 
+    private List<RuleSpec> rulesFor(PlanContext context) {
+        return rulesIn(mailbox, rules, context, Provider.isGmail(connection));
+    }
+
     /**
      * In the trash mailbox itself, {@code trash: true} can only mean delete. Elsewhere on Gmail,
      * {@code delete: true} means trash: there {@code \Deleted} and EXPUNGE only remove the mailbox's
      * label and leave the message in All Mail (docs/servers.md).
      */
-    private List<RuleSpec> rulesFor(PlanContext context) {
+    static List<RuleSpec> rulesIn(String mailbox, List<RuleSpec> rules, PlanContext context, boolean gmail) {
         boolean inTrash = context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent();
-        if (!inTrash && !gmailDeletesToTrash()) {
+        if (!inTrash && !deletesToTrash(gmail, rules)) {
             return rules;
         }
         Class<? extends Disposition> from = inTrash ? Disposition.Trash.class : Disposition.Delete.class;
@@ -337,12 +424,25 @@ public final class MailboxRun {
     }
 
     private boolean gmailDeletesToTrash() {
-        return Provider.isGmail(connection) && rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Delete);
+        return deletesToTrash(Provider.isGmail(connection), rules);
+    }
+
+    private static boolean deletesToTrash(boolean gmail, List<RuleSpec> rules) {
+        return gmail && rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Delete);
     }
 
     private Optional<String> trashMailbox(SelectedMailbox box) throws ImapException {
+        return trashMailbox(connection, account, rules, configuredTrash);
+    }
+
+    /**
+     * The trash mailbox, when a rule trashes (or deletes, on Gmail): the configured one, else the
+     * {@code \Trash} special-use one.
+     */
+    static Optional<String> trashMailbox(ImapConnection connection, String account, List<RuleSpec> rules,
+                                         Optional<String> configuredTrash) throws ImapException {
         boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash)
-                || gmailDeletesToTrash();
+                || deletesToTrash(Provider.isGmail(connection), rules);
         if (!needed) {
             return Optional.empty();
         }
@@ -461,11 +561,30 @@ public final class MailboxRun {
         long[] uids = plan.audit().stream().mapToLong(e -> e.uid()).distinct().sorted().toArray();
         Map<Long, String> ids = box.fetchMessageIds(uids);
         List<AuditLog.Line> lines = new ArrayList<>(plan.audit().size());
-        for (var e : plan.audit()) {
-            lines.add(new AuditLog.Line(time, account, mailbox, box.uidValidity(), e.uid(), ids.get(e.uid()), e.rule(),
-                    e.action()));
+        Map<Set<Flag>, List<String>> names = new HashMap<>();
+        for (int i = 0; i < plan.audit().size(); i++) {
+            var e = plan.audit().get(i);
+            lines.add(new AuditLog.Line(time, runId, account, mailbox, box.uidValidity(), e.uid(), ids.get(e.uid()),
+                    e.rule(), e.action(), flagNames(names, plan.auditFlagsBefore(i)),
+                    flagNames(names, plan.auditFlagsAfter(i)), destination(e.action()), 0, 0, null, null, 0));
         }
         return lines;
+    }
+
+    /** The flag names of a set, made once per distinct set. */
+    private static List<String> flagNames(Map<Set<Flag>, List<String>> names,
+                                          Set<Flag> flags) {
+        return names.computeIfAbsent(flags, f -> f.stream().map(Flag::name).toList());
+    }
+
+    /** The mailbox of a {@code copy_to}, {@code move_to} or {@code trash} action; else null. */
+    static String destination(String action) {
+        for (String verb : List.of("copy_to ", "move_to ", "trash ")) {
+            if (action.startsWith(verb)) {
+                return action.substring(verb.length());
+            }
+        }
+        return null;
     }
 
     private Map<String, Long> commandsSince(Map<String, Long> before) {
@@ -493,11 +612,11 @@ public final class MailboxRun {
         }
         long commands = r.commands().values().stream().mapToLong(Long::longValue).sum();
         if (r.ok()) {
-            LOG.info("{} {}: {} messages{}, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
-                    account, mailbox, r.messages(), cache, rules.size(), matched, changed, moved, deleted,
+            LOG.info("{} {}: run {}, {} messages{}, {} rules, matched {}, flags changed {}, moved {}, deleted {}{}, {} commands, {} ms",
+                    account, mailbox, r.runId(), r.messages(), cache, rules.size(), matched, changed, moved, deleted,
                     settings.dryRun() ? " (dry run, nothing sent)" : "", commands, r.duration().toMillis());
         } else {
-            LOG.warn("{} {}: run failed after {} ms: {}", account, mailbox, r.duration().toMillis(),
+            LOG.warn("{} {}: run {} failed after {} ms: {}", account, mailbox, r.runId(), r.duration().toMillis(),
                     r.error().orElse("?"));
         }
     }

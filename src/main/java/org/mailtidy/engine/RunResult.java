@@ -13,10 +13,17 @@ import org.mailtidy.rules.RuleStats;
  * @param planned      the planned operations, one line each (what a dry run would send)
  * @param notes        things the user should know that are not failures (e.g. no UIDPLUS: nothing expunged)
  * @param error        why the run failed, when it did
+ * @param runId        the run id its audit lines carry ({@code mailtidy undo --run}); empty if it never got one
  */
 public record RunResult(String account, String mailbox, Status status, int messages, List<RuleStats> ruleStats,
                         Duration duration, java.util.Map<String, Long> commands, List<String> planned,
-                        List<String> notes, Optional<String> error) {
+                        List<String> notes, Optional<String> error, String runId) {
+
+    public RunResult(String account, String mailbox, Status status, int messages, List<RuleStats> ruleStats,
+                     Duration duration, java.util.Map<String, Long> commands, List<String> planned,
+                     List<String> notes, Optional<String> error) {
+        this(account, mailbox, status, messages, ruleStats, duration, commands, planned, notes, error, "");
+    }
 
     public enum Status {
         /** Every planned change was sent (or, in a dry run, reported). */

@@ -15,9 +15,23 @@ import org.mailtidy.config.Config;
  * @param audit        where changes are logged, if set
  * @param zone         the zone "today" is taken in ({@code sent_older_than})
  * @param state        where caches and journals are kept between runs; empty: nothing is kept
+ * @param runId        the run id every mailbox run of these settings shares (one {@code once} pass);
+ *                     empty: each mailbox run makes its own ({@link RunIds})
  */
 public record RunSettings(boolean dryRun, int maxDeletes, Optional<Path> backupDir, boolean expungeWithoutUidplus,
-                          Optional<AuditLog> audit, ZoneId zone, Clock clock, Optional<StateDir> state) {
+                          Optional<AuditLog> audit, ZoneId zone, Clock clock, Optional<StateDir> state,
+                          Optional<String> runId) {
+
+    public RunSettings(boolean dryRun, int maxDeletes, Optional<Path> backupDir, boolean expungeWithoutUidplus,
+                       Optional<AuditLog> audit, ZoneId zone, Clock clock, Optional<StateDir> state) {
+        this(dryRun, maxDeletes, backupDir, expungeWithoutUidplus, audit, zone, clock, state, Optional.empty());
+    }
+
+    /** The same settings, with one run id for every mailbox run made with them. */
+    public RunSettings withRunId(String id) {
+        return new RunSettings(dryRun, maxDeletes, backupDir, expungeWithoutUidplus, audit, zone, clock, state,
+                Optional.of(id));
+    }
 
     public static RunSettings from(Config config, boolean forceDryRun, Optional<AuditLog> audit,
                                    Optional<StateDir> state) {

@@ -32,7 +32,7 @@ public record CopiedUids(long uidValidity, long[] source, long[] target) {
         return out;
     }
 
-    CopiedUids plus(CopiedUids more) {
+    public CopiedUids plus(CopiedUids more) {
         if (isEmpty()) {
             return more;
         }

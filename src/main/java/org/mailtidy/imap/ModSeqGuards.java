@@ -173,7 +173,7 @@ final class ModSeqGuards {
         return selectHighest + ownModSeqs.length();
     }
 
-    private long guardOf(long uid) {
+    long guardOf(long uid) {
         if (onlyOwnChanges) {
             return ownHighest();
         }

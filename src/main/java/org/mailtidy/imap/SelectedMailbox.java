@@ -527,20 +527,58 @@ public final class SelectedMailbox implements AutoCloseable {
     /**
      * {@code UID MOVE} (RFC 6851); needs the MOVE extension.
      *
-     * @return the UIDs the server reported gone from this mailbox (moved), as ascending (first, last) pairs
+     * @return what the server reported: the UIDs gone from this mailbox, and where they went (the
+     *         {@code COPYUID} of an untagged or the tagged OK, RFC 6851 section 4.3, with UIDPLUS)
      */
-    public long[] move(long[] uids, String mailbox) throws ImapException {
+    public Moved move(long[] uids, String mailbox) throws ImapException {
         if (!connection.hasCapability("MOVE")) {
             throw new ImapException.MissingCapability("MOVE", connection.description()
                     + " does not support MOVE (RFC 6851)");
         }
-        UidRanges moved = new UidRanges();
+        UidRanges gone = new UidRanges();
+        CopiedUids[] copied = {CopiedUids.NONE};
         transfer("UID MOVE", uids, mailbox, (piece, run) -> {
             ExpungeWatch watch = new ExpungeWatch(piece);
-            ownExpungeDone(run.apply(watch::take));
-            watch.addTo(moved);
+            Response tagged = run.apply(r -> {
+                if (r.isUnTagged() && r.isOK()) {
+                    copied[0] = copied[0].plus(copyUid(r));
+                }
+                return watch.take(r);
+            });
+            copied[0] = copied[0].plus(copyUid(tagged));
+            ownExpungeDone(tagged);
+            watch.addTo(gone);
         });
-        return moved.toArray();
+        return new Moved(gone.toArray(), copied[0]);
+    }
+
+    /**
+     * The {@code UNCHANGEDSINCE} value (RFC 7162) that protects the message's present state as this
+     * session knows it: any later change by another client gets a higher mod-sequence. 0 without
+     * conditional stores.
+     */
+    public long unchangedSinceGuard(long uid) {
+        return guards == null ? 0 : guards.guardOf(uid);
+    }
+
+    /**
+     * {@code UID STORE <set> (UNCHANGEDSINCE modSeq) ...}: changes only the messages whose
+     * mod-sequence is still at most {@code modSeq} (a guard from an earlier session, such as the one
+     * an audit line recorded). Needs {@link #conditionalStores()}.
+     *
+     * @return the UIDs the server refused because they changed since
+     */
+    public long[] storeUnchangedSince(long[] uids, long modSeq, StoreMode mode, Collection<String> flags)
+            throws ImapException {
+        requireWritable("UID STORE");
+        if (guards == null) {
+            throw new IllegalStateException(name + " has no conditional stores (CONDSTORE)");
+        }
+        LongStream.Builder refused = LongStream.builder();
+        List<String> names = List.copyOf(flags);
+        String suffix = " (UNCHANGEDSINCE " + modSeq + ") " + mode.item() + " " + FlagNames.list(names);
+        forEachPiece(uids, "UID STORE ", suffix, piece -> conditionalStore(piece, suffix, mode, names, refused));
+        return UidSets.sortedDistinct(refused.build().toArray());
     }
 
     /**

@@ -56,7 +56,7 @@ final class MailboxFold {
             apply(rule);
         }
         long[] deletedUids = finish();
-        return new MailboxPlan(operations, stats, audit.build(), deletedUids, stores.uidsOf(trashed),
+        return new MailboxPlan(operations, stats, audit.build(table), deletedUids, stores.uidsOf(trashed),
                 stores.uidsOf(moved), effects);
     }
 
@@ -90,7 +90,7 @@ final class MailboxFold {
             if (to != from) {
                 changed.set(m);
                 for (int kind : transitions.auditKinds(from)) {
-                    audit.add(uids[m], kind);
+                    audit.add(uids[m], kind, from, to);
                 }
                 effective[m] = to;
             }
@@ -168,7 +168,7 @@ final class MailboxFold {
     private void auditEach(BitSet messages, RuleSpec rule, String action) {
         int kind = audit.kind(rule.name(), action);
         for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
-            audit.add(uids[m], kind);
+            audit.add(uids[m], kind, effective[m], effective[m]);
         }
     }
 

@@ -22,6 +22,19 @@ public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats,
         audit = audit instanceof AuditLog ? audit : List.copyOf(audit);
     }
 
+    /**
+     * The flags of the {@code index}-th audit entry's message before its rule (the flags it had on
+     * the server, for the first entry of a message); empty for an audit not made by the planner.
+     */
+    public java.util.Set<Flag> auditFlagsBefore(int index) {
+        return audit instanceof AuditLog log ? log.flagsBefore(index) : java.util.Set.of();
+    }
+
+    /** The flags after the entry's rule: a copy or a moved message carries these. */
+    public java.util.Set<Flag> auditFlagsAfter(int index) {
+        return audit instanceof AuditLog log ? log.flagsAfter(index) : java.util.Set.of();
+    }
+
     /** Deletes and trashes, which {@code safety.max_deletes_per_run} bounds. */
     public int deletionCount() {
         return deletedUids.length + trashedUids.length;
