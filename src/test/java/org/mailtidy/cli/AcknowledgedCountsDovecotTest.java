@@ -54,7 +54,8 @@ class AcknowledgedCountsDovecotTest {
         CliTest.Run r;
         try (CapabilityFilterProxy proxy = new CapabilityFilterProxy("127.0.0.1", dovecot.imapPort(),
                 Set.of("MOVE", "UIDPLUS"))) {
-            r = CliTest.run("once", "-c", config(user, proxy.port()).toString());
+            r = CliTest.run("once", "-c", config(user, proxy.port()).toString(), "--state-dir",
+                    temp.resolve("state").toString());
         }
 
         assertThat(r.status()).as(r.err()).isZero();
@@ -80,7 +81,8 @@ class AcknowledgedCountsDovecotTest {
         CliTest.Run r;
         try (CapabilityFilterProxy proxy = new CapabilityFilterProxy("127.0.0.1", dovecot.imapPort(),
                 Set.of("MOVE"))) {
-            r = CliTest.run("once", "-c", config(user, proxy.port()).toString());
+            r = CliTest.run("once", "-c", config(user, proxy.port()).toString(), "--state-dir",
+                    temp.resolve("state").toString());
         }
 
         assertThat(r.status()).as(r.err()).isZero();
