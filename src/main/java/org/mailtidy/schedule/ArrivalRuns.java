@@ -215,6 +215,7 @@ final class ArrivalRuns {
                     .onlyFromUid(mark.nextUid());
             RunResult result = run.execute();
             metrics.record(result, clock.instant());
+            pool.ran(result);
             Optional<MailboxRun.Seen> seen = run.seen();
             if (result.ok() && seen.isPresent() && seen.get().uidValidity() == mark.uidValidity()) {
                 marks.merge(key, new Mark(mark.uidValidity(), seen.get().nextUid()),

@@ -37,6 +37,9 @@ final class DaemonMetrics {
             "state");
     private final MetricsRegistry.Gauge connectFailures = registry.gauge("mailtidy_account_connect_failures",
             "Consecutive failed connection attempts of the account (0 when connected)", "account");
+    private final MetricsRegistry.Gauge accountUp = registry.gauge("mailtidy_account_up",
+            "1 while the account connects and its last mailbox run did not fail, else 0 (reason in /status)",
+            "account");
     private final MetricsRegistry.Counter reloads = registry.counter("mailtidy_config_reloads_total",
             "Configuration reloads by result (ok, invalid)", "result");
 
@@ -72,6 +75,7 @@ final class DaemonMetrics {
                 connection.labels(a.account(), stateName(s)).set(a.state() == s ? 1 : 0);
             }
             connectFailures.labels(a.account()).set(a.failures());
+            accountUp.labels(a.account()).set(a.up() ? 1 : 0);
         }
         return registry.scrape();
     }

@@ -160,6 +160,7 @@ final class Firings {
 
     private void finished(ScheduleKey schedule, Instant started, RunResult result, boolean reachedServer) {
         ledger.finished(schedule, started, result, reachedServer);
+        pool.ran(result);
         metrics.record(result, clock.instant());
     }
 
