@@ -1,5 +1,7 @@
 package org.mailtidy.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -36,6 +38,27 @@ final class EnvExpander {
             }
         }
         return out.toString();
+    }
+
+    /** The variables {@code text} refers to, in order ({@code $${} is not a reference). */
+    static List<String> references(String text) {
+        List<String> out = new ArrayList<>();
+        int i = 0;
+        while (i < text.length()) {
+            if (text.startsWith("$${", i)) {
+                i += 3;
+            } else if (text.startsWith("${", i)) {
+                int end = text.indexOf('}', i + 2);
+                if (end < 0) {
+                    break;
+                }
+                out.add(text.substring(i + 2, end));
+                i = end + 1;
+            } else {
+                i++;
+            }
+        }
+        return out;
     }
 
     private String lookUp(String name) throws BadValue {

@@ -3,6 +3,7 @@ package org.mailtidy.config;
 import java.util.List;
 import java.util.Optional;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads the password keys shared by accounts and the cluster database. */
 final class SecretBinder {
@@ -56,6 +57,8 @@ final class SecretBinder {
             values.problems().add(node, path, "expected a list of " + COMMAND_EXAMPLE + ", got an empty list");
             return Optional.empty();
         }
-        return values.oneOrMany(node, path, "a string", t -> t).map(SecretSource.FromCommand::new);
+        // messages show the command as written: an argument from ${NAME} may carry a secret
+        List<String> shown = items.get().stream().map(n -> n instanceof ScalarNode s ? s.getValue() : "?").toList();
+        return values.oneOrMany(node, path, "a string", t -> t).map(argv -> new SecretSource.FromCommand(argv, shown));
     }
 }

@@ -335,7 +335,7 @@ public final class Daemon {
         } else {
             if (!loaded.config().cluster().equals(Optional.of(cluster.settings()))) {
                 LOG.warn("the file's cluster block changed; this node stays on {} until it is restarted",
-                        cluster.settings().jdbcUrl());
+                        cluster.settings().displayUrl());
             }
             cluster.reconcile(loaded, () -> quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor,
                     now), schedulerControl());
