@@ -3,6 +3,7 @@ package org.mailtidy.engine;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.mailtidy.imap.CopiedUids;
@@ -35,10 +36,15 @@ final class BatchExecutor {
     private final List<long[]> copiedInsteadOfMoved = new ArrayList<>();
     private boolean expunged;
     private final List<CopiedUids> owedCopied = new ArrayList<>();
+    private final SendPermit permit;
 
-    /** {@code journal}: null when copies are not journaled (no state directory). */
+    /**
+     * {@code journal}: null when copies are not journaled (no state directory). {@code permit}: asked
+     * before each operation; once revoked nothing more is sent.
+     */
     BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes,
-                  MailboxPlan plan, JournaledBatch journal) {
+                  MailboxPlan plan, JournaledBatch journal, SendPermit permit) {
+        this.permit = permit;
         this.sending = plan.operations();
         this.connection = connection;
         this.box = box;
@@ -176,6 +182,10 @@ final class BatchExecutor {
     private void guardUidValidity() throws RunFailure {
         if (box.uidValidityChanged()) {
             throw new RunFailure("the mailbox's UIDVALIDITY changed during the run; nothing more was sent");
+        }
+        Optional<String> revoked = permit.revoked();
+        if (revoked.isPresent()) {
+            throw new RunFailure(revoked.get() + "; nothing more was sent");
         }
     }
 

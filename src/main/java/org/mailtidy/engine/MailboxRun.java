@@ -45,6 +45,7 @@ public final class MailboxRun {
     private final Optional<String> configuredTrash;
     private final RunSettings settings;
     private final long fromUid;
+    private final SendPermit permit;
     private volatile Seen seen;
 
     /**
@@ -57,11 +58,11 @@ public final class MailboxRun {
 
     public MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
                       Optional<String> configuredTrash, RunSettings settings) {
-        this(connection, account, mailbox, rules, configuredTrash, settings, 1);
+        this(connection, account, mailbox, rules, configuredTrash, settings, 1, SendPermit.ALWAYS);
     }
 
     private MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
-                       Optional<String> configuredTrash, RunSettings settings, long fromUid) {
+                       Optional<String> configuredTrash, RunSettings settings, long fromUid, SendPermit permit) {
         this.connection = connection;
         this.account = account;
         this.mailbox = mailbox;
@@ -69,6 +70,7 @@ public final class MailboxRun {
         this.configuredTrash = configuredTrash;
         this.settings = settings;
         this.fromUid = fromUid;
+        this.permit = permit;
     }
 
     /**
@@ -80,7 +82,12 @@ public final class MailboxRun {
         if (uid < 1) {
             throw new IllegalArgumentException("UIDs start at 1: " + uid);
         }
-        return new MailboxRun(connection, account, mailbox, rules, configuredTrash, settings, uid);
+        return new MailboxRun(connection, account, mailbox, rules, configuredTrash, settings, uid, permit);
+    }
+
+    /** The same run, sending each operation of its batch only while {@code p} allows (a cluster lock). */
+    public MailboxRun sendingWhile(SendPermit p) {
+        return new MailboxRun(connection, account, mailbox, rules, configuredTrash, settings, fromUid, p);
     }
 
     /** After {@link #execute()}: the mailbox's UIDs as the run saw them; empty if it never got a snapshot. */
@@ -180,7 +187,7 @@ public final class MailboxRun {
                 : JournaledBatch.begin(journal.get(), box.uidValidity(), earlier, out.plan);
         List<List<AuditLog.Line>> owedAudit = owedAuditLines(box, owed, started);
         BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes,
-                out.plan, batch);
+                out.plan, batch, permit);
         try {
             executor.sendOwed(owed);
             executor.send();

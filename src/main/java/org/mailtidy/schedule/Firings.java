@@ -142,7 +142,8 @@ final class Firings {
                 return false;
             }
             RunResult result = new MailboxRun(connection, account.id(), mailbox,
-                    rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings()).execute();
+                    rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings())
+                    .sendingWhile(claim::lost).execute();
             boolean reached = result.ok() || lease.connectionAlive();
             finished(schedule, started, result, reached);
             claim.finished(result.ok(), reached);
