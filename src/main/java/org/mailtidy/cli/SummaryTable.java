@@ -11,6 +11,8 @@ final class SummaryTable {
     private static final String[] HEADER = {"account", "mailbox", "rule", "matched", "flags", "copied", "moved",
         "deleted"};
 
+    private static final int MAX_REASON = 400;
+
     private final boolean dryRun;
 
     SummaryTable(boolean dryRun) {
@@ -37,13 +39,22 @@ final class SummaryTable {
                 out.printf("%s %s: ok, %d messages, %d IMAP commands, %d ms%n", r.account(), r.mailbox(), r.messages(),
                         commands, r.duration().toMillis());
             } else {
-                out.printf("%s %s: FAILED: %s%n", r.account(), r.mailbox(), r.error().orElse("unknown error"));
+                out.printf("%s %s: FAILED: %s%n", r.account(), r.mailbox(), oneLine(r.error().orElse("unknown error")));
             }
             if (dryRun) {
                 r.planned().forEach(p -> out.println("  would send " + p));
             }
             r.notes().forEach(n -> out.println("  note: " + n));
         }
+    }
+
+    /**
+     * The reason on one line of printable text: it may quote a server, which can send line breaks,
+     * terminal escapes or a megabyte of text.
+     */
+    static String oneLine(String text) {
+        String flat = text.replaceAll("[\\r\\n\\t]+", " ").replaceAll("[\\p{Cntrl}&&[^ ]]", "?");
+        return flat.length() <= MAX_REASON ? flat : flat.substring(0, MAX_REASON) + "...";
     }
 
     private static void printAligned(PrintWriter out, List<String[]> rows) {

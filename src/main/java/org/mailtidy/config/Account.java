@@ -11,7 +11,25 @@ import java.util.Optional;
 public record Account(String id, String host, int port, Tls tls, String username, SecretSource secret,
                       AuthMechanism auth, Optional<OAuth2> oauth2, Optional<String> trashMailbox,
                       boolean allowPlaintext, Optional<Path> caFile, Duration connectTimeout,
-                      Duration readTimeout) {
+                      Duration readTimeout, Limits limits) {
+
+    /** With the default {@link Limits}. */
+    public Account(String id, String host, int port, Tls tls, String username, SecretSource secret,
+                   AuthMechanism auth, Optional<OAuth2> oauth2, Optional<String> trashMailbox,
+                   boolean allowPlaintext, Optional<Path> caFile, Duration connectTimeout, Duration readTimeout) {
+        this(id, host, port, tls, username, secret, auth, oauth2, trashMailbox, allowPlaintext, caFile,
+                connectTimeout, readTimeout, Limits.DEFAULTS);
+    }
+
+    /**
+     * What mailtidy accepts from the server (not in the contract; docs/configuration.md):
+     * {@code command_timeout} for any one command however the bytes trickle in, {@code
+     * login_timeout} from connecting until logged in, {@code max_message_size} for one message or
+     * header block the server sends (literal).
+     */
+    public record Limits(Duration commandTimeout, Duration loginTimeout, long maxMessageSize) {
+        public static final Limits DEFAULTS = new Limits(Duration.ofMinutes(5), Duration.ofSeconds(60), 50L << 20);
+    }
 
     public enum Tls {
         IMPLICIT, STARTTLS, NONE

@@ -14,7 +14,7 @@ final class AccountBinder {
     static final Pattern ID = Pattern.compile("[a-z0-9_-]+");
     private static final YamlMap.Keys KEYS = YamlMap.Keys.of("host", "port", "tls", "username", "password",
             "password_file", "password_command", "auth", "oauth2", "trash_mailbox", "allow_plaintext", "ca_file",
-            "connect_timeout", "read_timeout");
+            "connect_timeout", "read_timeout", "command_timeout", "login_timeout", "max_message_size");
     private static final YamlMap.Keys OAUTH2_KEYS = YamlMap.Keys.of("provider", "token_url", "client_id",
             "client_secret", "client_secret_file", "refresh_token", "refresh_token_file", "scope");
     private static final List<String> TLS = List.of("implicit", "starttls", "none");
@@ -63,6 +63,7 @@ final class AccountBinder {
         Optional<Path> caFile = m.value("ca_file").flatMap(n -> values.path(n, m.child("ca_file")));
         Duration connect = m.value("connect_timeout").flatMap(n -> values.duration(n, m.child("connect_timeout"))).orElse(CONNECT_TIMEOUT);
         Duration read = m.value("read_timeout").flatMap(n -> values.duration(n, m.child("read_timeout"))).orElse(READ_TIMEOUT);
+        Account.Limits limits = limits(m);
         if (tls == Account.Tls.NONE && host != null && !allowPlaintext && !Loopback.isLoopback(host)) {
             values.problems().add(m.value("tls").orElseThrow(), m.child("tls"), "tls: none would send the password in clear text to "
                     + host + ", which is not a loopback address; use implicit or starttls, or set allow_plaintext: true");
@@ -71,7 +72,19 @@ final class AccountBinder {
             return Optional.empty();
         }
         return Optional.of(new Account(id, host, port, tls, username, secret, auth, oauth2, trash, allowPlaintext,
-                caFile, connect, read));
+                caFile, connect, read, limits));
+    }
+
+    /** The limits on what the server says; the defaults are {@link Account.Limits#DEFAULTS}. */
+    private Account.Limits limits(YamlMap m) {
+        Account.Limits d = Account.Limits.DEFAULTS;
+        Duration command = m.value("command_timeout").flatMap(n -> values.duration(n, m.child("command_timeout")))
+                .orElse(d.commandTimeout());
+        Duration login = m.value("login_timeout").flatMap(n -> values.duration(n, m.child("login_timeout")))
+                .orElse(d.loginTimeout());
+        long size = m.value("max_message_size").flatMap(n -> values.read(n, m.child("max_message_size"),
+                Syntax.SIZE_EXAMPLES, Syntax::size)).orElse(d.maxMessageSize());
+        return new Account.Limits(command, login, size);
     }
 
     /** {@code host}; a provider preset fills it in when it is absent. */

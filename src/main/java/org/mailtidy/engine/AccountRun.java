@@ -58,10 +58,12 @@ public final class AccountRun {
         } catch (ImapException e) {
             LOG.warn("{}: {}", account.id(), e.getMessage());
             results.add(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, e.getMessage()));
-        } catch (RuntimeException e) {
-            // A bug must cost this account's pass, not the other accounts' or the daemon's.
-            LOG.error("{}: account run failed", account.id(), e);
-            results.add(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, "internal error: " + e));
+        } catch (RuntimeException | Error e) {
+            // A bug, or a server's junk that Angus chokes on, must cost this account's pass, not the
+            // other accounts' or the daemon's.
+            Crashes.rethrowIfFatal(e);
+            Crashes.log(LOG, account.id() + ": account run failed", e);
+            results.add(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, Crashes.describe(e)));
         } finally {
             closeQuietly(connection);
         }
@@ -71,8 +73,12 @@ public final class AccountRun {
     private ImapConnection reconnect(String mailbox, List<RunResult> results) {
         try {
             return connector.connect(account);
-        } catch (ImapException | RuntimeException e) {
+        } catch (ImapException e) {
             results.add(RunResult.failed(account.id(), mailbox, java.time.Duration.ZERO, e.getMessage()));
+            return null;
+        } catch (RuntimeException e) {
+            Crashes.log(LOG, account.id() + ": reconnecting failed", e);
+            results.add(RunResult.failed(account.id(), mailbox, java.time.Duration.ZERO, Crashes.describe(e)));
             return null;
         }
     }
@@ -103,7 +109,8 @@ public final class AccountRun {
         if (c != null) {
             try {
                 c.close();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                Crashes.rethrowIfFatal(e);
                 LOG.debug("closing connection", e);
             }
         }

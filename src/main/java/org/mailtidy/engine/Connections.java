@@ -7,6 +7,7 @@ import org.mailtidy.config.Secrets;
 import org.mailtidy.imap.ConnectionSettings;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.ServerLimits;
 import org.mailtidy.oauth2.AccessToken;
 import org.mailtidy.oauth2.AccountTokens;
 import org.mailtidy.oauth2.OAuth2Exception;
@@ -59,7 +60,12 @@ public final class Connections {
 
     static ConnectionSettings settings(Account a, Callable<String> secret) {
         return new ConnectionSettings(a.host(), a.port(), security(a.tls()), a.username(), secret,
-                mechanism(a.auth()), a.caFile(), a.connectTimeout(), a.readTimeout());
+                mechanism(a.auth()), a.caFile(), a.connectTimeout(), a.readTimeout(), limits(a.limits()));
+    }
+
+    static ServerLimits limits(Account.Limits l) {
+        return ServerLimits.DEFAULTS.withMaxLiteral(l.maxMessageSize()).withTimeouts(l.commandTimeout(),
+                l.loginTimeout());
     }
 
     private static AccessToken accessToken(Account account, AccountTokens tokens) throws ImapException {

@@ -114,11 +114,13 @@ public final class MailboxRun {
                 logSummary(result, outcome.cache);
                 return result;
             }
-        } catch (ImapException | RunFailure | RuntimeException e) {
+        } catch (ImapException | RunFailure | RuntimeException | Error e) {
+            Crashes.rethrowIfFatal(e);
             Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
-            String why = e instanceof RuntimeException ? "internal error: " + e : e.getMessage();
-            if (e instanceof RuntimeException) {
-                LOG.error("mailbox run {} / {} failed", account, mailbox, e);
+            boolean unexpected = e instanceof RuntimeException || e instanceof Error;
+            String why = unexpected ? Crashes.describe(e) : e.getMessage();
+            if (unexpected) {
+                Crashes.log(LOG, "mailbox run " + account + " / " + mailbox + " failed", e);
             }
             RunResult result = new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(), took,
                     commandsSince(before), List.of(), List.of(), Optional.of(why));

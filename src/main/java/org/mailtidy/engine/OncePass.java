@@ -17,6 +17,7 @@ import org.mailtidy.config.RuleConfig;
  * {@link #PARALLEL_ACCOUNTS} at a time), each account's mailboxes one after another.
  */
 public final class OncePass {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OncePass.class);
     static final int PARALLEL_ACCOUNTS = 4;
 
     private final Config config;
@@ -52,17 +53,21 @@ public final class OncePass {
                     return t;
                 });
         try {
-            List<Future<List<RunResult>>> futures = new ArrayList<>();
+            Map<String, Future<List<RunResult>>> futures = new LinkedHashMap<>();
             for (Map.Entry<String, List<RuleConfig>> e : byAccount.entrySet()) {
                 Account account = config.account(e.getKey());
-                futures.add(pool.submit(() -> new AccountRun(account, e.getValue(), settings, connector).execute()));
+                futures.put(e.getKey(), pool.submit(() -> new AccountRun(account, e.getValue(), settings, connector)
+                        .execute()));
             }
             List<RunResult> results = new ArrayList<>();
-            for (Future<List<RunResult>> f : futures) {
+            for (Map.Entry<String, Future<List<RunResult>>> f : futures.entrySet()) {
                 try {
-                    results.addAll(f.get());
+                    results.addAll(f.getValue().get());
                 } catch (ExecutionException e) {
-                    throw new IllegalStateException("account run crashed", e.getCause());
+                    // AccountRun fails its own results; this is what escaped it (a fatal Error aside)
+                    Crashes.rethrowIfFatal(e.getCause());
+                    Crashes.log(LOG, f.getKey() + ": account run crashed", e.getCause());
+                    results.add(RunResult.failed(f.getKey(), "*", java.time.Duration.ZERO, Crashes.describe(e.getCause())));
                 }
             }
             return results;

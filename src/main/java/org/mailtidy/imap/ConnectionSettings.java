@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
  */
 public record ConnectionSettings(String host, int port, Security security, String username,
                                  Callable<String> secret, Mechanism mechanism, Optional<Path> caFile,
-                                 Duration connectTimeout, Duration readTimeout) {
+                                 Duration connectTimeout, Duration readTimeout, ServerLimits limits) {
 
     public enum Security { IMPLICIT, STARTTLS, NONE }
 
@@ -30,6 +30,15 @@ public record ConnectionSettings(String host, int port, Security security, Strin
         }
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(readTimeout, "readTimeout");
+        Objects.requireNonNull(limits, "limits");
+    }
+
+    /** With the default {@link ServerLimits}. */
+    public ConnectionSettings(String host, int port, Security security, String username, Callable<String> secret,
+                              Mechanism mechanism, Optional<Path> caFile, Duration connectTimeout,
+                              Duration readTimeout) {
+        this(host, port, security, username, secret, mechanism, caFile, connectTimeout, readTimeout,
+                ServerLimits.DEFAULTS);
     }
 
     /** Plain LOGIN settings with the contract's default timeouts (30s connect, 120s read). */
@@ -41,17 +50,22 @@ public record ConnectionSettings(String host, int port, Security security, Strin
 
     public ConnectionSettings withCaFile(Path ca) {
         return new ConnectionSettings(host, port, security, username, secret, mechanism, Optional.of(ca),
-                connectTimeout, readTimeout);
+                connectTimeout, readTimeout, limits);
     }
 
     public ConnectionSettings withHost(String otherHost) {
         return new ConnectionSettings(otherHost, port, security, username, secret, mechanism, caFile,
-                connectTimeout, readTimeout);
+                connectTimeout, readTimeout, limits);
     }
 
     public ConnectionSettings withSecret(Callable<String> otherSecret, Mechanism otherMechanism) {
         return new ConnectionSettings(host, port, security, username, otherSecret, otherMechanism, caFile,
-                connectTimeout, readTimeout);
+                connectTimeout, readTimeout, limits);
+    }
+
+    public ConnectionSettings withLimits(ServerLimits otherLimits) {
+        return new ConnectionSettings(host, port, security, username, secret, mechanism, caFile, connectTimeout,
+                readTimeout, otherLimits);
     }
 
     /** {@code user@host:port}, for messages. */
@@ -62,7 +76,7 @@ public record ConnectionSettings(String host, int port, Security security, Strin
     @Override
     public String toString() {
         return "ConnectionSettings[" + describe() + ", " + security + ", " + mechanism + ", caFile=" + caFile
-                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + "]";
+                + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout + ", " + limits + "]";
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -25,6 +25,10 @@ final class Failures {
     /** A failure while connecting or logging in; {@code secret} is scrubbed from every text. */
     static ImapException ofConnect(MessagingException e, ConnectionSettings s, String secret) {
         String where = s.describe();
+        LimitExceeded limit = LimitExceeded.in(e);
+        if (limit != null) {
+            return misbehaved("connecting to " + where, limit);
+        }
         Throwable tls = find(e, SSLException.class, CertificateException.class);
         String text = redact(String.valueOf(e.getMessage()), secret);
         if (e instanceof AuthenticationFailedException) {
@@ -54,9 +58,17 @@ final class Failures {
 
     /** A failure of a command; {@code what} names it for the message, e.g. "UID STORE in INBOX". */
     static ImapException of(Exception e, String what) {
+        return of(e, what, (String) null);
+    }
+
+    private static ImapException of(Exception e, String what, String server) {
         ProtocolException pex = (ProtocolException) find(e, ProtocolException.class);
         if (pex instanceof Wire.HandlerFailure && pex.getCause() instanceof ImapException inner) {
             return inner;
+        }
+        LimitExceeded limit = LimitExceeded.in(e);
+        if (limit != null) {
+            return misbehaved(what, limit);
         }
         if (pex instanceof ConnectionException || e instanceof FolderClosedException
                 || e instanceof StoreClosedException) {
@@ -64,8 +76,8 @@ final class Failures {
                 return new ImapException.ConnectionLost(what + " failed: the server did not answer within the"
                         + " account's read_timeout; the connection was closed", e);
             }
-            return new ImapException.ConnectionLost(what + " failed: the connection was lost ("
-                    + e.getMessage() + ")", e);
+            return new ImapException.ConnectionLost(what + " failed: the connection" + (server == null ? ""
+                    : " to " + server) + " was lost (" + e.getMessage() + ")", e);
         }
         if (pex instanceof CommandFailedException) {
             String text = responseText(pex);
@@ -82,6 +94,17 @@ final class Failures {
             return new ImapException(what + " failed: " + pex.getCause(), null, pex.getCause());
         }
         return new ImapException(what + " failed: " + e.getMessage(), null, e);
+    }
+
+    /** The same, where the connection's guard may know better than the exception what went wrong. */
+    static ImapException of(Exception e, String what, ResponseGuard guard) {
+        LimitExceeded limit = guard == null ? null : guard.violation();
+        return limit != null ? misbehaved(what, limit) : of(e, what, guard == null ? null : guard.server());
+    }
+
+    /** One line: what failed and what the server sent; the stack trace stays at DEBUG. */
+    static ImapException misbehaved(String what, LimitExceeded limit) {
+        return new ImapException.ServerMisbehaved(what + " failed: " + limit.getMessage() + "; disconnected", limit);
     }
 
     /**

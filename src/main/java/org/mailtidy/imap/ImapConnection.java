@@ -39,10 +39,13 @@ public final class ImapConnection implements AutoCloseable {
     /** Set at the first SELECT or EXAMINE: ENABLE is allowed only before it (RFC 5161 section 3.1). */
     private boolean selectedBefore;
 
-    private ImapConnection(IMAPStore store, String description, Set<String> capabilities) {
+    private final ResponseGuard guard;
+
+    private ImapConnection(IMAPStore store, String description, Set<String> capabilities, ResponseGuard guard) {
         this.store = store;
         this.description = description;
         this.capabilities = capabilities;
+        this.guard = guard;
     }
 
     /** Connects and logs in; TLS is verified (certificate and host name) unless {@code NONE}. */
@@ -56,19 +59,52 @@ public final class ImapConnection implements AutoCloseable {
                     + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), null, null);
         }
         SSLSocketFactory factory = s.caFile().isPresent() ? TlsTrust.socketFactory(s.caFile().get()) : null;
-        Session session = Session.getInstance(SessionProperties.of(s, factory));
+        ResponseGuard guard = new ResponseGuard(s.limits(), s.host() + ":" + s.port());
+        Session session = Session.getInstance(SessionProperties.of(s, factory, guard));
         IMAPStore store;
         try {
             store = (IMAPStore) session.getStore(SessionProperties.protocol(s));
             LOG.debug("connecting to {} ({}, {})", s.describe(), s.security(), s.mechanism());
             store.connect(s.host(), s.port(), s.username(), secret);
         } catch (MessagingException e) {
-            throw Failures.ofConnect(e, s, secret);
+            guard.abort();
+            throw guard.violation() != null ? Failures.misbehaved("connecting to " + s.describe(), guard.violation())
+                    : Failures.ofConnect(e, s, secret);
+        } catch (RuntimeException e) {
+            guard.abort();
+            throw unreadable("connecting to " + s.describe(), e, guard);
         }
-        ImapConnection connection = new ImapConnection(store, s.describe(), Set.of());
+        guard.loggedIn();
+        ImapConnection connection = new ImapConnection(store, s.describe(), Set.of(), guard);
         Set<String> caps = connection.readCapabilities();
         LOG.debug("connected to {}; capabilities {}", s.describe(), caps);
-        return new ImapConnection(store, s.describe(), caps);
+        return new ImapConnection(store, s.describe(), caps, guard);
+    }
+
+    /**
+     * Angus failed on the server's answer with an unchecked exception: the answer was not IMAP it
+     * can read. The stream is in an unknown state, so the connection is dropped.
+     */
+    static ImapException unreadable(String what, RuntimeException e, ResponseGuard guard) {
+        guard.abort();
+        if (guard.violation() != null) {
+            return Failures.misbehaved(what, guard.violation());
+        }
+        LOG.debug("{}: unreadable answer", what, e);
+        return new ImapException.ServerMisbehaved(what + " failed: the server sent an answer that cannot be read ("
+                + e + "); disconnected", e);
+    }
+
+    /**
+     * Closes the socket now, from any thread: a read blocked on the server returns at once and the
+     * command in progress fails (shutdown, or an account stuck past its deadline).
+     */
+    public void abort() {
+        guard.abort();
+    }
+
+    ResponseGuard guard() {
+        return guard;
     }
 
     /** The capabilities announced after login, upper case. */
@@ -86,7 +122,7 @@ public final class ImapConnection implements AutoCloseable {
             try {
                 separator = store.getDefaultFolder().getSeparator();
             } catch (MessagingException e) {
-                throw Failures.of(e, "LIST \"\" \"\" on " + description);
+                throw Failures.of(e, "LIST \"\" \"\" on " + description, guard);
             }
         }
         return separator;
@@ -196,7 +232,9 @@ public final class ImapConnection implements AutoCloseable {
             selected = new SelectedMailbox(this, mailbox, folder, readOnly, condstore, qresync);
             return selected;
         } catch (MessagingException e) {
-            throw Failures.of(e, verb + " " + mailbox + " on " + description);
+            throw Failures.of(e, verb + " " + mailbox + " on " + description, guard);
+        } catch (RuntimeException e) {
+            throw unreadable(verb + " " + mailbox + " on " + description, e, guard);
         }
     }
 
@@ -267,7 +305,9 @@ public final class ImapConnection implements AutoCloseable {
                     : (IMAPFolder) store.getDefaultFolder();
             return folder.doCommand(command);
         } catch (MessagingException e) {
-            throw Failures.of(e, verb + " " + what + " on " + description);
+            throw Failures.of(e, verb + " " + what + " on " + description, guard);
+        } catch (RuntimeException e) {
+            throw unreadable(verb + " " + what + " on " + description, e, guard);
         }
     }
 
@@ -305,7 +345,7 @@ public final class ImapConnection implements AutoCloseable {
             });
             return Collections.unmodifiableSet(caps);
         } catch (MessagingException e) {
-            throw Failures.of(e, "CAPABILITY on " + description);
+            throw Failures.of(e, "CAPABILITY on " + description, guard);
         }
     }
 }

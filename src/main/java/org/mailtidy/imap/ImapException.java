@@ -28,6 +28,16 @@ public class ImapException extends Exception {
         }
     }
 
+    /**
+     * The server sent something past mailtidy's limits (a huge literal, an endless line, junk) or
+     * did not finish within a deadline; it was disconnected. The message says what it sent.
+     */
+    public static class ServerMisbehaved extends ConnectionLost {
+        public ServerMisbehaved(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** The server answered NO (RFC 3501 section 7.1.2): the command was refused. */
     public static class NoResponse extends ImapException {
         public NoResponse(String message, String serverResponse, Throwable cause) {

@@ -291,7 +291,7 @@ public final class MailWatch implements AutoCloseable {
             try {
                 selected.folder().doCommand(c);
             } catch (MessagingException e) {
-                throw Failures.of(e, what + " on " + describe());
+                throw Failures.of(e, what + " on " + describe(), connection.guard());
             }
         } else {
             connection.storeCommand(what, describe(), c);

@@ -49,6 +49,11 @@ public final class SelectedMailbox implements AutoCloseable {
             Pattern.CASE_INSENSITIVE);
     private static final Pattern MODIFIED_CODE = Pattern.compile("\\[MODIFIED ([0-9:,]+)]", Pattern.CASE_INSENSITIVE);
 
+    /** Rows a fetch of the whole mailbox is presized for; the server's EXISTS is not trusted further. */
+    private static final int PRESIZE_LIMIT = 1 << 20;
+    /** More UIDs than the mailbox holds that a search answer may name: mail that arrives meanwhile. */
+    private static final long SEARCH_SLACK = 10_000;
+
     private final ImapConnection connection;
     private final String name;
     private final IMAPFolder folder;
@@ -162,7 +167,9 @@ public final class SelectedMailbox implements AutoCloseable {
         if (fromUid < 1) {
             throw new IllegalArgumentException("UIDs start at 1: " + fromUid);
         }
-        MessageTableBuilder table = new MessageTableBuilder(fromUid == 1 ? Math.max(16, exists()) : 16);
+        // EXISTS is the server's word: presized up to a million rows, grown past that as rows arrive
+        MessageTableBuilder table = new MessageTableBuilder(fromUid == 1 ? Math.max(16, Math.min(exists(),
+                PRESIZE_LIMIT)) : 16);
         if (exists() == 0) {
             return table.build();
         }
@@ -175,6 +182,7 @@ public final class SelectedMailbox implements AutoCloseable {
                 if (uid != null && uid.uid < fromUid) {
                     return true;
                 }
+                checkUidAndFlags("UID FETCH", uid, flags);
                 if (uid != null && flags != null && date != null && size != null) {
                     table.add(uid.uid, FlagNames.of(flags, false), date.getDate().getTime(), size.size);
                     return true;
@@ -219,10 +227,11 @@ public final class SelectedMailbox implements AutoCloseable {
     }
 
     /** True when {@code r} is a FETCH of UID and FLAGS: taken into {@code updates} if its UID is in range. */
-    private static boolean takeChangedFlags(Response r, long upToUid, FlagUpdates.Builder updates) {
+    private boolean takeChangedFlags(Response r, long upToUid, FlagUpdates.Builder updates) throws ImapException {
         if (r instanceof FetchResponse f) {
             UID uid = f.getItem(UID.class);
             FLAGS flags = f.getItem(FLAGS.class);
+            checkUidAndFlags("UID FETCH", uid, flags);
             if (uid != null && flags != null) {
                 // 1:n names the last message too when every UID is above n (RFC 3501 section 6.4.8)
                 if (uid.uid <= upToUid) {
@@ -315,13 +324,57 @@ public final class SelectedMailbox implements AutoCloseable {
         return found.bits();
     }
 
-    private void uidSearch(List<SearchArg> program, boolean utf8, UidRangeSink found) throws ImapException {
+    private void uidSearch(List<SearchArg> program, boolean utf8, UidRangeSink sink) throws ImapException {
+        long[] count = {0};
+        UidRangeSink found = (first, last) -> {
+            count[0] += last - first + 1;
+            if (count[0] > exists() + SEARCH_SLACK) {
+                throw new TooManyUids();
+            }
+            sink.range(first, last);
+        };
+        Wire.Handler handler = r -> {
+            try {
+                return SearchResults.read(r, found);
+            } catch (TooManyUids e) {
+                throw new ImapException.ServerMisbehaved("UID SEARCH in " + name + " failed: "
+                        + connection.guard().server() + " answered with more UIDs than the " + exists()
+                        + " messages the mailbox holds", null);
+            }
+        };
         boolean charset = utf8 || program.stream().anyMatch(a -> a instanceof SearchArg.Str s && !isAscii(s.value()));
         boolean esearch = connection.hasCapability("ESEARCH");
         Argument args = SearchArguments.of(program);
         runWith("UID SEARCH", p -> "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
-                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args,
-                r -> SearchResults.read(r, found));
+                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args, handler);
+    }
+
+    /** A search answer past {@link #SEARCH_SLACK} more UIDs than the mailbox holds. */
+    private static final class TooManyUids extends RuntimeException {
+        TooManyUids() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * A UID past 32 bits, or more flags on one message than {@link ServerLimits#maxKeywords()}: the
+     * server is not to be believed about this mailbox.
+     */
+    private void checkUidAndFlags(String verb, UID uid, FLAGS flags) throws ImapException {
+        String server = connection.guard().server();
+        if (uid != null && (uid.uid < 1 || uid.uid > ServerLimits.MAX_UID)) {
+            throw new ImapException.ServerMisbehaved(verb + " in " + name + " failed: " + server + " sent UID "
+                    + uid.uid + " (UIDs are 1 to " + ServerLimits.MAX_UID + ")", null);
+        }
+        int limit = connection.guard().limits().maxKeywords();
+        if (flags != null) {
+            int n = flags.getSystemFlags().length + flags.getUserFlags().length;
+            if (n > limit) {
+                throw new ImapException.ServerMisbehaved(String.format(java.util.Locale.ROOT,
+                        "%s in %s failed: %s sent %,d flags for UID %s (limit %,d)", verb, name, server, n,
+                        uid == null ? "?" : Long.toString(uid.uid), limit), null);
+            }
+        }
     }
 
     /**
@@ -604,7 +657,9 @@ public final class SelectedMailbox implements AutoCloseable {
             return (Response) folder.doCommand(p -> Wire.run(p, command.apply(p), args.apply(p), handler,
                     this::observe));
         } catch (MessagingException e) {
-            throw Failures.of(e, verb + " in " + name);
+            throw Failures.of(e, verb + " in " + name, connection.guard());
+        } catch (RuntimeException e) {
+            throw ImapConnection.unreadable(verb + " in " + name, e, connection.guard());
         }
     }
 

@@ -13,6 +13,11 @@ final class SessionProperties {
     }
 
     static Properties of(ConnectionSettings s, SSLSocketFactory socketFactory) {
+        return of(s, socketFactory, new ResponseGuard(s.limits(), s.host() + ":" + s.port()));
+    }
+
+    /** With every byte the server sends going through {@code guard} first. */
+    static Properties of(ConnectionSettings s, SSLSocketFactory socketFactory, ResponseGuard guard) {
         String p = "mail." + protocol(s) + ".";
         Properties props = new Properties();
         props.setProperty(p + "host", s.host());
@@ -25,9 +30,11 @@ final class SessionProperties {
         boolean startTls = s.security() == ConnectionSettings.Security.STARTTLS;
         props.setProperty(p + "starttls.enable", Boolean.toString(startTls));
         props.setProperty(p + "starttls.required", Boolean.toString(startTls));
-        if (socketFactory != null) {
-            props.put(p + "ssl.socketFactory", socketFactory);
-        }
+        // Angus's reader allocates what the server announces (a literal's size, a line's length):
+        // the guard checks it on the socket's streams first, below every TLS layer's plaintext side.
+        props.put(p + "socketFactory", new GuardedSocketFactory(guard));
+        props.put(p + "ssl.socketFactory", new GuardedSslSocketFactory(guard,
+                socketFactory != null ? socketFactory : (SSLSocketFactory) SSLSocketFactory.getDefault()));
         // Otherwise Angus retries a failed TLS connection with the default factory and reports that
         // attempt's error instead of the real one.
         props.setProperty(p + "ssl.socketFactory.fallback", "false");

@@ -66,7 +66,7 @@ final class AccountWatch {
     /** The watching connections wait for an answer at most this long: that is what notices a dead one. */
     static Account withReadTimeout(Account a, Duration timeout) {
         return new Account(a.id(), a.host(), a.port(), a.tls(), a.username(), a.secret(), a.auth(), a.oauth2(),
-                a.trashMailbox(), a.allowPlaintext(), a.caFile(), a.connectTimeout(), timeout);
+                a.trashMailbox(), a.allowPlaintext(), a.caFile(), a.connectTimeout(), timeout, a.limits());
     }
 
     String accountId() {

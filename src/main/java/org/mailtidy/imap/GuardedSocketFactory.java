@@ -1,0 +1,86 @@
+package org.mailtidy.imap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import javax.net.SocketFactory;
+
+/**
+ * Angus's {@code mail.imap.socketFactory} for one connection: plain sockets whose streams go
+ * through the connection's {@link ResponseGuard} (until STARTTLS puts a TLS layer above them).
+ */
+final class GuardedSocketFactory extends SocketFactory {
+    private final ResponseGuard guard;
+
+    GuardedSocketFactory(ResponseGuard guard) {
+        this.guard = guard;
+    }
+
+    @Override
+    public Socket createSocket() {
+        return new GuardedSocket(guard);
+    }
+
+    @Override
+    public Socket createSocket(String host, int port) throws IOException {
+        Socket s = createSocket();
+        s.connect(new InetSocketAddress(host, port));
+        return s;
+    }
+
+    @Override
+    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        Socket s = createSocket();
+        s.bind(new InetSocketAddress(localHost, localPort));
+        s.connect(new InetSocketAddress(host, port));
+        return s;
+    }
+
+    @Override
+    public Socket createSocket(InetAddress host, int port) throws IOException {
+        Socket s = createSocket();
+        s.connect(new InetSocketAddress(host, port));
+        return s;
+    }
+
+    @Override
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
+        Socket s = createSocket();
+        s.bind(new InetSocketAddress(localAddress, localPort));
+        s.connect(new InetSocketAddress(address, port));
+        return s;
+    }
+
+    /** A platform socket whose streams are guarded. */
+    private static final class GuardedSocket extends Socket {
+        private final ResponseGuard guard;
+        private final Object token;
+        private InputStream in;
+        private OutputStream out;
+
+        GuardedSocket(ResponseGuard guard) {
+            this.guard = guard;
+            this.token = guard.newLayer(this);
+        }
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                in = guard.input(super.getInputStream(), this, token);
+            }
+            return in;
+        }
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (out == null) {
+                out = guard.output(super.getOutputStream(), token);
+            }
+            return out;
+        }
+    }
+}
