@@ -231,7 +231,8 @@ final class AccountConnection {
 
     /**
      * Closes the connection for good. Waits up to {@code wait} for a run that holds it; after that
-     * closes it under the run (the run fails; its batch is re-derived by the next start).
+     * closes its socket under the run, so a read blocked on a server that sends nothing returns at
+     * once (the run fails; its batch is re-derived by the next start).
      */
     void shutdown(Duration wait) throws InterruptedException {
         if (lease.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -243,9 +244,7 @@ final class AccountConnection {
         } else {
             ImapConnection c = connection;
             if (c != null) {
-                Thread t = new Thread(c::close, "close-" + account.id());
-                t.setDaemon(true);
-                t.start();
+                c.abort();
             }
         }
     }

@@ -56,6 +56,7 @@ public final class Daemon {
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("idle-close"));
     private final ConnectionPool pool;
+    private final AccountLanes lanes = new AccountLanes("run", AccountLanes.maxThreadsFromSystemProperties());
     private final Firings firings;
     private final Status status;
     private final Push push;
@@ -99,11 +100,11 @@ public final class Daemon {
         this.connector = connector;
         this.clock = clock;
         this.pool = new ConnectionPool(connector, options.backoff(), clock);
-        this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock);
+        this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock, lanes);
         this.status = new Status(current::get, ledger, pool, () -> quartz, () -> cluster, () -> lastReload, options,
                 clock);
         this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, connector, () -> stopping,
-                clock);
+                clock, lanes);
     }
 
     /** Runs until SIGTERM/SIGINT; returns the exit status (0 after a clean stop). */
@@ -243,6 +244,7 @@ public final class Daemon {
             }
             Duration left = Duration.between(clock.instant(), deadline);
             pool.shutdown(left.isNegative() ? Duration.ZERO : left);
+            lanes.shutdown();
             closeQuietly(cluster);
             closeQuietly(http);
             http = null;
@@ -327,6 +329,7 @@ public final class Daemon {
     private void apply(Loaded loaded, Instant now) throws SchedulerException, IOException {
         current.set(loaded);
         pool.reconfigure(loaded.config().accounts());
+        lanes.sizeFor(loaded.config().accounts().size());
         if (cluster == null) {
             if (loaded.config().cluster().isPresent()) {
                 LOG.warn("the file now has a cluster block; restart mailtidy to join the cluster");

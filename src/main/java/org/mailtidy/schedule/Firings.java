@@ -34,6 +34,7 @@ final class Firings {
     private final Clock clock;
     private volatile Retries retries = (account, pattern, scheduleId, due, at) -> { };
     private volatile RunClaims claims;
+    private final AccountLanes lanes;
     private int inFlight;
 
     /** Fires a job again for a firing that could not reach the server. */
@@ -43,7 +44,8 @@ final class Firings {
     }
 
     Firings(Supplier<Loaded> current, ConnectionPool pool, RunLedger ledger, DaemonMetrics metrics,
-            BooleanSupplier stopping, Clock clock) {
+            BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
+        this.lanes = lanes;
         this.current = current;
         this.pool = pool;
         this.ledger = ledger;
@@ -63,18 +65,42 @@ final class Firings {
     }
 
     /**
-     * One firing of job (account, pattern) for one schedule, due at {@code due}. If the account
-     * cannot be reached, the firing is retried when the back-off allows, so an outage delays a
-     * run instead of dropping it until the next scheduled time (which may be a day away).
+     * One firing of job (account, pattern) for one schedule, due at {@code due}: queued in the
+     * account's lane ({@link AccountLanes}), so the Quartz thread returns at once and a firing that
+     * waits for its account holds no thread. A firing of the same job and schedule that still waits
+     * covers this one.
      */
-    void fire(String account, String pattern, String scheduleId, Instant due, boolean recovering)
+    void fire(String account, String pattern, String scheduleId, Instant due, boolean recovering) {
+        if (stopping.getAsBoolean()) {
+            return;
+        }
+        enter();
+        boolean queued = lanes.submit(account, List.of("scheduled", pattern, scheduleId), () -> {
+            try {
+                run(account, pattern, scheduleId, due, recovering);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                leave();
+            }
+        });
+        if (!queued) {
+            leave();
+        }
+    }
+
+    /**
+     * Runs the firing. If the account cannot be reached, the firing is retried when the back-off
+     * allows, so an outage delays a run instead of dropping it until the next scheduled time
+     * (which may be a day away).
+     */
+    private void run(String account, String pattern, String scheduleId, Instant due, boolean recovering)
             throws InterruptedException {
         Loaded loaded = current.get();
         Optional<ScheduleKey> schedule = loaded.schedule(account, pattern, scheduleId);
         if (schedule.isEmpty() || !loaded.config().accounts().containsKey(account) || stopping.getAsBoolean()) {
             return; // removed by a reload after the trigger fired
         }
-        enter();
         MDC.put("account", account);
         try (AccountConnection.Lease lease = pool.get(account).acquire(stopping)) {
             if (lease != null && !fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due,
@@ -84,7 +110,6 @@ final class Firings {
             }
         } finally {
             MDC.remove("account");
-            leave();
         }
     }
 

@@ -9,8 +9,9 @@ import org.quartz.JobKey;
 import org.quartz.SchedulerException;
 
 /**
- * The Quartz job of one (account, mailbox pattern): group = account, name = pattern. Quartz never
- * runs one job key twice at once, so a pattern's firings queue instead of overlapping.
+ * The Quartz job of one (account, mailbox pattern): group = account, name = pattern. It hands the
+ * firing to the account's lane ({@link Firings#fire}) and returns; the lane runs one firing of the
+ * account at a time, and a firing of the same job and schedule that still waits covers a new one.
  */
 @DisallowConcurrentExecution
 public final class MailboxJob implements Job {
@@ -30,8 +31,6 @@ public final class MailboxJob implements Job {
             Instant due = data.containsKey(DUE) ? Instant.ofEpochMilli(data.getLongValue(DUE))
                     : context.getScheduledFireTime().toInstant();
             firings.fire(key.getGroup(), key.getName(), data.getString(SCHEDULE), due, context.isRecovering());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);
         }

@@ -44,11 +44,11 @@ final class Push {
     private boolean stopped;
 
     Push(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, Backoff backoff, PushOptions options,
-         AccountRun.Connector connector, BooleanSupplier stopping, Clock clock) {
+         AccountRun.Connector connector, BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
         this.connector = connector;
         this.backoff = backoff;
         this.options = options;
-        this.runs = new ArrivalRuns(current, pool, metrics, options, stopping, clock);
+        this.runs = new ArrivalRuns(current, pool, metrics, options, stopping, clock, lanes);
     }
 
     /** Starts, restarts and stops account watches to match the configuration. */
