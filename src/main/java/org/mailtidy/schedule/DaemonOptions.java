@@ -25,7 +25,7 @@ public record DaemonOptions(Duration stopGrace, Backoff backoff, Duration idleCl
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     public static DaemonOptions defaults() {
-        return new DaemonOptions(Duration.ofSeconds(8), Backoff.DEFAULT, Duration.ofMinutes(5),
+        return new DaemonOptions(Duration.ofSeconds(5), Backoff.DEFAULT, Duration.ofMinutes(5),
                 Duration.ofMillis(500), Duration.ofMillis(7500));
     }
 
