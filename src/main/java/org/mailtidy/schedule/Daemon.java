@@ -122,7 +122,12 @@ public final class Daemon {
         Instant now = clock.instant();
         if (loaded.config().cluster().isPresent()) {
             cluster = ClusterNode.start(loaded.config().cluster().get(), options.clusterCheckin());
-            quartz = new QuartzJobs(firings, cluster.quartzProperties());
+            java.util.Properties quartzProperties = cluster.quartzProperties();
+            // in a cluster a job lasts as long as its run; a node whose threads are all busy leaves
+            // the due triggers to the other nodes
+            quartzProperties.setProperty("org.quartz.threadPool.threadCount",
+                    Integer.toString(AccountLanes.maxThreadsFromSystemProperties() + QuartzJobs.QUARTZ_THREADS));
+            quartz = new QuartzJobs(firings, quartzProperties);
             firings.claimWith(cluster.claims());
             anchor = cluster.anchor(now);
         } else {

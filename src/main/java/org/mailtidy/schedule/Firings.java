@@ -34,6 +34,7 @@ final class Firings {
     private final Clock clock;
     private volatile Retries retries = (account, pattern, scheduleId, due, at) -> { };
     private volatile RunClaims claims;
+    private volatile boolean waitForRuns;
     private final AccountLanes lanes;
     private int inFlight;
 
@@ -58,6 +59,7 @@ final class Firings {
     /** In a cluster, mailboxes are claimed in the shared database instead of this node's ledger. */
     void claimWith(RunClaims c) {
         claims = c;
+        waitForRuns = true;
     }
 
     void retryWith(Retries r) {
@@ -66,13 +68,17 @@ final class Firings {
 
     /**
      * One firing of job (account, pattern) for one schedule, due at {@code due}: queued in the
-     * account's lane ({@link AccountLanes}), so the Quartz thread returns at once and a firing that
-     * waits for its account holds no thread. A firing of the same job and schedule that still waits
-     * covers this one.
+     * account's lane ({@link AccountLanes}), so a firing that waits for its account holds no
+     * thread. A firing of the same job and schedule that still waits covers this one. The returned
+     * future completes when the firing has run (or was covered or dropped): in a cluster the Quartz
+     * job waits for it, so that Quartz recovers the firing on another node if this one dies.
      */
-    void fire(String account, String pattern, String scheduleId, Instant due, boolean recovering) {
+    java.util.concurrent.CompletableFuture<Void> fire(String account, String pattern, String scheduleId, Instant due,
+                                                      boolean recovering) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         if (stopping.getAsBoolean()) {
-            return;
+            done.complete(null);
+            return done;
         }
         enter();
         boolean queued = lanes.submit(account, List.of("scheduled", pattern, scheduleId), () -> {
@@ -82,11 +88,19 @@ final class Firings {
                 Thread.currentThread().interrupt();
             } finally {
                 leave();
+                done.complete(null);
             }
         });
         if (!queued) {
             leave();
+            done.complete(null);
         }
+        return done;
+    }
+
+    /** True in a cluster: a Quartz job lasts as long as its run (see {@link #fire}). */
+    boolean jobsWaitForRuns() {
+        return waitForRuns;
     }
 
     /**
