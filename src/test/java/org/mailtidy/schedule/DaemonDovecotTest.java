@@ -226,6 +226,29 @@ class DaemonDovecotTest {
     }
 
     @Test
+    void aBadAccountShowsInStatusAndMetricsWithoutItsPasswordWhileTheProcessStaysHealthy() throws Exception {
+        String good = dovecot.newUser("daemon-good");
+        dovecot.writeMaildir(good, "INBOX", List.of(TestMessage.of("news 1")));
+        String bad = dovecot.newUser("daemon-bad");
+        String wrongPassword = "Wr0ng-" + java.util.UUID.randomUUID();
+        writeConfig(account("good", good, dovecot.imapPort()) + "  bad: {host: 127.0.0.1, port: " + dovecot.imapPort()
+                + ", tls: none, username: " + bad + ", password: '" + wrongPassword + "'}\n",
+                tagRule("tag", "good", "news", "Seen2") + tagRule("tag-bad", "bad", "news", "Seen2"));
+        startDaemon();
+
+        await("the bad account to be down", Duration.ofSeconds(15),
+                quietly(() -> get("/metrics").contains("mailtidy_account_up{account=\"bad\"} 0")));
+        await("the good account to run", Duration.ofSeconds(10), () -> flagged(good, "INBOX", "Seen2") == 1);
+        assertThat(get("/metrics")).contains("mailtidy_account_up{account=\"good\"} 1");
+        assertThat(status("/healthz")).isEqualTo(200);
+        String statusJson = get("/status");
+        assertThat(statusJson).contains("\"account\":\"bad\",\"up\":false,\"reason\":\"login to " + bad);
+        for (String body : List.of(statusJson, get("/healthz"), get("/metrics"))) {
+            assertThat(body).doesNotContain(wrongPassword).doesNotContain(Dovecot.password(good));
+        }
+    }
+
+    @Test
     void recoversByItselfWhenTheServerGoesAwayAndComesBack() throws Exception {
         String user = dovecot.newUser("daemon-down");
         dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("news 1")));
