@@ -6,7 +6,11 @@ import java.util.List;
 import org.mailtidy.engine.RunResult;
 import org.mailtidy.rules.RuleStats;
 
-/** The table {@code once} prints: one row per rule and mailbox, then one line per mailbox run. */
+/**
+ * The table {@code once} prints: one row per rule and mailbox (a failed run's change counts shown as
+ * {@code -}, and a run that failed before its rules ran as one {@code (failed)} row), then one line
+ * per mailbox run, a failed one with its reason on that one line.
+ */
 final class SummaryTable {
     private static final String[] HEADER = {"account", "mailbox", "rule", "matched", "flags", "copied", "moved",
         "deleted"};
@@ -24,8 +28,13 @@ final class SummaryTable {
         rows.add(HEADER);
         for (RunResult r : results) {
             for (RuleStats s : r.ruleStats()) {
-                rows.add(new String[] {r.account(), r.mailbox(), s.rule(), str(s.matched()), str(s.flagsChanged()),
-                    str(s.copied()), str(s.moved()), str(s.deleted())});
+                // A failed run's changes may not all have reached the server: no count is claimed for them.
+                rows.add(r.ok() ? new String[] {r.account(), r.mailbox(), s.rule(), str(s.matched()),
+                    str(s.flagsChanged()), str(s.copied()), str(s.moved()), str(s.deleted())}
+                    : new String[] {r.account(), r.mailbox(), s.rule(), str(s.matched()), "-", "-", "-", "-"});
+            }
+            if (!r.ok() && r.ruleStats().isEmpty()) {
+                rows.add(new String[] {r.account(), r.mailbox(), "(failed)", "-", "-", "-", "-", "-"});
             }
         }
         if (dryRun) {

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 final class ResponseScanner {
     private static final int PREFIX = 64;
     private static final int MAX_TAG = 64;
+    /** Lines that are not IMAP responses let through on one connection. */
+    static final int MAX_JUNK_LINES = 10;
     private static final Pattern NUMBERED = Pattern.compile("^\\* (\\d+) (EXISTS|EXPUNGE|FETCH|RECENT)\\b",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern UID_CODE = Pattern.compile("^\\* OK \\[(UIDNEXT|UIDVALIDITY) (\\d+)\\]",
@@ -30,13 +32,19 @@ final class ResponseScanner {
     private final byte[] prefix = new byte[PREFIX];
     private int prefixLength;
     private boolean analysed;
+    private boolean junk;
+    private int junkLines;
     /** 0 none, 1 digits after '{', 2 after '}', 3 after "}\r". */
     private int brace;
     private long braceValue;
     private int braceDigits;
 
+    /** The line limit as it was when the line began (it grows with EXISTS, read at line ends). */
+    private long lineLimit;
+
     ResponseScanner(ResponseGuard guard) {
         this.guard = guard;
+        this.lineLimit = guard.lineLimit();
     }
 
     void scan(byte[] b, int off, int len) throws LimitExceeded {
@@ -59,8 +67,8 @@ final class ResponseScanner {
             if (prefixLength < PREFIX) {
                 prefix[prefixLength++] = c;
             }
-            if (++lineLength > guard.lineLimit()) {
-                throw guard.fail("sent a response line longer than " + ServerLimits.octets(guard.lineLimit())
+            if (++lineLength > lineLimit) {
+                throw guard.fail("sent a response line longer than " + ServerLimits.octets(lineLimit)
                         + " (the limit for a mailbox of " + guard.exists() + " messages)");
             }
             if (state == State.TOKEN) {
@@ -88,7 +96,8 @@ final class ResponseScanner {
         }
         if (c == ' ') {
             if (tokenLength == 0) {
-                throw notImap(c);
+                junkOr(notImap(c));
+                return;
             }
             state = State.LINE;
             return;
@@ -101,13 +110,28 @@ final class ResponseScanner {
         boolean tagChar = c > 0x20 && c < 0x7f && c != '(' && c != ')' && c != '{' && c != '%' && c != '"'
                 && c != '\\';
         if (!tagChar || ++tokenLength > MAX_TAG || tokenLength > 1 && (prefix[0] == '*' || continuation)) {
-            throw notImap(c);
+            junkOr(notImap(c));
         }
     }
 
+    /**
+     * A line that cannot be an IMAP response: Angus skips one (and mailtidy with it, for the odd
+     * server that prints a warning), so a few are let through; a stream of them is junk.
+     */
     private LimitExceeded notImap(byte c) {
-        return guard.fail(String.format(Locale.ROOT, "sent bytes that are not an IMAP response (0x%02X at the"
-                + " start of a response line)", c & 0xff));
+        junk = true;
+        state = State.LINE;
+        if (++junkLines > MAX_JUNK_LINES) {
+            return guard.fail(String.format(Locale.ROOT, "sent bytes that are not an IMAP response (0x%02X at the"
+                    + " start of a response line, %d such lines)", c & 0xff, junkLines));
+        }
+        return null;
+    }
+
+    private static void junkOr(LimitExceeded e) throws LimitExceeded {
+        if (e != null) {
+            throw e;
+        }
     }
 
     private void braces(byte c) {
@@ -143,8 +167,10 @@ final class ResponseScanner {
     private void lineEnded() throws LimitExceeded {
         analyse();
         guard.responseEnded();
+        lineLimit = guard.lineLimit();
         state = State.TOKEN;
         tokenLength = 0;
+        junk = false;
         lineLength = 0;
         prefixLength = 0;
         analysed = false;
