@@ -27,7 +27,8 @@ import org.mailtidy.testsupport.TestMessage;
 
 /**
  * {@code mailtidy run} as a process under the systemd unit's JVM options, with one account on each
- * kind of hostile server at once next to a good Dovecot account: it stays alive and healthy, the
+ * kind of hostile server at once (scheduled rules and push) next to a good Dovecot account: it stays
+ * alive and healthy, the
  * good account's rule keeps firing and acting on new mail, resident memory and threads stay under
  * the unit's {@code MemoryMax} and {@code TasksMax}, and SIGTERM ends it with status 0 within 10 s.
  * The measured peak RSS, peak threads and shutdown time are printed (docs/deployment.md, "Hostile
@@ -76,6 +77,10 @@ class HostileDaemonProcessTest {
                 yaml.append("  - {name: h-").append(id(server.behaviour())).append(", account: ")
                         .append(id(server.behaviour()))
                         .append(", schedule: every 1s, match: {subject: hostile}, add_flags: [\\Flagged]}\n");
+                // and push: a watching connection to each hostile server too
+                yaml.append("  - {name: p-").append(id(server.behaviour())).append(", account: ")
+                        .append(id(server.behaviour()))
+                        .append(", on: arrival, match: {subject: hostile}, add_flags: [\\Seen]}\n");
             }
             Path config = Files.writeString(dir.resolve("mailtidy.yaml"), yaml.toString());
             Path log = dir.resolve("daemon.log");
