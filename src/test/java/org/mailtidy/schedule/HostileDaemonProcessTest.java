@@ -28,8 +28,8 @@ import org.mailtidy.testsupport.TestMessage;
 /**
  * {@code mailtidy run} as a process under the systemd unit's JVM options, with one account on each
  * kind of hostile server at once (scheduled rules and push) next to a good Dovecot account: it stays
- * alive and healthy, the
- * good account's rule keeps firing and acting on new mail, resident memory and threads stay under
+ * alive and healthy, the good account's rule keeps firing and acting on new mail, resident memory
+ * and threads stay under
  * the unit's {@code MemoryMax} and {@code TasksMax}, and SIGTERM ends it with status 0 within 10 s.
  * The measured peak RSS, peak threads and shutdown time are printed (docs/deployment.md, "Hostile
  * servers").
