@@ -272,7 +272,7 @@ public final class Daemon {
     }
 
     public String metrics() {
-        return metrics.scrape(pool.snapshots()) + push.metrics();
+        return metrics.scrape(pool.snapshots(), lanes) + push.metrics();
     }
 
     private void reload(String trigger) {

@@ -40,6 +40,10 @@ final class DaemonMetrics {
     private final MetricsRegistry.Gauge accountUp = registry.gauge("mailtidy_account_up",
             "1 while the account connects and its last mailbox run did not fail, else 0 (reason in /status)",
             "account");
+    private final MetricsRegistry.Gauge waiting = registry.gauge("mailtidy_runs_waiting",
+            "Mailbox runs (firings and arrival runs) queued behind their account's run in progress");
+    private final MetricsRegistry.Gauge runThreads = registry.gauge("mailtidy_run_threads",
+            "Threads that run mailboxes, one account at a time each (at most the accounts, at most 32)");
     private final MetricsRegistry.Counter reloads = registry.counter("mailtidy_config_reloads_total",
             "Configuration reloads by result (ok, invalid)", "result");
 
@@ -68,8 +72,10 @@ final class DaemonMetrics {
         }
     }
 
-    /** The scrape answer, with the connection gauges read now. */
-    String scrape(List<AccountConnection.Snapshot> accounts) {
+    /** The scrape answer, with the connection and queue gauges read now. */
+    String scrape(List<AccountConnection.Snapshot> accounts, AccountLanes lanes) {
+        waiting.labels().set(lanes.waiting());
+        runThreads.labels().set(lanes.threads());
         for (AccountConnection.Snapshot a : accounts) {
             for (AccountConnection.State s : AccountConnection.State.values()) {
                 connection.labels(a.account(), stateName(s)).set(a.state() == s ? 1 : 0);

@@ -92,6 +92,9 @@ class ThousandMailboxesProcessTest {
                 Thread.sleep(250); // polling interval of the condition
             }
             sampler.sample();
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("mailtidy_run_threads " + ACCOUNTS).contains("mailtidy_runs_waiting ");
             System.out.printf("1,000 mailboxes: %d runs; peak threads %d, peak RSS %.1f MB%n", total,
                     sampler.peakThreads, sampler.peakRssKb / 1024.0);
             // the JVM's own threads (GC, compiler, signal, ...) plus Quartz (2 + scheduler), the lanes
