@@ -249,7 +249,13 @@ public final class Daemon {
             }
             Duration left = Duration.between(clock.instant(), deadline);
             pool.shutdown(left.isNegative() ? Duration.ZERO : left);
-            lanes.shutdown();
+            // the runs still queued see that the daemon stops and return at once, releasing whoever waits for them
+            List<Runnable> dropped = lanes.shutdown();
+            if (!dropped.isEmpty()) {
+                Thread drain = new Thread(() -> dropped.forEach(Runnable::run), "run-dropped");
+                drain.setDaemon(true);
+                drain.start();
+            }
             closeQuietly(cluster);
             closeQuietly(http);
             http = null;
