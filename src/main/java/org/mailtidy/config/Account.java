@@ -25,10 +25,11 @@ public record Account(String id, String host, int port, Tls tls, String username
      * What mailtidy accepts from the server (not in the contract; docs/configuration.md):
      * {@code command_timeout} for any one command however the bytes trickle in, {@code
      * login_timeout} from connecting until logged in, {@code max_message_size} for one message or
-     * header block the server sends (literal).
+     * header block the server sends (literal), {@code max_messages} in one mailbox.
      */
-    public record Limits(Duration commandTimeout, Duration loginTimeout, long maxMessageSize) {
-        public static final Limits DEFAULTS = new Limits(Duration.ofMinutes(5), Duration.ofSeconds(60), 50L << 20);
+    public record Limits(Duration commandTimeout, Duration loginTimeout, long maxMessageSize, long maxMessages) {
+        public static final Limits DEFAULTS = new Limits(Duration.ofMinutes(5), Duration.ofSeconds(60), 50L << 20,
+                2_000_000);
     }
 
     public enum Tls {

@@ -14,7 +14,7 @@ final class AccountBinder {
     static final Pattern ID = Pattern.compile("[a-z0-9_-]+");
     private static final YamlMap.Keys KEYS = YamlMap.Keys.of("host", "port", "tls", "username", "password",
             "password_file", "password_command", "auth", "oauth2", "trash_mailbox", "allow_plaintext", "ca_file",
-            "connect_timeout", "read_timeout", "command_timeout", "login_timeout", "max_message_size");
+            "connect_timeout", "read_timeout", "command_timeout", "login_timeout", "max_message_size", "max_messages");
     private static final YamlMap.Keys OAUTH2_KEYS = YamlMap.Keys.of("provider", "token_url", "client_id",
             "client_secret", "client_secret_file", "refresh_token", "refresh_token_file", "scope");
     private static final List<String> TLS = List.of("implicit", "starttls", "none");
@@ -84,7 +84,9 @@ final class AccountBinder {
                 .orElse(d.loginTimeout());
         long size = m.value("max_message_size").flatMap(n -> values.read(n, m.child("max_message_size"),
                 Syntax.SIZE_EXAMPLES, Syntax::size)).orElse(d.maxMessageSize());
-        return new Account.Limits(command, login, size);
+        long messages = m.value("max_messages").flatMap(n -> values.integer(n, m.child("max_messages"), 1,
+                1_000_000_000)).orElse(d.maxMessages());
+        return new Account.Limits(command, login, Math.max(1, size), messages);
     }
 
     /** {@code host}; a provider preset fills it in when it is absent. */

@@ -64,8 +64,8 @@ public final class Connections {
     }
 
     static ServerLimits limits(Account.Limits l) {
-        return ServerLimits.DEFAULTS.withMaxLiteral(l.maxMessageSize()).withTimeouts(l.commandTimeout(),
-                l.loginTimeout());
+        return ServerLimits.DEFAULTS.withMaxLiteral(l.maxMessageSize()).withMaxMessages(l.maxMessages())
+                .withTimeouts(l.commandTimeout(), l.loginTimeout());
     }
 
     private static AccessToken accessToken(Account account, AccountTokens tokens) throws ImapException {

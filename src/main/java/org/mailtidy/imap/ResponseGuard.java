@@ -20,6 +20,8 @@ import java.util.Locale;
  */
 public final class ResponseGuard {
     private static final long NO_DEADLINE = Long.MAX_VALUE;
+    /** The most octets one answer that Angus keeps whole may have. */
+    static final long ANSWER_LIMIT = 32 * ServerLimits.MB;
 
     private final ServerLimits limits;
     private final String server;
@@ -29,6 +31,8 @@ public final class ResponseGuard {
     private volatile long commandStarted = created;
     private volatile boolean idle;
     private volatile long responses;
+    /** Octets received since the current command was sent. */
+    private volatile long received;
     private volatile long exists;
     private volatile LimitExceeded violation;
     private volatile Socket socket;
@@ -85,15 +89,32 @@ public final class ResponseGuard {
         return limits.maxLine() + ServerLimits.SEARCH_OCTETS_PER_MESSAGE * exists;
     }
 
+    /**
+     * mailtidy's own UID commands stream their answers (one response in memory at a time) and may
+     * answer for every message; Angus's commands (SELECT, LIST, ...) keep all their responses, so
+     * their count does not grow with the mailbox.
+     */
     private long responseLimit() {
-        return limits.maxResponses() + 2 * exists;
+        return verb.startsWith("UID ") ? limits.maxResponses() + 2 * exists : limits.maxResponses();
     }
 
     void responseEnded() throws LimitExceeded {
         long n = ++responses;
         if (!idle && n > responseLimit()) {
             throw fail("sent more than " + String.format(Locale.ROOT, "%,d", responseLimit()) + " responses to "
-                    + verb + " (the limit for a mailbox of " + exists + " messages)");
+                    + verb + (verb.startsWith("UID ") ? " (the limit for a mailbox of " + exists + " messages)" : ""));
+        }
+    }
+
+    /**
+     * Angus keeps every response of its own commands (greeting, LOGIN, SELECT, NOOP, ...) until
+     * the command ends, so their answers together are limited too; mailtidy's UID commands and
+     * IDLE take one response at a time.
+     */
+    void received(int n) throws LimitExceeded {
+        long total = received += n;
+        if (total > ANSWER_LIMIT && !idle && !verb.startsWith("UID ")) {
+            throw fail("sent more than " + ServerLimits.octets(ANSWER_LIMIT) + " in answer to " + verb);
         }
     }
 
@@ -147,6 +168,7 @@ public final class ResponseGuard {
         verb = v.replaceAll("[^A-Z0-9 .-]", "");
         idle = verb.equals("IDLE");
         responses = 0;
+        received = 0;
         if (loggedIn) {
             commandStarted = System.nanoTime();
         }
@@ -209,6 +231,7 @@ public final class ResponseGuard {
             }
             if (n > 0) {
                 scanner.scan(b, off, n);
+                received(n);
             }
             return n;
         }

@@ -32,7 +32,6 @@ final class ResponseScanner {
     private final byte[] prefix = new byte[PREFIX];
     private int prefixLength;
     private boolean analysed;
-    private boolean junk;
     private int junkLines;
     /** 0 none, 1 digits after '{', 2 after '}', 3 after "}\r". */
     private int brace;
@@ -119,7 +118,6 @@ final class ResponseScanner {
      * server that prints a warning), so a few are let through; a stream of them is junk.
      */
     private LimitExceeded notImap(byte c) {
-        junk = true;
         state = State.LINE;
         if (++junkLines > MAX_JUNK_LINES) {
             return guard.fail(String.format(Locale.ROOT, "sent bytes that are not an IMAP response (0x%02X at the"
@@ -170,7 +168,6 @@ final class ResponseScanner {
         lineLimit = guard.lineLimit();
         state = State.TOKEN;
         tokenLength = 0;
-        junk = false;
         lineLength = 0;
         prefixLength = 0;
         analysed = false;

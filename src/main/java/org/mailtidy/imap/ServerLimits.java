@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param maxLine             longest response line, literals not counted; the guard allows
  *                            {@link #SEARCH_OCTETS_PER_MESSAGE} more per message the selected mailbox
  *                            holds, so a SEARCH answer naming every message always fits
- * @param maxResponses        most responses to one command; also {@code 2 × EXISTS} more, so a
- *                            fetch of every message always fits
- * @param maxMessages         largest message count (EXISTS) or message number a server may name
+ * @param maxResponses        most responses to one command; for mailtidy's UID commands, which
+ *                            stream their answers, also {@code 2 × EXISTS} more, so a fetch of
+ *                            every message always fits
+ * @param maxMessages         largest message count (EXISTS) or message number a server may name:
+ *                            Angus sizes its message cache from EXISTS, and a mailbox's table
+ *                            takes about 30 octets of heap per message
  * @param maxKeywords         most flags on one message
  * @param commandTimeout      the longest one command may take, however the bytes trickle in
  * @param loginTimeout        the longest from connecting until logged in
@@ -29,7 +32,7 @@ public record ServerLimits(long maxLiteral, long maxLine, long maxResponses, lon
     /** RFC 3501 section 2.3.1.1: UIDs, UIDVALIDITY and UIDNEXT are 32-bit. */
     public static final long MAX_UID = 4_294_967_295L;
 
-    public static final ServerLimits DEFAULTS = new ServerLimits(50 * MB, MB, 100_000, 10_000_000, 1_000,
+    public static final ServerLimits DEFAULTS = new ServerLimits(50 * MB, MB, 100_000, 2_000_000, 1_000,
             Duration.ofMinutes(5), Duration.ofSeconds(60));
 
     public ServerLimits {
@@ -46,6 +49,11 @@ public record ServerLimits(long maxLiteral, long maxLine, long maxResponses, lon
 
     public ServerLimits withMaxLiteral(long octets) {
         return new ServerLimits(octets, maxLine, maxResponses, maxMessages, maxKeywords, commandTimeout,
+                loginTimeout);
+    }
+
+    public ServerLimits withMaxMessages(long messages) {
+        return new ServerLimits(maxLiteral, maxLine, maxResponses, messages, maxKeywords, commandTimeout,
                 loginTimeout);
     }
 

@@ -33,7 +33,7 @@ class HostileServerOnceTest {
     private static final Map<Behaviour, String> REASONS = Map.ofEntries(
             Map.entry(Behaviour.HUGE_LITERAL, "sent a 2,000,000,000-octet literal (limit 50 MB); disconnected"),
             Map.entry(Behaviour.ENDLESS_LINE, "sent a response line longer than 1,048,612 octets"),
-            Map.entry(Behaviour.HUGE_EXISTS, "sent * 1,000,000,000 EXISTS (limit 10,000,000 messages per mailbox)"),
+            Map.entry(Behaviour.HUGE_EXISTS, "sent * 1,000,000,000 EXISTS (limit 2,000,000 messages per mailbox)"),
             Map.entry(Behaviour.SLOW_TRICKLE, "did not finish answering SELECT within 2s (command_timeout)"),
             Map.entry(Behaviour.RANDOM_BYTES_AFTER_LOGIN, "; disconnected"),
             Map.entry(Behaviour.CUT_MID_RESPONSE, "UID FETCH in INBOX failed: the connection to 127.0.0.1:"),

@@ -120,7 +120,7 @@ class ResponseGuardTest {
         }
         feed.add("* OK noise\r\n");
         assertThatThrownBy(this::readResponse)
-                .hasMessage("imap.test:143 sent more than 50 responses to NOOP (the limit for a mailbox of 0 messages)");
+                .hasMessage("imap.test:143 sent more than 50 responses to NOOP");
     }
 
     @Test
@@ -146,6 +146,28 @@ class ResponseGuardTest {
                 readResponse();
             }
         }).hasMessageContaining("responses to DONE");
+    }
+
+    @Test
+    void anAnswerAngusKeepsWholeIsLimitedAsAWholeAndAStreamedOneIsNot() throws IOException {
+        ServerLimits roomy = new ServerLimits(ServerLimits.MB, ServerLimits.MB, 1000, 1000, 10, Duration.ofMinutes(5),
+                Duration.ofMinutes(5));
+        String literal = "* OK {1048576}\r\n" + "z".repeat(1 << 20) + "\r\n";
+        int count = (int) (ResponseGuard.ANSWER_LIMIT >> 20) + 1;
+        Feed feed = new Feed();
+        serverSends(roomy, feed);
+        command("A1 UID FETCH 1:* (BODY.PEEK[])");
+        for (int i = 0; i < count; i++) {
+            feed.add(literal);
+            readResponse();
+        }
+        command("A2 SELECT INBOX");
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < count; i++) {
+                feed.add(literal);
+                readResponse();
+            }
+        }).hasMessage("imap.test:143 sent more than 32 MB in answer to SELECT");
     }
 
     @Test
