@@ -184,17 +184,33 @@ class HostileDaemonProcessTest {
         throw new AssertionError("no " + key + " in " + UNIT);
     }
 
-    /** Peak VmRSS and thread count of a process, from /proc/PID/status. */
+    /** Peak VmRSS and thread counts of a process, from /proc/PID/status and /proc/PID/task/N/comm. */
     static final class Sampler {
         private final Path status;
+        private final Path tasks;
         long peakRssKb;
         long peakThreads;
+        /** Threads that run mailboxes (named run-N): bounded by the accounts whatever the machine. */
+        long peakRunThreads;
 
         Sampler(long pid) {
             this.status = Path.of("/proc", Long.toString(pid), "status");
+            this.tasks = Path.of("/proc", Long.toString(pid), "task");
         }
 
         void sample() {
+            try (var all = Files.list(tasks)) {
+                long runs = all.filter(t -> {
+                    try {
+                        return Files.readString(t.resolve("comm")).startsWith("run-");
+                    } catch (java.io.IOException e) {
+                        return false; // the thread has just ended
+                    }
+                }).count();
+                peakRunThreads = Math.max(peakRunThreads, runs);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // the process has just ended
+            }
             try {
                 for (String line : Files.readAllLines(status)) {
                     if (line.startsWith("VmRSS:")) {
