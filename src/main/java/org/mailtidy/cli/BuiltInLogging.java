@@ -56,6 +56,10 @@ public final class BuiltInLogging extends ContextAwareBase implements Configurat
         // The clustered store's own account of take-overs and misfires.
         context.getLogger("org.quartz.impl.jdbcjobstore").setLevel(Level.INFO);
         context.getLogger("com.icegreen.greenmail").setLevel(Level.WARN);
+        // At debug level HikariCP dumps its configuration and PgJDBC logs "Connecting with URL": both
+        // show cluster.jdbc_url verbatim, and a JDBC URL may carry a password.
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.INFO);
+        context.getLogger("org.postgresql").setLevel(Level.INFO);
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

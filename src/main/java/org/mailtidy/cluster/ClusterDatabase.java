@@ -95,8 +95,13 @@ public final class ClusterDatabase {
         return sb.toString();
     }
 
+    /** The URL without any password it carries, for logs and {@code /status}. */
+    public String displayUrl() {
+        return Cluster.displayUrl(url);
+    }
+
     @Override
     public String toString() {
-        return url + " as " + username;
+        return displayUrl() + " as " + username;
     }
 }

@@ -19,10 +19,13 @@ import java.util.function.BooleanSupplier;
  * has already covered is skipped, as one node does with its own ledger.
  *
  * <p>All of a node's locks live on one connection. When it breaks (the database went away) the
- * server has released them; runs in progress go on, and new runs wait until it can be reopened.
+ * server has released them: a run in progress learns it from {@link Claim#held()} before its next
+ * command and sends nothing more, and new runs wait until the connection can be reopened.
  */
 public final class RunTable implements AutoCloseable {
     private static final long POLL_MILLIS = 100;
+    /** A database that does not answer this quickly cannot vouch for the lock: the run stops sending. */
+    private static final int HOLD_CHECK_TIMEOUT_SECONDS = 5;
 
     private final ClusterDatabase db;
     private final String node;
@@ -45,6 +48,16 @@ public final class RunTable implements AutoCloseable {
             this.key = key;
             this.generationLocked = generationLocked;
             this.id = id;
+        }
+
+        /**
+         * True while the lock is still held: the connection it was taken on is the current one and
+         * the server still lists the lock as this session's. A broken connection (the database
+         * restarted, the session was terminated, the network failed) released the lock on the
+         * server, and another node may take the mailbox at once.
+         */
+        public boolean held() {
+            return holds(key, generationLocked);
         }
 
         /** Records the end of the run; {@code reachedServer}: it did its work (it covers its firing). */
@@ -99,6 +112,36 @@ public final class RunTable implements AutoCloseable {
         } catch (SQLException e) {
             broken();
             throw e;
+        }
+    }
+
+    private synchronized boolean holds(long key, long lockedOn) {
+        if (lockedOn != generation || connection == null) {
+            return false;
+        }
+        // a bigint advisory lock is listed with its high half in classid, its low half in objid, objsubid 1
+        try (PreparedStatement ps = connection.prepareStatement("SELECT count(*) FROM pg_locks WHERE locktype ="
+                + " 'advisory' AND objsubid = 1 AND granted AND pid = pg_backend_pid() AND classid::bigint = ?"
+                + " AND objid::bigint = ?")) {
+            ps.setQueryTimeout(HOLD_CHECK_TIMEOUT_SECONDS);
+            ps.setLong(1, key >>> 32);
+            ps.setLong(2, key & 0xFFFF_FFFFL);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        } catch (SQLException e) {
+            broken();
+            return false;
+        }
+    }
+
+    /** The server process of the connection that holds this node's locks (for tests that end it). */
+    synchronized int backendPid() throws SQLException {
+        try (PreparedStatement ps = connection().prepareStatement("SELECT pg_backend_pid()");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

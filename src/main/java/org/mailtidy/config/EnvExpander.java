@@ -1,5 +1,7 @@
 package org.mailtidy.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -39,8 +41,14 @@ final class EnvExpander {
     }
 
     /** The names of the variables {@code text} refers to that are not set, in order (valid references only). */
-    java.util.List<String> unsetNames(String text) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    List<String> unsetNames(String text) {
+        return references(text).stream().filter(name -> NAME.matcher(name).matches() && env.get(name) == null)
+                .toList();
+    }
+
+    /** The variables {@code text} refers to, in order ({@code $${} is not a reference). */
+    static List<String> references(String text) {
+        List<String> out = new ArrayList<>();
         int i = 0;
         while (i < text.length()) {
             if (text.startsWith("$${", i)) {
@@ -50,10 +58,7 @@ final class EnvExpander {
                 if (end < 0) {
                     break;
                 }
-                String name = text.substring(i + 2, end);
-                if (NAME.matcher(name).matches() && env.get(name) == null) {
-                    out.add(name);
-                }
+                out.add(text.substring(i + 2, end));
                 i = end + 1;
             } else {
                 i++;

@@ -3,6 +3,7 @@ package org.mailtidy.config;
 import java.util.List;
 import java.util.Optional;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Reads the password keys shared by accounts and the cluster database. */
 final class SecretBinder {
@@ -66,9 +67,11 @@ final class SecretBinder {
             values.problems().add(node, path, "expected a list of " + COMMAND_EXAMPLE + ", got an empty list");
             return Optional.empty();
         }
+        // messages show the command as written: an argument from ${NAME} may carry a secret
+        List<String> shown = items.get().stream().map(n -> n instanceof ScalarNode s ? s.getValue() : "?").toList();
         return values.oneOrMany(node, path, "a string", t -> t).map(argv -> {
-            noteUnread(values, node, path, "the command " + argv + " is not run");
-            return new SecretSource.FromCommand(argv);
+            noteUnread(values, node, path, "the command " + shown + " is not run");
+            return new SecretSource.FromCommand(argv, shown);
         });
     }
 }

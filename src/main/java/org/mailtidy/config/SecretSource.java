@@ -25,15 +25,23 @@ public sealed interface SecretSource {
         }
     }
 
-    /** {@code password_command}: the command's standard output, trailing newline trimmed. */
-    record FromCommand(List<String> argv) implements SecretSource {
+    /**
+     * {@code password_command}: the command's standard output, trailing newline trimmed.
+     * {@code shown} is the command as the file writes it, {@code ${NAME}} unexpanded, for messages.
+     */
+    record FromCommand(List<String> argv, List<String> shown) implements SecretSource {
         public FromCommand {
             argv = List.copyOf(argv);
+            shown = List.copyOf(shown);
+        }
+
+        public FromCommand(List<String> argv) {
+            this(argv, argv);
         }
 
         @Override
         public String toString() {
-            return "password_command " + argv;
+            return "password_command " + shown;
         }
     }
 

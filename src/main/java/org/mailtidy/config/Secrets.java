@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -28,6 +29,17 @@ public final class Secrets {
     private static final int MAX_SECRET_BYTES = 64 * 1024;
     private static final Set<PosixFilePermission> GROUP_OR_OTHER_READ =
             EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+
+    /**
+     * What a {@code password_command} inherits from mailtidy's environment: enough to find
+     * programs, the user's files, the locale, and the agents that password managers talk to (gpg
+     * for pass, the session bus for secret-tool). Nothing else: mailtidy's environment holds the
+     * other accounts' secrets ({@code ${NAME}} in the file). A command that needs more names it
+     * itself, e.g. {@code [env, "VAULT_ADDR=https://vault.example.org", vault, read, ...]}.
+     */
+    static final Set<String> COMMAND_ENVIRONMENT = Set.of("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL",
+            "LC_CTYPE", "LC_MESSAGES", "TZ", "TMPDIR", "XDG_RUNTIME_DIR", "GNUPGHOME", "DBUS_SESSION_BUS_ADDRESS",
+            "PASSWORD_STORE_DIR");
 
     private Secrets() {
     }
@@ -84,10 +96,12 @@ public final class Secrets {
     private static String fromCommand(SecretSource.FromCommand command, Duration timeout) throws SecretException {
         Process process;
         try {
-            process = new ProcessBuilder(command.argv())
+            ProcessBuilder builder = new ProcessBuilder(command.argv())
                     .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            Map<String, String> env = builder.environment();
+            env.keySet().retainAll(COMMAND_ENVIRONMENT);
+            process = builder.start();
         } catch (IOException e) {
             throw new SecretException(command + " could not be started: " + e.getMessage());
         }

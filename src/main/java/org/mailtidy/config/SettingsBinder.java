@@ -122,7 +122,8 @@ final class SettingsBinder {
 
     private static String jdbcUrl(String text) throws BadValue {
         if (!text.startsWith("jdbc:postgresql:")) {
-            throw BadValue.expected("a PostgreSQL JDBC URL such as jdbc:postgresql://db.example.org:5432/mailtidy", text);
+            throw BadValue.expected("a PostgreSQL JDBC URL such as jdbc:postgresql://db.example.org:5432/mailtidy",
+                    Cluster.displayUrl(text));
         }
         return text;
     }

@@ -126,9 +126,20 @@ final class Values {
         try {
             return Optional.of(reader.read(text.get()));
         } catch (BadValue e) {
-            problems.add(node, path, e.getMessage());
+            problems.add(node, path, EnvExpander.references(((ScalarNode) node).getValue()).isEmpty() ? e.getMessage()
+                    : redacted(((ScalarNode) node).getValue(), what));
             return Optional.empty();
         }
+    }
+
+    /**
+     * The message for a value that came from the environment and does not fit: it names the
+     * variables, never their values, which may be a secret put under the wrong key.
+     */
+    private static String redacted(String raw, String what) {
+        return "expected " + what + ", got " + Text.quote(raw) + " (the value of "
+                + String.join(", ", EnvExpander.references(raw).stream().map(n -> "${" + n + "}").toList())
+                + " is not shown, since it comes from the environment)";
     }
 
     Optional<Boolean> bool(Node node, String path) {

@@ -1,19 +1,17 @@
 package org.mailtidy.engine;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.List;
+import org.mailtidy.files.DurableFiles;
 
 /**
  * The audit file: one JSON object per line and per change, in the format of docs/audit-format.md
  * (version {@value #VERSION}), appended and forced to disk once at the end of each run, so a crash
- * loses at most the lines of the run in progress. {@link AuditReader} reads it back for undo.
+ * loses at most the lines of the run in progress. {@link AuditReader} reads it back for undo. A
+ * new file is 0600 (it names every message changed) and its directory is forced too.
  */
 public final class AuditLog {
 
@@ -84,9 +82,15 @@ public final class AuditLog {
     }
 
     private final Path file;
+    private final DurableFiles files;
 
     public AuditLog(Path file) {
+        this(file, DurableFiles.SYSTEM);
+    }
+
+    AuditLog(Path file, DurableFiles files) {
         this.file = file;
+        this.files = files;
     }
 
     public Path file() {
@@ -100,20 +104,13 @@ public final class AuditLog {
         }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            files.directories(parent);
         }
         StringBuilder sb = new StringBuilder();
         for (Line l : lines) {
             sb.append(l.toJson()).append('\n');
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
+        files.append(file, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     private static String quoteOrNull(String s) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.mailtidy.imap.CopiedUids;
@@ -43,14 +44,17 @@ final class BatchExecutor {
     private final java.util.Map<String, CopiedUids> planCopied = new java.util.HashMap<>();
     /** COPYUID of the moves, by destination. */
     private final java.util.Map<String, CopiedUids> moved = new java.util.HashMap<>();
+    private final SendPermit permit;
 
     /**
      * {@code journal}: null when copies are not journaled (no state directory); {@code acknowledged}
-     * gets what the server confirmed of each operation.
+     * gets what the server confirmed of each operation; {@code permit} is asked before each
+     * operation, and once it is revoked nothing more is sent.
      */
     BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes,
-                  MailboxPlan plan, JournaledBatch journal, Acknowledged acknowledged) {
+                  MailboxPlan plan, JournaledBatch journal, Acknowledged acknowledged, SendPermit permit) {
         this.acknowledged = acknowledged;
+        this.permit = permit;
         this.sending = plan.operations();
         this.connection = connection;
         this.box = box;
@@ -229,6 +233,10 @@ final class BatchExecutor {
     private void guardUidValidity() throws RunFailure {
         if (box.uidValidityChanged()) {
             throw new RunFailure("the mailbox's UIDVALIDITY changed during the run; nothing more was sent");
+        }
+        Optional<String> revoked = permit.revoked();
+        if (revoked.isPresent()) {
+            throw new RunFailure(revoked.get() + "; nothing more was sent");
         }
     }
 

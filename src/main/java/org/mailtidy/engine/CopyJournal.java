@@ -6,19 +6,15 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
+import org.mailtidy.files.DurableFiles;
 import org.mailtidy.imap.UidSets;
 
 /**
@@ -118,43 +114,18 @@ final class CopyJournal {
         }
     }
 
-    /** Replaces the journal with {@code entries}, durably. */
+    /** Replaces the journal with {@code entries}, durably (file, then directory); the file is 0600. */
     void write(Entries entries) throws IOException {
-        Path dir = file.getParent();
-        Files.createDirectories(dir);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             encode(entries, out);
         }
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes.toByteArray());
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
-        try {
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        forceDirectory(dir);
+        DurableFiles.SYSTEM.replace(file, bytes.toByteArray());
     }
 
     void delete() throws IOException {
         if (Files.deleteIfExists(file)) {
-            forceDirectory(file.getParent());
-        }
-    }
-
-    // The rename is only durable once the directory entry is on disk (Linux; elsewhere best effort).
-    private static void forceDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some platforms cannot open a directory; the file itself was forced.
+            DurableFiles.SYSTEM.forceDirectory(file.getParent());
         }
     }
 

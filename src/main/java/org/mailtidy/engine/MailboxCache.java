@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.CheckedInputStream;
 import java.util.zip.CheckedOutputStream;
+import org.mailtidy.files.DurableFiles;
 
 /**
  * What one mailbox looked like at the end of a run's observation, kept in the state directory so
@@ -59,9 +60,12 @@ record MailboxCache(String server, long uidValidity, long highestModSeq, long ma
 
     /** Writes to a temporary file in the same directory, then renames it over the old one. */
     void write(Path file) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp");
+        DurableFiles.SYSTEM.directories(file.getParent());
+        // owner-only: the cache lists the mailbox's flags and search answers; not synced (a lost cache costs a full run)
+        Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
+                DurableFiles.fileMode());
         try {
+            DurableFiles.ownerOnly(temp);
             try (OutputStream raw = Files.newOutputStream(temp)) {
                 CRC32 crc = new CRC32();
                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(

@@ -49,6 +49,7 @@ public final class MailboxRun {
     private final Optional<String> configuredTrash;
     private final RunSettings settings;
     private final long fromUid;
+    private final SendPermit permit;
     private volatile Seen seen;
     private volatile String runId = "";
 
@@ -62,11 +63,11 @@ public final class MailboxRun {
 
     public MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
                       Optional<String> configuredTrash, RunSettings settings) {
-        this(connection, account, mailbox, rules, configuredTrash, settings, 1);
+        this(connection, account, mailbox, rules, configuredTrash, settings, 1, SendPermit.ALWAYS);
     }
 
     private MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
-                       Optional<String> configuredTrash, RunSettings settings, long fromUid) {
+                       Optional<String> configuredTrash, RunSettings settings, long fromUid, SendPermit permit) {
         this.connection = connection;
         this.account = account;
         this.mailbox = mailbox;
@@ -74,6 +75,7 @@ public final class MailboxRun {
         this.configuredTrash = configuredTrash;
         this.settings = settings;
         this.fromUid = fromUid;
+        this.permit = permit;
     }
 
     /**
@@ -85,7 +87,12 @@ public final class MailboxRun {
         if (uid < 1) {
             throw new IllegalArgumentException("UIDs start at 1: " + uid);
         }
-        return new MailboxRun(connection, account, mailbox, rules, configuredTrash, settings, uid);
+        return new MailboxRun(connection, account, mailbox, rules, configuredTrash, settings, uid, permit);
+    }
+
+    /** The same run, sending each operation of its batch only while {@code p} allows (a cluster lock). */
+    public MailboxRun sendingWhile(SendPermit p) {
+        return new MailboxRun(connection, account, mailbox, rules, configuredTrash, settings, fromUid, p);
     }
 
     /** After {@link #execute()}: the mailbox's UIDs as the run saw them; empty if it never got a snapshot. */
@@ -214,7 +221,7 @@ public final class MailboxRun {
         List<List<AuditLog.Line>> owedAudit = owedAuditLines(box, owed, started);
         Acknowledged acknowledged = new Acknowledged(snapshot.uids());
         BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), out.notes,
-                out.plan, batch, acknowledged);
+                out.plan, batch, acknowledged, permit);
         try {
             executor.sendOwed(owed);
             executor.send();

@@ -1,11 +1,11 @@
 package org.mailtidy.engine;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
+import org.mailtidy.files.DurableFiles;
 
 /**
  * The directory where mailtidy keeps what it must remember between runs and restarts (per-mailbox
@@ -52,11 +52,8 @@ public record StateDir(Path root) {
         return root.resolve(kind).resolve(account).resolve(name + suffix);
     }
 
-    /** Creates the directory (owner-only when new) if missing. */
+    /** Creates the directory and its missing parents, owner-only (0700) whatever the umask. */
     public Path ensure(Path dir) throws java.io.IOException {
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir);
-        }
-        return dir;
+        return DurableFiles.SYSTEM.directories(dir);
     }
 }

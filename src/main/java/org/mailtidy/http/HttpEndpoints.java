@@ -1,23 +1,51 @@
 package org.mailtidy.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code /} (the status page, HTML), {@code /metrics} (Prometheus text), {@code /healthz} (200 or
- * 503 with the reason) and {@code /status} (JSON) on the JDK's HTTP server. Read-only: only GET and HEAD are answered.
+ * 503 with the reason) and {@code /status} (JSON). Read-only: only GET and HEAD are answered, one request per connection.
+ *
+ * <p>A small server of our own rather than the JDK's {@code HttpServer}: that one reads each
+ * request on a worker thread without a deadline (unless a JVM-wide system property is set before
+ * its first use), so two clients that send half a request hold both workers for good. Here one
+ * selector thread reads every request head without blocking, each connection has
+ * {@link #REQUEST_TIMEOUT} from accept to the last byte of the answer, at most
+ * {@link #MAX_CONNECTIONS} are open (a new one closes the oldest), and only complete requests
+ * reach the workers that compute the answers. Idle or slow clients therefore cost a socket, never
+ * a thread, and never keep {@code /healthz} from answering.
  */
 public final class HttpEndpoints implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEndpoints.class);
+    /** From accept to the end of the answer; a monitoring client needs milliseconds. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    static final int MAX_CONNECTIONS = 64;
+    static final int MAX_HEAD_BYTES = 8192;
+    private static final int WORKERS = 2;
 
     /** The answer of {@code /healthz}. */
     public record Health(boolean ok, String reason) {
@@ -42,77 +70,271 @@ public final class HttpEndpoints implements AutoCloseable {
         String statusHtml();
     }
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Source source;
+    private final ServerSocketChannel listener;
+    private final Selector selector;
+    private final ThreadPoolExecutor workers;
+    private final Queue<Runnable> selectorTasks = new ConcurrentLinkedQueue<>();
+    private final List<Connection> open = new ArrayList<>();
+    private final Thread loop;
+    private volatile boolean closed;
 
-    private HttpEndpoints(HttpServer server, ExecutorService executor) {
-        this.server = server;
-        this.executor = executor;
+    private HttpEndpoints(Source source, ServerSocketChannel listener, Selector selector, int port) {
+        this.source = source;
+        this.listener = listener;
+        this.selector = selector;
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(MAX_CONNECTIONS), r -> {
+                    Thread t = new Thread(r, "http-" + port + "-worker");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.loop = new Thread(this::run, "http-" + port);
+        loop.setDaemon(true);
     }
 
     /** Binds {@code host:port} (port 0: any free port) and starts serving. */
     public static HttpEndpoints start(String host, int port, Source source) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "http-" + port);
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.createContext("/metrics", ex -> answer(ex, "/metrics",
-                () -> new Reply(200, MetricsRegistry.CONTENT_TYPE, source.metrics())));
-        server.createContext("/healthz", ex -> answer(ex, "/healthz", () -> {
-            Health h = source.health();
-            return new Reply(h.ok() ? 200 : 503, "text/plain; charset=utf-8", h.reason() + "\n");
-        }));
-        server.createContext("/status", ex -> answer(ex, "/status",
-                () -> new Reply(200, "application/json", source.statusJson() + "\n")));
-        server.createContext("/", ex -> answer(ex, "/", () -> ex.getRequestURI().getPath().equals("/")
-                ? new Reply(200, "text/html; charset=utf-8", source.statusHtml())
-                : new Reply(404, "text/plain; charset=utf-8", "not found; try /, /metrics, /healthz or /status\n")));
-        server.start();
-        LOG.info("serving the status page, /metrics, /healthz and /status on http://{}:{}/", host,
-                server.getAddress().getPort());
-        return new HttpEndpoints(server, executor);
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        Selector selector = Selector.open();
+        try {
+            listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+            listener.bind(new InetSocketAddress(host, port), 16);
+            listener.configureBlocking(false);
+            listener.register(selector, SelectionKey.OP_ACCEPT);
+        } catch (IOException e) {
+            listener.close();
+            selector.close();
+            throw e;
+        }
+        int bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        HttpEndpoints endpoints = new HttpEndpoints(source, listener, selector, bound);
+        endpoints.loop.start();
+        LOG.info("serving the status page, /metrics, /healthz and /status on http://{}:{}/", host, bound);
+        return endpoints;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        try {
+            return (InetSocketAddress) listener.getLocalAddress();
+        } catch (IOException e) {
+            throw new IllegalStateException("the listener is closed", e);
+        }
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        closed = true;
+        selector.wakeup();
+        try {
+            loop.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdownNow();
+    }
+
+    /** One client connection: the request head read so far, then the answer being written. */
+    private static final class Connection {
+        final SocketChannel channel;
+        final long deadline;
+        final ByteBuffer head = ByteBuffer.allocate(MAX_HEAD_BYTES);
+        ByteBuffer answer;
+        SelectionKey key;
+
+        Connection(SocketChannel channel, long deadline) {
+            this.channel = channel;
+            this.deadline = deadline;
+        }
+    }
+
+    private void run() {
+        try {
+            while (!closed) {
+                selector.select(250);
+                Runnable task;
+                while ((task = selectorTasks.poll()) != null) {
+                    task.run();
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    try {
+                        if (!key.isValid()) {
+                            continue;
+                        }
+                        if (key.isAcceptable()) {
+                            accept();
+                        } else if (key.isReadable()) {
+                            read((Connection) key.attachment());
+                        } else if (key.isWritable()) {
+                            write((Connection) key.attachment());
+                        }
+                    } catch (IOException e) {
+                        if (key.attachment() instanceof Connection c) {
+                            drop(c);
+                        }
+                    }
+                }
+                selector.selectedKeys().clear();
+                long now = System.nanoTime();
+                for (Connection c : List.copyOf(open)) {
+                    if (now - c.deadline > 0) {
+                        drop(c);
+                    }
+                }
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            if (!closed) {
+                LOG.error("the HTTP endpoints stopped: {}", e.toString());
+            }
+        } finally {
+            List.copyOf(open).forEach(this::drop);
+            closeQuietly(listener);
+            closeQuietly(selector);
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel channel;
+        while ((channel = listener.accept()) != null) {
+            if (open.size() >= MAX_CONNECTIONS) {
+                // the oldest is the likeliest to be a client that will never finish
+                open.stream().min(Comparator.comparingLong(c -> c.deadline)).ifPresent(this::drop);
+            }
+            channel.configureBlocking(false);
+            Connection c = new Connection(channel, System.nanoTime() + REQUEST_TIMEOUT.toNanos());
+            c.key = channel.register(selector, SelectionKey.OP_READ, c);
+            open.add(c);
+        }
+    }
+
+    private void read(Connection c) throws IOException {
+        if (c.channel.read(c.head) < 0) {
+            drop(c);
+            return;
+        }
+        String head = new String(c.head.array(), 0, c.head.position(), StandardCharsets.ISO_8859_1);
+        int end = head.indexOf("\r\n\r\n");
+        if (end < 0) {
+            end = head.indexOf("\n\n");
+        }
+        if (end < 0) {
+            if (!c.head.hasRemaining()) {
+                respond(c, "GET", new Reply(431, "text/plain; charset=utf-8", "request header too large\n"));
+            }
+            return;
+        }
+        c.key.interestOps(0);
+        String requestLine = head.substring(0, head.indexOf('\n')).strip();
+        try {
+            workers.execute(() -> {
+                byte[] answer = answer(requestLine);
+                selectorTasks.add(() -> send(c, answer));
+                selector.wakeup();
+            });
+        } catch (RejectedExecutionException e) {
+            respond(c, "GET", new Reply(503, "text/plain; charset=utf-8", "busy\n"));
+        }
+    }
+
+    private void respond(Connection c, String method, Reply r) {
+        send(c, encode(method, r));
+    }
+
+    private void send(Connection c, byte[] answer) {
+        if (!c.channel.isOpen()) {
+            return;
+        }
+        c.answer = ByteBuffer.wrap(answer);
+        try {
+            write(c);
+        } catch (IOException e) {
+            drop(c);
+        }
+    }
+
+    private void write(Connection c) throws IOException {
+        c.channel.write(c.answer);
+        if (c.answer.hasRemaining()) {
+            c.key.interestOps(SelectionKey.OP_WRITE);
+        } else {
+            drop(c);
+        }
+    }
+
+    private void drop(Connection c) {
+        open.remove(c);
+        if (c.key != null) {
+            c.key.cancel();
+        }
+        closeQuietly(c.channel);
     }
 
     private record Reply(int status, String contentType, String body) {
     }
 
-    private static void answer(HttpExchange ex, String path, Supplier<Reply> reply) throws IOException {
-        try (ex) {
-            String method = ex.getRequestMethod();
-            Reply r;
-            if (!ex.getRequestURI().getPath().equals(path) && !path.equals("/")) {
-                r = new Reply(404, "text/plain; charset=utf-8", "not found\n");
-            } else if (!method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                r = new Reply(405, "text/plain; charset=utf-8", "method not allowed\n");
-            } else {
-                r = safely(reply);
-            }
-            byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", r.contentType());
-            ex.getResponseHeaders().set("Cache-Control", "no-store");
-            if (method.equals("HEAD")) {
-                ex.sendResponseHeaders(r.status(), -1);
-                return;
-            }
-            ex.sendResponseHeaders(r.status(), body.length == 0 ? -1 : body.length);
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(body);
-            }
+    /** The whole answer to one request line, headers included. */
+    private byte[] answer(String requestLine) {
+        String[] parts = requestLine.split(" ");
+        if (parts.length != 3 || !parts[2].startsWith("HTTP/")) {
+            return encode("GET", new Reply(400, "text/plain; charset=utf-8", "bad request\n"));
         }
+        String method = parts[0];
+        String path;
+        try {
+            path = new URI(parts[1]).getPath();
+        } catch (URISyntaxException e) {
+            return encode(method, new Reply(400, "text/plain; charset=utf-8", "bad request\n"));
+        }
+        Supplier<Reply> reply = switch (path == null ? "" : path) {
+            case "/metrics" -> () -> new Reply(200, MetricsRegistry.CONTENT_TYPE, source.metrics());
+            case "/healthz" -> () -> {
+                Health h = source.health();
+                return new Reply(h.ok() ? 200 : 503, "text/plain; charset=utf-8", h.reason() + "\n");
+            };
+            case "/status" -> () -> new Reply(200, "application/json", source.statusJson() + "\n");
+            case "/" -> () -> new Reply(200, "text/html; charset=utf-8", source.statusHtml());
+            default -> null;
+        };
+        if (reply == null) {
+            return encode(method, new Reply(404, "text/plain; charset=utf-8",
+                    "not found; try /, /metrics, /healthz or /status\n"));
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            return encode(method, new Reply(405, "text/plain; charset=utf-8", "method not allowed\n"));
+        }
+        return encode(method, safely(reply));
+    }
+
+    private static byte[] encode(String method, Reply r) {
+        byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status()))
+                .append("\r\nContent-Type: ").append(r.contentType())
+                .append("\r\nContent-Length: ").append(body.length)
+                .append("\r\nCache-Control: no-store\r\nConnection: close\r\n");
+        if (r.status() == 405) {
+            head.append("Allow: GET, HEAD\r\n");
+        }
+        head.append("\r\n");
+        byte[] h = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (method.equals("HEAD")) {
+            return h;
+        }
+        byte[] all = new byte[h.length + body.length];
+        System.arraycopy(h, 0, all, 0, h.length);
+        System.arraycopy(body, 0, all, h.length, body.length);
+        return all;
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 405 -> "Method Not Allowed";
+            case 431 -> "Request Header Fields Too Large";
+            case 503 -> "Service Unavailable";
+            default -> "Internal Server Error";
+        };
     }
 
     private static Reply safely(Supplier<Reply> reply) {
@@ -121,6 +343,14 @@ public final class HttpEndpoints implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("answering an HTTP request", e);
             return new Reply(500, "text/plain; charset=utf-8", "internal error: " + e + "\n");
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            LOG.debug("closing {}: {}", c, e.toString());
         }
     }
 }

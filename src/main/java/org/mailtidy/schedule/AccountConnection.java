@@ -36,9 +36,22 @@ final class AccountConnection {
         BACKING_OFF
     }
 
-    /** A consistent copy of the state, for status and health. */
+    /**
+     * A consistent copy of the state, for status and metrics. {@code lastError} is the last failed
+     * connection attempt's; {@code lastRunError} the last mailbox run's, null once a run succeeded.
+     */
     record Snapshot(String account, State state, Instant failingSince, int failures, Instant nextAttempt,
-                    String lastError, Instant lastUsed) {
+                    String lastError, Instant lastUsed, String lastRunError, Instant lastRunAt) {
+
+        /** Up: connected or able to connect, and its last mailbox run (if any) did not fail. */
+        boolean up() {
+            return failures == 0 && lastRunError == null;
+        }
+
+        /** Why the account is down, or null: the connection's error first, else the last run's. */
+        String reason() {
+            return failures > 0 ? lastError : lastRunError;
+        }
     }
 
     private final ReentrantLock lease = new ReentrantLock(true);
@@ -55,6 +68,8 @@ final class AccountConnection {
     private volatile Instant nextAttempt;
     private volatile String lastError;
     private volatile Instant lastUsed;
+    private volatile String lastRunError;
+    private volatile Instant lastRunAt;
 
     AccountConnection(Account account, AccountRun.Connector connector, Backoff backoff, Clock clock) {
         this.account = account;
@@ -216,7 +231,8 @@ final class AccountConnection {
 
     /**
      * Closes the connection for good. Waits up to {@code wait} for a run that holds it; after that
-     * closes it under the run (the run fails; its batch is re-derived by the next start).
+     * closes its socket under the run, so a read blocked on a server that sends nothing returns at
+     * once (the run fails; its batch is re-derived by the next start).
      */
     void shutdown(Duration wait) throws InterruptedException {
         if (lease.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -228,16 +244,21 @@ final class AccountConnection {
         } else {
             ImapConnection c = connection;
             if (c != null) {
-                Thread t = new Thread(c::close, "close-" + account.id());
-                t.setDaemon(true);
-                t.start();
+                c.abort();
             }
         }
+    }
+
+    /** The outcome of a mailbox run of this account, for {@code mailtidy_account_up} and {@code /status}. */
+    void ran(boolean ok, String error) {
+        lastRunError = ok ? null : (error == null ? "the run failed" : error);
+        lastRunAt = clock.instant();
     }
 
     Snapshot snapshot() {
         // The lease is not taken: a slightly stale view is fine for status and must never wait on a slow run.
         State state = failures > 0 ? State.BACKING_OFF : connection != null ? State.CONNECTED : State.IDLE;
-        return new Snapshot(account.id(), state, failingSince, failures, nextAttempt, lastError, lastUsed);
+        return new Snapshot(account.id(), state, failingSince, failures, nextAttempt, lastError, lastUsed,
+                lastRunError, lastRunAt);
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -69,12 +68,14 @@ final class ArrivalRuns {
     private final Map<Key, Pending> pending = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Push.daemonThreads("arrival-timer"));
-    private final ExecutorService workers = Executors.newCachedThreadPool(Push.daemonThreads("arrival-run"));
+    private final AccountLanes lanes;
     private final AtomicLong mailboxRuns = new AtomicLong();
     private int inFlight;
 
+    /** {@code lanes}: where the runs go, one account at a time, with the scheduled firings. */
     ArrivalRuns(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, PushOptions options,
-                BooleanSupplier stopping, Clock clock) {
+                BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
+        this.lanes = lanes;
         this.current = current;
         this.pool = pool;
         this.metrics = metrics;
@@ -150,7 +151,11 @@ final class ArrivalRuns {
         }
         p.running = true;
         inFlight++;
-        workers.execute(() -> run(key));
+        if (!lanes.submit(key.account(), key, () -> run(key))) {
+            p.running = false;
+            inFlight--;
+            notifyAll();
+        }
     }
 
     private void run(Key key) {
@@ -215,6 +220,7 @@ final class ArrivalRuns {
                     .onlyFromUid(mark.nextUid());
             RunResult result = run.execute();
             metrics.record(result, clock.instant());
+            pool.ran(result);
             Optional<MailboxRun.Seen> seen = run.seen();
             if (result.ok() && seen.isPresent() && seen.get().uidValidity() == mark.uidValidity()) {
                 marks.merge(key, new Mark(mark.uidValidity(), seen.get().nextUid()),
@@ -254,7 +260,6 @@ final class ArrivalRuns {
             }
             wait(Math.max(1, left / 1_000_000));
         }
-        workers.shutdown();
         return inFlight == 0;
     }
 }

@@ -198,7 +198,7 @@ final class ClusterNode implements AutoCloseable {
 
     void status(JsonWriter w) {
         ConfigRegistry.Verdict v = verdict;
-        w.name("cluster").beginObject().field("node", instanceId).field("database", db.url())
+        w.name("cluster").beginObject().field("node", instanceId).field("database", db.displayUrl())
                 .field("configuration", v == null ? null
                         : v.standing() == ConfigRegistry.Standing.OLDER ? "older than the cluster's" : "the cluster's")
                 .field("cluster_configuration", v == null || v.clusterDigest() == null ? null

@@ -46,6 +46,16 @@ final class ClusterRunClaims implements RunClaims {
             }
 
             @Override
+            public Optional<String> lost() {
+                if (c.held()) {
+                    return Optional.empty();
+                }
+                LOG.warn("{} {}: the connection that holds the mailbox's lock in the cluster database was lost;"
+                        + " another node may take the mailbox now, so this run sends nothing more", account, mailbox);
+                return Optional.of("the mailbox's cluster lock was lost (its database connection broke)");
+            }
+
+            @Override
             public void close() {
                 try {
                     c.close();

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mailtidy.config.Account;
 import org.mailtidy.engine.AccountRun;
+import org.mailtidy.engine.RunResult;
 
 /** The {@link AccountConnection} of every configured account. */
 final class ConnectionPool {
@@ -39,6 +40,14 @@ final class ConnectionPool {
             throw new IllegalArgumentException("no account " + account);
         }
         return c;
+    }
+
+    /** Records a mailbox run's outcome on its account (an account a reload removed is ignored). */
+    void ran(RunResult result) {
+        AccountConnection c = byAccount.get(result.account());
+        if (c != null) {
+            c.ran(result.ok(), result.error().orElse(null));
+        }
     }
 
     void closeIdle(Duration idle) {

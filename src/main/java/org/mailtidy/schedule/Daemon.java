@@ -56,6 +56,7 @@ public final class Daemon {
     private final ScheduledExecutorService housekeeping =
             Executors.newSingleThreadScheduledExecutor(daemonThreads("idle-close"));
     private final ConnectionPool pool;
+    private final AccountLanes lanes = new AccountLanes("run", AccountLanes.maxThreadsFromSystemProperties());
     private final Firings firings;
     private final Status status;
     private final Push push;
@@ -99,11 +100,11 @@ public final class Daemon {
         this.connector = connector;
         this.clock = clock;
         this.pool = new ConnectionPool(connector, options.backoff(), clock);
-        this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock);
+        this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock, lanes);
         this.status = new Status(current::get, ledger, pool, () -> quartz, () -> cluster, () -> lastReload, options,
                 clock);
         this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, connector, () -> stopping,
-                clock);
+                clock, lanes);
     }
 
     /** Runs until SIGTERM/SIGINT; returns the exit status (0 after a clean stop). */
@@ -121,7 +122,12 @@ public final class Daemon {
         Instant now = clock.instant();
         if (loaded.config().cluster().isPresent()) {
             cluster = ClusterNode.start(loaded.config().cluster().get(), options.clusterCheckin());
-            quartz = new QuartzJobs(firings, cluster.quartzProperties());
+            java.util.Properties quartzProperties = cluster.quartzProperties();
+            // in a cluster a job lasts as long as its run; a node whose threads are all busy leaves
+            // the due triggers to the other nodes
+            quartzProperties.setProperty("org.quartz.threadPool.threadCount",
+                    Integer.toString(AccountLanes.maxThreadsFromSystemProperties() + QuartzJobs.QUARTZ_THREADS));
+            quartz = new QuartzJobs(firings, quartzProperties);
             firings.claimWith(cluster.claims());
             anchor = cluster.anchor(now);
         } else {
@@ -243,6 +249,13 @@ public final class Daemon {
             }
             Duration left = Duration.between(clock.instant(), deadline);
             pool.shutdown(left.isNegative() ? Duration.ZERO : left);
+            // the runs still queued see that the daemon stops and return at once, releasing whoever waits for them
+            List<Runnable> dropped = lanes.shutdown();
+            if (!dropped.isEmpty()) {
+                Thread drain = new Thread(() -> dropped.forEach(Runnable::run), "run-dropped");
+                drain.setDaemon(true);
+                drain.start();
+            }
             closeQuietly(cluster);
             closeQuietly(http);
             http = null;
@@ -269,7 +282,7 @@ public final class Daemon {
     }
 
     public String metrics() {
-        return metrics.scrape(pool.snapshots()) + push.metrics();
+        return metrics.scrape(pool.snapshots(), lanes) + push.metrics();
     }
 
     private void reload(String trigger) {
@@ -331,6 +344,7 @@ public final class Daemon {
     private void apply(Loaded loaded, Instant now) throws SchedulerException, IOException {
         current.set(loaded);
         pool.reconfigure(loaded.config().accounts());
+        lanes.sizeFor(loaded.config().accounts().size());
         if (cluster == null) {
             if (loaded.config().cluster().isPresent()) {
                 LOG.warn("the file now has a cluster block; restart mailtidy to join the cluster");
@@ -339,7 +353,7 @@ public final class Daemon {
         } else {
             if (!loaded.config().cluster().equals(Optional.of(cluster.settings()))) {
                 LOG.warn("the file's cluster block changed; this node stays on {} until it is restarted",
-                        cluster.settings().jdbcUrl());
+                        cluster.settings().displayUrl());
             }
             cluster.reconcile(loaded, () -> quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor,
                     now), schedulerControl());

@@ -47,6 +47,13 @@ final class DaemonMetrics {
             "state");
     private final MetricsRegistry.Gauge connectFailures = registry.gauge("mailtidy_account_connect_failures",
             "Consecutive failed connection attempts of the account (0 when connected)", "account");
+    private final MetricsRegistry.Gauge accountUp = registry.gauge("mailtidy_account_up",
+            "1 while the account connects and its last mailbox run did not fail, else 0 (reason in /status)",
+            "account");
+    private final MetricsRegistry.Gauge waiting = registry.gauge("mailtidy_runs_waiting",
+            "Mailbox runs (firings and arrival runs) queued behind their account's run in progress");
+    private final MetricsRegistry.Gauge runThreads = registry.gauge("mailtidy_run_threads",
+            "Threads that run mailboxes, one account at a time each (at most the accounts, at most 32)");
     private final MetricsRegistry.Counter reloads = registry.counter("mailtidy_config_reloads_total",
             "Configuration reloads by result (ok, invalid)", "result");
 
@@ -100,13 +107,16 @@ final class DaemonMetrics {
         }
     }
 
-    /** The scrape answer, with the connection gauges read now. */
-    String scrape(List<AccountConnection.Snapshot> accounts) {
+    /** The scrape answer, with the connection and queue gauges read now. */
+    String scrape(List<AccountConnection.Snapshot> accounts, AccountLanes lanes) {
+        waiting.labels().set(lanes.waiting());
+        runThreads.labels().set(lanes.threads());
         for (AccountConnection.Snapshot a : accounts) {
             for (AccountConnection.State s : AccountConnection.State.values()) {
                 connection.labels(a.account(), stateName(s)).set(a.state() == s ? 1 : 0);
             }
             connectFailures.labels(a.account()).set(a.failures());
+            accountUp.labels(a.account()).set(a.up() ? 1 : 0);
         }
         return registry.scrape() + runtime.scrape();
     }

@@ -34,6 +34,8 @@ final class Firings {
     private final Clock clock;
     private volatile Retries retries = (account, pattern, scheduleId, due, at) -> { };
     private volatile RunClaims claims;
+    private volatile boolean waitForRuns;
+    private final AccountLanes lanes;
     private int inFlight;
 
     /** Fires a job again for a firing that could not reach the server. */
@@ -43,7 +45,8 @@ final class Firings {
     }
 
     Firings(Supplier<Loaded> current, ConnectionPool pool, RunLedger ledger, DaemonMetrics metrics,
-            BooleanSupplier stopping, Clock clock) {
+            BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
+        this.lanes = lanes;
         this.current = current;
         this.pool = pool;
         this.ledger = ledger;
@@ -56,6 +59,7 @@ final class Firings {
     /** In a cluster, mailboxes are claimed in the shared database instead of this node's ledger. */
     void claimWith(RunClaims c) {
         claims = c;
+        waitForRuns = true;
     }
 
     void retryWith(Retries r) {
@@ -63,18 +67,54 @@ final class Firings {
     }
 
     /**
-     * One firing of job (account, pattern) for one schedule, due at {@code due}. If the account
-     * cannot be reached, the firing is retried when the back-off allows, so an outage delays a
-     * run instead of dropping it until the next scheduled time (which may be a day away).
+     * One firing of job (account, pattern) for one schedule, due at {@code due}: queued in the
+     * account's lane ({@link AccountLanes}), so a firing that waits for its account holds no
+     * thread. A firing of the same job and schedule that still waits covers this one. The returned
+     * future completes when the firing has run (or was covered or dropped): in a cluster the Quartz
+     * job waits for it, so that Quartz recovers the firing on another node if this one dies.
      */
-    void fire(String account, String pattern, String scheduleId, Instant due, boolean recovering)
+    java.util.concurrent.CompletableFuture<Void> fire(String account, String pattern, String scheduleId, Instant due,
+                                                      boolean recovering) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        if (stopping.getAsBoolean()) {
+            done.complete(null);
+            return done;
+        }
+        enter();
+        boolean queued = lanes.submit(account, List.of("scheduled", pattern, scheduleId), () -> {
+            try {
+                run(account, pattern, scheduleId, due, recovering);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                leave();
+                done.complete(null);
+            }
+        });
+        if (!queued) {
+            leave();
+            done.complete(null);
+        }
+        return done;
+    }
+
+    /** True in a cluster: a Quartz job lasts as long as its run (see {@link #fire}). */
+    boolean jobsWaitForRuns() {
+        return waitForRuns;
+    }
+
+    /**
+     * Runs the firing. If the account cannot be reached, the firing is retried when the back-off
+     * allows, so an outage delays a run instead of dropping it until the next scheduled time
+     * (which may be a day away).
+     */
+    private void run(String account, String pattern, String scheduleId, Instant due, boolean recovering)
             throws InterruptedException {
         Loaded loaded = current.get();
         Optional<ScheduleKey> schedule = loaded.schedule(account, pattern, scheduleId);
         if (schedule.isEmpty() || !loaded.config().accounts().containsKey(account) || stopping.getAsBoolean()) {
             return; // removed by a reload after the trigger fired
         }
-        enter();
         MDC.put("account", account);
         try (AccountConnection.Lease lease = pool.get(account).acquire(stopping)) {
             if (lease != null && !fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due,
@@ -84,7 +124,6 @@ final class Firings {
             }
         } finally {
             MDC.remove("account");
-            leave();
         }
     }
 
@@ -142,7 +181,8 @@ final class Firings {
                 return false;
             }
             RunResult result = new MailboxRun(connection, account.id(), mailbox,
-                    rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings()).execute();
+                    rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings())
+                    .sendingWhile(claim::lost).execute();
             boolean reached = result.ok() || lease.connectionAlive();
             finished(schedule, started, result, reached);
             claim.finished(result.ok(), reached);
@@ -160,6 +200,7 @@ final class Firings {
 
     private void finished(ScheduleKey schedule, Instant started, RunResult result, boolean reachedServer) {
         ledger.finished(schedule, started, result, reachedServer);
+        pool.ran(result);
         metrics.record(result, clock.instant());
     }
 

@@ -9,8 +9,11 @@ import org.quartz.JobKey;
 import org.quartz.SchedulerException;
 
 /**
- * The Quartz job of one (account, mailbox pattern): group = account, name = pattern. Quartz never
- * runs one job key twice at once, so a pattern's firings queue instead of overlapping.
+ * The Quartz job of one (account, mailbox pattern): group = account, name = pattern. It hands the
+ * firing to the account's lane ({@link Firings#fire}); the lane runs one firing of the account at a
+ * time, and a firing of the same job and schedule that still waits covers a new one. On one node
+ * the job returns at once; in a cluster it waits for the run, so that Quartz recovers the firing
+ * on another node if this one dies.
  */
 @DisallowConcurrentExecution
 public final class MailboxJob implements Job {
@@ -29,9 +32,15 @@ public final class MailboxJob implements Job {
             var data = context.getMergedJobDataMap();
             Instant due = data.containsKey(DUE) ? Instant.ofEpochMilli(data.getLongValue(DUE))
                     : context.getScheduledFireTime().toInstant();
-            firings.fire(key.getGroup(), key.getName(), data.getString(SCHEDULE), due, context.isRecovering());
+            var done = firings.fire(key.getGroup(), key.getName(), data.getString(SCHEDULE), due,
+                    context.isRecovering());
+            if (firings.jobsWaitForRuns()) {
+                done.get();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new JobExecutionException(e.getCause());
         } catch (SchedulerException e) {
             throw new JobExecutionException(e);
         }

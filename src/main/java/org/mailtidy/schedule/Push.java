@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Push {
     private static final Logger LOG = LoggerFactory.getLogger(Push.class);
+    /** Watching connections (threads) of all accounts together, within systemd's TasksMax=256. */
+    static final int CONNECTION_BUDGET = 64;
 
     private final AccountRun.Connector connector;
     private final Backoff backoff;
@@ -33,6 +35,7 @@ final class Push {
             daemonThreads("push-poll"));
     private final Map<String, AccountWatch> watches = new HashMap<>();
     private final Map<String, Account> watchedAccounts = new HashMap<>();
+    private final Map<String, Integer> watchedCaps = new HashMap<>();
     private final MetricsRegistry registry = new MetricsRegistry();
     private final MetricsRegistry.Gauge watched = registry.gauge("mailtidy_push_mailboxes",
             "Arrival mailboxes by how they are watched now (notify, idle, poll); one reconnecting is not counted",
@@ -46,11 +49,11 @@ final class Push {
     private boolean stopped;
 
     Push(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, Backoff backoff, PushOptions options,
-         AccountRun.Connector connector, BooleanSupplier stopping, Clock clock) {
+         AccountRun.Connector connector, BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
         this.connector = connector;
         this.backoff = backoff;
         this.options = options;
-        this.runs = new ArrivalRuns(current, pool, metrics, options, stopping, clock);
+        this.runs = new ArrivalRuns(current, pool, metrics, options, stopping, clock, lanes);
     }
 
     /** Starts, restarts and stops account watches to match the configuration. */
@@ -59,27 +62,40 @@ final class Push {
             return;
         }
         ArrivalPlan plan = ArrivalPlan.of(loaded.config());
+        int cap = connectionsPerAccount(options.maxConnections(), plan.patternsByAccount().size());
         for (String id : List.copyOf(watches.keySet())) {
             Account now = loaded.config().accounts().get(id);
             List<String> patterns = plan.patternsByAccount().get(id);
             if (now == null || patterns == null || !now.equals(watchedAccounts.get(id))
-                    || !patterns.equals(watches.get(id).patterns())) {
+                    || !patterns.equals(watches.get(id).patterns()) || !Integer.valueOf(cap).equals(watchedCaps.get(id))) {
                 watches.remove(id).stop();
                 watchedAccounts.remove(id);
+                watchedCaps.remove(id);
             }
         }
         plan.patternsByAccount().forEach((id, patterns) -> {
             if (!watches.containsKey(id)) {
                 Account account = loaded.config().account(id);
-                AccountWatch w = new AccountWatch(account, patterns, connector, options, backoff, runs, poller);
+                AccountWatch w = new AccountWatch(account, patterns, connector, options.withMaxConnections(cap),
+                        backoff, runs, poller);
                 watches.put(id, w);
                 watchedAccounts.put(id, account);
+                watchedCaps.put(id, cap);
                 w.start();
             }
         });
         if (!plan.patternsByAccount().isEmpty()) {
             LOG.debug("push: watching {}", plan.patternsByAccount());
         }
+    }
+
+    /**
+     * Watching connections per account (each is a thread): the configured number, lowered when
+     * many accounts watch so that all of them together stay near {@link #CONNECTION_BUDGET}, and
+     * never below one (mailboxes beyond it are polled).
+     */
+    static int connectionsPerAccount(int configured, int accounts) {
+        return Math.max(1, Math.min(configured, CONNECTION_BUDGET / Math.max(1, accounts)));
     }
 
     /** Ends every watch and waits at most {@code wait} for watches and arrival runs to finish. */

@@ -47,6 +47,8 @@ final class QuartzJobs {
     record TriggerInfo(String schedule, Instant nextFireTime) {
     }
 
+    static final int QUARTZ_THREADS = 2;
+
     /** Trigger names of retries start with this; a reload leaves them alone. */
     static final String RETRY = "retry ";
 
@@ -60,7 +62,10 @@ final class QuartzJobs {
     QuartzJobs(Firings firings, Properties properties) throws SchedulerException {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
-        p.setProperty("org.quartz.threadPool.class", ElasticThreadPool.class.getName());
+        // a job only hands its firing to the account's lane (AccountLanes), so a few threads suffice
+        p.setProperty("org.quartz.threadPool.class", "org.quartz.simpl.SimpleThreadPool");
+        p.setProperty("org.quartz.threadPool.threadCount", Integer.toString(QUARTZ_THREADS));
+        p.setProperty("org.quartz.threadPool.makeThreadsDaemons", "true");
         p.setProperty("org.quartz.jobStore.misfireThreshold", Long.toString(MISFIRE_THRESHOLD.toMillis()));
         p.putAll(properties);
         scheduler = new StdSchedulerFactory(p).getScheduler();

@@ -1,6 +1,7 @@
 package org.mailtidy.schedule;
 
 import java.time.Instant;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -22,6 +23,11 @@ interface RunClaims {
     interface Claim extends AutoCloseable {
         /** {@code reachedServer}: the run did its work, so it covers its firing. */
         void finished(boolean ok, boolean reachedServer);
+
+        /** Empty while the claim still holds; else why not. Asked before each operation the run sends. */
+        default Optional<String> lost() {
+            return Optional.empty();
+        }
 
         @Override
         void close();

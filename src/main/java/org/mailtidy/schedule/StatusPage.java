@@ -81,15 +81,16 @@ final class StatusPage {
             h.raw("<p class=\"muted\">no account has run yet</p>");
             return;
         }
-        h.raw("<table><tr><th>account</th><th>connection</th><th>last used</th><th>failing since</th>"
-                + "<th>attempts</th><th>next attempt</th><th>last error</th></tr>");
+        h.raw("<table><tr><th>account</th><th>state</th><th>connection</th><th>last used</th>"
+                + "<th>failing since</th><th>attempts</th><th>next attempt</th><th>reason</th></tr>");
         for (AccountConnection.Snapshot a : r.accounts()) {
             boolean failing = a.failingSince() != null;
-            h.raw("<tr>").td(a.account()).raw("<td>").state(!failing, DaemonMetrics.stateName(a.state())).raw("</td>");
+            h.raw("<tr>").td(a.account()).raw("<td>").state(a.up(), a.up() ? "up" : "down").raw("</td><td>")
+                    .state(!failing, DaemonMetrics.stateName(a.state())).raw("</td>");
             h.td(a.lastUsed() == null ? "" : when(a.lastUsed(), r.at()));
             h.td(failing ? when(a.failingSince(), r.at()) : "").num(a.failures());
             h.td(a.nextAttempt() == null ? "" : when(a.nextAttempt(), r.at()));
-            h.raw("<td class=\"err\">").text(a.lastError() == null ? "" : a.lastError()).raw("</td></tr>");
+            h.raw("<td class=\"err\">").text(a.reason() == null ? "" : a.reason()).raw("</td></tr>");
         }
         h.raw("</table>");
     }

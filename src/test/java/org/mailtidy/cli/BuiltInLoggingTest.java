@@ -45,6 +45,9 @@ class BuiltInLoggingTest {
         assertThat(root.getLevel()).isEqualTo(Level.DEBUG);
         assertThat(context.getLogger("org.eclipse.angus.mail.imap").getEffectiveLevel()).isEqualTo(Level.TRACE);
         assertThat(context.getLogger("org.quartz").getLevel()).isEqualTo(Level.WARN);
+        // their debug output shows cluster.jdbc_url verbatim, and a JDBC URL may carry a password
+        assertThat(context.getLogger("com.zaxxer.hikari.HikariConfig").getEffectiveLevel()).isEqualTo(Level.INFO);
+        assertThat(context.getLogger("org.postgresql.Driver").getEffectiveLevel()).isEqualTo(Level.INFO);
         ConsoleAppender<?> stderr = (ConsoleAppender<?>) root.getAppender("STDERR");
         assertThat(stderr.getTarget()).isEqualTo("System.err");
         assertThat(((PatternLayoutEncoder) stderr.getEncoder()).getPattern()).isEqualTo("%-5level %logger{0}: %msg%n");

@@ -28,4 +28,17 @@ class ClusterDatabaseTest {
         assertThat(db.toString()).doesNotContain("s3cret");
         assertThat(db.urlWithTimeouts()).doesNotContain("s3cret");
     }
+
+    @Test
+    void aPasswordInTheUrlIsMaskedWhereverTheUrlIsShown() {
+        ClusterDatabase db = new ClusterDatabase(
+                "jdbc:postgresql://db:5432/mt?sslmode=verify-full&password=s3cret&sslpassword=k3y&user=u", "u", null);
+        assertThat(db.toString()).isEqualTo(
+                "jdbc:postgresql://db:5432/mt?sslmode=verify-full&password=***&sslpassword=***&user=u as u");
+        assertThat(db.displayUrl()).doesNotContain("s3cret", "k3y");
+        assertThat(org.mailtidy.config.Cluster.displayUrl("jdbc:postgresql://u:s3cret@db/mt?PASSWORD=x"))
+                .isEqualTo("jdbc:postgresql://***@db/mt?PASSWORD=***");
+        assertThat(new org.mailtidy.config.Cluster("jdbc:postgresql://db/mt?password=s3cret", "u", null).toString())
+                .doesNotContain("s3cret");
+    }
 }

@@ -109,4 +109,27 @@ class SecretsTest {
                 .isInstanceOf(SecretException.class)
                 .hasMessageStartingWith("password_command [/nonexistent/mailtidy-pass] could not be started: ");
     }
+
+    @Test
+    void commandRunsWithAMinimalEnvironmentWithoutOtherSecrets() throws Exception {
+        List<String> outside = System.getenv().keySet().stream()
+                .filter(n -> !Secrets.COMMAND_ENVIRONMENT.contains(n)).toList();
+        assertThat(outside).as("variables of this JVM that a command must not see").isNotEmpty();
+        assertThat(System.getenv()).containsKey("PATH");
+
+        String env = Secrets.read(new SecretSource.FromCommand(List.of("env")), TIMEOUT);
+
+        List<String> names = env.lines().map(l -> l.substring(0, l.indexOf('='))).toList();
+        assertThat(names).contains("PATH").allSatisfy(n -> assertThat(Secrets.COMMAND_ENVIRONMENT).contains(n));
+        assertThat(names).doesNotContainAnyElementsOf(outside);
+    }
+
+    @Test
+    void aCommandIsShownAsWrittenNotWithTheValuesOfItsVariables() {
+        SecretSource command = new SecretSource.FromCommand(List.of("sh", "-c", "exit 3", "TOKEN=s3cret"),
+                List.of("sh", "-c", "exit 3", "TOKEN=${TOKEN}"));
+
+        assertThatThrownBy(() -> Secrets.read(command, TIMEOUT))
+                .hasMessage("password_command [sh, -c, exit 3, TOKEN=${TOKEN}] failed with exit status 3");
+    }
 }

@@ -6,6 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,5 +95,56 @@ class HttpEndpointsTest {
         assertThat(send("HEAD", "/healthz").statusCode()).isEqualTo(200);
         assertThat(send("GET", "/metrics/x").statusCode()).isEqualTo(404);
         assertThat(send("GET", "/admin").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void halfSentAndIdleRequestsNeverKeepHealthFromAnswering() throws Exception {
+        List<Socket> slow = new ArrayList<>();
+        try {
+            // more than the connection limit: idle clients, and clients that stop in the middle of the head
+            for (int i = 0; i < HttpEndpoints.MAX_CONNECTIONS + 8; i++) {
+                Socket s = new Socket("127.0.0.1", endpoints.address().getPort());
+                if (i % 2 == 0) {
+                    s.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                }
+                slow.add(s);
+            }
+            HttpClient fresh = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            for (String path : List.of("/healthz", "/metrics", "/status")) {
+                HttpResponse<String> r = fresh.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + endpoints.address().getPort() + path)).timeout(Duration.ofSeconds(2)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(path).isEqualTo(200);
+            }
+        } finally {
+            for (Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void aClientThatNeverFinishesItsRequestIsDisconnected() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", endpoints.address().getPort())) {
+            s.getOutputStream().write("GET /metrics HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+            // generous: the server's own deadline is REQUEST_TIMEOUT; this only bounds a broken test
+            s.setSoTimeout((int) HttpEndpoints.REQUEST_TIMEOUT.toMillis() * 4);
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void anOversizedHeadIsRefused() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", endpoints.address().getPort())) {
+            s.getOutputStream().write(("GET /metrics HTTP/1.1\r\nX: " + "a".repeat(HttpEndpoints.MAX_HEAD_BYTES))
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(10_000);
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+                    .startsWith("HTTP/1.1 431 ");
+        } catch (java.net.SocketException e) {
+            // the server may close while the rest of the oversized head is still being sent: refused too
+            assertThat(e).hasMessageContaining("reset");
+        }
     }
 }

@@ -364,7 +364,7 @@ class ClusterProcessTest {
     }
 
     @Test
-    void withoutTheDatabaseNodesFinishTheirRunStopFiringAndRecoverWhenItIsBack() throws Exception {
+    void withoutTheDatabaseRunsStopSendingNodesStopFiringAndRecoverWhenItIsBack() throws Exception {
         startNodes(3);
         await("every mailbox to run", Duration.ofSeconds(60), () -> everyMailboxRanSince(0));
         Run inFlight = null;
@@ -392,7 +392,9 @@ class ClusterProcessTest {
         await("every mailbox to run again", Duration.ofSeconds(60), () -> everyMailboxRanSince(backAt));
         long recovery = longestWaitAfter(backAt);
 
-        // The runs in progress when the database went away could not record their end, but did their work.
+        // The runs in progress when the database went away could not record their end. Each either had sent its one
+        // STORE already or, its mailbox lock gone with the database connection, sent nothing (LockLossPostgresTest):
+        // never a second toggle, never half of one.
         Run chosen = inFlight;
         List<Run> cutOff = runs().stream().filter(r -> r.finished() == null)
                 .filter(r -> r.id() == chosen.id() || r.started() <= chosen.started()).toList();
@@ -409,7 +411,8 @@ class ClusterProcessTest {
                     }
                 }
             }
-            assertThat(auditOfThatRun).as("run %d (%s) finished its work", run.id(), run.box()).hasSize(1);
+            assertThat(auditOfThatRun).as("run %d (%s) sent its batch or nothing", run.id(), run.box())
+                    .hasSizeLessThanOrEqualTo(1);
         }
         // runs in progress when the database went away could not record their end; they ended before it was back
         // (a run that started after it was back may still be going: it has no end yet either)
@@ -419,7 +422,7 @@ class ClusterProcessTest {
         for (Node n : nodes) {
             assertThat(n.terminate()).isZero();
         }
-        System.out.printf("database loss: %d runs in progress finished without it; every mailbox ran again %d ms"
+        System.out.printf("database loss: %d runs in progress ended without it; every mailbox ran again %d ms"
                 + " after the database was back%n", cutOff.size(), recovery);
     }
 

@@ -30,8 +30,7 @@ import org.mailtidy.testsupport.TestMessage;
 @Tag("dovecot")
 class DaemonDovecotTest {
     private static final DaemonOptions FAST = DaemonOptions.defaults().withStopGrace(Duration.ofSeconds(15))
-            .withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2))
-            .withFailingWindow(Duration.ofSeconds(1));
+            .withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2));
 
     @TempDir
     Path dir;
@@ -227,6 +226,29 @@ class DaemonDovecotTest {
     }
 
     @Test
+    void aBadAccountShowsInStatusAndMetricsWithoutItsPasswordWhileTheProcessStaysHealthy() throws Exception {
+        String good = dovecot.newUser("daemon-good");
+        dovecot.writeMaildir(good, "INBOX", List.of(TestMessage.of("news 1")));
+        String bad = dovecot.newUser("daemon-bad");
+        String wrongPassword = "Wr0ng-" + java.util.UUID.randomUUID();
+        writeConfig(account("good", good, dovecot.imapPort()) + "  bad: {host: 127.0.0.1, port: " + dovecot.imapPort()
+                + ", tls: none, username: " + bad + ", password: '" + wrongPassword + "'}\n",
+                tagRule("tag", "good", "news", "Seen2") + tagRule("tag-bad", "bad", "news", "Seen2"));
+        startDaemon();
+
+        await("the bad account to be down", Duration.ofSeconds(15),
+                quietly(() -> get("/metrics").contains("mailtidy_account_up{account=\"bad\"} 0")));
+        await("the good account to run", Duration.ofSeconds(10), () -> flagged(good, "INBOX", "Seen2") == 1);
+        assertThat(get("/metrics")).contains("mailtidy_account_up{account=\"good\"} 1");
+        assertThat(status("/healthz")).isEqualTo(200);
+        String statusJson = get("/status");
+        assertThat(statusJson).contains("\"account\":\"bad\",\"up\":false,\"reason\":\"login to " + bad);
+        for (String body : List.of(statusJson, get("/healthz"), get("/metrics"))) {
+            assertThat(body).doesNotContain(wrongPassword).doesNotContain(Dovecot.password(good));
+        }
+    }
+
+    @Test
     void recoversByItselfWhenTheServerGoesAwayAndComesBack() throws Exception {
         String user = dovecot.newUser("daemon-down");
         dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("news 1")));
@@ -238,9 +260,15 @@ class DaemonDovecotTest {
 
         proxy.cut();
         dovecot.append(user, "INBOX", TestMessage.of("news 2").toBytes());
-        await("health to turn 503", Duration.ofSeconds(15), quietly(() -> status("/healthz") == 503));
-        assertThat(get("/healthz")).startsWith("account a has failed to connect since");
+        await("the account to be down", Duration.ofSeconds(15),
+                quietly(() -> get("/metrics").contains("mailtidy_account_up{account=\"a\"} 0")));
+        // one bad account never makes the process unhealthy; it shows in the metrics and the status
+        assertThat(status("/healthz")).isEqualTo(200);
         assertThat(get("/metrics")).contains("mailtidy_account_connection_state{account=\"a\",state=\"backing_off\"} 1");
+        assertThat(get("/status")).contains("\"account\":\"a\",\"up\":false,\"reason\":\"");
+        // past the back-off's ramp (200 ms doubling to the 2 s cap) before counting attempts
+        await("the back-off to reach its cap", Duration.ofSeconds(15), quietly(() -> get("/metrics")
+                .matches("(?s).*mailtidy_account_connect_failures\\{account=\"a\"} ([5-9]|\\d\\d+)\n.*")));
         int attemptsWhileDown = proxy.accepted();
         Thread.sleep(3000);
         // Back-off: at most one attempt per 2 s (cap) plus jitter, not one per firing of each job.
@@ -249,7 +277,8 @@ class DaemonDovecotTest {
         proxy.restore();
         await("the message that came while the server was away", Duration.ofSeconds(15),
                 () -> flagged(user, "INBOX", "Seen2") == 2);
-        await("health to recover", Duration.ofSeconds(5), quietly(() -> status("/healthz") == 200));
+        await("the account to be up again", Duration.ofSeconds(5),
+                quietly(() -> get("/metrics").contains("mailtidy_account_up{account=\"a\"} 1")));
         assertThat(get("/metrics")).contains("mailtidy_account_connect_failures{account=\"a\"} 0");
     }
 

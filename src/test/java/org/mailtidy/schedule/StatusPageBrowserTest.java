@@ -32,8 +32,7 @@ import org.mailtidy.testsupport.TestMessage;
 class StatusPageBrowserTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final DaemonOptions FAST = DaemonOptions.defaults().withStopGrace(Duration.ofSeconds(15))
-            .withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2))
-            .withFailingWindow(Duration.ofMinutes(10));
+            .withBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2), 0.2));
 
     @TempDir
     Path dir;
@@ -89,7 +88,8 @@ class StatusPageBrowserTest {
 
         assertThat(dom).contains("<h1>mailtidy</h1>", "Scheduler <span class=\"ok\">running</span>",
                 config.toString(), "<td>good</td>", "<td>broken</td>", "<span class=\"ok\">connected</span>",
-                "<td>INBOX</td>", "every 1h", "tag-news: 2 / 2 / 0 / 0 / 0", "<span class=\"ok\">ok</span>");
+                "<td>INBOX</td>", "every 1h", "tag-news: 2 / 2 / 0 / 0 / 0", "<span class=\"ok\">ok</span>",
+                "<span class=\"ok\">up</span>", "<span class=\"bad\">down</span>");
         assertThat(dom).containsPattern("<span class=\"bad\">[a-z_]+</span>")
                 .containsPattern("<td class=\"err\">[^<]*" + closedPort);
         assertThat(screenshot).isRegularFile();

@@ -21,12 +21,14 @@ class StatusPageTest {
     @Test
     void whatAServerSaidIsShownAsTextNeverAsMarkup() {
         AccountConnection.Snapshot account = new AccountConnection.Snapshot("work", AccountConnection.State.BACKING_OFF,
-                NOW.minusSeconds(60), 3, NOW.plusSeconds(30), "server said <script>alert(1)</script> & left", null);
+                NOW.minusSeconds(60), 3, NOW.plusSeconds(30), "server said <script>alert(1)</script> & left", null, null,
+                null);
         String page = StatusPage.render(new StatusReport(NOW, false, Optional.empty(), Optional.empty(),
                 Optional.empty(), List.of(account), List.of()));
 
         assertThat(page).startsWith("<!DOCTYPE html>").contains("Scheduler <span class=\"bad\">stopped</span>")
-                .contains("<td>work</td>").contains("<span class=\"bad\">backing_off</span>")
+                .contains("<td>work</td>").contains("<span class=\"bad\">down</span>")
+                .contains("<span class=\"bad\">backing_off</span>")
                 .contains("server said &lt;script&gt;alert(1)&lt;/script&gt; &amp; left")
                 .doesNotContain("<script>").contains("no rules scheduled").contains("none loaded");
     }

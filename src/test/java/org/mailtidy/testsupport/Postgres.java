@@ -83,6 +83,50 @@ public final class Postgres {
     }
 
     /**
+     * Turns TLS on with this PEM certificate and key, or off ({@code null}), without a restart:
+     * PostgreSQL reloads its SSL settings on {@code pg_reload_conf()}. Plain connections work
+     * either way (the test pg_hba.conf accepts both). Returns once the setting is in force.
+     */
+    public synchronized void tls(Path certificate, Path key) {
+        try {
+            if (certificate != null) {
+                Files.copy(certificate, data.resolve("server.crt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.copy(key, data.resolve("server.key"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                Files.setPosixFilePermissions(data.resolve("server.key"),
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                if (osUser != null) {
+                    run(List.of("chown", osUser, data.resolve("server.crt").toString(),
+                            data.resolve("server.key").toString()));
+                }
+            }
+            try (Connection c = superuser(); Statement s = c.createStatement()) {
+                s.execute(certificate != null ? "ALTER SYSTEM SET ssl = on" : "ALTER SYSTEM RESET ssl");
+                s.execute("SELECT pg_reload_conf()");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (true) {
+                try (Connection c = superuser(); Statement s = c.createStatement();
+                     java.sql.ResultSet rs = s.executeQuery("SHOW ssl")) {
+                    rs.next();
+                    if (rs.getString(1).equals(certificate != null ? "on" : "off")) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("PostgreSQL did not take the ssl setting; see "
+                            + home.resolve("postgres.log"));
+                }
+                Thread.sleep(50);
+            }
+        } catch (IOException | SQLException e) {
+            throw new IllegalStateException("PostgreSQL TLS: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Stops the server as if the database went away: SIGINT to the postmaster (PostgreSQL's fast
      * shutdown, which ends every session at once), then waits until it is gone.
      */
