@@ -59,6 +59,7 @@ public final class ImapConnection implements AutoCloseable {
         Session session = Session.getInstance(SessionProperties.of(s, factory));
         IMAPStore store;
         try {
+            LineEndTolerantStore.register(session);
             store = (IMAPStore) session.getStore(SessionProperties.protocol(s));
             LOG.debug("connecting to {} ({}, {})", s.describe(), s.security(), s.mechanism());
             store.connect(s.host(), s.port(), s.username(), secret);
