@@ -20,6 +20,7 @@ import org.eclipse.angus.mail.imap.ResyncData;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Namespaces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ public final class ImapConnection implements AutoCloseable {
     private final Set<String> capabilities;
     private final CommandCounter counter = new CommandCounter();
     private char separator;
+    private PersonalNamespace namespace;
     private SelectedMailbox selected;
     /** Set at the first SELECT or EXAMINE: ENABLE is allowed only before it (RFC 5161 section 3.1). */
     private boolean selectedBefore;
@@ -94,15 +96,50 @@ public final class ImapConnection implements AutoCloseable {
     }
 
     /**
+     * The personal namespace (RFC 2342), asked once per connection with {@code NAMESPACE} where the
+     * server has it; else no prefix and the separator of {@code LIST "" ""}.
+     */
+    PersonalNamespace namespace() throws ImapException {
+        if (namespace == null) {
+            PersonalNamespace found = null;
+            if (hasCapability("NAMESPACE")) {
+                Namespaces all = (Namespaces) storeCommand("NAMESPACE", "", p -> p.namespace());
+                if (all != null && all.personal != null && all.personal.length > 0) {
+                    Namespaces.Namespace personal = all.personal[0];
+                    char delimiter = personal.delimiter != '\0' ? personal.delimiter : separator();
+                    found = new PersonalNamespace(personal.prefix == null ? "" : personal.prefix, delimiter);
+                }
+            }
+            namespace = found != null ? found : PersonalNamespace.none(separator());
+            LOG.debug("personal namespace of {}: \"{}\" \"{}\"", description, namespace.prefix(), namespace.separator());
+        }
+        return namespace;
+    }
+
+    /** The server's name (Unicode) of a mailbox named relative to the personal namespace. */
+    String serverName(String mailbox) throws ImapException {
+        return MailboxNames.toServer(mailbox, namespace());
+    }
+
+    /**
      * Mailboxes matching {@code pattern} ({@code *}, {@code %} wildcards), in the server's LIST order,
-     * selectable ones only.
+     * selectable ones only. The pattern is relative to the personal namespace ({@code Lists/*} lists
+     * {@code INBOX.Lists.*} on Courier) and so are the names returned, unless the pattern is written
+     * with the prefix ({@code INBOX/Lists/*}): then the names are too, so they match the pattern.
      */
     public List<String> list(String pattern) throws ImapException {
+        PersonalNamespace ns = namespace();
+        boolean keepPrefix = MailboxNames.writtenWithPrefix(pattern, ns);
         List<String> names = new ArrayList<>();
-        String wirePattern = MailboxNames.encode(MailboxNames.toServer(pattern, separator()));
+        if (!keepPrefix && !ns.prefix().isEmpty() && MailboxNames.matches(pattern, "INBOX")) {
+            names.add("INBOX"); // INBOX is not under a prefix such as "INBOX.", but "*" names it
+        }
+        String wirePattern = MailboxNames.encode(MailboxNames.toServer(pattern, ns));
         for (ListInfo info : rawList(null, wirePattern)) {
-            if (info.canOpen) {
-                names.add(MailboxNames.fromServer(info.name, separatorOf(info)));
+            String name = MailboxNames.fromServer(info.name, new PersonalNamespace(ns.prefix(), separatorOf(info)),
+                    keepPrefix);
+            if (info.canOpen && !names.contains(name)) {
+                names.add(name);
             }
         }
         return names;
@@ -118,7 +155,8 @@ public final class ImapConnection implements AutoCloseable {
             if (info.canOpen && info.attrs != null) {
                 for (String attr : info.attrs) {
                     if (attr.equalsIgnoreCase(attribute)) {
-                        return Optional.of(MailboxNames.fromServer(info.name, separatorOf(info)));
+                        return Optional.of(MailboxNames.fromServer(info.name,
+                                new PersonalNamespace(namespace().prefix(), separatorOf(info)), false));
                     }
                 }
             }
@@ -128,7 +166,7 @@ public final class ImapConnection implements AutoCloseable {
 
     /** CREATE and SUBSCRIBE the mailbox unless it exists (RFC 3501 sections 6.3.3, 6.3.6). */
     public void createIfMissing(String mailbox) throws ImapException {
-        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
+        String wire = MailboxNames.encode(serverName(mailbox));
         boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
         if (exists) {
             return;
@@ -149,7 +187,7 @@ public final class ImapConnection implements AutoCloseable {
      * section 6.3.10): every message that arrives there from now on gets a UID at least this.
      */
     public long uidNext(String mailbox) throws ImapException {
-        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
+        String wire = MailboxNames.encode(serverName(mailbox));
         long[] next = {-1};
         storeCommand("STATUS", mailbox, p -> {
             Wire.run(p, "STATUS", mailboxArgument(p, wire).writeAtom("(UIDNEXT)"), r -> {
@@ -178,7 +216,7 @@ public final class ImapConnection implements AutoCloseable {
         }
         String verb = readOnly ? "EXAMINE" : "SELECT";
         try {
-            IMAPFolder folder = (IMAPFolder) store.getFolder(MailboxNames.toServer(mailbox, separator()));
+            IMAPFolder folder = (IMAPFolder) store.getFolder(serverName(mailbox));
             counter.increment(verb);
             // CONDSTORE (RFC 7162) makes every later STORE conditional and reports HIGHESTMODSEQ,
             // which the mailbox cache needs for read-only (dry) runs too.

@@ -62,7 +62,7 @@ public final class MailWatch implements AutoCloseable {
     private IMAPProtocol idlingOn;
     private boolean doneSent;
     private boolean wakeRequested;
-    private char separator;
+    private PersonalNamespace namespace;
     private volatile boolean overflowed;
     private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -88,10 +88,10 @@ public final class MailWatch implements AutoCloseable {
                     + " does not support NOTIFY (RFC 5465)");
         }
         MailWatch watch = new MailWatch(connection, null, listener);
-        watch.separator = connection.separator();
+        watch.namespace = connection.namespace();
         List<String> wire = new java.util.ArrayList<>();
         for (String m : mailboxes) {
-            String server = MailboxNames.toServer(m, watch.separator);
+            String server = connection.serverName(m);
             watch.watchedByServerName.put(server, m);
             wire.add(MailboxNames.encode(server));
         }
@@ -130,7 +130,7 @@ public final class MailWatch implements AutoCloseable {
 
     /** STATUS (UIDVALIDITY UIDNEXT) of a mailbox, on any connection (RFC 3501 section 6.3.10). */
     public static Change status(ImapConnection connection, String mailbox) throws ImapException {
-        String server = MailboxNames.toServer(mailbox, connection.separator());
+        String server = connection.serverName(mailbox);
         Object result = connection.storeCommand("STATUS", mailbox, p -> {
             Status s = ((IMAPProtocol) p).status(server, STATUS_ITEMS);
             return s;
@@ -245,7 +245,7 @@ public final class MailWatch implements AutoCloseable {
         try {
             if (ir.keyEquals("STATUS") && selected == null) {
                 Status s = new Status(ir);
-                String name = watchedByServerName.getOrDefault(s.mbox, MailboxNames.fromServer(s.mbox, separator));
+                String name = watchedByServerName.getOrDefault(s.mbox, MailboxNames.fromServer(s.mbox, namespace, false));
                 reported.add(name);
                 listener.changed(change(name, s));
             } else if (ir.keyEquals("EXISTS") && selected != null) {

@@ -564,7 +564,7 @@ public final class SelectedMailbox implements AutoCloseable {
     private void transfer(String verb, long[] uids, String mailbox, Consumer<Response> answered)
             throws ImapException {
         requireWritable(verb);
-        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, connection.separator()));
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
         String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
         forEachPiece(uids, verb + " ", room, piece -> answered.accept(runWith(verb, p -> verb + " " + piece,
                 p -> ImapConnection.mailboxArgument(p, wire), r -> false)));

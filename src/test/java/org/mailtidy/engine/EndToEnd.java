@@ -98,4 +98,38 @@ final class EndToEnd {
                     read_timeout: 2s
                 """.formatted(id, host, port, user, password);
     }
+
+    /**
+     * An account {@code test} on any contract server for {@code user} (TLS as its settings say,
+     * trash_mailbox Trash, UTC, deletes unbounded) followed by {@code rules}.
+     */
+    static Config serverConfig(org.mailtidy.testsupport.MailServer server, String user, String rules) {
+        org.mailtidy.imap.ConnectionSettings s = server.settings(user);
+        String tls = switch (s.security()) {
+            case NONE -> "tls: none";
+            case STARTTLS -> "tls: starttls" + s.caFile().map(ca -> "\n    ca_file: " + ca).orElse("");
+            case IMPLICIT -> "tls: implicit" + s.caFile().map(ca -> "\n    ca_file: " + ca).orElse("");
+        };
+        String yaml = """
+                version: 1
+                accounts:
+                  test:
+                    host: %s
+                    port: %d
+                    %s
+                    username: %s
+                    password: ${PW}
+                    trash_mailbox: Trash
+                    read_timeout: 600s
+                defaults:
+                  timezone: UTC
+                safety:
+                  max_deletes_per_run: 100000
+                """.formatted(s.host(), s.port(), tls, user) + rules;
+        try {
+            return ConfigLoader.load(yaml, Path.of("test.yaml"), Map.of("PW", s.secret().call()));
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
 }
