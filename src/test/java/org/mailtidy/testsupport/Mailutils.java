@@ -123,13 +123,14 @@ public final class Mailutils implements MailServer {
             for (TestMessage m : messages) {
                 c.append(name, "()", IMAP_DATE.format(m.internalDate().atOffset(ZoneOffset.UTC)), m.toBytes());
             }
-            List<StoredMessage> stored = c.fetchAll(name);
-            c.command("SELECT " + name);
+            // by message sequence number in one SELECT: imap4d 3.15 answered UID STORE of a message
+            // that an earlier EXAMINE had numbered with BAD "Failed to parse message set"
+            int exists = (int) c.command("SELECT " + name).stream().filter(l -> l.endsWith(" EXISTS")).mapToLong(
+                    l -> Long.parseLong(l.split(" ")[1])).findFirst().orElseThrow();
             for (int i = 0; i < messages.size(); i++) {
                 String flags = String.join(" ", messages.get(i).flags().stream().filter(f -> f.startsWith("\\")).toList());
                 if (!flags.isEmpty()) {
-                    c.command("UID STORE " + stored.get(stored.size() - messages.size() + i).uid()
-                            + " +FLAGS.SILENT (" + flags + ")");
+                    c.command("STORE " + (exists - messages.size() + i + 1) + " +FLAGS.SILENT (" + flags + ")");
                 }
             }
         }
