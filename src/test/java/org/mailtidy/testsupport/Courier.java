@@ -179,12 +179,18 @@ public final class Courier implements MailServer {
             if (keywords) {
                 List<StoredMessage> stored = c.fetchAll(name);
                 c.command("SELECT " + name);
+                java.util.Map<String, List<Long>> uidsByKeyword = new java.util.TreeMap<>();
                 for (int i = 0; i < messages.size(); i++) {
-                    String kw = messages.get(i).flags().stream().filter(f -> !f.startsWith("\\"))
-                            .collect(Collectors.joining(" "));
-                    if (!kw.isEmpty()) {
-                        c.command("UID STORE " + stored.get(stored.size() - messages.size() + i).uid()
-                                + " +FLAGS.SILENT (" + kw + ")");
+                    long uid = stored.get(stored.size() - messages.size() + i).uid();
+                    messages.get(i).flags().stream().filter(f -> !f.startsWith("\\"))
+                            .forEach(k -> uidsByKeyword.computeIfAbsent(k, x -> new ArrayList<>()).add(uid));
+                }
+                for (var e : uidsByKeyword.entrySet()) {
+                    List<Long> uids = e.getValue();
+                    for (int from = 0; from < uids.size(); from += 500) {
+                        String set = uids.subList(from, Math.min(uids.size(), from + 500)).stream()
+                                .map(String::valueOf).collect(Collectors.joining(","));
+                        c.command("UID STORE " + set + " +FLAGS.SILENT (" + e.getKey() + ")");
                     }
                 }
             }
