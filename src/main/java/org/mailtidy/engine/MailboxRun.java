@@ -27,6 +27,7 @@ import org.mailtidy.rules.Planner;
 import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.RuleSpec;
 import org.mailtidy.rules.SearchProgram;
+import org.mailtidy.rules.SentDateRegex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -269,14 +270,25 @@ public final class MailboxRun {
         return Math.max(Math.max(box.uidNext(), afterFetched), fromUid);
     }
 
-    /** In the trash mailbox itself, {@code trash: true} can only mean delete. */
+    /**
+     * In the trash mailbox itself, {@code trash: true} can only mean delete. On a server whose
+     * SENT* searches convert the Date: header to UTC (Courier), {@code sent_*} is evaluated by
+     * mailtidy on the Date: header, so a rule means the same on every server.
+     */
     private List<RuleSpec> rulesFor(PlanContext context) {
-        if (context.trashMailbox().filter(t -> t.equals(mailbox)).isEmpty()) {
+        boolean inTrash = context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent();
+        boolean localSentDates = connection.sentDatesInUtc();
+        if (!inTrash && !localSentDates) {
             return rules;
         }
-        return rules.stream().map(r -> r.disposition() instanceof Disposition.Trash
-                ? new RuleSpec(r.name(), r.match(), r.flagChange(), Disposition.DELETE, r.copyTo(), r.stop())
-                : r).toList();
+        return rules.stream().map(r -> {
+            Disposition disposition = inTrash && r.disposition() instanceof Disposition.Trash
+                    ? Disposition.DELETE : r.disposition();
+            Criterion match = localSentDates && SentDateRegex.hasSentDates(r.match())
+                    ? SentDateRegex.rewrite(r.match(), context.today()) : r.match();
+            return match == r.match() && disposition == r.disposition() ? r
+                    : new RuleSpec(r.name(), match, r.flagChange(), disposition, r.copyTo(), r.stop());
+        }).toList();
     }
 
     private Optional<String> trashMailbox(SelectedMailbox box) throws ImapException {

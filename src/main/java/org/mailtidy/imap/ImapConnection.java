@@ -41,10 +41,13 @@ public final class ImapConnection implements AutoCloseable {
     /** Set at the first SELECT or EXAMINE: ENABLE is allowed only before it (RFC 5161 section 3.1). */
     private boolean selectedBefore;
 
-    private ImapConnection(IMAPStore store, String description, Set<String> capabilities) {
+    private final String greeting;
+
+    private ImapConnection(IMAPStore store, String description, Set<String> capabilities, String greeting) {
         this.store = store;
         this.description = description;
         this.capabilities = capabilities;
+        this.greeting = greeting;
     }
 
     /** Connects and logs in; TLS is verified (certificate and host name) unless {@code NONE}. */
@@ -68,10 +71,20 @@ public final class ImapConnection implements AutoCloseable {
         } catch (MessagingException e) {
             throw Failures.ofConnect(e, s, secret);
         }
-        ImapConnection connection = new ImapConnection(store, s.describe(), Set.of());
+        ImapConnection connection = new ImapConnection(store, s.describe(), Set.of(), "");
         Set<String> caps = connection.readCapabilities();
+        String greeting = connection.readGreeting();
         LOG.debug("connected to {}; capabilities {}", s.describe(), caps);
-        return new ImapConnection(store, s.describe(), caps);
+        return new ImapConnection(store, s.describe(), caps, greeting);
+    }
+
+    /**
+     * Whether the server's SENTBEFORE, SENTON and SENTSINCE convert the Date: header to UTC before
+     * comparing (Courier-IMAP; RFC 3501 says the zone is disregarded), so that mailtidy must
+     * evaluate {@code sent_*} itself for a rule to mean the same as elsewhere (docs/servers.md).
+     */
+    public boolean sentDatesInUtc() {
+        return greeting.contains("Courier-IMAP");
     }
 
     /** The capabilities announced after login, upper case. */
@@ -330,6 +343,15 @@ public final class ImapConnection implements AutoCloseable {
 
     private char separatorOf(ListInfo info) throws ImapException {
         return info.separator != '\0' ? info.separator : separator();
+    }
+
+    private String readGreeting() throws ImapException {
+        try {
+            return (String) ((IMAPFolder) store.getDefaultFolder()).doCommand(
+                    p -> p instanceof LineEndTolerantProtocol t ? t.greeting() : "");
+        } catch (MessagingException e) {
+            throw Failures.of(e, "reading the greeting of " + description);
+        }
     }
 
     private Set<String> readCapabilities() throws ImapException {

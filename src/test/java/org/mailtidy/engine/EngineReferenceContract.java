@@ -135,7 +135,8 @@ abstract class EngineReferenceContract {
     }
 
     /** One run of the scenario: what the reference expects, what the server holds after, and the cost. */
-    record Measured(NaiveReference.Result expected, FinalState actual, List<RunResult> results, Duration wallTime) {
+    record Measured(String user, NaiveReference.Result expected, FinalState actual, List<RunResult> results,
+                    Duration wallTime) {
         long commands() {
             return results.stream().flatMap(r -> r.commands().values().stream()).mapToLong(Long::longValue).sum();
         }
@@ -159,7 +160,7 @@ abstract class EngineReferenceContract {
         long started = System.nanoTime();
         List<RunResult> results = runOnce(config);
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
-        return new Measured(expected, actualState(user, uidByMessageId), results, wall);
+        return new Measured(user, expected, actualState(user, uidByMessageId), results, wall);
     }
 
     static List<RunResult> runOnce(Config config) throws InterruptedException {
