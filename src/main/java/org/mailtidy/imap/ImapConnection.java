@@ -131,6 +131,9 @@ public final class ImapConnection implements AutoCloseable {
 
     /** The server's name (Unicode) of a mailbox named relative to the personal namespace. */
     String serverName(String mailbox) throws ImapException {
+        if (mailbox.equalsIgnoreCase("INBOX")) {
+            return "INBOX"; // the same in every namespace: no NAMESPACE command for a run of INBOX alone
+        }
         return MailboxNames.toServer(mailbox, namespace());
     }
 
