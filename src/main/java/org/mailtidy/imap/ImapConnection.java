@@ -34,15 +34,14 @@ public final class ImapConnection implements AutoCloseable {
     private final IMAPStore store;
     private final String description;
     private final Set<String> capabilities;
+    /** The server's greeting line, to tell servers apart where capabilities do not ({@link #sentDatesInUtc}). */
+    private final String greeting;
     private final CommandCounter counter = new CommandCounter();
     private char separator;
     private PersonalNamespace namespace;
     private SelectedMailbox selected;
     /** Set at the first SELECT or EXAMINE: ENABLE is allowed only before it (RFC 5161 section 3.1). */
     private boolean selectedBefore;
-
-    private final String greeting;
-
     private ImapConnection(IMAPStore store, String description, Set<String> capabilities, String greeting) {
         this.store = store;
         this.description = description;
