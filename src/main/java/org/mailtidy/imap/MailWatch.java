@@ -124,8 +124,27 @@ public final class MailWatch implements AutoCloseable {
         SelectedMailbox box = connection.select(mailbox, true);
         MailWatch watch = new MailWatch(connection, box, listener);
         watch.onProtocol(null, p -> { });
-        listener.changed(new Change(mailbox, box.uidValidity(), box.uidNext() > 0 ? box.uidNext() : Change.UNKNOWN));
+        listener.changed(new Change(mailbox, box.uidValidity(), box.uidNext() > 0 ? box.uidNext() : afterLast(box)));
         return watch;
+    }
+
+    /**
+     * Courier-IMAP sends no UIDNEXT with SELECT or EXAMINE (RFC 3501 requires it). Without it the
+     * arrival baseline would come from a later STATUS, which already counts mail that arrived in
+     * between, so that mail would never be handled on arrival. The UID after the last message of
+     * the snapshot EXAMINE gave is as good a baseline: mail arriving after it gets higher UIDs.
+     */
+    private static long afterLast(SelectedMailbox box) throws ImapException {
+        int last = box.exists();
+        if (last == 0) {
+            return 1;
+        }
+        try {
+            IMAPFolder folder = box.folder();
+            return folder.getUID(folder.getMessage(last)) + 1;
+        } catch (MessagingException e) {
+            throw Failures.of(e, "FETCH " + last + " (UID) in " + box.name());
+        }
     }
 
     /** STATUS (UIDVALIDITY UIDNEXT) of a mailbox, on any connection (RFC 3501 section 6.3.10). */
