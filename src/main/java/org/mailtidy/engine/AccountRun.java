@@ -43,7 +43,7 @@ public final class AccountRun {
         ImapConnection connection = null;
         try {
             connection = connector.connect(account);
-            Map<String, List<RuleSpec>> plan = mailboxes(connection);
+            Map<String, List<RuleSpec>> plan = mailboxes(connection, results);
             for (Map.Entry<String, List<RuleSpec>> e : plan.entrySet()) {
                 if (connection == null || !connection.isAlive()) {
                     closeQuietly(connection);
@@ -83,12 +83,21 @@ public final class AccountRun {
         }
     }
 
-    /** Mailbox name to the rules that apply to it, in first-named order; each rule list in file order. */
-    Map<String, List<RuleSpec>> mailboxes(ImapConnection connection) throws ImapException {
+    /**
+     * Mailbox name to the rules that apply to it, in first-named order; each rule list in file order.
+     * A wildcard that matches no mailbox is reported in {@code results} (a line in {@code once}'s
+     * output) and logged, never skipped silently.
+     */
+    Map<String, List<RuleSpec>> mailboxes(ImapConnection connection, List<RunResult> results) throws ImapException {
         List<String> names = new ArrayList<>();
+        List<String> unmatched = new ArrayList<>();
         for (RuleConfig rule : rules) {
             for (String pattern : rule.mailboxes()) {
                 List<String> found = MailboxPatterns.isWildcard(pattern) ? connection.list(pattern) : List.of(pattern);
+                if (found.isEmpty() && !unmatched.contains(pattern)) {
+                    unmatched.add(pattern);
+                    results.add(noMailboxMatches(pattern));
+                }
                 for (String name : found) {
                     if (names.stream().noneMatch(n -> MailboxPatterns.sameMailbox(n, name))) {
                         names.add(name);
@@ -103,6 +112,16 @@ public final class AccountRun {
             out.put(name, applicable);
         }
         return out;
+    }
+
+    private RunResult noMailboxMatches(String pattern) {
+        List<String> ruleNames = rules.stream().filter(r -> r.mailboxes().contains(pattern)).map(RuleConfig::name)
+                .toList();
+        String note = "no mailbox matches '" + pattern + "': rules " + String.join(", ", ruleNames)
+                + " ran on no mailbox for it (names are relative to the personal namespace)";
+        LOG.warn("{}: {}", account.id(), note);
+        return new RunResult(account.id(), pattern, RunResult.Status.OK, 0, List.of(), java.time.Duration.ZERO,
+                Map.of(), List.of(), List.of(note), java.util.Optional.empty());
     }
 
     private static void closeQuietly(ImapConnection c) {

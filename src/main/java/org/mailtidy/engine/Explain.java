@@ -51,7 +51,8 @@ public final class Explain {
                                  Optional<Long> uid, Optional<String> messageId) throws ImapException {
         PlanContext context = new PlanContext(now, LocalDate.ofInstant(now, zone),
                 MailboxRun.trashMailbox(connection, account, rules, configuredTrash));
-        List<RuleSpec> effective = MailboxRun.rulesIn(mailbox, rules, context, Provider.isGmail(connection));
+        List<RuleSpec> effective = MailboxRun.rulesIn(mailbox, rules, context, Provider.isGmail(connection),
+                connection.sentDatesInUtc());
         try (SelectedMailbox box = connection.select(mailbox, true)) {
             List<Long> candidates = new ArrayList<>();
             if (uid.isPresent()) {

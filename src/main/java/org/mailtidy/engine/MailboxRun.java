@@ -31,6 +31,7 @@ import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.RuleSpec;
 import org.mailtidy.rules.RuleStats;
 import org.mailtidy.rules.SearchProgram;
+import org.mailtidy.rules.SentDateRegex;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -410,24 +411,33 @@ public final class MailboxRun {
     }
 
     private List<RuleSpec> rulesFor(PlanContext context) {
-        return rulesIn(mailbox, rules, context, Provider.isGmail(connection));
+        return rulesIn(mailbox, rules, context, Provider.isGmail(connection), connection.sentDatesInUtc());
     }
 
     /**
-     * In the trash mailbox itself, {@code trash: true} can only mean delete. Elsewhere on Gmail,
-     * {@code delete: true} means trash: there {@code \Deleted} and EXPUNGE only remove the mailbox's
-     * label and leave the message in All Mail (docs/servers.md).
+     * The rules as this server must be asked. In the trash mailbox itself, {@code trash: true} can
+     * only mean delete. Elsewhere on Gmail, {@code delete: true} means trash: there {@code \Deleted}
+     * and EXPUNGE only remove the mailbox's label and leave the message in All Mail
+     * (docs/servers.md). On a server whose SENT* searches convert the Date: header to UTC (Courier),
+     * {@code sent_*} is evaluated by mailtidy on the Date: header, so a rule means the same on every
+     * server.
      */
-    static List<RuleSpec> rulesIn(String mailbox, List<RuleSpec> rules, PlanContext context, boolean gmail) {
+    static List<RuleSpec> rulesIn(String mailbox, List<RuleSpec> rules, PlanContext context, boolean gmail,
+                                  boolean localSentDates) {
         boolean inTrash = context.trashMailbox().filter(t -> t.equals(mailbox)).isPresent();
-        if (!inTrash && !deletesToTrash(gmail, rules)) {
+        boolean deleteMeansTrash = !inTrash && deletesToTrash(gmail, rules);
+        if (!inTrash && !deleteMeansTrash && !localSentDates) {
             return rules;
         }
-        Class<? extends Disposition> from = inTrash ? Disposition.Trash.class : Disposition.Delete.class;
-        Disposition to = inTrash ? Disposition.DELETE : Disposition.TRASH;
-        return rules.stream().map(r -> from.isInstance(r.disposition())
-                ? new RuleSpec(r.name(), r.match(), r.flagChange(), to, r.copyTo(), r.stop())
-                : r).toList();
+        return rules.stream().map(r -> {
+            Disposition disposition = inTrash && r.disposition() instanceof Disposition.Trash ? Disposition.DELETE
+                    : deleteMeansTrash && r.disposition() instanceof Disposition.Delete ? Disposition.TRASH
+                    : r.disposition();
+            Criterion match = localSentDates && SentDateRegex.hasSentDates(r.match())
+                    ? SentDateRegex.rewrite(r.match(), context.today()) : r.match();
+            return match == r.match() && disposition == r.disposition() ? r
+                    : new RuleSpec(r.name(), match, r.flagChange(), disposition, r.copyTo(), r.stop());
+        }).toList();
     }
 
     private boolean gmailDeletesToTrash() {

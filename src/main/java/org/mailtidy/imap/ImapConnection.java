@@ -20,6 +20,7 @@ import org.eclipse.angus.mail.imap.ResyncData;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.eclipse.angus.mail.imap.protocol.Namespaces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,19 +34,24 @@ public final class ImapConnection implements AutoCloseable {
     private final IMAPStore store;
     private final String description;
     private final Set<String> capabilities;
+    /** The server's greeting line, to tell servers apart where capabilities do not ({@link #sentDatesInUtc}). */
+    private final String greeting;
     private final CommandCounter counter = new CommandCounter();
     private char separator;
+    private PersonalNamespace namespace;
     private SelectedMailbox selected;
     /** Set at the first SELECT or EXAMINE: ENABLE is allowed only before it (RFC 5161 section 3.1). */
     private boolean selectedBefore;
 
     private final ResponseGuard guard;
 
-    private ImapConnection(IMAPStore store, String description, Set<String> capabilities, ResponseGuard guard) {
+    private ImapConnection(IMAPStore store, String description, Set<String> capabilities, ResponseGuard guard,
+                           String greeting) {
         this.store = store;
         this.description = description;
         this.capabilities = capabilities;
         this.guard = guard;
+        this.greeting = greeting;
     }
 
     /** Connects and logs in; TLS is verified (certificate and host name) unless {@code NONE}. */
@@ -63,6 +69,7 @@ public final class ImapConnection implements AutoCloseable {
         Session session = Session.getInstance(SessionProperties.of(s, factory, guard));
         IMAPStore store;
         try {
+            LineEndTolerantStore.register(session);
             store = (IMAPStore) session.getStore(SessionProperties.protocol(s));
             LOG.debug("connecting to {} ({}, {})", s.describe(), s.security(), s.mechanism());
             store.connect(s.host(), s.port(), s.username(), secret);
@@ -75,10 +82,11 @@ public final class ImapConnection implements AutoCloseable {
             throw unreadable("connecting to " + s.describe(), e, guard);
         }
         guard.loggedIn();
-        ImapConnection connection = new ImapConnection(store, s.describe(), Set.of(), guard);
+        ImapConnection connection = new ImapConnection(store, s.describe(), Set.of(), guard, "");
         Set<String> caps = connection.readCapabilities();
+        String greeting = connection.readGreeting();
         LOG.debug("connected to {}; capabilities {}", s.describe(), caps);
-        return new ImapConnection(store, s.describe(), caps, guard);
+        return new ImapConnection(store, s.describe(), caps, guard, greeting);
     }
 
     /**
@@ -107,6 +115,15 @@ public final class ImapConnection implements AutoCloseable {
         return guard;
     }
 
+    /**
+     * Whether the server's SENTBEFORE, SENTON and SENTSINCE convert the Date: header to UTC before
+     * comparing (Courier-IMAP; RFC 3501 says the zone is disregarded), so that mailtidy must
+     * evaluate {@code sent_*} itself for a rule to mean the same as elsewhere (docs/servers.md).
+     */
+    public boolean sentDatesInUtc() {
+        return greeting.contains("Courier-IMAP");
+    }
+
     /** The capabilities announced after login, upper case. */
     public Set<String> capabilities() {
         return capabilities;
@@ -129,15 +146,53 @@ public final class ImapConnection implements AutoCloseable {
     }
 
     /**
+     * The personal namespace (RFC 2342), asked once per connection with {@code NAMESPACE} where the
+     * server has it; else no prefix and the separator of {@code LIST "" ""}.
+     */
+    PersonalNamespace namespace() throws ImapException {
+        if (namespace == null) {
+            PersonalNamespace found = null;
+            if (hasCapability("NAMESPACE")) {
+                Namespaces all = (Namespaces) storeCommand("NAMESPACE", "", p -> p.namespace());
+                if (all != null && all.personal != null && all.personal.length > 0) {
+                    Namespaces.Namespace personal = all.personal[0];
+                    char delimiter = personal.delimiter != '\0' ? personal.delimiter : separator();
+                    found = new PersonalNamespace(personal.prefix == null ? "" : personal.prefix, delimiter);
+                }
+            }
+            namespace = found != null ? found : PersonalNamespace.none(separator());
+            LOG.debug("personal namespace of {}: \"{}\" \"{}\"", description, namespace.prefix(), namespace.separator());
+        }
+        return namespace;
+    }
+
+    /** The server's name (Unicode) of a mailbox named relative to the personal namespace. */
+    String serverName(String mailbox) throws ImapException {
+        if (mailbox.equalsIgnoreCase("INBOX")) {
+            return "INBOX"; // the same in every namespace: no NAMESPACE command for a run of INBOX alone
+        }
+        return MailboxNames.toServer(mailbox, namespace());
+    }
+
+    /**
      * Mailboxes matching {@code pattern} ({@code *}, {@code %} wildcards), in the server's LIST order,
-     * selectable ones only.
+     * selectable ones only. The pattern is relative to the personal namespace ({@code Lists/*} lists
+     * {@code INBOX.Lists.*} on Courier) and so are the names returned, unless the pattern is written
+     * with the prefix ({@code INBOX/Lists/*}): then the names are too, so they match the pattern.
      */
     public List<String> list(String pattern) throws ImapException {
+        PersonalNamespace ns = namespace();
+        boolean keepPrefix = MailboxNames.writtenWithPrefix(pattern, ns);
         List<String> names = new ArrayList<>();
-        String wirePattern = MailboxNames.encode(MailboxNames.toServer(pattern, separator()));
+        if (!keepPrefix && !ns.prefix().isEmpty() && MailboxNames.matches(pattern, "INBOX")) {
+            names.add("INBOX"); // INBOX is not under a prefix such as "INBOX.", but "*" names it
+        }
+        String wirePattern = MailboxNames.encode(MailboxNames.toServer(pattern, ns));
         for (ListInfo info : rawList(null, wirePattern)) {
-            if (info.canOpen) {
-                names.add(MailboxNames.fromServer(info.name, separatorOf(info)));
+            String name = MailboxNames.fromServer(info.name, new PersonalNamespace(ns.prefix(), separatorOf(info)),
+                    keepPrefix);
+            if (info.canOpen && !names.contains(name)) {
+                names.add(name);
             }
         }
         return names;
@@ -153,7 +208,8 @@ public final class ImapConnection implements AutoCloseable {
             if (info.canOpen && info.attrs != null) {
                 for (String attr : info.attrs) {
                     if (attr.equalsIgnoreCase(attribute)) {
-                        return Optional.of(MailboxNames.fromServer(info.name, separatorOf(info)));
+                        return Optional.of(MailboxNames.fromServer(info.name,
+                                new PersonalNamespace(namespace().prefix(), separatorOf(info)), false));
                     }
                 }
             }
@@ -163,7 +219,7 @@ public final class ImapConnection implements AutoCloseable {
 
     /** CREATE and SUBSCRIBE the mailbox unless it exists (RFC 3501 sections 6.3.3, 6.3.6). */
     public void createIfMissing(String mailbox) throws ImapException {
-        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
+        String wire = MailboxNames.encode(serverName(mailbox));
         boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
         if (exists) {
             return;
@@ -184,7 +240,7 @@ public final class ImapConnection implements AutoCloseable {
      * section 6.3.10): every message that arrives there from now on gets a UID at least this.
      */
     public long uidNext(String mailbox) throws ImapException {
-        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
+        String wire = MailboxNames.encode(serverName(mailbox));
         long[] next = {-1};
         storeCommand("STATUS", mailbox, p -> {
             Wire.run(p, "STATUS", mailboxArgument(p, wire).writeAtom("(UIDNEXT)"), r -> {
@@ -253,7 +309,7 @@ public final class ImapConnection implements AutoCloseable {
         }
         String verb = readOnly ? "EXAMINE" : "SELECT";
         try {
-            IMAPFolder folder = (IMAPFolder) store.getFolder(MailboxNames.toServer(mailbox, separator()));
+            IMAPFolder folder = (IMAPFolder) store.getFolder(serverName(mailbox));
             counter.increment(verb);
             // CONDSTORE (RFC 7162) makes every later STORE conditional and reports HIGHESTMODSEQ,
             // which the mailbox cache needs for read-only (dry) runs too.
@@ -371,6 +427,15 @@ public final class ImapConnection implements AutoCloseable {
 
     private char separatorOf(ListInfo info) throws ImapException {
         return info.separator != '\0' ? info.separator : separator();
+    }
+
+    private String readGreeting() throws ImapException {
+        try {
+            return (String) ((IMAPFolder) store.getDefaultFolder()).doCommand(
+                    p -> p instanceof LineEndTolerantProtocol t ? t.greeting() : "");
+        } catch (MessagingException e) {
+            throw Failures.of(e, "reading the greeting of " + description);
+        }
     }
 
     private Set<String> readCapabilities() throws ImapException {

@@ -62,7 +62,7 @@ public final class MailWatch implements AutoCloseable {
     private IMAPProtocol idlingOn;
     private boolean doneSent;
     private boolean wakeRequested;
-    private char separator;
+    private PersonalNamespace namespace;
     private volatile boolean overflowed;
     private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -88,10 +88,10 @@ public final class MailWatch implements AutoCloseable {
                     + " does not support NOTIFY (RFC 5465)");
         }
         MailWatch watch = new MailWatch(connection, null, listener);
-        watch.separator = connection.separator();
+        watch.namespace = connection.namespace();
         List<String> wire = new java.util.ArrayList<>();
         for (String m : mailboxes) {
-            String server = MailboxNames.toServer(m, watch.separator);
+            String server = connection.serverName(m);
             watch.watchedByServerName.put(server, m);
             wire.add(MailboxNames.encode(server));
         }
@@ -124,13 +124,32 @@ public final class MailWatch implements AutoCloseable {
         SelectedMailbox box = connection.select(mailbox, true);
         MailWatch watch = new MailWatch(connection, box, listener);
         watch.onProtocol(null, p -> { });
-        listener.changed(new Change(mailbox, box.uidValidity(), box.uidNext() > 0 ? box.uidNext() : Change.UNKNOWN));
+        listener.changed(new Change(mailbox, box.uidValidity(), box.uidNext() > 0 ? box.uidNext() : afterLast(box)));
         return watch;
+    }
+
+    /**
+     * Courier-IMAP sends no UIDNEXT with SELECT or EXAMINE (RFC 3501 requires it). Without it the
+     * arrival baseline would come from a later STATUS, which already counts mail that arrived in
+     * between, so that mail would never be handled on arrival. The UID after the last message of
+     * the snapshot EXAMINE gave is as good a baseline: mail arriving after it gets higher UIDs.
+     */
+    private static long afterLast(SelectedMailbox box) throws ImapException {
+        int last = box.exists();
+        if (last == 0) {
+            return 1;
+        }
+        try {
+            IMAPFolder folder = box.folder();
+            return folder.getUID(folder.getMessage(last)) + 1;
+        } catch (MessagingException e) {
+            throw Failures.of(e, "FETCH " + last + " (UID) in " + box.name());
+        }
     }
 
     /** STATUS (UIDVALIDITY UIDNEXT) of a mailbox, on any connection (RFC 3501 section 6.3.10). */
     public static Change status(ImapConnection connection, String mailbox) throws ImapException {
-        String server = MailboxNames.toServer(mailbox, connection.separator());
+        String server = connection.serverName(mailbox);
         Object result = connection.storeCommand("STATUS", mailbox, p -> {
             Status s = ((IMAPProtocol) p).status(server, STATUS_ITEMS);
             return s;
@@ -245,7 +264,7 @@ public final class MailWatch implements AutoCloseable {
         try {
             if (ir.keyEquals("STATUS") && selected == null) {
                 Status s = new Status(ir);
-                String name = watchedByServerName.getOrDefault(s.mbox, MailboxNames.fromServer(s.mbox, separator));
+                String name = watchedByServerName.getOrDefault(s.mbox, MailboxNames.fromServer(s.mbox, namespace, false));
                 reported.add(name);
                 listener.changed(change(name, s));
             } else if (ir.keyEquals("EXISTS") && selected != null) {

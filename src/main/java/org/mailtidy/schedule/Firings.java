@@ -135,6 +135,10 @@ final class Firings {
             Instant started = clock.instant();
             try {
                 mailboxes = lease.connection().list(pattern);
+                if (mailboxes.isEmpty()) {
+                    LOG.warn("{}: no mailbox matches '{}' (names are relative to the personal namespace); its rules"
+                            + " ran on nothing", account.id(), pattern);
+                }
             } catch (ImapException e) {
                 LOG.warn("{} {}: cannot list the mailboxes: {}", account.id(), pattern, e.getMessage());
                 finished(schedule, started, failed(account.id(), pattern, started, e), false);

@@ -72,6 +72,27 @@ class CliTest {
     }
 
     @Test
+    void aWildcardThatMatchesNoMailboxIsALineInTheOutput() throws Exception {
+        String user = server.newUser("cli-wildcard");
+        server.appendAll(user, "INBOX", List.of(TestMessage.of("hello")));
+        Path config = config(user, GreenMailServer.password(user), """
+                  - name: lists-read
+                    mailboxes: ["Lists/*"]
+                    match: {seen: false}
+                    add_flags: [\\Seen]
+                  - name: flag-all
+                    match: {all_messages: true}
+                    add_flags: [\\Flagged]
+                """);
+
+        Run r = run("once", "-c", config.toString());
+
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("test INBOX: ok, 1 messages")
+                .contains("note: no mailbox matches 'Lists/*': rules lists-read ran on no mailbox for it");
+    }
+
+    @Test
     void aDryRunSaysWhatItWouldSendAndChangesNothing() throws Exception {
         String user = server.newUser("dry");
         server.appendAll(user, "INBOX", List.of(TestMessage.of("invoice 1")));
