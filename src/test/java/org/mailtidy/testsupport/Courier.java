@@ -347,7 +347,10 @@ public final class Courier implements MailServer {
                   %4$s -address=127.0.0.1 -maxprocs=40 -maxperip=40 -nodnslookup -noidentlookup \\
                   %5$d '%6$s' '%7$s' Maildir
                 """.formatted(home, AUTHDAEMOND, CAPABILITY, COURIERTCPD, port, IMAPLOGIN, IMAPD, IDLE_POLL_SECONDS));
-        process = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sh", script.toString())
+        // setsid: a process group of its own, since authdaemond signals its whole group when it stops
+        // (kill(0, SIGTERM)), which would otherwise be the test JVM's and Maven's
+        process = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sh",
+                script.toString())
                 .redirectErrorStream(true).redirectOutput(logFile().toFile()).start();
     }
 
