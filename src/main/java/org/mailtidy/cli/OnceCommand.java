@@ -3,6 +3,7 @@ package org.mailtidy.cli;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.mailtidy.config.Config;
 import org.mailtidy.config.ConfigLoader;
@@ -10,6 +11,7 @@ import org.mailtidy.config.RuleConfig;
 import org.mailtidy.engine.AuditLog;
 import org.mailtidy.engine.Connections;
 import org.mailtidy.engine.OncePass;
+import org.mailtidy.engine.Progress;
 import org.mailtidy.engine.RunIds;
 import org.mailtidy.engine.RunResult;
 import org.mailtidy.engine.RunSettings;
@@ -45,9 +47,16 @@ final class OnceCommand implements Callable<Integer> {
         Config c = ConfigLoader.load(config.resolve());
         checkSelection(c);
         List<RuleConfig> selected = OncePass.selectRules(c, rules, account);
+        Optional<TerminalProgress> progress = TerminalProgress.forStandardError();
         RunSettings settings = RunSettings.from(c, dryRun, c.audit().map(a -> new AuditLog(a.file())),
-                state.resolve()).withRunId(RunIds.next(java.time.Instant.now()));
-        List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected);
+                state.resolve()).withRunId(RunIds.next(java.time.Instant.now()))
+                .withProgress(progress.<Progress>map(p -> p).orElse(Progress.NONE));
+        List<RunResult> results;
+        try {
+            results = new OncePass(c, settings, Connections::open).run(selected);
+        } finally {
+            progress.ifPresent(TerminalProgress::close);
+        }
         PrintWriter out = spec.commandLine().getOut();
         new SummaryTable(settings.dryRun(), settings.audit().map(AuditLog::file)).print(out, results);
         StateDirOption.copiesAgainWarning(settings.state(), selected).ifPresent(out::println);

@@ -40,6 +40,12 @@ final class BackupWriter {
 
     /** @return per UID, where the message was saved (empty without a backup_dir) */
     java.util.Map<Long, Saved> save(SelectedMailbox box, long[] uids) throws ImapException, RunFailure {
+        return save(box, uids, Progress.NONE);
+    }
+
+    /** As {@link #save(SelectedMailbox, long[])}, telling {@code progress} how many are saved. */
+    java.util.Map<Long, Saved> save(SelectedMailbox box, long[] uids, Progress progress)
+            throws ImapException, RunFailure {
         java.util.Map<Long, Saved> saved = new java.util.HashMap<>();
         if (root.isEmpty() || uids.length == 0) {
             return saved;
@@ -58,6 +64,7 @@ final class BackupWriter {
                 Path file = dir.resolve("cur").resolve(base + ":2," + maildirFlags(m.flags()));
                 files.move(tmp, file);
                 saved.put(m.uid(), new Saved(file.toAbsolutePath(), java.time.Instant.ofEpochMilli(m.internalDate())));
+                progress.step(saved.size(), uids.length);
             });
             files.forceDirectory(dir.resolve("cur"));
         } catch (IOException e) {

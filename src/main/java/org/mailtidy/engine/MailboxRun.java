@@ -112,7 +112,12 @@ public final class MailboxRun {
             CopyRecovery recovery = journal.isEmpty() ? null
                     : CopyRecovery.prepare(connection, journal.get(), fromUid == 1);
             try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
-                Outcome outcome = run(box, started, journal, recovery);
+                Outcome outcome;
+                try {
+                    outcome = run(box, started, journal, recovery);
+                } finally {
+                    settings.progress().idle();
+                }
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                         : RunResult.Status.FAILED, outcome.messages, outcome.stats(), took, commandsSince(before),
@@ -162,6 +167,8 @@ public final class MailboxRun {
     private Outcome run(SelectedMailbox box, Instant started, Optional<CopyJournal> journal, CopyRecovery recovery)
             throws ImapException {
         Outcome out = new Outcome();
+        settings.progress().phase(account, mailbox, String.format(java.util.Locale.ROOT, "reading %,d messages",
+                box.exists()));
         IncrementalObservation cached = IncrementalObservation.of(settings, connection, box, account, mailbox,
                 fromUid);
         MailboxSnapshot snapshot = Snapshots.of(box.uidValidity(), cached.table());
@@ -188,14 +195,19 @@ public final class MailboxRun {
                 return out;
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
+            if (settings.backupDir().isPresent() && out.plan.deletedUids().length > 0) {
+                settings.progress().phase(account, mailbox, String.format(java.util.Locale.ROOT,
+                        "saving %,d messages to backup_dir", out.plan.deletedUids().length));
+            }
             Map<Long, BackupWriter.Saved> saved = new BackupWriter(settings.backupDir(), account, mailbox)
-                    .save(box, out.plan.deletedUids());
+                    .save(box, out.plan.deletedUids(), settings.progress());
             if (!saved.isEmpty()) {
                 audit = audit.stream().map(l -> {
                     BackupWriter.Saved b = l.action().equals("delete") ? saved.get(l.uid()) : null;
                     return b == null ? l : l.withBackup(b.file().toString(), b.internalDate());
                 }).toList();
             }
+            settings.progress().phase(account, mailbox, "sending the changes");
             send(box, snapshot, out, audit, journal, recovery, copies, started);
         } catch (RunFailure f) {
             out.error = f.getMessage();

@@ -20,17 +20,30 @@ import org.mailtidy.config.Config;
  */
 public record RunSettings(boolean dryRun, int maxDeletes, Optional<Path> backupDir, boolean expungeWithoutUidplus,
                           Optional<AuditLog> audit, ZoneId zone, Clock clock, Optional<StateDir> state,
-                          Optional<String> runId) {
+                          Optional<String> runId, Progress progress) {
 
     public RunSettings(boolean dryRun, int maxDeletes, Optional<Path> backupDir, boolean expungeWithoutUidplus,
                        Optional<AuditLog> audit, ZoneId zone, Clock clock, Optional<StateDir> state) {
-        this(dryRun, maxDeletes, backupDir, expungeWithoutUidplus, audit, zone, clock, state, Optional.empty());
+        this(dryRun, maxDeletes, backupDir, expungeWithoutUidplus, audit, zone, clock, state, Optional.empty(),
+                Progress.NONE);
+    }
+
+    public RunSettings(boolean dryRun, int maxDeletes, Optional<Path> backupDir, boolean expungeWithoutUidplus,
+                       Optional<AuditLog> audit, ZoneId zone, Clock clock, Optional<StateDir> state,
+                       Optional<String> runId) {
+        this(dryRun, maxDeletes, backupDir, expungeWithoutUidplus, audit, zone, clock, state, runId, Progress.NONE);
     }
 
     /** The same settings, with one run id for every mailbox run made with them. */
     public RunSettings withRunId(String id) {
         return new RunSettings(dryRun, maxDeletes, backupDir, expungeWithoutUidplus, audit, zone, clock, state,
-                Optional.of(id));
+                Optional.of(id), progress);
+    }
+
+    /** The same settings, reporting the runs' long phases to {@code p}. */
+    public RunSettings withProgress(Progress p) {
+        return new RunSettings(dryRun, maxDeletes, backupDir, expungeWithoutUidplus, audit, zone, clock, state, runId,
+                p);
     }
 
     public static RunSettings from(Config config, boolean forceDryRun, Optional<AuditLog> audit,
