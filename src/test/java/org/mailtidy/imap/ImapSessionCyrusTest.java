@@ -1,0 +1,17 @@
+package org.mailtidy.imap;
+
+import org.junit.jupiter.api.Tag;
+import org.mailtidy.testsupport.Cyrus;
+import org.mailtidy.testsupport.MailServer;
+
+/**
+ * The session contract on Cyrus IMAP 3.6 (namespace {@code "" "/"} in the tests' setup), whose
+ * {@code STORE .SILENT} with {@code UNCHANGEDSINCE} is not silent.
+ */
+@Tag("cyrus")
+class ImapSessionCyrusTest extends ImapSessionContract {
+    @Override
+    MailServer server() {
+        return Cyrus.get();
+    }
+}
