@@ -64,9 +64,12 @@ abstract class ImapSessionContract {
         return mailbox;
     }
 
-    /** RFC822.SIZE the server reports for a message loaded with these (CRLF) bytes. */
-    long rfc822Size(byte[] loaded) {
-        return loaded.length;
+    /**
+     * Whether SELECT and EXAMINE report UIDNEXT (RFC 3501 requires it); where not, {@link
+     * SelectedMailbox#uidNext()} is -1 and {@code STATUS (UIDNEXT)} still answers.
+     */
+    boolean reportsUidNextOnSelect() {
+        return true;
     }
 
     // ---- the contract ----
@@ -123,12 +126,13 @@ abstract class ImapSessionContract {
         long maxUid = server().fetch(user, "INBOX").stream().mapToLong(StoredMessage::uid).max().orElseThrow();
         try (ImapConnection c = connect(user)) {
             long archiveNext = c.uidNext("Archive");
+            assertThat(c.uidNext("INBOX")).as("STATUS INBOX (UIDNEXT)").isGreaterThan(maxUid);
             long validity;
             try (SelectedMailbox box = c.select("INBOX", true)) {
                 assertThat(box.readOnly()).isTrue();
                 assertThat(box.exists()).isEqualTo(3);
                 assertThat(box.uidValidity()).isPositive();
-                assertThat(box.uidNext()).isGreaterThan(maxUid);
+                assertUidNext(box, maxUid);
                 validity = box.uidValidity();
                 assertThatThrownBy(() -> box.store(new long[] {maxUid}, StoreMode.ADD, List.of("\\Flagged")))
                         .isInstanceOf(ImapException.class).hasMessageContaining("read-only");
@@ -139,11 +143,11 @@ abstract class ImapSessionContract {
                 assertThat(box.readOnly()).isFalse();
                 assertThat(box.uidValidity()).isEqualTo(validity);
                 assertThat(box.exists()).isEqualTo(3);
-                assertThat(box.uidNext()).isGreaterThan(maxUid);
+                assertUidNext(box, maxUid);
             }
             try (SelectedMailbox archive = c.select("Archive", false)) {
                 assertThat(archive.exists()).isZero();
-                assertThat(archive.uidNext()).isEqualTo(archiveNext);
+                assertThat(archive.uidNext()).isEqualTo(reportsUidNextOnSelect() ? archiveNext : -1);
                 assertThat(archive.fetchTable().size()).isZero();
             }
         }
@@ -172,7 +176,7 @@ abstract class ImapSessionContract {
                 assertThat(Set.copyOf(table.flags(i))).as("flags of %s", m.subject()).isEqualTo(m.flags());
                 assertThat(table.internalDates()[i]).as("INTERNALDATE of %s", m.subject())
                         .isEqualTo(m.internalDate().toEpochMilli());
-                assertThat(table.sizes()[i]).as("RFC822.SIZE of %s", m.subject()).isEqualTo(rfc822Size(m.toBytes()));
+                assertThat(table.sizes()[i]).as("RFC822.SIZE of %s", m.subject()).isEqualTo(m.toBytes().length);
             }
             long second = table.uids()[1];
             MessageTable tail = box.fetchTable(second + 1);
@@ -407,7 +411,10 @@ abstract class ImapSessionContract {
             box.fetchTable();
             server().addFlags(user, "INBOX", u[3], "\\Deleted");
             long[] chosen = {u[0], u[1]};
-            assertThat(box.store(chosen, StoreMode.ADD, List.of("\\Deleted"))).isEmpty();
+            // A guarded store may name, besides refused UIDs, a UID another client changed meanwhile
+            // that the server reported in passing (Dovecot does): the run then leaves that one alone.
+            long[] leftAlone = box.store(chosen, StoreMode.ADD, List.of("\\Deleted"));
+            assertThat(LongStream.of(leftAlone).boxed().toList()).isSubsetOf(u[3]);
 
             assertThat(expand(box.uidExpunge(chosen))).containsExactly(chosen);
             assertThat(box.exists()).isEqualTo(2);
@@ -445,6 +452,14 @@ abstract class ImapSessionContract {
     }
 
     // ---- helpers ----
+
+    private void assertUidNext(SelectedMailbox box, long maxUid) throws ImapException {
+        if (reportsUidNextOnSelect()) {
+            assertThat(box.uidNext()).isGreaterThan(maxUid);
+        } else {
+            assertThat(box.uidNext()).as("no UIDNEXT in the SELECT/EXAMINE answer").isEqualTo(-1);
+        }
+    }
 
     ImapConnection connect(String user) throws ImapException {
         return ImapConnection.connect(server().settings(user));

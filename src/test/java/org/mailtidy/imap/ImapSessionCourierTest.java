@@ -6,7 +6,7 @@ import org.mailtidy.testsupport.MailServer;
 
 /**
  * The session contract on Courier-IMAP 5: no MOVE (the fallback is tested instead) and no CONDSTORE
- * (stores are unconditional); the personal namespace is {@code "INBOX." "."}.
+ * (stores are unconditional), no UIDNEXT at SELECT; the personal namespace is {@code "INBOX." "."}.
  */
 @Tag("courier")
 class ImapSessionCourierTest extends ImapSessionContract {
@@ -22,6 +22,12 @@ class ImapSessionCourierTest extends ImapSessionContract {
 
     @Override
     boolean hasMove() {
+        return false;
+    }
+
+    /** Courier 5 leaves {@code [UIDNEXT n]} out of SELECT and EXAMINE; STATUS gives it. */
+    @Override
+    boolean reportsUidNextOnSelect() {
         return false;
     }
 
