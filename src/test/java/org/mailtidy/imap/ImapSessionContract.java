@@ -64,6 +64,11 @@ abstract class ImapSessionContract {
         return mailbox;
     }
 
+    /** How many distinct keywords one mailbox can hold (Cyrus: 100); no limit seen elsewhere. */
+    int keywordsPerMailbox() {
+        return Integer.MAX_VALUE;
+    }
+
     /**
      * Whether SELECT and EXAMINE report UIDNEXT (RFC 3501 requires it); where not, {@link
      * SelectedMailbox#uidNext()} is -1 and {@code STATUS (UIDNEXT)} still answers.
@@ -292,6 +297,40 @@ abstract class ImapSessionContract {
     }
 
     /**
+     * 60 new keywords on one message, then 60 more on another: kept where the mailbox can hold 120;
+     * where it cannot, the STORE that goes past the limit fails as an {@link ImapException} (the run
+     * stops with the server's reason) and what was stored before stays.
+     */
+    @Test
+    void keywordsAreStoredUpToWhatTheMailboxHolds() throws Exception {
+        String user = server().newUser("keywords");
+        server().load(user, "INBOX", List.of(TestMessage.of("a"), TestMessage.of("b")));
+        long[] u = stored(user, "INBOX").stream().mapToLong(StoredMessage::uid).toArray();
+        List<String> first = keywords(1, 60);
+        List<String> second = keywords(61, 120);
+
+        try (ImapConnection c = connect(user); SelectedMailbox box = c.select("INBOX", false)) {
+            box.fetchTable();
+            assertThat(box.canStoreAnyKeyword()).isTrue();
+            assertThat(box.store(new long[] {u[0]}, StoreMode.ADD, first)).isEmpty();
+            if (keywordsPerMailbox() >= 120) {
+                assertThat(box.store(new long[] {u[1]}, StoreMode.ADD, second)).isEmpty();
+            } else {
+                assertThatThrownBy(() -> box.store(new long[] {u[1]}, StoreMode.ADD, second))
+                        .isInstanceOf(ImapException.class);
+            }
+        }
+        Map<Long, Set<String>> flags = flagsByUid(user, "INBOX");
+        assertThat(flags.get(u[0])).isEqualTo(Set.copyOf(first));
+        if (keywordsPerMailbox() >= 120) {
+            assertThat(flags.get(u[1])).isEqualTo(Set.copyOf(second));
+        } else {
+            assertThat(flags.get(u[1])).hasSizeLessThanOrEqualTo(keywordsPerMailbox() - first.size())
+                    .isSubsetOf(second);
+        }
+    }
+
+    /**
      * With CONDSTORE a message another client changed after the session read it is refused (named in
      * the result) and the rest acknowledged; without it the store is unconditional: {@code +FLAGS}
      * keeps the other client's flag.
@@ -486,6 +525,11 @@ abstract class ImapSessionContract {
 
     Map<Long, Set<String>> flagsByUid(String user, String mailbox) {
         return server().fetch(user, mailbox).stream().collect(Collectors.toMap(StoredMessage::uid, StoredMessage::flags));
+    }
+
+    /** {@code Kw001} ... : keywords numbered {@code from} to {@code to}. */
+    static List<String> keywords(int from, int to) {
+        return java.util.stream.IntStream.rangeClosed(from, to).mapToObj(i -> String.format("Kw%03d", i)).toList();
     }
 
     static SearchArg.Atom atom(String text) {
