@@ -3,7 +3,6 @@ package org.mailtidy.imap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -293,7 +292,8 @@ abstract class ImapSessionContract {
             assertThat(Set.copyOf(after.flags(2))).isEqualTo(Set.of("\\Flagged", "Todo"));
         }
         assertThat(flagsByUid(user, "INBOX")).isEqualTo(Map.of(
-                u[0], Set.of("\\Flagged", "Todo"), u[1], Set.of("\\Answered", "Done"), u[2], Set.of("\\Flagged", "Todo")));
+                u[0], Set.of("\\Flagged", "Todo"), u[1], Set.of("\\Answered", "Done"),
+                u[2], Set.of("\\Flagged", "Todo")));
     }
 
     /**
@@ -360,7 +360,8 @@ abstract class ImapSessionContract {
         Map<Long, Set<String>> flags = flagsByUid(user, "INBOX");
         assertThat(flags.get(u[0])).isEqualTo(Set.of("\\Flagged"));
         assertThat(flags.get(u[2])).isEqualTo(Set.of("\\Flagged"));
-        assertThat(flags.get(u[1])).isEqualTo(hasCondstore() ? Set.of("\\Answered") : Set.of("\\Answered", "\\Flagged"));
+        assertThat(flags.get(u[1]))
+                .isEqualTo(hasCondstore() ? Set.of("\\Answered") : Set.of("\\Answered", "\\Flagged"));
     }
 
     @Test
@@ -524,7 +525,8 @@ abstract class ImapSessionContract {
     }
 
     Map<Long, Set<String>> flagsByUid(String user, String mailbox) {
-        return server().fetch(user, mailbox).stream().collect(Collectors.toMap(StoredMessage::uid, StoredMessage::flags));
+        return server().fetch(user, mailbox).stream()
+                .collect(Collectors.toMap(StoredMessage::uid, StoredMessage::flags));
     }
 
     /** {@code Kw001} ... : keywords numbered {@code from} to {@code to}. */
@@ -545,9 +547,5 @@ abstract class ImapSessionContract {
             }
         }
         return out.build().toArray();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
