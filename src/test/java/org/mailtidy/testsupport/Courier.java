@@ -153,8 +153,9 @@ public final class Courier implements MailServer {
     }
 
     /**
-     * Writes the messages into the Maildir's {@code cur} (mtime = INTERNALDATE, system flags in the
-     * file name, names sorting in list order so the first login numbers them in that order), then
+     * Writes the messages into the Maildir's {@code cur} with LF line ends (mtime = INTERNALDATE,
+     * system flags in the file name, names sorting in list order so the first login numbers them in
+     * that order), then
      * stores keywords through IMAP, since Courier keeps them in its own {@code courierimapkeywords/}.
      */
     @Override
@@ -166,7 +167,10 @@ public final class Courier implements MailServer {
             int batch = USERS.incrementAndGet();
             for (int i = 0; i < messages.size(); i++) {
                 TestMessage m = messages.get(i);
-                byte[] bytes = m.toBytes();
+                // LF line ends, as an MDA writes a Maildir: Courier adds the CR when it sends the
+                // message (and counts it in RFC822.SIZE), so a CRLF file would be read as CR CR LF.
+                byte[] bytes = new String(m.toBytes(), StandardCharsets.UTF_8).replace("\r\n", "\n")
+                        .getBytes(StandardCharsets.UTF_8);
                 String file = String.format(Locale.ROOT, "%d.M%04d%08dP1.mailtidy,S=%d:2,%s", stamp, batch, i,
                         bytes.length, maildirFlags(m.flags()));
                 Path path = cur.resolve(file);

@@ -226,10 +226,15 @@ public final class Cyrus implements MailServer {
                 """.formatted(home, imapd, port);
     }
 
-    /** master stays in the foreground (no {@code -d}), so this JVM owns it and stops it. */
+    /**
+     * master stays in the foreground (no {@code -d}), so this JVM owns it and stops it. Its pid file
+     * is given with {@code -p}: master locks it before reading {@code master_pid_file}, and the default
+     * {@code /run/cyrus-master.pid} is already locked when another test JVM's Cyrus runs (exit 71).
+     */
     private void launch() throws IOException {
         master = new ProcessBuilder(MASTER.toString(), "-C", home.resolve("imapd.conf").toString(), "-M",
-                home.resolve("cyrus.conf").toString()).redirectErrorStream(true)
+                home.resolve("cyrus.conf").toString(), "-p", runDir.resolve("master.pid").toString())
+                .redirectErrorStream(true)
                 .redirectOutput(home.resolve("master.log").toFile()).start();
     }
 
