@@ -480,7 +480,16 @@ public final class SelectedMailbox implements AutoCloseable {
             forEachPiece(group.getValue(), "UID STORE ", suffix,
                     piece -> conditionalStore(piece, suffix, mode, names, refused));
         }
-        return UidSets.sortedDistinct(refused.build().toArray());
+        // a FETCH for a message outside the command (another client's change reported in passing) is
+        // the guards' business, not a refusal of this store
+        return onlyAmong(UidSets.sortedDistinct(refused.build().toArray()), uids);
+    }
+
+    private static long[] onlyAmong(long[] sortedRefused, long[] asked) {
+        long[] sortedAsked = asked.clone();
+        java.util.Arrays.sort(sortedAsked);
+        return LongStream.of(sortedRefused).filter(uid -> java.util.Arrays.binarySearch(sortedAsked, uid) >= 0)
+                .toArray();
     }
 
     /**
