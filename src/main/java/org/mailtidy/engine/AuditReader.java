@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.mailtidy.json.JsonReader;
 
 /**
  * Reads an audit file back (docs/audit-format.md). It is what {@code mailtidy undo} acts on, so it
@@ -61,7 +62,7 @@ public final class AuditReader {
 
     /** One line; an {@link IllegalArgumentException} says what is wrong with it. */
     static AuditLog.Line parse(String text) {
-        Map<String, Object> o = AuditJson.parseObject(text);
+        Map<String, Object> o = JsonReader.parseObject(text);
         Object v = o.get("v");
         if (v == null) {
             throw new IllegalArgumentException("no \"v\" field: a line of a mailtidy before audit format version 1,"

@@ -1,5 +1,5 @@
 /**
- * The daemon's HTTP side ({@code http.listen}): Prometheus metrics, health and status, served by
- * the JDK's own HTTP server; knows nothing of IMAP or rules.
+ * The daemon's HTTP side ({@code http.listen}): the status page, Prometheus metrics, health and
+ * status, served by a small non-blocking server of its own (docs/adr); knows nothing of IMAP or rules.
  */
 package org.mailtidy.http;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.mailtidy.json.JsonReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -125,7 +126,7 @@ public final class TokenEndpoint {
                     + " with " + body.length() + " characters, too many for a token answer");
         }
         try {
-            return Json.parseObject(body);
+            return JsonReader.parseObject(body);
         } catch (IllegalArgumentException e) {
             throw new OAuth2Exception(OAuth2Exception.Kind.FAILED, url + " answered HTTP " + response.statusCode()
                     + " without a JSON object (" + e.getMessage() + "); is token_url right?");

@@ -1,4 +1,4 @@
-package org.mailtidy.oauth2;
+package org.mailtidy.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,11 +7,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonTest {
+class JsonReaderTest {
 
     @Test
     void readsATokenAnswerWithNestedValuesAndEscapes() {
-        Map<String, Object> m = Json.parseObject(" {\"access_token\":\"ya29.a\\/b\\u0041\",\"expires_in\":3599,"
+        Map<String, Object> m = JsonReader.parseObject(" {\"access_token\":\"ya29.a\\/b\\u0041\",\"expires_in\":3599,"
                 + "\"ratio\":1.5e0,\"ok\":true,\"none\":null,\"scopes\":[\"a\",{\"x\":[]}],\"e\":{}}\n");
         assertThat(m).containsEntry("access_token", "ya29.a/bA").containsEntry("expires_in", 3599L)
                 .containsEntry("ratio", 1.5).containsEntry("ok", true).containsEntry("none", null)
@@ -21,11 +21,11 @@ class JsonTest {
 
     @Test
     void rejectsWhatIsNotOneObjectAndNeverQuotesTheInput() {
-        assertThatThrownBy(() -> Json.parseObject("<html>secret-token</html>"))
+        assertThatThrownBy(() -> JsonReader.parseObject("<html>secret-token</html>"))
                 .hasMessage("not a JSON object");
-        assertThatThrownBy(() -> Json.parseObject("{\"a\":\"secret-token\"} x"))
+        assertThatThrownBy(() -> JsonReader.parseObject("{\"a\":\"secret-token\"} x"))
                 .hasMessage("invalid JSON at offset 21: unexpected text after the object");
-        assertThatThrownBy(() -> Json.parseObject("{\"a\":\"secret-token"))
+        assertThatThrownBy(() -> JsonReader.parseObject("{\"a\":\"secret-token"))
                 .hasMessage("invalid JSON at offset 18: unexpected end");
     }
 }

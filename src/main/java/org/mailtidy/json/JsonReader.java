@@ -1,4 +1,4 @@
-package org.mailtidy.engine;
+package org.mailtidy.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -6,22 +6,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON (RFC 8259) as the audit file needs it read: objects, arrays, strings, numbers, booleans and
- * null; integers become {@code Long}, other numbers {@code Double}; a key given twice is an error
- * (which of the two a writer meant is unknowable). The same reader as oauth2's token parser, kept
- * apart because the engine does not depend on that stage.
+ * The JSON (RFC 8259) mailtidy reads: token endpoints' answers and the audit file. Objects, arrays,
+ * strings, numbers, booleans and null; integers become {@code Long}, other numbers {@code Double};
+ * a key given twice is an error (which of the two a writer meant is unknowable). Error messages name
+ * the position, never the input (it may hold a token). Small enough to keep by hand rather than
+ * add a JSON library for two callers.
  */
-final class AuditJson {
+public final class JsonReader {
     private final String text;
     private int pos;
 
-    private AuditJson(String text) {
+    private JsonReader(String text) {
         this.text = text;
     }
 
     /** The top-level object of {@code text}. */
-    static Map<String, Object> parseObject(String text) throws IllegalArgumentException {
-        AuditJson json = new AuditJson(text);
+    public static Map<String, Object> parseObject(String text) throws IllegalArgumentException {
+        JsonReader json = new JsonReader(text);
         json.skipSpace();
         if (json.peek() != '{') {
             throw new IllegalArgumentException("not a JSON object");
