@@ -24,8 +24,8 @@ class JsonReaderTest {
         assertThatThrownBy(() -> JsonReader.parseObject("<html>secret-token</html>"))
                 .hasMessage("not a JSON object");
         assertThatThrownBy(() -> JsonReader.parseObject("{\"a\":\"secret-token\"} x"))
-                .hasMessage("invalid JSON at offset 21: unexpected text after the object");
+                .hasMessage("invalid JSON at column 22: unexpected text after the object");
         assertThatThrownBy(() -> JsonReader.parseObject("{\"a\":\"secret-token"))
-                .hasMessage("invalid JSON at offset 18: unexpected end");
+                .hasMessage("invalid JSON at column 19: unexpected end");
     }
 }
