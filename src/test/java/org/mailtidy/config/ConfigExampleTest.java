@@ -1,7 +1,6 @@
 package org.mailtidy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Criterion.And;
@@ -24,14 +22,8 @@ import org.mailtidy.rules.FlagChange;
 
 /**
  * The contract's worked example and the sample configuration load into the expected records.
- * Both contain schedules, so these tests need {@link ScheduleParser}.
  */
 class ConfigExampleTest {
-
-    @BeforeEach
-    void needsScheduleParser() {
-        assumeTrue(ScheduleSupport.parserAvailable(), "ScheduleParser is not implemented on this branch yet");
-    }
 
     static Path example() throws URISyntaxException {
         return Path.of(ConfigExampleTest.class.getResource("/config/config-example.yaml").toURI());

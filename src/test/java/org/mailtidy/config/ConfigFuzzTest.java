@@ -11,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,13 +62,9 @@ class ConfigFuzzTest {
         }
     }
 
-    /** The example; without its schedule lines while this branch has no ScheduleParser. */
+    /** The contract's worked example, line by line. */
     private static List<String> baseLines() throws Exception {
-        List<String> lines = Files.readAllLines(ConfigExampleTest.example());
-        if (!ScheduleSupport.parserAvailable()) {
-            lines = lines.stream().filter(l -> !l.contains("schedule:")).collect(Collectors.toList());
-        }
-        return lines;
+        return Files.readAllLines(ConfigExampleTest.example());
     }
 
     private static String mutate(List<String> base, Random random) {

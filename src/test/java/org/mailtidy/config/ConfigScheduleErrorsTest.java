@@ -2,11 +2,9 @@ package org.mailtidy.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,11 +19,6 @@ class ConfigScheduleErrorsTest {
             accounts:
               work: {host: imap.example.org, username: alice, password: x}
             """;
-
-    @BeforeEach
-    void needsScheduleParser() {
-        assumeTrue(ScheduleSupport.parserAvailable(), "ScheduleParser is not implemented on this branch yet");
-    }
 
     @Test
     void crontabFieldOutOfRangeIsPlacedAtTheRulesSchedule() {
