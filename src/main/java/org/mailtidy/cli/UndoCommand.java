@@ -74,8 +74,8 @@ final class UndoCommand implements Callable<Integer> {
             throw new ExitCodes.UsageError(which.run != null ? "--run " + which.run + ": no line of " + audit
                     + " has this run id" : "--since " + which.since + ": no line of " + audit + " is that recent");
         }
-        Undo.Report report = new Undo(id -> Optional.ofNullable(c.accounts().get(id)), Connections::open, dryRun)
-                .run(chosen);
+        Undo.Report report = new Undo(id -> Optional.ofNullable(c.accounts().get(id)), Connections::open, dryRun,
+                state.resolve()).run(chosen);
         if (dryRun) {
             out.println("Dry run: nothing was changed. What undo would do:");
         }

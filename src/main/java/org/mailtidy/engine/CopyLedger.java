@@ -129,6 +129,35 @@ final class CopyLedger {
      * {@code present} is given (a full run's snapshot), prunes the UIDs below {@code seenBelow} that
      * it lacks. Writes only if that changes anything; an empty result deletes the file.
      */
+    /**
+     * Forgets that {@code rule} copied these UIDs to {@code destination} (an undo removed the
+     * copies), so the rule copies them again if they still match. Nothing happens for another
+     * UIDVALIDITY or when nothing is recorded.
+     */
+    void forget(long uidValidity, String rule, String destination, long[] uids) throws IOException {
+        synchronized (lock()) {
+            Records stored = readFile();
+            if (stored == null || stored.uidValidity() != uidValidity) {
+                return;
+            }
+            Key key = new Key(rule, destination);
+            long[] was = stored.copied().get(key);
+            if (was == null) {
+                return;
+            }
+            long[] gone = uids.clone();
+            Arrays.sort(gone);
+            long[] kept = LongStream.of(was).filter(u -> Arrays.binarySearch(gone, u) < 0).toArray();
+            Map<Key, long[]> out = new LinkedHashMap<>(stored.copied());
+            if (kept.length == 0) {
+                out.remove(key);
+            } else {
+                out.put(key, kept);
+            }
+            write(new Records(uidValidity, out));
+        }
+    }
+
     void update(long uidValidity, List<Made> made, long[] present, long seenBelow) throws IOException {
         synchronized (lock()) {
             Records stored;

@@ -77,11 +77,18 @@ public final class Undo {
      * run's lines name them by the UID they had then.
      */
     private final Map<String, Long> renamed = new HashMap<>();
+    private final Optional<StateDir> state;
 
     public Undo(Accounts accounts, AccountRun.Connector connector, boolean dryRun) {
+        this(accounts, connector, dryRun, Optional.empty());
+    }
+
+    /** With the state directory whose copy records must forget the copies this undo removes. */
+    public Undo(Accounts accounts, AccountRun.Connector connector, boolean dryRun, Optional<StateDir> state) {
         this.accounts = accounts;
         this.connector = connector;
         this.dryRun = dryRun;
+        this.state = state;
     }
 
     /** The lines of run {@code run}, or of every run at or after {@code since}; in file order. */
@@ -197,8 +204,25 @@ public final class Undo {
                             + " during the undo; left alone");
                 } else {
                     undone(l, "copy in " + destination + " (UID " + uid + ") removed");
+                    if (!dryRun) {
+                        forgetCopy(l);
+                    }
                 }
             }
+        }
+    }
+
+    /** The copy record (copy once) no longer counts this copy as made. */
+    private void forgetCopy(AuditLog.Line l) {
+        if (state.isEmpty()) {
+            return;
+        }
+        Path file = state.get().mailboxFile("copied", l.account(), l.mailbox(), ".bin");
+        try {
+            new CopyLedger(file).forget(l.uidValidity(), l.rule(), l.destination(), new long[] {l.uid()});
+        } catch (IOException e) {
+            LOG.warn("{} {}: cannot update the copy record {}: {}; rule {} will not copy UID {} again", l.account(),
+                    l.mailbox(), file, e.toString(), l.rule(), l.uid());
         }
     }
 

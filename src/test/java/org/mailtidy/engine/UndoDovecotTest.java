@@ -275,6 +275,41 @@ class UndoDovecotTest {
     }
 
     @Test
+    void copiesAnUndoRemovedAreForgottenByTheCopyRecordSoTheRuleCopiesThemAgain() throws Exception {
+        String user = dovecot.newUser("undo-once");
+        dovecot.writeMaildir(user, "INBOX", List.of(
+                org.mailtidy.testsupport.TestMessage.of("receipt 1").withMessageId("<r1@test>"),
+                org.mailtidy.testsupport.TestMessage.of("other").withMessageId("<o@test>")));
+        Path audit = temp.resolve("audit-once.jsonl");
+        String rules = """
+                rules:
+                  - name: receipts
+                    match: {subject: receipt}
+                    copy_to: Copies
+                """;
+        Config config = withAuditAndBackup(EndToEnd.dovecotConfig(dovecot, user, false, rules), audit,
+                temp.resolve("backup"));
+        Optional<StateDir> state = StateDir.resolve(temp.resolve("state").toString(), Map.of());
+        RunSettings settings = RunSettings.from(config, false, Optional.of(new AuditLog(audit)), state)
+                .withRunId("copy-1");
+        java.util.concurrent.Callable<List<RunResult>> once = () -> new OncePass(config, settings, Connections::open)
+                .run(OncePass.selectRules(config, List.of(), null));
+        assertThat(once.call()).allSatisfy(r -> assertThat(r.ok()).isTrue());
+        assertThat(state(config).get("Copies")).containsOnlyKeys("<r1@test>");
+
+        Undo.Report report = new Undo(id -> Optional.ofNullable(config.accounts().get(id)), Connections::open, false,
+                state).run(Undo.select(AuditReader.read(audit), Optional.of("copy-1"), Optional.empty()));
+        assertThat(report.notUndone()).isZero();
+        assertThat(state(config).get("Copies")).isEmpty();
+
+        // the receipt still matches: copied once more, as if the undone run had never copied it
+        assertThat(once.call()).allSatisfy(r -> assertThat(r.ok()).isTrue());
+        assertThat(state(config).get("Copies")).containsOnlyKeys("<r1@test>");
+        assertThat(once.call()).allSatisfy(r -> assertThat(r.ok()).isTrue());
+        assertThat(state(config).get("Copies")).as("and then remembered again").hasSize(1);
+    }
+
+    @Test
     void aDestinationDeletedSinceTheRunIsReportedAndTheRestUndone() throws Exception {
         String user = dovecot.newUser("undo5");
         dovecot.writeMaildir(user, "INBOX", List.of(
