@@ -119,11 +119,10 @@ public final class ImapConnection implements AutoCloseable {
     /** The server's hierarchy separator (RFC 3501 section 6.3.8, {@code LIST "" ""}). */
     public char separator() throws ImapException {
         if (separator == 0) {
-            try {
-                separator = store.getDefaultFolder().getSeparator();
-            } catch (MessagingException e) {
-                throw Failures.of(e, "LIST \"\" \"\" on " + description, guard);
-            }
+            // On the connection in use: Angus's getSeparator() would open a second connection
+            // while a mailbox is selected (three more round trips).
+            List<ListInfo> root = rawList(null, "");
+            separator = root.isEmpty() || root.get(0).separator == '\0' ? '/' : root.get(0).separator;
         }
         return separator;
     }
@@ -253,7 +252,10 @@ public final class ImapConnection implements AutoCloseable {
         }
         String verb = readOnly ? "EXAMINE" : "SELECT";
         try {
-            IMAPFolder folder = (IMAPFolder) store.getFolder(MailboxNames.toServer(mailbox, separator()));
+            // A name without '/' is the same whatever the separator: no LIST "" "" for INBOX.
+            String serverName = mailbox.indexOf('/') < 0 ? MailboxNames.toServer(mailbox, '/')
+                    : MailboxNames.toServer(mailbox, separator());
+            IMAPFolder folder = (IMAPFolder) store.getFolder(serverName);
             counter.increment(verb);
             // CONDSTORE (RFC 7162) makes every later STORE conditional and reports HIGHESTMODSEQ,
             // which the mailbox cache needs for read-only (dry) runs too.

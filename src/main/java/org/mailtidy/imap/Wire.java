@@ -92,6 +92,7 @@ final class Wire {
     }
 
     private static Response finish(Protocol p, Response last, Exception handlerFailure) throws ProtocolException {
+        answered(p);
         if (last.isBYE()) {
             p.notifyResponseHandlers(new Response[] {last});
         }
@@ -100,6 +101,30 @@ final class Wire {
             throw new HandlerFailure(handlerFailure);
         }
         return last;
+    }
+
+    /**
+     * Tells Angus the connection just answered. Its {@code Protocol.command} stamps the time of each
+     * answer, and its folder sends a {@code NOOP} before a command when the last stamp is more than a
+     * second old; commands sent here bypass {@code command}, so without this every command after a
+     * second of raw commands (a run over a slow network) would cost a NOOP round trip.
+     */
+    static void answered(Protocol p) {
+        if (TIMESTAMP != null) {
+            TIMESTAMP.setVolatile(p, System.currentTimeMillis());
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle TIMESTAMP = timestampHandle();
+
+    private static java.lang.invoke.VarHandle timestampHandle() {
+        try {
+            return java.lang.invoke.MethodHandles.privateLookupIn(Protocol.class, java.lang.invoke.MethodHandles.lookup())
+                    .findVarHandle(Protocol.class, "timestamp", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot reach Angus's Protocol.timestamp ({}); Angus sends its NOOPs", e.toString());
+            return null;
+        }
     }
 
     /** Carries a handler's exception through Angus's {@code doCommand}, which only passes ProtocolException. */
