@@ -30,6 +30,10 @@ final class BatchExecutor {
     private final List<String> notes;
     private final Set<String> createdDestinations = new LinkedHashSet<>();
     private final Set<Long> leftAlone = new java.util.HashSet<>();
+    /** Messages of stores the server refused (NO, BAD): nothing more is sent for them. */
+    private final Set<Long> refused = new java.util.HashSet<>();
+    /** The first such refusal: the run fails with it once the rest of the batch is through. */
+    private ImapException storeFailure;
     private final JournaledBatch journal;
     private final List<Operation> sending;
     /** Index in {@link #sending} of the operation in progress; its size once the batch is through. */
@@ -113,8 +117,8 @@ final class BatchExecutor {
             if (uids.length == 0) {
                 continue;
             }
-            if (op instanceof Operation.Store s) {
-                leaveAlone(box.store(uids, mode(s.mode()), s.flags().stream().map(Flag::name).toList()));
+            if (op instanceof Operation.Store) {
+                storeFrom(current);
             } else if (op instanceof Operation.Move m) {
                 ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
@@ -139,11 +143,37 @@ final class BatchExecutor {
             expunge(withoutLeftAlone(union(new long[0], copiedInsteadOfMoved)));
             expunged = true;
         }
+        if (storeFailure != null) {
+            throw storeFailure;
+        }
         if (!leftAlone.isEmpty()) {
             notes.add(leftAlone.size() + " message" + (leftAlone.size() == 1 ? " was" : "s were") + " changed by"
                     + " another client after mailtidy read them and left alone (CONDSTORE, RFC 7162); the next run"
                     + " handles them");
         }
+    }
+
+    /**
+     * The stores from {@code first} up to the next operation that is not a store, pipelined ({@link
+     * SelectedMailbox#storeAll}); {@link #current} ends at the last of them. A store the server
+     * refuses (NO, BAD) leaves its messages alone for the rest of the batch, as a refused conditional
+     * store does, and fails the run once the batch is through: the rest of the batch was sent with it.
+     */
+    private void storeFrom(int first) throws ImapException {
+        List<SelectedMailbox.StoreRequest> requests = new ArrayList<>();
+        int last = first;
+        while (last < sending.size() && sending.get(last) instanceof Operation.Store s) {
+            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids()), mode(s.mode()),
+                    s.flags().stream().map(Flag::name).toList()));
+            last++;
+        }
+        SelectedMailbox.StoreOutcome outcome = box.storeAll(requests);
+        leaveAlone(outcome.leftAlone());
+        LongStream.of(outcome.refused()).forEach(refused::add);
+        if (storeFailure == null) {
+            storeFailure = outcome.failure().orElse(null);
+        }
+        current = last - 1;
     }
 
     /**
@@ -153,6 +183,7 @@ final class BatchExecutor {
      */
     Set<Long> unfinished() {
         Set<Long> out = new java.util.HashSet<>(leftAlone);
+        out.addAll(refused);
         for (int i = current; i < sending.size(); i++) {
             LongStream.of(sending.get(i).uids()).forEach(out::add);
         }
@@ -184,10 +215,16 @@ final class BatchExecutor {
 
     /**
      * Messages whose conditional store the server refused (RFC 7162): another client changed them,
-     * so the plan for them is stale; nothing more is sent for them in this run.
+     * so the plan for them is stale; and messages of stores the server refused outright. Nothing more
+     * is sent for them in this run.
      */
     Set<Long> leftAlone() {
-        return leftAlone;
+        if (refused.isEmpty()) {
+            return leftAlone;
+        }
+        Set<Long> both = new java.util.HashSet<>(leftAlone);
+        both.addAll(refused);
+        return both;
     }
 
     private void leaveAlone(long[] uids) {
@@ -197,7 +234,8 @@ final class BatchExecutor {
     }
 
     private long[] withoutLeftAlone(long[] uids) {
-        return leftAlone.isEmpty() ? uids : LongStream.of(uids).filter(u -> !leftAlone.contains(u)).toArray();
+        return leftAlone.isEmpty() && refused.isEmpty() ? uids
+                : LongStream.of(uids).filter(u -> !leftAlone.contains(u) && !refused.contains(u)).toArray();
     }
 
     private void expunge(long[] uids) throws ImapException {

@@ -233,11 +233,13 @@ public final class DelayProxy implements AutoCloseable {
                     if (wait > 0) {
                         TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    out.write(c.bytes);
-                    out.flush();
                     if (!fromClient) {
+                        // Before the write: once written, the client may answer before this thread
+                        // runs again, and its next command would count as sent before the delivery.
                         counted.delivered();
                     }
+                    out.write(c.bytes);
+                    out.flush();
                 }
                 to.shutdownOutput();
             } catch (IOException | InterruptedException ignored) {
