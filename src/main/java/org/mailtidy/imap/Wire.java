@@ -98,6 +98,11 @@ final class Wire {
      */
     static final int MAX_IN_FLIGHT_COMMANDS = 64;
     /**
+     * A system property that lowers {@link #MAX_IN_FLIGHT_COMMANDS}; 1 sends every command alone,
+     * in the same order (for a server that mishandles pipelining, and for the tests that compare).
+     */
+    static final String MAX_IN_FLIGHT_PROPERTY = "mailtidy.imap.pipeline";
+    /**
      * Most octets of commands written before their answers are read. Below what the socket buffers of
      * the two ends hold, so a write never blocks while the server waits for its answers to be read.
      */
@@ -127,6 +132,7 @@ final class Wire {
      */
     static List<Response> pipeline(Protocol p, List<Pipelined> commands, Observer observer)
             throws ProtocolException {
+        int maxInFlight = Math.max(1, Integer.getInteger(MAX_IN_FLIGHT_PROPERTY, MAX_IN_FLIGHT_COMMANDS));
         synchronized (p) {
             Response[] answers = new Response[commands.size()];
             String[] tags = new String[commands.size()];
@@ -135,7 +141,7 @@ final class Wire {
             int answered = 0;
             int octetsInFlight = 0;
             while (answered < commands.size()) {
-                while (written < commands.size() && written - answered < MAX_IN_FLIGHT_COMMANDS
+                while (written < commands.size() && written - answered < maxInFlight
                         && (written == answered || octetsInFlight + commands.get(written).octets()
                         <= MAX_IN_FLIGHT_OCTETS) && (written == answered || !commands.get(written).syncLiteral())) {
                     Pipelined c = commands.get(written);
