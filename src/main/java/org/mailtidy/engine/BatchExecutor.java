@@ -120,14 +120,13 @@ final class BatchExecutor {
             if (op instanceof Operation.Store) {
                 storeFrom(current);
             } else if (op instanceof Operation.Move m) {
-                ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
-                    Moved done = box.move(uids, m.mailbox());
+                    Moved done = toDestination(m.mailbox(), () -> box.move(uids, m.mailbox()));
                     acknowledged.movedRanges(done.goneRanges());
                     moved.merge(m.mailbox(), done.copied(), CopiedUids::plus);
                 } else {
                     // RFC 6851 section 3.3: without MOVE, COPY then mark and expunge the originals.
-                    CopiedUids copied = box.copy(uids, m.mailbox());
+                    CopiedUids copied = toDestination(m.mailbox(), () -> box.copy(uids, m.mailbox()));
                     acknowledged.copiedForMove(sources(copied, uids));
                     moved.merge(m.mailbox(), copied, CopiedUids::plus);
                     leaveAlone(box.store(uids, StoreMode.ADD, List.of(Flag.DELETED.name())));
@@ -201,11 +200,14 @@ final class BatchExecutor {
     /** UIDNEXT journaled before the COPY, so the next run can tell whether a COPY left in doubt was made. */
     private CopiedUids copy(int journalIndex, long[] uids, String mailbox, String rule)
             throws ImapException, RunFailure {
-        ensureExists(mailbox);
+        CopiedUids copied;
         if (journal != null) {
+            ensureExists(mailbox);  // STATUS needs the mailbox
             journal.sending(journalIndex, uids, connection.uidNext(mailbox));
+            copied = box.copy(uids, mailbox);
+        } else {
+            copied = toDestination(mailbox, () -> box.copy(uids, mailbox));
         }
-        CopiedUids copied = box.copy(uids, mailbox);
         copiesMade.add(new CopyLedger.Made(rule, mailbox, uids));
         if (journal != null) {
             journal.acknowledged(journalIndex);
@@ -267,6 +269,39 @@ final class BatchExecutor {
     private void guardUidValidity() throws RunFailure {
         if (box.uidValidityChanged()) {
             throw new RunFailure("the mailbox's UIDVALIDITY changed during the run; nothing more was sent");
+        }
+    }
+
+    private interface ToDestination<T> {
+        T send() throws ImapException;
+    }
+
+    /**
+     * Sends a COPY or MOVE without first asking whether the destination exists (a LIST round trip
+     * per destination and run): a destination that does not is refused with {@code [TRYCREATE]}
+     * (RFC 3501 section 6.4.7), and a refused COPY or MOVE did nothing, so it is created and the
+     * command sent again. A refusal without TRYCREATE is checked with LIST as before.
+     */
+    private <T> T toDestination(String mailbox, ToDestination<T> command) throws ImapException {
+        if (createdDestinations.contains(mailbox)) {
+            return command.send();
+        }
+        try {
+            T done = command.send();
+            createdDestinations.add(mailbox);
+            return done;
+        } catch (ImapException.NoResponse refused) {
+            String text = refused.serverResponse() == null ? "" : refused.serverResponse();
+            boolean tryCreate = text.toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
+            if (tryCreate) {
+                connection.create(mailbox);
+                createdDestinations.add(mailbox);
+            } else if (connection.list(mailbox).contains(mailbox)) {
+                throw refused;
+            } else {
+                ensureExists(mailbox);
+            }
+            return command.send();
         }
     }
 

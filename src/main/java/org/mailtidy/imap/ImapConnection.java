@@ -164,18 +164,36 @@ public final class ImapConnection implements AutoCloseable {
     public void createIfMissing(String mailbox) throws ImapException {
         String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
         boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
-        if (exists) {
-            return;
+        if (!exists) {
+            create(mailbox);
         }
+    }
+
+    /**
+     * CREATE and SUBSCRIBE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501
+     * section 6.4.7).
+     */
+    public void create(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
         LOG.info("creating mailbox '{}' on {}", mailbox, description);
+        counter.increment("SUBSCRIBE");
+        // SUBSCRIBE goes with CREATE, not after its answer: subscribing a name that does not exist
+        // is allowed (RFC 3501 section 6.3.6), and a refused CREATE still fails the command.
         storeCommand("CREATE", mailbox, p -> {
-            Wire.run(p, "CREATE", mailboxArgument(p, wire), r -> false, r -> { });
+            int octets = wire.length() * 4 + 40;
+            boolean literal = !hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
+            List<org.eclipse.angus.mail.iap.Response> answers = Wire.pipeline(p, List.of(
+                    new Wire.Pipelined("CREATE", mailboxArgument(p, wire), r -> false, octets, literal),
+                    new Wire.Pipelined("SUBSCRIBE", mailboxArgument(p, wire), r -> false, octets, literal)), r -> { });
+            for (org.eclipse.angus.mail.iap.Response answer : answers) {
+                p.handleResult(answer);
+            }
             return null;
         });
-        storeCommand("SUBSCRIBE", mailbox, p -> {
-            Wire.run(p, "SUBSCRIBE", mailboxArgument(p, wire), r -> false, r -> { });
-            return null;
-        });
+    }
+
+    private static boolean isPlainAscii(String s) {
+        return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     /**
@@ -253,9 +271,7 @@ public final class ImapConnection implements AutoCloseable {
         String verb = readOnly ? "EXAMINE" : "SELECT";
         try {
             // A name without '/' is the same whatever the separator: no LIST "" "" for INBOX.
-            String serverName = mailbox.indexOf('/') < 0 ? MailboxNames.toServer(mailbox, '/')
-                    : MailboxNames.toServer(mailbox, separator());
-            IMAPFolder folder = (IMAPFolder) store.getFolder(serverName);
+            IMAPFolder folder = (IMAPFolder) store.getFolder(serverName(mailbox));
             counter.increment(verb);
             // CONDSTORE (RFC 7162) makes every later STORE conditional and reports HIGHESTMODSEQ,
             // which the mailbox cache needs for read-only (dry) runs too.
@@ -278,6 +294,11 @@ public final class ImapConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             throw unreadable(verb + " " + mailbox + " on " + description, e, guard);
         }
+    }
+
+    /** The server's name of a mailbox; no LIST "" "" for a name without '/', which no separator changes. */
+    String serverName(String mailbox) throws ImapException {
+        return MailboxNames.toServer(mailbox, mailbox.indexOf('/') < 0 ? '/' : separator());
     }
 
     /**
@@ -304,9 +325,21 @@ public final class ImapConnection implements AutoCloseable {
         return counter;
     }
 
-    /** True when the connection answers (Angus sends NOOP if it was idle). */
+    /**
+     * True when the connection answers: it answered within the last second (no command needed, as
+     * Angus's own folder keep-alive reckons), or it answers a NOOP (Angus's {@code isConnected}).
+     */
     public boolean isAlive() {
-        return store.isConnected();
+        return answeredWithin(1000) || store.isConnected();
+    }
+
+    private boolean answeredWithin(long millis) {
+        try {
+            long last = (Long) ((IMAPFolder) store.getDefaultFolder()).doCommand(p -> p.getTimestamp());
+            return System.currentTimeMillis() - last < millis;
+        } catch (MessagingException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Closes the selected mailbox without expunging, then logs out. */
@@ -380,6 +413,8 @@ public final class ImapConnection implements AutoCloseable {
             IMAPFolder root = (IMAPFolder) store.getDefaultFolder();
             Set<String> caps = new TreeSet<>();
             root.doCommand(p -> {
+                // Login just ended; Angus stamps only the answers of its Protocol.command
+                Wire.answered(p);
                 for (String c : p.getCapabilities().keySet()) {
                     caps.add(c.toUpperCase(Locale.ROOT));
                 }

@@ -932,7 +932,7 @@ public final class SelectedMailbox implements AutoCloseable {
 
     private void transfer(String verb, long[] uids, String mailbox, TransferPiece each) throws ImapException {
         requireWritable(verb);
-        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, connection.separator()));
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
         String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
         forEachPiece(uids, verb + " ", room, piece -> each.send(piece, handler -> runWith(verb,
                 p -> verb + " " + piece, p -> ImapConnection.mailboxArgument(p, wire), handler)));
