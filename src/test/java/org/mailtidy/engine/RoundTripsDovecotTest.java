@@ -36,15 +36,18 @@ class RoundTripsDovecotTest {
                     EngineReferenceContract.RULES);
 
             DelayProxy.Connection first = once(proxy, config);
-            // greeting, AUTHENTICATE (SASL-IR), Angus's NOOP, ENABLE, SELECT, the table, every search,
-            // the regex headers, the separator, 4 store flights, per new destination the refused
-            // COPY/MOVE + CREATE + SUBSCRIBE + again (3), MOVE to Trash, \Deleted, EXPUNGE, UNSELECT, LOGOUT
-            assertThat(first.roundTrips()).as(first.toString()).isLessThanOrEqualTo(1);
+            // greeting, AUTHENTICATE (SASL-IR), ENABLE, SELECT, the table, every search, the regex headers,
+            // per new destination the refused COPY/MOVE + CREATE with SUBSCRIBE + again (3), the
+            // separator, 5 or 6 store flights (a message in up to that many stores), MOVE to Trash,
+            // \Deleted, EXPUNGE, UNSELECT, LOGOUT: 26 or 27 (the sample mail varies with the user name)
+            assertThat(first.roundTrips()).as(first.toString()).isLessThanOrEqualTo(27);
 
             proxy.reset();
             DelayProxy.Connection again = once(proxy, config);
-            // the same rules on the tidied mailbox: nothing left to change
-            assertThat(again.roundTrips()).as(again.toString()).isLessThanOrEqualTo(1);
+            // the same rules on the tidied mailbox: greeting, AUTHENTICATE, ENABLE, SELECT, the table,
+            // every search, the regex headers, the receipts copied again (no state directory, so no
+            // copy record), UNSELECT, LOGOUT
+            assertThat(again.roundTrips()).as(again.toString()).isLessThanOrEqualTo(10);
         }
     }
 
