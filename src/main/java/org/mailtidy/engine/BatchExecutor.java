@@ -32,6 +32,8 @@ final class BatchExecutor {
     private final Set<Long> leftAlone = new java.util.HashSet<>();
     /** Messages of stores the server refused (NO, BAD): nothing more is sent for them. */
     private final Set<Long> refused = new java.util.HashSet<>();
+    /** After the connection was lost during pipelined stores: the UIDs not all of whose stores were acknowledged. */
+    private final Set<Long> storesUnfinished = new java.util.HashSet<>();
     /** The first such refusal: the run fails with it once the rest of the batch is through. */
     private ImapException storeFailure;
     private final JournaledBatch journal;
@@ -166,7 +168,16 @@ final class BatchExecutor {
                     s.flags().stream().map(Flag::name).toList()));
             last++;
         }
-        SelectedMailbox.StoreOutcome outcome = box.storeAll(requests);
+        SelectedMailbox.StoreOutcome outcome;
+        try {
+            outcome = box.storeAll(requests);
+        } catch (SelectedMailbox.StoresInterrupted e) {
+            // The stores the server acknowledged are done; the rest of them, and every operation
+            // after them, are not.
+            LongStream.of(e.unfinished()).forEach(storesUnfinished::add);
+            current = last;
+            throw (ImapException) e.getCause();
+        }
         leaveAlone(outcome.leftAlone());
         LongStream.of(outcome.refused()).forEach(refused::add);
         if (storeFailure == null) {
@@ -183,6 +194,7 @@ final class BatchExecutor {
     Set<Long> unfinished() {
         Set<Long> out = new java.util.HashSet<>(leftAlone);
         out.addAll(refused);
+        out.addAll(storesUnfinished);
         for (int i = current; i < sending.size(); i++) {
             LongStream.of(sending.get(i).uids()).forEach(out::add);
         }

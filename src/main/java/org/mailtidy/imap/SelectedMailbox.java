@@ -333,6 +333,15 @@ public final class SelectedMailbox implements AutoCloseable {
      * synchronizing literal (non-ASCII without LITERAL+) waits for the answers before it.
      */
     public List<BitSet> uidSearchAll(List<SearchRequest> requests, long[] ascendingUids) throws ImapException {
+        if (!connection.hasCapability("ESEARCH")) {
+            // A plain SEARCH answer names no command, and a server may run pipelined searches at
+            // once (Dovecot does): only ESEARCH's correlator (RFC 4731) tells the answers apart.
+            List<BitSet> out = new java.util.ArrayList<>();
+            for (SearchRequest r : requests) {
+                out.add(uidSearch(r.program(), r.utf8(), ascendingUids));
+            }
+            return out;
+        }
         List<UidIndexBits> found = new java.util.ArrayList<>();
         boolean literalPlus = connection.hasCapability("LITERAL+");
         for (int i = 0; i < requests.size(); i++) {
@@ -590,14 +599,51 @@ public final class SelectedMailbox implements AutoCloseable {
                 continue;
             }
             connection.counter().increment("UID STORE", flight.size());
-            List<Response> answers = pipelined("UID STORE", flight);
-            for (int i = 0; i < answers.size(); i++) {
-                done.get(i).accept(answers.get(i));
+            boolean[] answered = new boolean[flight.size()];
+            try {
+                pipelined("UID STORE", p -> flight, (i, tagged) -> {
+                    answered[i] = true;
+                    done.get(i).accept(tagged);
+                });
+            } catch (ImapException e) {
+                // What the server did not acknowledge: the stores without an answer, those of later
+                // flights, and what was left alone or refused so far.
+                java.util.Set<Long> unfinished = new java.util.HashSet<>(leftAlone);
+                unfinished.addAll(refused);
+                for (int i = 0; i < flight.size(); i++) {
+                    if (!answered[i]) {
+                        String line = flight.get(i).command();
+                        String set = line.substring("UID STORE ".length(), line.indexOf(' ', "UID STORE ".length()));
+                        LongStream.of(UidSets.parse(set)).forEach(unfinished::add);
+                    }
+                }
+                for (long[] later : pending) {
+                    LongStream.of(later).forEach(unfinished::add);
+                }
+                throw new StoresInterrupted(e, UidSets.sortedDistinct(unfinished.stream().mapToLong(Long::longValue)
+                        .toArray()));
             }
         }
         return new StoreOutcome(UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
                 UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
                 java.util.Optional.ofNullable(failure[0]));
+    }
+
+    /**
+     * A batch of stores that ended part-way (the connection was lost): {@code unfinished} are the
+     * UIDs of the batch the server did not acknowledge every store of; the rest were all stored.
+     */
+    public static final class StoresInterrupted extends ImapException {
+        private final long[] unfinished;
+
+        StoresInterrupted(ImapException cause, long[] unfinished) {
+            super(cause.getMessage(), cause.serverResponse(), cause);
+            this.unfinished = unfinished;
+        }
+
+        public long[] unfinished() {
+            return unfinished;
+        }
     }
 
     /** The commands of one request's UIDs in this flight, and what to do with each answer. */
@@ -658,9 +704,15 @@ public final class SelectedMailbox implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private List<Response> pipelined(String verb, Function<IMAPProtocol, List<Wire.Pipelined>> flight)
             throws ImapException {
+        return pipelined(verb, flight, (i, r) -> { });
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Response> pipelined(String verb, Function<IMAPProtocol, List<Wire.Pipelined>> flight,
+                                     Wire.Answered each) throws ImapException {
         reportsBeforeCommand = expungeReports;
         try {
-            return (List<Response>) folder.doCommand(p -> Wire.pipeline(p, flight.apply(p), this::observe));
+            return (List<Response>) folder.doCommand(p -> Wire.pipeline(p, flight.apply(p), this::observe, each));
         } catch (MessagingException e) {
             throw Failures.of(e, verb + " in " + name, connection.guard());
         } catch (RuntimeException e) {

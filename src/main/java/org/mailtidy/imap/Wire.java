@@ -132,6 +132,18 @@ final class Wire {
      */
     static List<Response> pipeline(Protocol p, List<Pipelined> commands, Observer observer)
             throws ProtocolException {
+        return pipeline(p, commands, observer, (i, r) -> { });
+    }
+
+    /** Receives each command's tagged answer as it arrives (index in the flight, answer). */
+    @FunctionalInterface
+    interface Answered {
+        void answered(int index, Response tagged);
+    }
+
+    /** The same, telling {@code each} every tagged answer at once, so a connection lost later loses none. */
+    static List<Response> pipeline(Protocol p, List<Pipelined> commands, Observer observer, Answered each)
+            throws ProtocolException {
         int maxInFlight = Math.max(1, Integer.getInteger(MAX_IN_FLIGHT_PROPERTY, MAX_IN_FLIGHT_COMMANDS));
         synchronized (p) {
             Response[] answers = new Response[commands.size()];
@@ -151,6 +163,7 @@ final class Wire {
                     } catch (LiteralException refused) {
                         tags[written] = null;
                         answers[written] = refused.getResponse();
+                        each.answered(written, answers[written]);
                     } catch (IOException | ProtocolException e) {
                         return failConnection(p, Response.byeResponse(e));
                     }
@@ -180,6 +193,7 @@ final class Wire {
                         continue;
                     }
                     answers[i] = r;
+                    each.answered(i, r);
                     while (answered < written && answers[answered] != null) {
                         octetsInFlight -= commands.get(answered).octets();
                         answered++;
