@@ -7,6 +7,8 @@
 #   bench/run.sh startup              JVM start cost of `once` at N = 1,000 (the launcher, plain, AppCDS, flags)
 #   bench/run.sh jit [N]              `once` at N (default 100,000) with C2 (the launcher's default) and with C1 only
 #   bench/run.sh heap [N]             `once` with -Xmx64m on N (default 1,000,000) small messages
+#   bench/run.sh latency [N]          `once` and imapfilter at 0, 25 and 100 ms RTT through a delay proxy
+#                                     (default N = 2,000; BENCH_RTTS="0 50" for other delays)
 #   bench/run.sh incremental [N]      a second pass on the mailbox the first tidied, after a day's change
 #                                     (default N = 100,000): mailtidy with and without its state dir
 #
@@ -647,16 +649,81 @@ incremental() {
   tool report-incremental "$out"
 }
 
+# ---- latency (issue 15): the same runs over a slow network ----
+
+# latency [N]: mailtidy `once` and imapfilter's two forms on N messages (default 2,000) through a delay
+# proxy (src/test/java/org/mailtidy/testsupport/DelayProxy.java: each direction delayed by RTT/2, order
+# kept, round trips counted per connection) at each RTT of $BENCH_RTTS (default 0 25 100 ms).
+# Round trips per run are reported twice: counted by the proxy, and (time at RTT - time at 0) / RTT.
+latency() {
+  local n="$1" m out k rtt proxy_port proxy_pid name
+  m="$(master "$n")"
+  out="$results/latency-$n"
+  k="${repeat:-3}"
+  rm -rf "$out"; mkdir -p "$out"
+  export BENCH_PASSWORD="$password"
+  mkdir -p "$work/imapfilter-home"
+  for rtt in ${BENCH_RTTS:-0 25 100}; do
+    proxy_port="$(free_port)"
+    java "$top/src/test/java/org/mailtidy/testsupport/DelayProxy.java" "$proxy_port" 127.0.0.1 "$port" "$rtt" \
+      "$out/proxy-$rtt.log" > "$out/proxy-$rtt.out" 2>&1 &
+    proxy_pid=$!
+    for _ in $(seq 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break
+      sleep 0.1
+    done
+    export BENCH_PORT="$proxy_port"
+    for name in mailtidy imapfilter imapfilter-criteria; do
+      : > "$out/proxy-$rtt.log"
+      log "N=$n, RTT $rtt ms: $name (median of $k)"
+      case "$name" in
+        mailtidy) BENCH_USER="lm-$n" measure_median "$k" "lm-$n" "$m" "$out/$name-$rtt.properties" \
+                    "$launcher" once -c "$bench/mailtidy.yaml" ;;
+        imapfilter) HOME="$work/imapfilter-home" BENCH_USER="li-$n" measure_median "$k" "li-$n" "$m" \
+                    "$out/$name-$rtt.properties" imapfilter -c "$bench/imapfilter.lua" ;;
+        imapfilter-criteria) HOME="$work/imapfilter-home" BENCH_USER="lc-$n" measure_median "$k" "lc-$n" "$m" \
+                    "$out/$name-$rtt.properties" imapfilter -c "$bench/imapfilter-per-criterion.lua" ;;
+      esac
+      sleep 0.5   # the proxy reports a connection once both sides closed
+      echo "round_trips=[$(cut -d= -f2 "$out/proxy-$rtt.log" | paste -sd, -)]" >> "$out/$name-$rtt.properties"
+    done
+    kill "$proxy_pid" 2>/dev/null || true
+    wait "$proxy_pid" 2>/dev/null || true
+  done
+  latency_table "$out" "$n" "$k" | tee "$out/table.txt"
+}
+
+# One line per tool and RTT: wall time (median), round trips counted by the proxy (median of the runs;
+# connections without a command, such as the port probe, left out) and estimated from the wall times.
+latency_table() {
+  local out="$1" n="$2" k="$3" name rtt zero wall counted est
+  printf '%-20s %7s %10s %9s %10s %8s\n' "N=$n" "RTT ms" "wall s" "counted" "estimated" "commands"
+  for name in mailtidy imapfilter imapfilter-criteria; do
+    zero="$(grep '^wall_s=' "$out/$name-0.properties" | cut -d= -f2)"
+    for rtt in ${BENCH_RTTS:-0 25 100}; do
+      wall="$(grep '^wall_s=' "$out/$name-$rtt.properties" | cut -d= -f2)"
+      counted="$(grep '^round_trips=' "$out/$name-$rtt.properties" | cut -d= -f2 | tr -d '[]' | tr ',' '\n' \
+        | awk '$1 > 1' | sort -n | awk '{v[NR]=$1} END{if (NR) print v[int((NR + 1) / 2)]; else print "-"}')"
+      est="$(awk -v w="$wall" -v z="$zero" -v r="$rtt" 'BEGIN{ if (r > 0) printf "%.1f", (w - z) * 1000 / r; else printf "-" }')"
+      printf '%-20s %7s %10s %9s %10s %8s\n' "$name" "$rtt" "$wall" "$counted" "$est" \
+        "$(grep '^commands=' "$out/$name-$rtt.properties" | cut -d= -f2)"
+    done
+  done
+  echo "(median of $k runs each on a fresh copy; counted: by the delay proxy, per run; at RTT 0 the proxy's"
+  echo " count is not meaningful for pipelined flights; estimated: (wall - wall at RTT 0) / RTT)"
+}
+
 install_packages
 build
 mkdir -p "$work" "$results"
 start_dovecot
-case "${1:-all}" in all|startup|jit|incremental) cds_archive ;; esac
+case "${1:-all}" in all|startup|jit|incremental|latency) cds_archive ;; esac
 case "${1:-all}" in
   all) for n in $sizes; do run_size "$n"; done; tool report "$results" ;;
   startup) startup ;;
   heap) heap "${2:-1000000}" ;;
   incremental) incremental "${2:-100000}" ;;
   jit) jit "${2:-100000}" ;;
-  *) echo "usage: bench/run.sh [all|startup|heap [N]|incremental [N]|jit [N]]" >&2; exit 2 ;;
+  latency) latency "${2:-2000}" ;;
+  *) echo "usage: bench/run.sh [all|startup|heap [N]|incremental [N]|jit [N]|latency [N]]" >&2; exit 2 ;;
 esac

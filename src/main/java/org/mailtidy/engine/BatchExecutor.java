@@ -31,6 +31,12 @@ final class BatchExecutor {
     private final List<String> notes;
     private final Set<String> createdDestinations = new LinkedHashSet<>();
     private final Set<Long> leftAlone = new java.util.HashSet<>();
+    /** Messages of stores the server refused (NO, BAD): nothing more is sent for them. */
+    private final Set<Long> refused = new java.util.HashSet<>();
+    /** After the connection was lost during pipelined stores: the UIDs not all of whose stores were acknowledged. */
+    private final Set<Long> storesUnfinished = new java.util.HashSet<>();
+    /** The first such refusal: the run fails with it once the rest of the batch is through. */
+    private ImapException storeFailure;
     private final JournaledBatch journal;
     private final List<Operation> sending;
     /** Index in {@link #sending} of the operation in progress; its size once the batch is through. */
@@ -117,17 +123,16 @@ final class BatchExecutor {
             if (uids.length == 0) {
                 continue;
             }
-            if (op instanceof Operation.Store s) {
-                leaveAlone(box.store(uids, mode(s.mode()), s.flags().stream().map(Flag::name).toList()));
+            if (op instanceof Operation.Store) {
+                storeFrom(current);
             } else if (op instanceof Operation.Move m) {
-                ensureExists(m.mailbox());
                 if (connection.hasCapability("MOVE")) {
-                    Moved done = box.move(uids, m.mailbox());
+                    Moved done = toDestination(m.mailbox(), () -> box.move(uids, m.mailbox()));
                     acknowledged.movedRanges(done.goneRanges());
                     moved.merge(m.mailbox(), done.copied(), CopiedUids::plus);
                 } else {
                     // RFC 6851 section 3.3: without MOVE, COPY then mark and expunge the originals.
-                    CopiedUids copied = box.copy(uids, m.mailbox());
+                    CopiedUids copied = toDestination(m.mailbox(), () -> box.copy(uids, m.mailbox()));
                     acknowledged.copiedForMove(sources(copied, uids));
                     moved.merge(m.mailbox(), copied, CopiedUids::plus);
                     leaveAlone(box.store(uids, StoreMode.ADD, List.of(Flag.DELETED.name())));
@@ -143,11 +148,46 @@ final class BatchExecutor {
             expunge(withoutLeftAlone(union(new long[0], copiedInsteadOfMoved)));
             expunged = true;
         }
+        if (storeFailure != null) {
+            throw storeFailure;
+        }
         if (!leftAlone.isEmpty()) {
             notes.add(leftAlone.size() + " message" + (leftAlone.size() == 1 ? " was" : "s were") + " changed by"
                     + " another client after mailtidy read them and left alone (CONDSTORE, RFC 7162); the next run"
                     + " handles them");
         }
+    }
+
+    /**
+     * The stores from {@code first} up to the next operation that is not a store, pipelined ({@link
+     * SelectedMailbox#storeAll}); {@link #current} ends at the last of them. A store the server
+     * refuses (NO, BAD) leaves its messages alone for the rest of the batch, as a refused conditional
+     * store does, and fails the run once the batch is through: the rest of the batch was sent with it.
+     */
+    private void storeFrom(int first) throws ImapException {
+        List<SelectedMailbox.StoreRequest> requests = new ArrayList<>();
+        int last = first;
+        while (last < sending.size() && sending.get(last) instanceof Operation.Store s) {
+            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids()), mode(s.mode()),
+                    s.flags().stream().map(Flag::name).toList()));
+            last++;
+        }
+        SelectedMailbox.StoreOutcome outcome;
+        try {
+            outcome = box.storeAll(requests);
+        } catch (SelectedMailbox.StoresInterrupted e) {
+            // The stores the server acknowledged are done; the rest of them, and every operation
+            // after them, are not.
+            LongStream.of(e.unfinished()).forEach(storesUnfinished::add);
+            current = last;
+            throw (ImapException) e.getCause();
+        }
+        leaveAlone(outcome.leftAlone());
+        LongStream.of(outcome.refused()).forEach(refused::add);
+        if (storeFailure == null) {
+            storeFailure = outcome.failure().orElse(null);
+        }
+        current = last - 1;
     }
 
     /**
@@ -157,6 +197,8 @@ final class BatchExecutor {
      */
     Set<Long> unfinished() {
         Set<Long> out = new java.util.HashSet<>(leftAlone);
+        out.addAll(refused);
+        out.addAll(storesUnfinished);
         for (int i = current; i < sending.size(); i++) {
             LongStream.of(sending.get(i).uids()).forEach(out::add);
         }
@@ -174,11 +216,14 @@ final class BatchExecutor {
     /** UIDNEXT journaled before the COPY, so the next run can tell whether a COPY left in doubt was made. */
     private CopiedUids copy(int journalIndex, long[] uids, String mailbox, String rule)
             throws ImapException, RunFailure {
-        ensureExists(mailbox);
+        CopiedUids copied;
         if (journal != null) {
+            ensureExists(mailbox);  // STATUS needs the mailbox
             journal.sending(journalIndex, uids, connection.uidNext(mailbox));
+            copied = box.copy(uids, mailbox);
+        } else {
+            copied = toDestination(mailbox, () -> box.copy(uids, mailbox));
         }
-        CopiedUids copied = box.copy(uids, mailbox);
         copiesMade.add(new CopyLedger.Made(rule, mailbox, uids));
         if (journal != null) {
             journal.acknowledged(journalIndex);
@@ -188,10 +233,16 @@ final class BatchExecutor {
 
     /**
      * Messages whose conditional store the server refused (RFC 7162): another client changed them,
-     * so the plan for them is stale; nothing more is sent for them in this run.
+     * so the plan for them is stale; and messages of stores the server refused outright. Nothing more
+     * is sent for them in this run.
      */
     Set<Long> leftAlone() {
-        return leftAlone;
+        if (refused.isEmpty()) {
+            return leftAlone;
+        }
+        Set<Long> both = new java.util.HashSet<>(leftAlone);
+        both.addAll(refused);
+        return both;
     }
 
     private void leaveAlone(long[] uids) {
@@ -201,7 +252,8 @@ final class BatchExecutor {
     }
 
     private long[] withoutLeftAlone(long[] uids) {
-        return leftAlone.isEmpty() ? uids : LongStream.of(uids).filter(u -> !leftAlone.contains(u)).toArray();
+        return leftAlone.isEmpty() && refused.isEmpty() ? uids
+                : LongStream.of(uids).filter(u -> !leftAlone.contains(u) && !refused.contains(u)).toArray();
     }
 
     private void expunge(long[] uids) throws ImapException {
@@ -237,6 +289,39 @@ final class BatchExecutor {
         Optional<String> revoked = permit.revoked();
         if (revoked.isPresent()) {
             throw new RunFailure(revoked.get() + "; nothing more was sent");
+        }
+    }
+
+    private interface ToDestination<T> {
+        T send() throws ImapException;
+    }
+
+    /**
+     * Sends a COPY or MOVE without first asking whether the destination exists (a LIST round trip
+     * per destination and run): a destination that does not is refused with {@code [TRYCREATE]}
+     * (RFC 3501 section 6.4.7), and a refused COPY or MOVE did nothing, so it is created and the
+     * command sent again. A refusal without TRYCREATE is checked with LIST as before.
+     */
+    private <T> T toDestination(String mailbox, ToDestination<T> command) throws ImapException {
+        if (createdDestinations.contains(mailbox)) {
+            return command.send();
+        }
+        try {
+            T done = command.send();
+            createdDestinations.add(mailbox);
+            return done;
+        } catch (ImapException.NoResponse refused) {
+            String text = refused.serverResponse() == null ? "" : refused.serverResponse();
+            boolean tryCreate = text.toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
+            if (tryCreate) {
+                connection.create(mailbox);
+                createdDestinations.add(mailbox);
+            } else if (connection.list(mailbox).contains(mailbox)) {
+                throw refused;
+            } else {
+                ensureExists(mailbox);
+            }
+            return command.send();
         }
     }
 

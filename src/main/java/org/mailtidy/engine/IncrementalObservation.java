@@ -103,6 +103,21 @@ final class IncrementalObservation {
      * The snapshot indexes of the messages the program matches. An immutable program's cached
      * answer is reused for the messages it covered, and only newer messages are searched.
      */
+    /**
+     * The UID from which {@link #search} will ask the server for this program, or 0 when the cache
+     * answers it whole: so that the run can send every search of the run at once beforehand.
+     */
+    long searchFrom(SearchProgram program, MailboxSnapshot snapshot) {
+        if (file == null || !program.isImmutable()) {
+            return fromUid;
+        }
+        long[] cached = previous == null ? null : previous.searches().get(program.cacheKey());
+        if (cached == null) {
+            return 1;
+        }
+        return firstAbove(snapshot.uids(), previous.maxUid()) < snapshot.size() ? previous.maxUid() + 1 : 0;
+    }
+
     BitSet search(SearchProgram program, MailboxSnapshot snapshot, Search search) throws ImapException {
         if (file == null || !program.isImmutable()) {
             return search.find(fromUid, program);

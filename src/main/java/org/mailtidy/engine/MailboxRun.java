@@ -511,9 +511,14 @@ public final class MailboxRun {
             }
             return evidence;
         }
-        for (Criterion q : Planner.serverQueries(effectiveRules)) {
-            SearchProgram program = ImapSearch.render(q, context.today());
-            evidence.addSearch(q, cached.search(program, snapshot, (from, p) -> search(box, snapshot, from, p)));
+        List<Criterion> queries = Planner.serverQueries(effectiveRules);
+        List<SearchProgram> programs = queries.stream().map(q -> ImapSearch.render(q, context.today())).toList();
+        Map<String, BitSet> answers = searchAll(box, snapshot, programs, cached);
+        for (int i = 0; i < queries.size(); i++) {
+            evidence.addSearch(queries.get(i), cached.search(programs.get(i), snapshot, (from, p) -> {
+                BitSet sent = answers.remove(from + " " + p.cacheKey());
+                return sent != null ? sent : search(box, snapshot, from, p);
+            }));
         }
         List<Criterion.HeaderRegex> regexes = cached.keepsRegexOutcomes() ? Planner.regexCriteria(effectiveRules)
                 : List.of();
@@ -551,6 +556,35 @@ public final class MailboxRun {
         gone.andNot(answered);
         gone.stream().forEach(i -> evidence.addHeaders(i, Map.of()));
         return answered;
+    }
+
+    /**
+     * Every UID SEARCH the run's observation will ask, sent together (pipelined): one round trip
+     * instead of one per search. Keyed by the UID searched from and the program's cache key.
+     */
+    private static Map<String, BitSet> searchAll(SelectedMailbox box, MailboxSnapshot snapshot,
+                                                 List<SearchProgram> programs, IncrementalObservation cached)
+            throws ImapException {
+        Map<String, SearchProgram> asked = new java.util.LinkedHashMap<>();
+        for (SearchProgram p : programs) {
+            long from = cached.searchFrom(p, snapshot);
+            if (from > 0) {
+                asked.putIfAbsent(from + " " + p.cacheKey(), p);
+            }
+        }
+        if (asked.size() < 2) {
+            return new HashMap<>();
+        }
+        List<SelectedMailbox.SearchRequest> requests = new ArrayList<>();
+        asked.forEach((key, p) -> requests.add(new SelectedMailbox.SearchRequest(
+                restricted(toArgs(p), Long.parseLong(key.substring(0, key.indexOf(' ')))), p.utf8())));
+        List<BitSet> found = box.uidSearchAll(requests, snapshot.uids());
+        Map<String, BitSet> out = new HashMap<>();
+        int i = 0;
+        for (String key : asked.keySet()) {
+            out.put(key, found.get(i++));
+        }
+        return out;
     }
 
     /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */

@@ -13,6 +13,10 @@ public final class CommandCounter {
         counts.computeIfAbsent(verb, v -> new LongAdder()).increment();
     }
 
+    void increment(String verb, int n) {
+        counts.computeIfAbsent(verb, v -> new LongAdder()).add(n);
+    }
+
     public long count(String verb) {
         LongAdder n = counts.get(verb);
         return n == null ? 0 : n.sum();

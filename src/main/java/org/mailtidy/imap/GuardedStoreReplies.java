@@ -1,5 +1,7 @@
 package org.mailtidy.imap;
 
+import org.eclipse.angus.mail.iap.Response;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -104,6 +106,11 @@ final class GuardedStoreReplies {
     }
 
     /** True when the command named the UID. */
+    /** True when the response is a FETCH about one of this command's UIDs (a pipelined flight's owner). */
+    boolean concerns(Response response) {
+        return response instanceof FetchResponse f && f.getItem(UID.class) != null && sent(f.getItem(UID.class).uid);
+    }
+
     private boolean sent(long uid) {
         int lo = 0;
         int hi = sent.length / 2 - 1;

@@ -136,11 +136,10 @@ public final class ImapConnection implements AutoCloseable {
     /** The server's hierarchy separator (RFC 3501 section 6.3.8, {@code LIST "" ""}). */
     public char separator() throws ImapException {
         if (separator == 0) {
-            try {
-                separator = store.getDefaultFolder().getSeparator();
-            } catch (MessagingException e) {
-                throw Failures.of(e, "LIST \"\" \"\" on " + description, guard);
-            }
+            // On the connection in use: Angus's getSeparator() would open a second connection
+            // while a mailbox is selected (three more round trips).
+            List<ListInfo> root = rawList(null, "");
+            separator = root.isEmpty() || root.get(0).separator == '\0' ? '/' : root.get(0).separator;
         }
         return separator;
     }
@@ -221,18 +220,36 @@ public final class ImapConnection implements AutoCloseable {
     public void createIfMissing(String mailbox) throws ImapException {
         String wire = MailboxNames.encode(serverName(mailbox));
         boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
-        if (exists) {
-            return;
+        if (!exists) {
+            create(mailbox);
         }
+    }
+
+    /**
+     * CREATE and SUBSCRIBE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501
+     * section 6.4.7).
+     */
+    public void create(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
         LOG.info("creating mailbox '{}' on {}", mailbox, description);
+        counter.increment("SUBSCRIBE");
+        // SUBSCRIBE goes with CREATE, not after its answer: subscribing a name that does not exist
+        // is allowed (RFC 3501 section 6.3.6), and a refused CREATE still fails the command.
         storeCommand("CREATE", mailbox, p -> {
-            Wire.run(p, "CREATE", mailboxArgument(p, wire), r -> false, r -> { });
+            int octets = wire.length() * 4 + 40;
+            boolean literal = !hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
+            List<org.eclipse.angus.mail.iap.Response> answers = Wire.pipeline(p, List.of(
+                    new Wire.Pipelined("CREATE", mailboxArgument(p, wire), r -> false, octets, literal),
+                    new Wire.Pipelined("SUBSCRIBE", mailboxArgument(p, wire), r -> false, octets, literal)), r -> { });
+            for (org.eclipse.angus.mail.iap.Response answer : answers) {
+                p.handleResult(answer);
+            }
             return null;
         });
-        storeCommand("SUBSCRIBE", mailbox, p -> {
-            Wire.run(p, "SUBSCRIBE", mailboxArgument(p, wire), r -> false, r -> { });
-            return null;
-        });
+    }
+
+    private static boolean isPlainAscii(String s) {
+        return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
     }
 
     /**
@@ -358,9 +375,21 @@ public final class ImapConnection implements AutoCloseable {
         return counter;
     }
 
-    /** True when the connection answers (Angus sends NOOP if it was idle). */
+    /**
+     * True when the connection answers: it answered within the last second (no command needed, as
+     * Angus's own folder keep-alive reckons), or it answers a NOOP (Angus's {@code isConnected}).
+     */
     public boolean isAlive() {
-        return store.isConnected();
+        return answeredWithin(1000) || store.isConnected();
+    }
+
+    private boolean answeredWithin(long millis) {
+        try {
+            long last = (Long) ((IMAPFolder) store.getDefaultFolder()).doCommand(p -> p.getTimestamp());
+            return System.currentTimeMillis() - last < millis;
+        } catch (MessagingException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** Closes the selected mailbox without expunging, then logs out. */
@@ -443,6 +472,8 @@ public final class ImapConnection implements AutoCloseable {
             IMAPFolder root = (IMAPFolder) store.getDefaultFolder();
             Set<String> caps = new TreeSet<>();
             root.doCommand(p -> {
+                // Login just ended; Angus stamps only the answers of its Protocol.command
+                Wire.answered(p);
                 for (String c : p.getCapabilities().keySet()) {
                     caps.add(c.toUpperCase(Locale.ROOT));
                 }

@@ -323,7 +323,59 @@ public final class SelectedMailbox implements AutoCloseable {
         return found.bits();
     }
 
-    private void uidSearch(List<SearchArg> program, boolean utf8, UidRangeSink sink) throws ImapException {
+    /** One {@code UID SEARCH} of a batch: its program, and whether it needs {@code CHARSET UTF-8}. */
+    public record SearchRequest(List<SearchArg> program, boolean utf8) {
+    }
+
+    /**
+     * The searches, pipelined (RFC 9051 section 5.5): sent without waiting for each answer, each
+     * answered as {@link #uidSearch(List, boolean, long[])} answers it. A search whose text needs a
+     * synchronizing literal (non-ASCII without LITERAL+) waits for the answers before it.
+     */
+    public List<BitSet> uidSearchAll(List<SearchRequest> requests, long[] ascendingUids) throws ImapException {
+        if (!connection.hasCapability("ESEARCH")) {
+            // A plain SEARCH answer names no command, and a server may run pipelined searches at
+            // once (Dovecot does): only ESEARCH's correlator (RFC 4731) tells the answers apart.
+            List<BitSet> out = new java.util.ArrayList<>();
+            for (SearchRequest r : requests) {
+                out.add(uidSearch(r.program(), r.utf8(), ascendingUids));
+            }
+            return out;
+        }
+        List<UidIndexBits> found = new java.util.ArrayList<>();
+        boolean literalPlus = connection.hasCapability("LITERAL+");
+        for (int i = 0; i < requests.size(); i++) {
+            found.add(new UidIndexBits(ascendingUids));
+        }
+        connection.counter().increment("UID SEARCH", requests.size());
+        List<Response> answers = pipelined("UID SEARCH", p -> {
+            List<Wire.Pipelined> flight = new java.util.ArrayList<>();
+            for (int i = 0; i < requests.size(); i++) {
+                SearchRequest request = requests.get(i);
+                SearchCommand c = searchCommand(request.program(), request.utf8(), found.get(i), p.supportsUtf8());
+                int octets = c.verb.length() + 24 + request.program().stream().mapToInt(a -> a instanceof SearchArg.Str t
+                        ? t.value().length() * 4 + 16 : a instanceof SearchArg.Atom t ? t.text().length() + 1 : 16)
+                        .sum();
+                boolean literal = !literalPlus && request.program().stream().anyMatch(a -> a instanceof SearchArg.Str t
+                        && t.value().chars().anyMatch(ch -> ch < 0x20 || ch > 0x7e));
+                flight.add(new Wire.Pipelined(c.verb, c.args, c.handler, octets, literal));
+            }
+            return flight;
+        });
+        for (Response tagged : answers) {
+            if (!tagged.isOK()) {
+                throw refusal("UID SEARCH", tagged);
+            }
+        }
+        return found.stream().map(UidIndexBits::bits).toList();
+    }
+
+    private record SearchCommand(String verb, Argument args, Wire.Handler handler) {
+    }
+
+    /** The command line before the program, its arguments, and the handler that reads its answer. */
+    private SearchCommand searchCommand(List<SearchArg> program, boolean utf8, UidRangeSink sink,
+                                        boolean utf8Accepted) {
         long[] count = {0};
         UidRangeSink found = (first, last) -> {
             count[0] += last - first + 1;
@@ -343,9 +395,15 @@ public final class SelectedMailbox implements AutoCloseable {
         };
         boolean charset = utf8 || program.stream().anyMatch(a -> a instanceof SearchArg.Str s && !isAscii(s.value()));
         boolean esearch = connection.hasCapability("ESEARCH");
-        Argument args = SearchArguments.of(program);
-        runWith("UID SEARCH", p -> "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
-                + (charset && !p.supportsUtf8() ? " CHARSET UTF-8" : ""), p -> args, handler);
+        String verb = "UID SEARCH" + (esearch ? " RETURN (ALL)" : "")
+                + (charset && !utf8Accepted ? " CHARSET UTF-8" : "");
+        return new SearchCommand(verb, SearchArguments.of(program), handler);
+    }
+
+    private void uidSearch(List<SearchArg> program, boolean utf8, UidRangeSink sink) throws ImapException {
+        SearchCommand[] c = {null};
+        runWith("UID SEARCH", p -> (c[0] = searchCommand(program, utf8, sink, p.supportsUtf8())).verb(),
+                p -> c[0].args(), r -> c[0].handler().handle(r));
     }
 
     /** A search answer past {@link #SEARCH_SLACK} more UIDs than the mailbox holds. */
@@ -490,6 +548,185 @@ public final class SelectedMailbox implements AutoCloseable {
         java.util.Arrays.sort(sortedAsked);
         return LongStream.of(sortedRefused).filter(uid -> java.util.Arrays.binarySearch(sortedAsked, uid) >= 0)
                 .toArray();
+    }
+
+    /** One {@code UID STORE} of a batch: these UIDs, this form, these flags. */
+    public record StoreRequest(long[] uids, StoreMode mode, Collection<String> flags) {
+    }
+
+    /**
+     * What a batch of stores left undone. {@code leftAlone}: messages another client changed since
+     * this session read them (CONDSTORE), as {@link #store} returns them; {@code refused}: the UIDs of
+     * the commands the server answered NO or BAD, with the first such answer in {@code failure}.
+     */
+    public record StoreOutcome(long[] leftAlone, long[] refused, java.util.Optional<ImapException> failure) {
+    }
+
+    /**
+     * The stores, in order, pipelined (RFC 9051 section 5.5): each flight goes out without waiting
+     * for the answers of the commands in it. A message is never in two stores of one flight: its
+     * later store waits for the next flight, so the server applies its changes in the plan's order
+     * and, with CONDSTORE, the later store's {@code UNCHANGEDSINCE} is the mod-sequence the earlier
+     * one reported. A message left alone or refused in a flight is left out of every later one, as
+     * the stores one at a time would leave it. So a batch costs as many round trips as the most
+     * stores any one message is in, not one per command.
+     */
+    public StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException {
+        requireWritable("UID STORE");
+        java.util.Set<Long> leftAlone = new java.util.HashSet<>();
+        java.util.Set<Long> refused = new java.util.HashSet<>();
+        ImapException[] failure = {null};
+        long[][] pending = new long[requests.size()][];
+        for (int i = 0; i < pending.length; i++) {
+            pending[i] = requests.get(i).uids();
+        }
+        while (java.util.Arrays.stream(pending).anyMatch(u -> u.length > 0)) {
+            requireWritable("UID STORE");
+            java.util.Set<Long> inFlight = new java.util.HashSet<>();
+            List<Wire.Pipelined> flight = new java.util.ArrayList<>();
+            List<java.util.function.Consumer<Response>> done = new java.util.ArrayList<>();
+            for (int i = 0; i < pending.length; i++) {
+                StoreRequest request = requests.get(i);
+                LongStream.Builder now = LongStream.builder();
+                LongStream.Builder later = LongStream.builder();
+                for (long uid : pending[i]) {
+                    if (leftAlone.contains(uid) || refused.contains(uid)) {
+                        continue;
+                    }
+                    if (guards != null && guards.changedByOthers(uid)) {
+                        leftAlone.add(uid);
+                    } else if (guards != null && !inFlight.add(uid)) {
+                        later.add(uid);
+                    } else {
+                        now.add(uid);
+                    }
+                }
+                pending[i] = later.build().toArray();
+                addStores(now.build().toArray(), request, flight, done, leftAlone, refused, failure);
+            }
+            if (flight.isEmpty()) {
+                continue;
+            }
+            connection.counter().increment("UID STORE", flight.size());
+            boolean[] answered = new boolean[flight.size()];
+            try {
+                pipelined("UID STORE", p -> flight, (i, tagged) -> {
+                    answered[i] = true;
+                    done.get(i).accept(tagged);
+                });
+            } catch (ImapException e) {
+                // What the server did not acknowledge: the stores without an answer, those of later
+                // flights, and what was left alone or refused so far.
+                java.util.Set<Long> unfinished = new java.util.HashSet<>(leftAlone);
+                unfinished.addAll(refused);
+                for (int i = 0; i < flight.size(); i++) {
+                    if (!answered[i]) {
+                        String line = flight.get(i).command();
+                        String set = line.substring("UID STORE ".length(), line.indexOf(' ', "UID STORE ".length()));
+                        LongStream.of(UidSets.parse(set)).forEach(unfinished::add);
+                    }
+                }
+                for (long[] later : pending) {
+                    LongStream.of(later).forEach(unfinished::add);
+                }
+                throw new StoresInterrupted(e, UidSets.sortedDistinct(unfinished.stream().mapToLong(Long::longValue)
+                        .toArray()));
+            }
+        }
+        return new StoreOutcome(UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
+                UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
+                java.util.Optional.ofNullable(failure[0]));
+    }
+
+    /**
+     * A batch of stores that ended part-way (the connection was lost): {@code unfinished} are the
+     * UIDs of the batch the server did not acknowledge every store of; the rest were all stored.
+     */
+    public static final class StoresInterrupted extends ImapException {
+        private final long[] unfinished;
+
+        StoresInterrupted(ImapException cause, long[] unfinished) {
+            super(cause.getMessage(), cause.serverResponse(), cause);
+            this.unfinished = unfinished;
+        }
+
+        public long[] unfinished() {
+            return unfinished;
+        }
+    }
+
+    /** The commands of one request's UIDs in this flight, and what to do with each answer. */
+    private void addStores(long[] uids, StoreRequest request, List<Wire.Pipelined> flight,
+                           List<java.util.function.Consumer<Response>> done, java.util.Set<Long> leftAlone,
+                           java.util.Set<Long> refused, ImapException[] failure) {
+        if (uids.length == 0) {
+            return;
+        }
+        List<String> names = List.copyOf(request.flags());
+        StoreMode mode = request.mode();
+        Map<Long, long[]> groups = guards == null ? Map.of(0L, uids) : guards.byGuard(uids);
+        for (Map.Entry<Long, long[]> group : groups.entrySet()) {
+            String suffix = (guards == null ? "" : " (UNCHANGEDSINCE " + group.getKey() + ")") + " " + mode.item()
+                    + " " + FlagNames.list(names);
+            for (String piece : UidSets.split(group.getValue(), Wire.setBudget("UID STORE ", suffix))) {
+                String command = "UID STORE " + piece + suffix;
+                GuardedStoreReplies replies = guards == null ? null : new GuardedStoreReplies(piece, mode, names);
+                flight.add(new Wire.Pipelined(command, null, replies == null ? r -> r instanceof FetchResponse
+                        : replies::take, command.length() + 24, false, replies == null ? r -> false
+                        : replies::concerns));
+                done.add(tagged -> {
+                    if (!tagged.isOK()) {
+                        LongStream.of(UidSets.parse(piece)).forEach(refused::add);
+                        if (failure[0] == null) {
+                            failure[0] = refusal("UID STORE", tagged);
+                        }
+                        return;
+                    }
+                    if (replies != null) {
+                        GuardedStoreReplies.Outcome outcome = replies.finish(tagged.getRest());
+                        long[] notOurs = outcome.leftAlone();
+                        if (notOurs.length > 0) {
+                            LOG.info("{}: {} changed by another client since read; left alone (RFC 7162"
+                                    + " UNCHANGEDSINCE)", name, UidSets.split(notOurs, Integer.MAX_VALUE));
+                        }
+                        guards.stored(outcome.changed(), outcome.modSeqs(), notOurs);
+                        LongStream.of(notOurs).forEach(leftAlone::add);
+                    }
+                });
+            }
+        }
+    }
+
+    /** A NO or BAD answer to one pipelined command, worded as for a command sent alone. */
+    private ImapException refusal(String verb, Response tagged) {
+        org.eclipse.angus.mail.iap.ProtocolException e = tagged.isBAD()
+                ? new org.eclipse.angus.mail.iap.BadCommandException(tagged)
+                : new org.eclipse.angus.mail.iap.CommandFailedException(tagged);
+        return Failures.of(e, verb + " in " + name, connection.guard());
+    }
+
+    private List<Response> pipelined(String verb, List<Wire.Pipelined> flight) throws ImapException {
+        return pipelined(verb, p -> flight);
+    }
+
+    /** Sends the flight pipelined; returns the tagged answers in order. */
+    @SuppressWarnings("unchecked")
+    private List<Response> pipelined(String verb, Function<IMAPProtocol, List<Wire.Pipelined>> flight)
+            throws ImapException {
+        return pipelined(verb, flight, (i, r) -> { });
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Response> pipelined(String verb, Function<IMAPProtocol, List<Wire.Pipelined>> flight,
+                                     Wire.Answered each) throws ImapException {
+        reportsBeforeCommand = expungeReports;
+        try {
+            return (List<Response>) folder.doCommand(p -> Wire.pipeline(p, flight.apply(p), this::observe, each));
+        } catch (MessagingException e) {
+            throw Failures.of(e, verb + " in " + name, connection.guard());
+        } catch (RuntimeException e) {
+            throw ImapConnection.unreadable(verb + " in " + name, e, connection.guard());
+        }
     }
 
     /**

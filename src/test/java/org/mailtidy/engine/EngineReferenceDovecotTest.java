@@ -68,6 +68,27 @@ class EngineReferenceDovecotTest extends EngineReferenceContract {
             }
             out.add(command);
         }
+        return storesAsSets(out);
+    }
+
+    /**
+     * A run of consecutive STOREs as its distinct commands, sorted: the stores of a batch are
+     * pipelined in flights, a message's later store in a later flight, so which pieces of which
+     * stores share a flight depends on the messages, not the order of the rules' changes.
+     */
+    private static List<String> storesAsSets(List<String> commands) {
+        List<String> out = new ArrayList<>();
+        java.util.TreeSet<String> stores = new java.util.TreeSet<>();
+        for (String c : commands) {
+            if (c.startsWith("UID STORE ")) {
+                stores.add(c);
+                continue;
+            }
+            out.addAll(stores);
+            stores.clear();
+            out.add(c);
+        }
+        out.addAll(stores);
         return out;
     }
 

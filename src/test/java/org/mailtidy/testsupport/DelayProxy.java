@@ -1,0 +1,278 @@
+package org.mailtidy.testsupport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A TCP proxy on the loopback that makes it a long-distance network: every chunk of bytes is passed on
+ * {@code rtt / 2} after it arrived, in each direction, order kept (the bandwidth is the loopback's).
+ * It also counts round trips, as the client experiences them.
+ *
+ * <p><b>A round trip</b> is one wait of the client for the server: on the client's side of the proxy,
+ * the events are "the client sent bytes" and "the proxy delivered server bytes to the client"; a
+ * maximal run of deliveries with no client send between them is one round trip. The greeting is the
+ * first (on a real network it comes after the TCP handshake); a command the client sends and then
+ * waits for is one; commands sent together (pipelined) whose answers all arrive before the client
+ * sends again are one. Counted with a delay large enough that the client's writes of one flight are
+ * done before the first answer comes back (a few milliseconds suffice), the count does not depend on
+ * timing. Each round trip keeps the command lines the client sent before it (its "flight").
+ *
+ * <p>Also runnable on its own for the benchmark:
+ * {@code java DelayProxy.java LISTEN_PORT TARGET_HOST TARGET_PORT RTT_MS [REPORT_FILE]} appends one
+ * line per closed connection, {@code round_trips=N}, to the report file (or standard output).
+ */
+public final class DelayProxy implements AutoCloseable {
+    private final String targetHost;
+    private final int targetPort;
+    private final long halfRttNanos;
+    private final ServerSocket listener;
+    private final List<Connection> connections = new CopyOnWriteArrayList<>();
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private final PrintStream report;
+
+    private DelayProxy(int listenPort, String targetHost, int targetPort, long rttMillis, PrintStream report)
+            throws IOException {
+        this.targetHost = targetHost;
+        this.targetPort = targetPort;
+        this.halfRttNanos = TimeUnit.MILLISECONDS.toNanos(rttMillis) / 2;
+        this.report = report;
+        this.listener = new ServerSocket(listenPort, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::acceptLoop, "delay-proxy-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    /** A proxy on a free loopback port to {@code host:port}, each direction delayed by {@code rttMillis / 2}. */
+    public static DelayProxy to(String host, int port, long rttMillis) {
+        try {
+            return new DelayProxy(0, host, port, rttMillis, null);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public int port() {
+        return listener.getLocalPort();
+    }
+
+    /** The connections so far, in the order they were accepted. */
+    public List<Connection> connections() {
+        return List.copyOf(connections);
+    }
+
+    /** Round trips over all connections so far. */
+    public int roundTrips() {
+        return connections.stream().mapToInt(Connection::roundTrips).sum();
+    }
+
+    /** Forgets the connections counted so far (those still open keep counting in their own object). */
+    public void reset() {
+        connections.clear();
+    }
+
+    @Override
+    public void close() {
+        try {
+            listener.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        sockets.forEach(DelayProxy::closeQuietly);
+    }
+
+    /** One proxied connection: its round trips and, per round trip, the command lines sent before it. */
+    public static final class Connection {
+        private final List<List<String>> flights = new ArrayList<>();
+        private List<String> pending = new ArrayList<>();
+        private boolean lastWasDelivery;
+        private final StringBuilder partialLine = new StringBuilder();
+        private boolean closed;
+
+        synchronized void clientSent(byte[] bytes, int n) {
+            lastWasDelivery = false;
+            for (int i = 0; i < n; i++) {
+                char c = (char) (bytes[i] & 0xff);
+                if (c == '\n') {
+                    String line = partialLine.toString().strip();
+                    pending.add(line.length() > 120 ? line.substring(0, 120) + "..." : line);
+                    partialLine.setLength(0);
+                } else if (partialLine.length() < 200) {
+                    partialLine.append(c);
+                }
+            }
+        }
+
+        synchronized void delivered() {
+            if (!lastWasDelivery) {
+                flights.add(pending);
+                pending = new ArrayList<>();
+                lastWasDelivery = true;
+            }
+        }
+
+        synchronized void closed() {
+            closed = true;
+            notifyAll();
+        }
+
+        public synchronized int roundTrips() {
+            return flights.size();
+        }
+
+        /** Per round trip, the command lines the client sent before waiting (the greeting's is empty). */
+        public synchronized List<List<String>> flights() {
+            return flights.stream().map(List::copyOf).toList();
+        }
+
+        /** Waits until both sides closed (the client logged out and the proxy passed everything on). */
+        public synchronized boolean awaitClosed(long timeoutMillis) throws InterruptedException {
+            long end = System.currentTimeMillis() + timeoutMillis;
+            while (!closed) {
+                long left = end - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
+            }
+            return true;
+        }
+
+        @Override
+        public synchronized String toString() {
+            StringBuilder s = new StringBuilder(flights.size() + " round trips");
+            for (int i = 0; i < flights.size(); i++) {
+                s.append("\n  ").append(i + 1).append(": ").append(flights.get(i));
+            }
+            return s.toString();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                Socket server = new Socket();
+                server.connect(new InetSocketAddress(targetHost, targetPort), 5000);
+                client.setTcpNoDelay(true);
+                server.setTcpNoDelay(true);
+                sockets.add(client);
+                sockets.add(server);
+                Connection counted = new Connection();
+                connections.add(counted);
+                int[] open = {2};
+                Runnable oneSideDone = () -> {
+                    synchronized (open) {
+                        if (--open[0] == 0) {
+                            closeQuietly(client);
+                            closeQuietly(server);
+                            counted.closed();
+                            if (report != null) {
+                                report.println("round_trips=" + counted.roundTrips());
+                                report.flush();
+                            }
+                        }
+                    }
+                };
+                pump(client, server, counted, true, oneSideDone);
+                pump(server, client, counted, false, oneSideDone);
+            } catch (IOException e) {
+                if (!listener.isClosed()) {
+                    continue;
+                }
+                return;
+            }
+        }
+    }
+
+    private record Chunk(long dueNanos, byte[] bytes) {
+        static final Chunk END = new Chunk(0, null);
+    }
+
+    /** A reader that stamps each chunk with its due time, and a writer that passes it on then. */
+    private void pump(Socket from, Socket to, Connection counted, boolean fromClient, Runnable done) {
+        BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
+        String name = fromClient ? "delay-proxy-c2s" : "delay-proxy-s2c";
+        Thread reader = new Thread(() -> {
+            byte[] buf = new byte[65536];
+            try (InputStream in = from.getInputStream()) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    if (fromClient) {
+                        counted.clientSent(buf, n);
+                    }
+                    queue.add(new Chunk(System.nanoTime() + halfRttNanos, Arrays.copyOf(buf, n)));
+                }
+            } catch (IOException ignored) {
+                // the other side closed; the writer ends
+            }
+            queue.add(Chunk.END);
+        }, name + "-read");
+        Thread writer = new Thread(() -> {
+            try {
+                OutputStream out = to.getOutputStream();
+                while (true) {
+                    Chunk c = queue.take();
+                    if (c.bytes == null) {
+                        break;
+                    }
+                    long wait = c.dueNanos - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
+                    }
+                    if (!fromClient) {
+                        // Before the write: once written, the client may answer before this thread
+                        // runs again, and its next command would count as sent before the delivery.
+                        counted.delivered();
+                    }
+                    out.write(c.bytes);
+                    out.flush();
+                }
+                to.shutdownOutput();
+            } catch (IOException | InterruptedException ignored) {
+                // the other side is gone
+            } finally {
+                done.run();
+            }
+        }, name + "-write");
+        reader.setDaemon(true);
+        writer.setDaemon(true);
+        reader.start();
+        writer.start();
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    /** {@code LISTEN_PORT TARGET_HOST TARGET_PORT RTT_MS [REPORT_FILE]}; runs until killed. */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: DelayProxy LISTEN_PORT TARGET_HOST TARGET_PORT RTT_MS [REPORT_FILE]");
+            System.exit(2);
+        }
+        PrintStream report = args.length > 4
+                ? new PrintStream(new java.io.FileOutputStream(args[4], true), true, StandardCharsets.UTF_8)
+                : System.out;
+        new DelayProxy(Integer.parseInt(args[0]), args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                report);
+        Thread.currentThread().join();
+    }
+}
