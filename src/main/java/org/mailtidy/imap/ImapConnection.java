@@ -230,7 +230,7 @@ public final class ImapConnection implements AutoCloseable {
      * section 6.4.7).
      */
     public void create(String mailbox) throws ImapException {
-        String wire = MailboxNames.encode(MailboxNames.toServer(mailbox, separator()));
+        String wire = MailboxNames.encode(serverName(mailbox));
         LOG.info("creating mailbox '{}' on {}", mailbox, description);
         counter.increment("SUBSCRIBE");
         // SUBSCRIBE goes with CREATE, not after its answer: subscribing a name that does not exist
@@ -283,7 +283,7 @@ public final class ImapConnection implements AutoCloseable {
      */
     public long append(String mailbox, java.util.Collection<String> flags, java.time.Instant internalDate,
                        byte[] content) throws ImapException {
-        String serverName = MailboxNames.toServer(mailbox, separator());
+        String serverName = serverName(mailbox);
         jakarta.mail.Flags f = new jakarta.mail.Flags();
         FlagNames.list(flags);  // refuses what is not a storable flag
         for (String flag : flags) {
