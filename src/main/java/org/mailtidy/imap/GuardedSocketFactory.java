@@ -55,6 +55,18 @@ final class GuardedSocketFactory extends SocketFactory {
         return s;
     }
 
+    /**
+     * Pipelined commands are written one after another: with Nagle's algorithm the second would wait
+     * for the server's acknowledgement of the first, a round trip (or a delayed ACK) per flight.
+     */
+    static void noDelay(Socket s) {
+        try {
+            s.setTcpNoDelay(true);
+        } catch (java.net.SocketException e) {
+            // a socket that cannot take the option still works, only slower when commands are pipelined
+        }
+    }
+
     /** A platform socket whose streams are guarded. */
     private static final class GuardedSocket extends Socket {
         private final ResponseGuard guard;
@@ -65,6 +77,7 @@ final class GuardedSocketFactory extends SocketFactory {
         GuardedSocket(ResponseGuard guard) {
             this.guard = guard;
             this.token = guard.newLayer(this);
+            noDelay(this);
         }
 
         @Override

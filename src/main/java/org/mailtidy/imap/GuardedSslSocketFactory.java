@@ -52,6 +52,7 @@ final class GuardedSslSocketFactory extends SSLSocketFactory {
 
     private Socket wrap(Socket s) {
         SSLSocket ssl = (SSLSocket) s;
+        GuardedSocketFactory.noDelay(ssl);
         return new Guarded(ssl, guard, guard.newLayer(ssl));
     }
 

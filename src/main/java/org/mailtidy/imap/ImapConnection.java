@@ -202,6 +202,19 @@ public final class ImapConnection implements AutoCloseable {
      * {@code LIST (SPECIAL-USE)} when the server has SPECIAL-USE, else from plain LIST attributes.
      */
     public Optional<String> specialUse(String attribute) throws ImapException {
+        String key = attribute.toLowerCase(Locale.ROOT);
+        Optional<String> known = specialUses.get(key);
+        if (known == null) {
+            known = askSpecialUse(attribute);
+            specialUses.put(key, known);
+        }
+        return known;
+    }
+
+    /** Asked once per connection: a LIST per mailbox run would cost a round trip each. */
+    private final java.util.Map<String, Optional<String>> specialUses = new java.util.HashMap<>();
+
+    private Optional<String> askSpecialUse(String attribute) throws ImapException {
         String selection = hasCapability("SPECIAL-USE") ? "(SPECIAL-USE)" : null;
         for (ListInfo info : rawList(selection, "*")) {
             if (info.canOpen && info.attrs != null) {

@@ -47,6 +47,8 @@ class PipelinedRunDovecotTest {
         Outcome alone = run("alone", null);
 
         assertThat(pipelined.results()).allSatisfy(r -> assertThat(r.error()).isEmpty());
+        // the same commands in the same order, only sent without waiting
+        assertThat(pipelined.commands()).isEqualTo(alone.commands());
         assertThat(pipelined.mailboxes()).isEqualTo(alone.mailboxes());
         assertThat(pipelined.audit()).isNotEmpty().isEqualTo(alone.audit());
         assertThat(pipelined.results().get(0).ruleStats()).isEqualTo(alone.results().get(0).ruleStats());
@@ -61,12 +63,14 @@ class PipelinedRunDovecotTest {
 
         assertThat(pipelined.results()).singleElement().satisfies(r ->
                 assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("UID STORE", "refused")));
+        assertThat(pipelined.commands()).isEqualTo(alone.commands());
         assertThat(pipelined.mailboxes()).isEqualTo(alone.mailboxes());
         assertThat(pipelined.audit()).isNotEmpty().isEqualTo(alone.audit());
         assertThat(pipelined.results().get(0).ruleStats()).isEqualTo(alone.results().get(0).ruleStats());
     }
 
-    private record Outcome(List<RunResult> results, Map<String, Map<String, String>> mailboxes, List<String> audit) {
+    private record Outcome(List<RunResult> results, Map<String, Map<String, String>> mailboxes, List<String> audit,
+                           List<String> commands) {
     }
 
     private Outcome run(String name, Fault fault) throws Exception {
@@ -77,6 +81,7 @@ class PipelinedRunDovecotTest {
         dovecot.createMailbox(user, "Trash");
         Path audit = temp.resolve(name + ".jsonl");
         List<RunResult> results;
+        List<String> commands;
         try (FaultProxy proxy = FaultProxy.to("127.0.0.1", dovecot.imapPort())) {
             if (fault != null) {
                 proxy.arm(fault);
@@ -90,6 +95,8 @@ class PipelinedRunDovecotTest {
             if (fault != null) {
                 assertThat(proxy.fired()).as("the fault fired").isTrue();
             }
+            commands = proxy.commands().stream().map(c -> c.replaceFirst("^\\S+ ", ""))
+                    .filter(c -> !c.startsWith("AUTHENTICATE")).toList();
         }
         Map<String, Map<String, String>> boxes = new LinkedHashMap<>();
         for (String mailbox : MAILBOXES) {
@@ -99,6 +106,6 @@ class PipelinedRunDovecotTest {
                 .map(l -> l.replaceAll("\"(time|run|uidvalidity|destination_uidvalidity|destination_uid|modseq)\":"
                         + "(\"[^\"]*\"|[0-9]+),?", ""))
                 .sorted().toList() : List.of();
-        return new Outcome(results, boxes, lines);
+        return new Outcome(results, boxes, lines, commands);
     }
 }
