@@ -47,7 +47,9 @@ final class OnceCommand implements Callable<Integer> {
         List<RuleConfig> selected = OncePass.selectRules(c, rules, account);
         RunSettings settings = RunSettings.from(c, dryRun, c.audit().map(a -> new AuditLog(a.file())),
                 state.resolve()).withRunId(RunIds.next(java.time.Instant.now()));
-        List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected);
+        java.util.Set<String> accounts = account == null ? null : java.util.Set.copyOf(c.accountIdsNamed(account));
+        List<RunResult> results = new OncePass(c, settings, Connections::open).run(selected,
+                id -> accounts == null || accounts.contains(id));
         PrintWriter out = spec.commandLine().getOut();
         new SummaryTable(settings.dryRun(), settings.audit().map(AuditLog::file)).print(out, results);
         StateDirOption.copiesAgainWarning(settings.state(), selected).ifPresent(out::println);
@@ -61,7 +63,7 @@ final class OnceCommand implements Callable<Integer> {
                 throw new ExitCodes.UsageError("--rule " + name + ": no such rule in " + c.file());
             }
         }
-        if (account != null && !c.accounts().containsKey(account)) {
+        if (account != null && c.accountIdsNamed(account).isEmpty() && !c.groups().containsKey(account)) {
             throw new ExitCodes.UsageError("--account " + account + ": no such account in " + c.file());
         }
     }

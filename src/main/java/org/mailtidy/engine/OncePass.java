@@ -37,14 +37,28 @@ public final class OncePass {
     public static List<RuleConfig> selectRules(Config config, List<String> ruleNames, String accountId) {
         return config.rules().stream()
                 .filter(r -> ruleNames.isEmpty() ? r.enabled() && r.schedule().isPresent() : ruleNames.contains(r.name()))
-                .filter(r -> accountId == null || r.account().equals(accountId))
+                .filter(r -> accountId == null || config.accountIdsNamed(accountId).stream().anyMatch(r::appliesTo))
                 .toList();
     }
 
+    /** Runs {@code rules} on every account they apply to. */
     public List<RunResult> run(List<RuleConfig> rules) throws InterruptedException {
+        return run(rules, id -> true);
+    }
+
+    /**
+     * Runs {@code rules} on the accounts they apply to that {@code accounts} accepts ({@code --account}:
+     * one account, one user of a group, or a group), in the order in which the rules first name them.
+     */
+    public List<RunResult> run(List<RuleConfig> rules, java.util.function.Predicate<String> accounts)
+            throws InterruptedException {
         Map<String, List<RuleConfig>> byAccount = new LinkedHashMap<>();
         for (RuleConfig r : rules) {
-            byAccount.computeIfAbsent(r.account(), k -> new ArrayList<>()).add(r);
+            for (String id : config.accounts().keySet()) {
+                if (r.appliesTo(id) && accounts.test(id)) {
+                    byAccount.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
+                }
+            }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_ACCOUNTS, byAccount.size())),
                 r -> {
