@@ -23,11 +23,12 @@ public final class OncePass {
     private final Config config;
     private final RunSettings settings;
     private final AccountRun.Connector connector;
+    private final MasterLogins masterLogins = MasterLogins.forOnePass();
 
     public OncePass(Config config, RunSettings settings, AccountRun.Connector connector) {
         this.config = config;
         this.settings = settings;
-        this.connector = connector;
+        this.connector = masterLogins.guard(connector);
     }
 
     /**
@@ -70,8 +71,10 @@ public final class OncePass {
             Map<String, Future<List<RunResult>>> futures = new LinkedHashMap<>();
             for (Map.Entry<String, List<RuleConfig>> e : byAccount.entrySet()) {
                 Account account = config.account(e.getKey());
-                futures.put(e.getKey(), pool.submit(() -> new AccountRun(account, e.getValue(), settings, connector)
-                        .execute()));
+                futures.put(e.getKey(), pool.submit(() -> masterLogins.refusal(account)
+                        // the group's master login was refused: said once, not once per user
+                        .map(why -> List.of(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, why)))
+                        .orElseGet(() -> new AccountRun(account, e.getValue(), settings, connector).execute())));
             }
             List<RunResult> results = new ArrayList<>();
             for (Map.Entry<String, Future<List<RunResult>>> f : futures.entrySet()) {
