@@ -70,12 +70,23 @@ final class AccountConnection {
     private volatile Instant lastUsed;
     private volatile String lastRunError;
     private volatile Instant lastRunAt;
+    /** Told after each lease, so the pool can keep a bounded number of connections open (LRU). */
+    private volatile java.util.function.Consumer<AccountConnection> afterLease = c -> { };
 
     AccountConnection(Account account, AccountRun.Connector connector, Backoff backoff, Clock clock) {
         this.account = account;
         this.connector = connector;
         this.backoff = backoff;
         this.clock = clock;
+    }
+
+    void afterLease(java.util.function.Consumer<AccountConnection> listener) {
+        afterLease = listener;
+    }
+
+    /** True while a connection is open (in use or kept). */
+    boolean connected() {
+        return connection != null;
     }
 
     String accountId() {
@@ -151,6 +162,7 @@ final class AccountConnection {
                     closeConnection();
                 }
                 lease.unlock();
+                afterLease.accept(AccountConnection.this);
             }
         }
     }
@@ -185,7 +197,11 @@ final class AccountConnection {
         Duration wait = backoff.delay(failures, () -> ThreadLocalRandom.current().nextDouble());
         nextAttempt = now.plus(wait);
         lastError = e.getMessage();
-        if (failures == 1) {
+        if (e instanceof org.mailtidy.engine.MasterLogins.Refused) {
+            // said once for the whole group by MasterLogins
+            failingSince = failures == 1 ? now : failingSince;
+            LOG.debug("{}: {}", account.id(), e.getMessage());
+        } else if (failures == 1) {
             failingSince = now;
             LOG.warn("{}: cannot connect: {}; retrying in {} ms and then less and less often (at most every {}s);"
                     + " further failures are logged at debug level", account.id(), e.getMessage(), wait.toMillis(),
@@ -214,16 +230,17 @@ final class AccountConnection {
         closeIfIdle(Duration.ofMillis(-1));
     }
 
-    /** Closes the connection if nobody uses it and it has not been used for {@code idle}. */
-    void closeIfIdle(Duration idle) {
+    /** Closes the connection if nobody uses it and it has not been used for {@code idle}; true if it is closed now. */
+    boolean closeIfIdle(Duration idle) {
         if (!lease.tryLock()) {
-            return;
+            return false;
         }
         try {
             if (connection != null && lastUsed != null && clock.instant().isAfter(lastUsed.plus(idle))) {
                 LOG.debug("{}: closing the connection, idle since {}", account.id(), lastUsed);
                 closeConnection();
             }
+            return connection == null;
         } finally {
             lease.unlock();
         }

@@ -97,13 +97,14 @@ public final class Daemon {
         this.configFile = configFile;
         this.state = state;
         this.options = options;
-        this.connector = connector;
+        // a refused master login is tried again after the longest back-off, by then perhaps fixed
+        this.connector = new org.mailtidy.engine.MasterLogins(clock, options.backoff().max()).guard(connector);
         this.clock = clock;
-        this.pool = new ConnectionPool(connector, options.backoff(), clock);
+        this.pool = new ConnectionPool(this.connector, options.backoff(), clock);
         this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock, lanes);
         this.status = new Status(current::get, ledger, pool, () -> quartz, () -> cluster, () -> lastReload, options,
                 clock);
-        this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, connector, () -> stopping,
+        this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, this.connector, () -> stopping,
                 clock, lanes);
     }
 
@@ -327,8 +328,10 @@ public final class Daemon {
     private Loaded load() throws ConfigException {
         Instant modified = modifiedQuietly();
         byte[] bytes = readQuietly();
-        Config config = ConfigLoader.load(configFile);
         Loaded previous = current.get();
+        // a group's list that cannot be read now keeps the running one (contract)
+        Config config = ConfigLoader.load(configFile, previous == null ? org.mailtidy.config.UserLists.Fallback.NONE
+                : org.mailtidy.config.UserLists.Fallback.of(previous.config()));
         Optional<AuditLog> audit = config.audit().map(a -> previous != null && previous.settings().audit()
                 .filter(l -> l.file().equals(a.file())).isPresent() ? previous.settings().audit().get()
                 : new AuditLog(a.file()));

@@ -83,6 +83,7 @@ final class DaemonMetrics {
         duration.retain(account);
         connection.retain(account);
         connectFailures.retain(account);
+        accountUp.retain(account);
         List.of(matched, changed, copied, moved, deleted).forEach(c -> c.retain(rule));
     }
 
