@@ -19,8 +19,8 @@ import org.mailtidy.engine.RunResult;
  */
 final class ConnectionPool {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionPool.class);
-    /** {@link #maxKeptFromSystemProperties()} without the property: as many as runs go at once. */
-    static final int DEFAULT_MAX_KEPT = AccountLanes.DEFAULT_MAX_THREADS;
+    /** {@link #maxKeptFromSystemProperties()} without the property: with the 32 run threads, at most 48 open at once. */
+    static final int DEFAULT_MAX_KEPT = 16;
 
     private final Map<String, AccountConnection> byAccount = new ConcurrentHashMap<>();
     private final AccountRun.Connector connector;

@@ -8,8 +8,9 @@ import java.time.Duration;
 /**
  * How much later than its schedule a user of a group runs, so that thousands of users on the same
  * crontab line do not all connect in the same second. Deterministic per account (every node of a
- * cluster, and every restart, gives the same offset, so an account keeps its phase), within half the
- * schedule's period and at most {@link #max()}. Accounts written out one by one are not spread: the
+ * cluster, and every restart, gives the same offset, so an account keeps its phase), within 90% of the
+ * schedule's period (the load is even, and a run put off to the end still ends before its next firing)
+ * and at most {@link #max()}. Accounts written out one by one are not spread: the
  * administrator chose their times.
  */
 final class Jitter {
@@ -28,7 +29,7 @@ final class Jitter {
         if (account.indexOf('/') < 0 || period.isZero() || period.isNegative()) {
             return Duration.ZERO;
         }
-        long window = Math.min(period.toMillis() / 2, max.toMillis());
+        long window = Math.min(period.toMillis() / 10 * 9, max.toMillis());
         if (window <= 0) {
             return Duration.ZERO;
         }
