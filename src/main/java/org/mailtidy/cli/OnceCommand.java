@@ -31,7 +31,8 @@ final class OnceCommand implements Callable<Integer> {
     @Option(names = "--rule", paramLabel = "NAME", description = "run only this rule (repeatable)")
     List<String> rules = new ArrayList<>();
 
-    @Option(names = "--account", paramLabel = "ID", description = "run only this account: an account id, one user of a group (GROUP/LOGIN) or a group (all its users)")
+    @Option(names = "--account", paramLabel = "ID", description = "run only this account: an account id, one user"
+            + " of a group (GROUP/LOGIN) or a group (all its users)")
     String account;
 
     @Option(names = "--dry-run", description = "examine read-only and report what would change; change nothing")
