@@ -70,6 +70,29 @@ final class AccountConnection {
     private volatile Instant lastUsed;
     private volatile String lastRunError;
     private volatile Instant lastRunAt;
+    /** Connections to one server: a permit is held while this account's connection is open. */
+    interface ServerPermits {
+        /** Waits for a permit of {@code server}; false if none came in time. */
+        boolean acquire(String server) throws InterruptedException;
+
+        void release(String server);
+
+        ServerPermits NONE = new ServerPermits() {
+            @Override
+            public boolean acquire(String server) {
+                return true;
+            }
+
+            @Override
+            public void release(String server) {
+            }
+        };
+    }
+
+    private volatile ServerPermits permits = ServerPermits.NONE;
+    /** The server whose permit the open connection holds. */
+    private volatile String permitOf;
+
     /** Told after each lease, so the pool can keep a bounded number of connections open (LRU). */
     private volatile java.util.function.Consumer<AccountConnection> afterLease = c -> { };
 
@@ -78,6 +101,15 @@ final class AccountConnection {
         this.connector = connector;
         this.backoff = backoff;
         this.clock = clock;
+    }
+
+    void permits(ServerPermits p) {
+        permits = p;
+    }
+
+    /** {@code host:port} of the account's server. */
+    String server() {
+        return account.host() + ":" + account.port();
     }
 
     void afterLease(java.util.function.Consumer<AccountConnection> listener) {
@@ -174,11 +206,27 @@ final class AccountConnection {
                     + " (back-off after " + failures + " failed attempts; last: " + lastError + ")");
         }
         settingsChanged = false;
+        String server = server();
+        try {
+            if (!permits.acquire(server)) {
+                // not a failure of the account: the node's share of the server is in use; the run is retried
+                throw new ImapException.ConnectionLost("not connecting to " + server + " now: this node has as many"
+                        + " connections open to it as mailtidy.max_connections_per_server allows", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImapException.ConnectionLost(account.id() + ": interrupted while waiting to connect", null);
+        }
         try {
             connection = connector.connect(account);
-        } catch (ImapException e) {
-            failed(now, e);
-            throw e;
+            permitOf = server;
+        } catch (ImapException | RuntimeException e) {
+            permits.release(server);
+            if (e instanceof ImapException ie) {
+                failed(now, ie);
+                throw ie;
+            }
+            throw (RuntimeException) e;
         }
         if (failures > 0) {
             LOG.info("{}: connected again after {} failed attempts over {}s", account.id(), failures,
@@ -220,6 +268,12 @@ final class AccountConnection {
                 c.close();
             } catch (RuntimeException e) {
                 LOG.debug("{}: closing the connection: {}", account.id(), e.toString());
+            } finally {
+                String server = permitOf;
+                permitOf = null;
+                if (server != null) {
+                    permits.release(server);
+                }
             }
         }
     }

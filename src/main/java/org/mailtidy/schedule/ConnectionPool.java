@@ -27,18 +27,86 @@ final class ConnectionPool {
     private final Backoff backoff;
     private final Clock clock;
     private final int maxKept;
+    private final int maxPerServer;
+    private final Map<String, java.util.concurrent.Semaphore> servers = new ConcurrentHashMap<>();
     /** Accounts with an open connection, least recently used first. */
     private final java.util.LinkedHashMap<String, AccountConnection> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
     ConnectionPool(AccountRun.Connector connector, Backoff backoff, Clock clock) {
-        this(connector, backoff, clock, maxKeptFromSystemProperties());
+        this(connector, backoff, clock, maxKeptFromSystemProperties(), intProperty("mailtidy.max_connections_per_server",
+                DEFAULT_MAX_PER_SERVER));
     }
 
-    ConnectionPool(AccountRun.Connector connector, Backoff backoff, Clock clock, int maxKept) {
+    ConnectionPool(AccountRun.Connector connector, Backoff backoff, Clock clock, int maxKept, int maxPerServer) {
         this.connector = connector;
         this.backoff = backoff;
         this.clock = clock;
         this.maxKept = Math.max(1, maxKept);
+        this.maxPerServer = Math.max(1, maxPerServer);
+    }
+
+    /**
+     * {@link #intProperty}{@code ("mailtidy.max_connections_per_server")} without the property: the
+     * run threads' number, so a node alone never opens more to one server than it runs at once.
+     */
+    static final int DEFAULT_MAX_PER_SERVER = AccountLanes.DEFAULT_MAX_THREADS;
+
+    private static int intProperty(String name, int fallback) {
+        String v = System.getProperty(name);
+        return v == null ? fallback : Math.max(1, Integer.parseInt(v.strip()));
+    }
+
+    /**
+     * The scheduled runs' connections to one server (push watchers have their own budget): when all
+     * permits are held, idle kept connections to that server are logged out first, least recently
+     * used first; then the connect waits, at most 60 s.
+     */
+    private final AccountConnection.ServerPermits serverPermits = new AccountConnection.ServerPermits() {
+        @Override
+        public boolean acquire(String server) throws InterruptedException {
+            java.util.concurrent.Semaphore s = servers.computeIfAbsent(server,
+                    k -> new java.util.concurrent.Semaphore(maxPerServer, true));
+            if (s.tryAcquire()) {
+                return true;
+            }
+            closeIdleOf(server);
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (System.nanoTime() < deadline) {
+                if (s.tryAcquire(200, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    return true;
+                }
+                closeIdleOf(server);
+            }
+            return false;
+        }
+
+        @Override
+        public void release(String server) {
+            java.util.concurrent.Semaphore s = servers.get(server);
+            if (s != null) {
+                s.release();
+            }
+        }
+    };
+
+    /** Logs out the least recently used idle connection to {@code server}, if there is one. */
+    private void closeIdleOf(String server) {
+        List<AccountConnection> candidates;
+        synchronized (open) {
+            candidates = open.values().stream().filter(c -> c.server().equals(server)).toList();
+        }
+        for (AccountConnection c : candidates) {
+            if (c.closeIfIdle(Duration.ofMillis(-1))) {
+                synchronized (open) {
+                    open.remove(c.accountId(), c);
+                }
+                return;
+            }
+        }
+    }
+
+    int maxPerServer() {
+        return maxPerServer;
     }
 
     /** {@code -Dmailtidy.max_kept_connections}, else {@link #DEFAULT_MAX_KEPT}. */
@@ -91,6 +159,7 @@ final class ConnectionPool {
         accounts.forEach((id, a) -> byAccount.computeIfAbsent(id, k -> {
             AccountConnection c = new AccountConnection(a, connector, backoff, clock);
             c.afterLease(this::leased);
+            c.permits(serverPermits);
             return c;
         }).reconfigure(a));
         for (String id : List.copyOf(byAccount.keySet())) {
