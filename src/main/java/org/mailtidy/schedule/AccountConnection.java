@@ -209,9 +209,12 @@ final class AccountConnection {
         String server = server();
         try {
             if (!permits.acquire(server)) {
-                // not a failure of the account: the node's share of the server is in use; the run is retried
-                throw new ImapException.ConnectionLost("not connecting to " + server + " now: this node has as many"
-                        + " connections open to it as mailtidy.max_connections_per_server allows", null);
+                // the node's share of the server stayed in use for a minute: back off like a failed connect
+                ImapException busy = new ImapException.ConnectionLost("not connecting to " + server + " now: this node"
+                        + " has had as many connections open to it as mailtidy.max_connections_per_server allows for"
+                        + " a minute", null);
+                failed(now, busy);
+                throw busy;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -102,6 +102,50 @@ class ManyUsersDaemonDovecotTest {
         }
     }
 
+    @Test
+    void theConnectionsToOneServerStayWithinItsBoundWhateverTheThreads() throws Exception {
+        String prefix = "mps-" + ProcessHandle.current().pid();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            users.add(prefix + "-u" + i);
+        }
+        DOVECOT.addUsers(users, List.of(TestMessage.of("junk offer"), TestMessage.of("keep me")));
+        Path usersFile = dir.resolve("few.txt");
+        Files.writeString(usersFile, String.join("\n", users) + "\n");
+        int perServer = 2;
+        try (CountingProxy proxy = CountingProxy.to(DOVECOT.host(), DOVECOT.imapPort())) {
+            Path config = dir.resolve("few.yaml");
+            Files.writeString(config, """
+                    version: 1
+                    accounts:
+                      staff: {host: 127.0.0.1, port: %d, tls: none, users_file: %s, master_user: %s, password: '%s'}
+                    defaults: {schedule: every 1h, timezone: UTC}
+                    rules:
+                      - {name: drop-junk, account: "*", match: {subject: junk}, delete: true}
+                    """.formatted(proxy.port(), usersFile, Dovecot.MASTER_USER, Dovecot.MASTER_PASSWORD));
+            System.setProperty("mailtidy.max_connections_per_server", Integer.toString(perServer));
+            Daemon daemon;
+            try {
+                daemon = daemon(config);
+            } finally {
+                System.clearProperty("mailtidy.max_connections_per_server");
+            }
+            System.setProperty("mailtidy.jitter_max", "1s");
+            daemon.start();
+            try {
+                DaemonDovecotTest.await("every user's first run", Duration.ofSeconds(120),
+                        () -> users.stream().allMatch(u -> DOVECOT.inboxFiles(u) == 1));
+            } finally {
+                System.clearProperty("mailtidy.jitter_max");
+                assertThat(daemon.stop()).isZero();
+            }
+            // 8 run threads, but never more than 2 connections to the server (the proxy sees a closed one
+            // end a moment after the next opens, so up to twice that overlap there)
+            assertThat(proxy.peak()).isBetween(1, 2 * perServer);
+            assertThat(proxy.total()).isGreaterThanOrEqualTo(users.size() / 2);
+        }
+    }
+
     private static Daemon daemon(Path config) {
         // both bounds are read when the daemon is made
         System.setProperty("mailtidy.max_parallel_accounts", Integer.toString(THREADS));
