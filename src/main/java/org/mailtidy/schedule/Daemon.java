@@ -337,7 +337,40 @@ public final class Daemon {
                 : new AuditLog(a.file()));
         JobPlan plan = JobPlan.of(config);
         return new Loaded(config, plan, RunSettings.from(config, false, audit, state), clock.instant(),
-                bytes == null ? "" : digest(bytes), modified);
+                bytes == null ? "" : digest(withUsers(bytes, config)), latest(modified, config));
+    }
+
+    /**
+     * The file's bytes and every group's users: in a cluster the digest tells nodes with another list
+     * apart, as it does nodes with another file (a node never applies a plan of other users).
+     */
+    private static byte[] withUsers(byte[] bytes, Config config) {
+        if (config.groups().isEmpty()) {
+            return bytes;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(bytes);
+        for (String group : config.groups().keySet()) {
+            out.writeBytes(("\0" + group + "\0" + String.join("\n", config.logins(group)))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    /** The latest modification of the file and the groups' users files: a newer list makes a newer configuration. */
+    private static Instant latest(Instant fileModified, Config config) {
+        Instant latest = fileModified;
+        for (org.mailtidy.config.AccountGroup g : config.groups().values()) {
+            if (g.users() instanceof org.mailtidy.config.UserSource.FromFile f) {
+                try {
+                    Instant m = Files.getLastModifiedTime(f.path()).toInstant();
+                    latest = m.isAfter(latest) ? m : latest;
+                } catch (IOException e) {
+                    // the last good list is in use; its file's time is unknown
+                }
+            }
+        }
+        return latest;
     }
 
     /**
