@@ -11,8 +11,8 @@ import java.util.Optional;
  * loader sees YAML; every value here has its final type.
  *
  * @param file     the file it was read from
- * @param accounts account id to account, in file order; a group's users ({@code staff/alice}) in place of
- *                 the group, in the order of its list
+ * @param accounts account id to account: the accounts written out in file order, then each group's users
+ *                 ({@code staff/alice}) in the order of its list
  * @param groups   the groups ({@code users_file}/{@code users_command}) by id, in file order
  * @param rules    rules in file order (disabled rules included, {@link RuleConfig#enabled()} false)
  * @param tests    the file's examples ({@code tests:}), in file order, which {@code check} runs
