@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class MasterLogins {
     private static final Logger LOG = LoggerFactory.getLogger(MasterLogins.class);
     /** Refusals in a row, of different users, before the master login counts as refused. */
-    static final int PROBES = 3;
+    public static final int PROBES = 3;
 
     private final Map<Key, Group> groups = new ConcurrentHashMap<>();
     private final Clock clock;

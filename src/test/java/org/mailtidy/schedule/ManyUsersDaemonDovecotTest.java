@@ -146,6 +146,45 @@ class ManyUsersDaemonDovecotTest {
         }
     }
 
+    @Test
+    void aWrongMasterPasswordTakesThreeLoginsAndDownsEveryUser() throws Exception {
+        String prefix = "mbad-" + ProcessHandle.current().pid();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            users.add(prefix + "-u" + i);
+        }
+        DOVECOT.addUsers(users, List.of(TestMessage.of("junk offer")));
+        Path usersFile = dir.resolve("bad.txt");
+        Files.writeString(usersFile, String.join("\n", users) + "\n");
+        try (CountingProxy proxy = CountingProxy.to(DOVECOT.host(), DOVECOT.imapPort())) {
+            Path config = dir.resolve("bad.yaml");
+            Files.writeString(config, """
+                    version: 1
+                    accounts:
+                      staff: {host: 127.0.0.1, port: %d, tls: none, users_file: %s, master_user: %s, password: wrong}
+                    defaults: {schedule: every 1h, timezone: UTC}
+                    rules:
+                      - {name: drop-junk, account: "*", match: {subject: junk}, delete: true}
+                    """.formatted(proxy.port(), usersFile, Dovecot.MASTER_USER));
+            Daemon daemon = daemon(config);
+            System.setProperty("mailtidy.jitter_max", "1s");
+            daemon.start();
+            try {
+                DaemonDovecotTest.await("every user down", Duration.ofSeconds(60), () -> daemon.metrics().lines()
+                        .filter(l -> l.startsWith("mailtidy_account_up{account=\"staff/") && l.endsWith(" 0")).count()
+                        == users.size());
+                assertThat(proxy.total()).isEqualTo(org.mailtidy.engine.MasterLogins.PROBES);
+                assertThat(daemon.statusJson()).contains("master login mailtidy-master of group staff was refused");
+            } finally {
+                System.clearProperty("mailtidy.jitter_max");
+                assertThat(daemon.stop()).isZero();
+            }
+        }
+        for (String user : users) {
+            assertThat(DOVECOT.inboxFiles(user)).isEqualTo(1);
+        }
+    }
+
     private static Daemon daemon(Path config) {
         // both bounds are read when the daemon is made
         System.setProperty("mailtidy.max_parallel_accounts", Integer.toString(THREADS));
