@@ -223,13 +223,15 @@ class CopyJournalDovecotTest {
                     add_flags: [One]
                   - name: two
                     match: {subject: two}
-                    add_flags: [Two]
+                    move_to: Two
                 """;
         String user = DOVECOT.newUser("copy");
         DOVECOT.writeMaildir(user, "INBOX", List.of(message("one1", "one"), message("two1", "two"),
                 message("one2", "one"), message("two2", "two")));
 
-        brokenRun(user, rules, Fault.of("^UID STORE", 2, Action.DROP_BEFORE), Optional.empty());
+        // The connection is cut before the MOVE, after the STORE was answered (STOREs of one flight may
+        // be answered or not when a connection drops mid-flight: only what was answered is audited).
+        brokenRun(user, rules, Fault.of("^UID MOVE", 1, Action.DROP_BEFORE), Optional.empty());
 
         assertThat(auditedIdsAndRules(user)).containsExactlyInAnyOrder("<one1@copy.test> one", "<one2@copy.test> one");
         assertThat(EndToEnd.once(config(user, DOVECOT.imapPort(), rules))).allMatch(RunResult::ok);
