@@ -4,7 +4,7 @@
 #   /lib...     the shared libraries that runtime loads, copied from this machine (glibc, zlib, ...)
 #   /etc        passwd and group with the mailtidy user (uid 10001), nsswitch.conf, the sample config
 #   /var/lib/mailtidy, /tmp
-# The image has no shell or package manager: only java and mailtidy (docs/adr/0007).
+# The image has no shell or package manager: only java and mailtidy (docs/adr/0004-container-image-from-scratch-with-a-jlinked-runtime.md).
 # Usage: rootfs.sh TARGET_DIR CONFIG_FILE
 set -euo pipefail
 out="$1/image/rootfs"

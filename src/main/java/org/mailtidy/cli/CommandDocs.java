@@ -15,7 +15,7 @@ import picocli.CommandLine.Model.OptionSpec;
  * from the picocli model, so both always list the commands and options the program really has.
  * Run by the build (exec-maven-plugin, package phase); the Debian package ships the output.
  * The completion comes from picocli's own generator; the man page is rendered here
- * (docs/adr/0005-man-page-rendered-from-the-picocli-model.md).
+ * (docs/adr/0002-man-page-rendered-from-the-picocli-model.md).
  */
 public final class CommandDocs {
     private CommandDocs() {

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * The process's own metrics for {@code /metrics}: {@code mailtidy_build_info}, and the JVM's and the
  * process's (heap and non-heap memory, GC, threads, classes, CPU seconds, resident memory, open
  * files) from the Prometheus Java client's instrumentation
- * (docs/adr/0006-prometheus-client-for-jvm-metrics-only.md), in the same text format as
+ * (docs/adr/0003-prometheus-client-for-jvm-metrics-only.md), in the same text format as
  * mailtidy's own series, which {@link MetricsRegistry} writes.
  */
 public final class RuntimeMetrics {
