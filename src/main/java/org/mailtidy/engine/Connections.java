@@ -60,8 +60,7 @@ public final class Connections {
 
     static ConnectionSettings settings(Account a, Callable<String> secret) {
         return new ConnectionSettings(a.host(), a.port(), security(a.tls()), a.username(), secret,
-                mechanism(a.auth()), a.caFile(), a.connectTimeout(), a.readTimeout(), limits(a.limits()),
-                a.masterUser());
+                mechanism(a.auth()), a.caFile(), a.connectTimeout(), a.readTimeout(), limits(a.limits()));
     }
 
     static ServerLimits limits(Account.Limits l) {

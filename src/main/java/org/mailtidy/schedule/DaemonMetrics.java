@@ -67,12 +67,8 @@ final class DaemonMetrics {
         Map<String, List<String>> patterns = new HashMap<>();
         Map<String, Set<String>> rules = new HashMap<>();
         for (RuleConfig r : config.rules()) {
-            for (String id : config.accounts().keySet()) {
-                if (r.appliesTo(id)) {
-                    patterns.computeIfAbsent(id, a -> new ArrayList<>()).addAll(r.mailboxes());
-                    rules.computeIfAbsent(id, a -> new HashSet<>()).add(r.name());
-                }
-            }
+            patterns.computeIfAbsent(r.account(), a -> new ArrayList<>()).addAll(r.mailboxes());
+            rules.computeIfAbsent(r.account(), a -> new HashSet<>()).add(r.name());
         }
         Predicate<List<String>> account = l -> config.accounts().containsKey(l.get(0));
         Predicate<List<String>> mailbox = l -> MailboxPatterns.matchesAny(patterns.getOrDefault(l.get(0), List.of()),
@@ -83,7 +79,6 @@ final class DaemonMetrics {
         duration.retain(account);
         connection.retain(account);
         connectFailures.retain(account);
-        accountUp.retain(account);
         List.of(matched, changed, copied, moved, deleted).forEach(c -> c.retain(rule));
     }
 
