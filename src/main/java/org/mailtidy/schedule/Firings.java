@@ -69,7 +69,7 @@ final class Firings {
     /**
      * One firing of job (account, pattern) for one schedule, due at {@code due}: queued in the
      * account's lane ({@link AccountLanes}), so a firing that waits for its account holds no
-     * thread. A firing of the same job and schedule that still waits covers this one. The returned
+     * thread. A firing of the same job and schedule that still waits covers this one (not a recovering one). The returned
      * future completes when the firing has run (or was covered or dropped): in a cluster the Quartz
      * job waits for it, so that Quartz recovers the firing on another node if this one dies.
      */
@@ -81,7 +81,11 @@ final class Firings {
             return done;
         }
         enter();
-        boolean queued = lanes.submit(account, List.of("scheduled", pattern, scheduleId), () -> {
+        // A recovering firing (Quartz redoing a dead node's run) has its own key: a regular
+        // firing of the same job that waits must not cover it, or the dead node's run is never redone.
+        Object key = recovering ? List.of("recovering", pattern, scheduleId, due.toString())
+                : List.of("scheduled", pattern, scheduleId);
+        boolean queued = lanes.submit(account, key, () -> {
             try {
                 run(account, pattern, scheduleId, due, recovering);
             } catch (InterruptedException e) {
