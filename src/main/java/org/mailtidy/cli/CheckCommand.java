@@ -45,6 +45,7 @@ final class CheckCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("%s: valid: %d account%s, %d rule%s%n", file, c.accounts().size(), plural(c.accounts().size()),
                 c.rules().size(), plural(c.rules().size()));
+        printGroups(out, c, checked.notChecked());
         StateDirOption.copiesAgainWarning(state.resolve(), c.enabledRules()).ifPresent(out::println);
         ZonedDateTime now = ZonedDateTime.now(c.defaults().timezone());
         for (RuleConfig r : c.rules()) {
@@ -62,7 +63,7 @@ final class CheckCommand implements Callable<Integer> {
 
     private static void printRule(PrintWriter out, Config c, RuleConfig r, ZonedDateTime now) {
         out.printf("rule %s%s%n", r.name(), r.enabled() ? "" : " (disabled)");
-        out.printf("  account:   %s%n", r.account());
+        out.printf("  account:   %s%n", r.accounts());
         out.printf("  mailboxes: %s%n", String.join(", ", r.mailboxes()));
         out.printf("  search:    UID SEARCH %s%n", ImapSearch.describe(r.spec().match(), LocalDate.from(now)));
         out.printf("  actions:   %s%n", RuleText.actions(r.spec()));
@@ -71,8 +72,30 @@ final class CheckCommand implements Callable<Integer> {
             out.printf("  next:      %s%n", nextThree(r.schedule().get(), now, c));
         }
         // check does not connect, so the provider is told by the host name (a run asks the server).
-        Provider.byHost(c.account(r.account()).host()).ifPresent(p -> p.differences(r.spec(), r.mailboxes())
-                .forEach(d -> out.printf("  warning:   %s%n", d)));
+        hosts(c, r).stream().map(Provider::byHost).flatMap(java.util.Optional::stream).distinct()
+                .forEach(p -> p.differences(r.spec(), r.mailboxes()).forEach(d -> out.printf("  warning:   %s%n", d)));
+    }
+
+    /** The servers a rule's accounts are on (a group's users share its server). */
+    private static java.util.Set<String> hosts(Config c, RuleConfig r) {
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
+        c.accounts().values().stream().filter(a -> a.group().isEmpty() && r.appliesTo(a.id()))
+                .forEach(a -> hosts.add(a.host()));
+        c.groups().values().stream().filter(g -> r.appliesTo(g.id()) || c.accounts().keySet().stream()
+                .anyMatch(id -> id.startsWith(g.id() + "/") && r.appliesTo(id)))
+                .forEach(g -> hosts.add(g.template().host()));
+        return hosts;
+    }
+
+    /** Each group, its user count and its master login; the list is read, nobody logs in. */
+    private static void printGroups(PrintWriter out, Config c, List<SecretNotChecked> notChecked) {
+        for (org.mailtidy.config.AccountGroup g : c.groups().values()) {
+            boolean unknown = notChecked.stream().anyMatch(n -> n.keyPath().equals(g.keyPath()));
+            int users = c.logins(g.id()).size();
+            out.printf("group %s: %s from %s, logging in through master_user %s on %s%n", g.id(),
+                    unknown ? "users not known" : users + " user" + plural(users), g.users(), g.masterUser(),
+                    g.template().host());
+        }
     }
 
     private static void printNotChecked(PrintWriter out, Path file, List<SecretNotChecked> notChecked) {

@@ -69,7 +69,7 @@ final class ExampleReport {
             config.rules().stream().filter(r -> r.name().equals(name)).findFirst().ifPresent(r -> out.printf(
                     "        note: rule %s does not run on %s %s: %s%n", name, example.account(), example.mailbox(),
                     !r.enabled() ? "it is disabled"
-                            : !r.account().equals(example.account()) ? "its account is " + r.account()
+                            : !r.appliesTo(example.account()) ? "its account is " + r.accounts()
                             : "its mailboxes are " + String.join(", ", r.mailboxes())));
         }
     }

@@ -49,7 +49,7 @@ record ExampleRun(Example example, List<String> matched, Example.Result result, 
         SearchableMessage message = message(example.message(), now, zone);
         LocalSearch.Clock clock = LocalSearch.Clock.at(now, zone);
         List<RuleSpec> rules = rulesFor(config, example);
-        String trash = config.account(example.account()).trashMailbox().orElse(OFFLINE_TRASH);
+        String trash = config.settingsOf(example.account()).orElseThrow().trashMailbox().orElse(OFFLINE_TRASH);
         MailboxPlan plan = new LocalMailbox(List.of(message), clock)
                 .plan(rules, new PlanContext(now, clock.today(), Optional.of(trash)));
         return outcome(example, message.flags(), plan);
@@ -58,7 +58,7 @@ record ExampleRun(Example example, List<String> matched, Example.Result result, 
     /** Every enabled rule of the example's account whose mailboxes include the example's, in file order. */
     static List<RuleSpec> rulesFor(Config config, Example example) {
         return config.enabledRules().stream()
-                .filter(r -> r.account().equals(example.account()))
+                .filter(r -> r.appliesTo(example.account()))
                 .filter(r -> MailboxPatterns.matchesAny(r.mailboxes(), example.mailbox()))
                 .map(RuleConfig::spec)
                 .toList();

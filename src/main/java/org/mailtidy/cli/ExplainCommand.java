@@ -59,7 +59,7 @@ final class ExplainCommand implements Callable<Integer> {
         }
         // Every enabled rule of the account that names the mailbox, whatever its schedule, as check's tests do.
         List<RuleSpec> rules = c.rules().stream().filter(RuleConfig::enabled)
-                .filter(r -> r.account().equals(a.id()) && MailboxPatterns.matchesAny(r.mailboxes(), mailbox))
+                .filter(r -> r.appliesTo(a.id()) && MailboxPatterns.matchesAny(r.mailboxes(), mailbox))
                 .map(RuleConfig::spec).toList();
         PrintWriter out = spec.commandLine().getOut();
         Explain.Result result;

@@ -33,7 +33,8 @@ final class OnceCommand implements Callable<Integer> {
     @Option(names = "--rule", paramLabel = "NAME", description = "run only this rule (repeatable)")
     List<String> rules = new ArrayList<>();
 
-    @Option(names = "--account", paramLabel = "ID", description = "run only this account's rules")
+    @Option(names = "--account", paramLabel = "ID", description = "run only this account: an account id, one user"
+            + " of a group (GROUP/LOGIN) or a group (all its users)")
     String account;
 
     @Option(names = "--dry-run", description = "examine read-only and report what would change; change nothing")
@@ -51,9 +52,11 @@ final class OnceCommand implements Callable<Integer> {
         RunSettings settings = RunSettings.from(c, dryRun, c.audit().map(a -> new AuditLog(a.file())),
                 state.resolve()).withRunId(RunIds.next(java.time.Instant.now()))
                 .withProgress(progress.<Progress>map(p -> p).orElse(Progress.NONE));
+        java.util.Set<String> accounts = account == null ? null : java.util.Set.copyOf(c.accountIdsNamed(account));
         List<RunResult> results;
         try {
-            results = new OncePass(c, settings, Connections::open).run(selected);
+            results = new OncePass(c, settings, Connections::open).run(selected,
+                    id -> accounts == null || accounts.contains(id));
         } finally {
             progress.ifPresent(TerminalProgress::close);
         }
@@ -70,7 +73,7 @@ final class OnceCommand implements Callable<Integer> {
                 throw new ExitCodes.UsageError("--rule " + name + ": no such rule in " + c.file());
             }
         }
-        if (account != null && !c.accounts().containsKey(account)) {
+        if (account != null && c.accountIdsNamed(account).isEmpty() && !c.groups().containsKey(account)) {
             throw new ExitCodes.UsageError("--account " + account + ": no such account in " + c.file());
         }
     }

@@ -14,7 +14,8 @@ final class AccountBinder {
     static final Pattern ID = Pattern.compile("[a-z0-9_-]+");
     private static final YamlMap.Keys KEYS = YamlMap.Keys.of("host", "port", "tls", "username", "password",
             "password_file", "password_command", "auth", "oauth2", "trash_mailbox", "allow_plaintext", "ca_file",
-            "connect_timeout", "read_timeout", "command_timeout", "login_timeout", "max_message_size", "max_messages");
+            "connect_timeout", "read_timeout", "command_timeout", "login_timeout", "max_message_size", "max_messages",
+            "users_file", "users_command", "master_user");
     private static final YamlMap.Keys OAUTH2_KEYS = YamlMap.Keys.of("provider", "token_url", "client_id",
             "client_secret", "client_secret_file", "refresh_token", "refresh_token_file", "scope");
     private static final List<String> TLS = List.of("implicit", "starttls", "none");
@@ -24,10 +25,19 @@ final class AccountBinder {
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(120);
     private static final Pattern HOST = Pattern.compile("[^\\s/@]+");
 
+    private static final String COMMAND_EXAMPLE = "strings (the command and its arguments), such as [doveadm, user, '*']";
+
     private final Values values;
+    private final java.util.Map<String, AccountGroup> groups;
 
     AccountBinder(Values values) {
+        this(values, new java.util.LinkedHashMap<>());
+    }
+
+    /** Groups ({@code users_file}/{@code users_command}) go to {@code groups} instead of being returned. */
+    AccountBinder(Values values, java.util.Map<String, AccountGroup> groups) {
         this.values = values;
+        this.groups = groups;
     }
 
     Optional<Account> bind(String id, Node keyNode, Node node, String path) {
@@ -45,7 +55,13 @@ final class AccountBinder {
                 .map(t -> Account.Tls.valueOf(t.toUpperCase(Locale.ROOT))).orElse(Account.Tls.IMPLICIT);
         int defaultPort = tls == Account.Tls.IMPLICIT ? 993 : 143;
         int port = m.value("port").flatMap(n -> values.integer(n, m.child("port"), 1, 65535)).map(Long::intValue).orElse(defaultPort);
-        String username = m.required("username").flatMap(n -> values.text(n, m.child("username"))).orElse(null);
+        Optional<UserSource> users = users(m);
+        String username = users.isPresent() || m.has("users_file") || m.has("users_command") ? masterUser(m)
+                : m.required("username").flatMap(n -> values.text(n, m.child("username"))).orElse(null);
+        if (m.has("master_user") && !m.has("users_file") && !m.has("users_command")) {
+            values.problems().add(m.keyNode("master_user"), m.child("master_user"),
+                    "master_user logs in for the users of users_file or users_command; add one of them, or remove master_user");
+        }
         Account.AuthMechanism auth = m.value("auth").flatMap(n -> values.choice(n, m.child("auth"), AUTH))
                 .map(a -> Account.AuthMechanism.valueOf(a.toUpperCase(Locale.ROOT)))
                 // With an oauth2 block and no auth key, XOAUTH2: the mechanism Gmail and Microsoft 365 both accept.
@@ -68,11 +84,68 @@ final class AccountBinder {
             values.problems().add(m.value("tls").orElseThrow(), m.child("tls"), "tls: none would send the password in clear text to "
                     + host + ", which is not a loopback address; use implicit or starttls, or set allow_plaintext: true");
         }
+        if ((m.has("users_file") || m.has("users_command")) && auth != Account.AuthMechanism.LOGIN) {
+            Node at = m.value("auth").orElseGet(() -> m.keyNode("oauth2"));
+            values.problems().add(at, m.has("auth") ? m.child("auth") : m.child("oauth2"), "the users of a group log in"
+                    + " through master_user with AUTHENTICATE PLAIN (RFC 4616); remove auth and oauth2");
+        }
         if (values.problems().count() > before) {
             return Optional.empty();
         }
-        return Optional.of(new Account(id, host, port, tls, username, secret, auth, oauth2, trash, allowPlaintext,
-                caFile, connect, read, limits));
+        Account account = new Account(id, host, port, tls, username, secret, auth, oauth2, trash, allowPlaintext,
+                caFile, connect, read, limits);
+        if (users.isPresent()) {
+            String key = m.has("users_file") ? "users_file" : "users_command";
+            Node usersKey = m.keyNode(key);
+            groups.put(id, new AccountGroup(id, account, users.get(), usersKey.getStartMark().getLine() + 1,
+                    usersKey.getStartMark().getColumn() + 1, m.child(key)));
+            return Optional.empty();
+        }
+        return Optional.of(account);
+    }
+
+    /** {@code users_file} or {@code users_command}, not both, and not with {@code username}. */
+    private Optional<UserSource> users(YamlMap m) {
+        if (!m.has("users_file") && !m.has("users_command")) {
+            return Optional.empty();
+        }
+        if (m.has("users_file") && m.has("users_command")) {
+            values.problems().add(m.keyNode("users_command"), m.child("users_command"),
+                    "users_file and users_command exclude each other");
+            return Optional.empty();
+        }
+        String key = m.has("users_file") ? "users_file" : "users_command";
+        if (m.has("username")) {
+            values.problems().add(m.keyNode("username"), m.child("username"), "an account with " + key
+                    + " logs in as each listed user through master_user; remove username");
+            return Optional.empty();
+        }
+        Node n = m.value(key).orElseThrow();
+        if (key.equals("users_file")) {
+            return values.path(n, m.child(key)).map(UserSource.FromFile::new);
+        }
+        Optional<List<Node>> items = values.list(n, m.child(key), COMMAND_EXAMPLE);
+        if (items.isEmpty()) {
+            return Optional.empty();
+        }
+        if (items.get().isEmpty()) {
+            values.problems().add(n, m.child(key), "expected a list of " + COMMAND_EXAMPLE + ", got an empty list");
+            return Optional.empty();
+        }
+        List<String> shown = items.get().stream()
+                .map(i -> i instanceof org.yaml.snakeyaml.nodes.ScalarNode s ? s.getValue() : "?").toList();
+        return values.oneOrMany(n, m.child(key), "a string", t -> t).map(argv -> new UserSource.FromCommand(argv, shown));
+    }
+
+    /** The master login of a group: required. */
+    private String masterUser(YamlMap m) {
+        if (!m.has("master_user")) {
+            values.problems().add(m.node(), m.path(), "missing master_user: the users of "
+                    + (m.has("users_file") ? "users_file" : "users_command")
+                    + " log in through a master (proxy) login, AUTHENTICATE PLAIN with the user as authorization id");
+            return null;
+        }
+        return m.value("master_user").flatMap(n -> values.text(n, m.child("master_user"))).orElse(null);
     }
 
     /** The limits on what the server says; the defaults are {@link Account.Limits#DEFAULTS}. */

@@ -42,7 +42,8 @@ final class ConfigBinder {
         top.required("version").ifPresent(this::version);
         Optional<Defaults> defaults = settings.defaults(top.value("defaults"));
         Map<String, Account> accounts = new LinkedHashMap<>();
-        Set<String> accountIds = top.required("accounts").map(n -> accounts(n, accounts)).orElse(Set.of());
+        Map<String, AccountGroup> groups = new LinkedHashMap<>();
+        Set<String> accountIds = top.required("accounts").map(n -> accounts(n, accounts, groups)).orElse(Set.of());
         Schedule defaultSchedule = defaults.map(Defaults::schedule).orElse(SettingsBinder.DEFAULT_SCHEDULE);
         int beforeRules = values.problems().count();
         List<RuleConfig> rules = top.required("rules").map(n -> rules(n, accountIds, defaultSchedule)).orElse(List.of());
@@ -58,7 +59,7 @@ final class ConfigBinder {
             return Optional.empty();
         }
         return Optional.of(new Config(file, accounts, rules, defaults.orElseThrow(), safety.orElseThrow(), audit, http,
-                cluster, tests));
+                cluster, tests, groups));
     }
 
     private void version(Node node) {
@@ -71,7 +72,7 @@ final class ConfigBinder {
     }
 
     /** Binds each account into {@code out}; returns every id written in the file, even of broken accounts. */
-    private Set<String> accounts(Node node, Map<String, Account> out) {
+    private Set<String> accounts(Node node, Map<String, Account> out, Map<String, AccountGroup> groups) {
         Optional<YamlMap> map = values.map(node, "accounts", null);
         if (map.isEmpty()) {
             return Set.of();
@@ -80,7 +81,7 @@ final class ConfigBinder {
             values.problems().add(node, "accounts", "expected at least one account");
             return Set.of();
         }
-        AccountBinder binder = new AccountBinder(values);
+        AccountBinder binder = new AccountBinder(values, groups);
         Set<String> ids = new LinkedHashSet<>();
         for (String id : map.get().keys()) {
             ids.add(id);

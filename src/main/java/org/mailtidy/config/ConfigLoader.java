@@ -26,9 +26,18 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Reads {@code file}; {@code ${NAME}} expands from the process environment. */
+    /**
+     * Reads {@code file}; {@code ${NAME}} expands from the process environment. Each group's
+     * {@code users_file} is read and {@code users_command} run ({@link UserLists}).
+     */
     public static Config load(Path file) throws ConfigException {
         return load(read(file), file, System.getenv());
+    }
+
+    /** As {@link #load(Path)}; a group whose list cannot be read keeps the one {@code fallback} has (the daemon's). */
+    public static Config load(Path file, UserLists.Fallback fallback) throws ConfigException {
+        Checked c = bind(read(file), file, System.getenv(), true);
+        return UserLists.expand(c.config(), fallback, UserLists.Mode.READ_ALL, new java.util.ArrayList<>());
     }
 
     /**
@@ -53,7 +62,10 @@ public final class ConfigLoader {
     /** As {@link #loadWithoutSecrets(Path)} on configuration text, with {@code env} as the environment. */
     public static Checked loadWithoutSecrets(String yaml, Path nameForMessages, Map<String, String> env)
             throws ConfigException {
-        return bind(yaml, nameForMessages, env, false);
+        Checked c = bind(yaml, nameForMessages, env, false);
+        List<SecretNotChecked> notChecked = new java.util.ArrayList<>(c.notChecked());
+        Config expanded = UserLists.expand(c.config(), UserLists.Fallback.NONE, UserLists.Mode.NO_COMMANDS, notChecked);
+        return new Checked(expanded, notChecked);
     }
 
     /**
@@ -61,7 +73,8 @@ public final class ConfigLoader {
      * {@link Config#file()}; {@code env} replaces the process environment for {@code ${NAME}}.
      */
     public static Config load(String yaml, Path nameForMessages, Map<String, String> env) throws ConfigException {
-        return bind(yaml, nameForMessages, env, true).config();
+        return UserLists.expand(bind(yaml, nameForMessages, env, true).config(), UserLists.Fallback.NONE,
+                UserLists.Mode.READ_ALL, new java.util.ArrayList<>());
     }
 
     private static Checked bind(String yaml, Path nameForMessages, Map<String, String> env, boolean secretsNeeded)

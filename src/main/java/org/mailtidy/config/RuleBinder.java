@@ -57,7 +57,7 @@ final class RuleBinder {
         }
         YamlMap m = map.get();
         String name = m.required("name").flatMap(n -> name(n, m.child("name"))).orElse(null);
-        String account = account(m).orElse(null);
+        AccountSelector account = account(m).orElse(null);
         List<String> mailboxes = mailboxes(m).orElse(List.of());
         boolean onArrival = m.value("on").flatMap(n -> values.choice(n, m.child("on"), List.of("arrival"))).isPresent();
         Optional<Schedule> schedule = m.value("schedule").flatMap(n -> schedule(n, m.child("schedule")));
@@ -103,10 +103,10 @@ final class RuleBinder {
         return name;
     }
 
-    private Optional<String> account(YamlMap m) {
+    private Optional<AccountSelector> account(YamlMap m) {
         if (!m.has("account")) {
             if (accountIds.size() == 1) {
-                return Optional.of(accountIds.iterator().next());
+                return Optional.of(AccountSelector.of(accountIds.iterator().next()));
             }
             if (!accountIds.isEmpty()) {
                 values.problems().add(m.node(), m.path(), "missing required key \"account\" (there are "
@@ -115,14 +115,28 @@ final class RuleBinder {
             return Optional.empty();
         }
         String path = m.child("account");
-        return values.read(m.value("account").orElseThrow(), path, "an account id", id -> {
-            if (!accountIds.contains(id)) {
-                String hint = DidYouMean.closest(id, accountIds).map(c -> "; did you mean " + Text.quote(c) + "?")
+        Node node = m.value("account").orElseThrow();
+        if (node instanceof org.yaml.snakeyaml.nodes.ScalarNode s && s.getValue().equals("*")) {
+            return Optional.of(new AccountSelector.All());
+        }
+        if (node instanceof SequenceNode list && list.getValue().isEmpty()) {
+            values.problems().add(node, path, "expected at least one account id, got an empty list");
+            return Optional.empty();
+        }
+        return values.oneOrMany(node, path, "an account id, a group, or \"*\"", id -> {
+            if (id.equals("*")) {
+                throw new BadValue("\"*\" (every account) stands alone, not in a list");
+            }
+            int slash = id.indexOf('/');
+            // a user of a group: the group must exist; whether the user is listed is known only at each load
+            String known = slash > 0 ? id.substring(0, slash) : id;
+            if (!accountIds.contains(known)) {
+                String hint = DidYouMean.closest(known, accountIds).map(c -> "; did you mean " + Text.quote(c) + "?")
                         .orElse(accountIds.isEmpty() ? "" : "; known accounts: " + String.join(", ", accountIds));
-                throw new BadValue("unknown account " + Text.quote(id) + hint);
+                throw new BadValue("unknown account " + Text.quote(known) + hint);
             }
             return id;
-        });
+        }).map(AccountSelector.Ids::new);
     }
 
     private Optional<List<String>> mailboxes(YamlMap m) {

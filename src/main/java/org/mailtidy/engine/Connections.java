@@ -60,7 +60,8 @@ public final class Connections {
 
     static ConnectionSettings settings(Account a, Callable<String> secret) {
         return new ConnectionSettings(a.host(), a.port(), security(a.tls()), a.username(), secret,
-                mechanism(a.auth()), a.caFile(), a.connectTimeout(), a.readTimeout(), limits(a.limits()));
+                mechanism(a.auth()), a.caFile(), a.connectTimeout(), a.readTimeout(), limits(a.limits()),
+                a.masterUser());
     }
 
     static ServerLimits limits(Account.Limits l) {

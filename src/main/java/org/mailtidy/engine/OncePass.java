@@ -23,11 +23,12 @@ public final class OncePass {
     private final Config config;
     private final RunSettings settings;
     private final AccountRun.Connector connector;
+    private final MasterLogins masterLogins = MasterLogins.forOnePass();
 
     public OncePass(Config config, RunSettings settings, AccountRun.Connector connector) {
         this.config = config;
         this.settings = settings;
-        this.connector = connector;
+        this.connector = masterLogins.guard(connector);
     }
 
     /**
@@ -37,14 +38,28 @@ public final class OncePass {
     public static List<RuleConfig> selectRules(Config config, List<String> ruleNames, String accountId) {
         return config.rules().stream()
                 .filter(r -> ruleNames.isEmpty() ? r.enabled() && r.schedule().isPresent() : ruleNames.contains(r.name()))
-                .filter(r -> accountId == null || r.account().equals(accountId))
+                .filter(r -> accountId == null || config.accountIdsNamed(accountId).stream().anyMatch(r::appliesTo))
                 .toList();
     }
 
+    /** Runs {@code rules} on every account they apply to. */
     public List<RunResult> run(List<RuleConfig> rules) throws InterruptedException {
+        return run(rules, id -> true);
+    }
+
+    /**
+     * Runs {@code rules} on the accounts they apply to that {@code accounts} accepts ({@code --account}:
+     * one account, one user of a group, or a group), in the order in which the rules first name them.
+     */
+    public List<RunResult> run(List<RuleConfig> rules, java.util.function.Predicate<String> accounts)
+            throws InterruptedException {
         Map<String, List<RuleConfig>> byAccount = new LinkedHashMap<>();
         for (RuleConfig r : rules) {
-            byAccount.computeIfAbsent(r.account(), k -> new ArrayList<>()).add(r);
+            for (String id : config.accounts().keySet()) {
+                if (r.appliesTo(id) && accounts.test(id)) {
+                    byAccount.computeIfAbsent(id, k -> new ArrayList<>()).add(r);
+                }
+            }
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(PARALLEL_ACCOUNTS, byAccount.size())),
                 r -> {
@@ -56,8 +71,10 @@ public final class OncePass {
             Map<String, Future<List<RunResult>>> futures = new LinkedHashMap<>();
             for (Map.Entry<String, List<RuleConfig>> e : byAccount.entrySet()) {
                 Account account = config.account(e.getKey());
-                futures.put(e.getKey(), pool.submit(() -> new AccountRun(account, e.getValue(), settings, connector)
-                        .execute()));
+                futures.put(e.getKey(), pool.submit(() -> masterLogins.refusal(account)
+                        // the group's master login was refused: said once, not once per user
+                        .map(why -> List.of(RunResult.failed(account.id(), "*", java.time.Duration.ZERO, why)))
+                        .orElseGet(() -> new AccountRun(account, e.getValue(), settings, connector).execute())));
             }
             List<RunResult> results = new ArrayList<>();
             for (Map.Entry<String, Future<List<RunResult>>> f : futures.entrySet()) {

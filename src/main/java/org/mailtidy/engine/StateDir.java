@@ -49,7 +49,30 @@ public record StateDir(Path root) {
      */
     public Path mailboxFile(String kind, String account, String mailbox, String suffix) {
         String name = HexFormat.of().formatHex(mailbox.getBytes(StandardCharsets.UTF_8));
-        return root.resolve(kind).resolve(account).resolve(name + suffix);
+        return accountDir(root.resolve(kind), account).resolve(name + suffix);
+    }
+
+    /**
+     * {@code <account>}, or for a user of a group {@code <group>/users/<hex of the login>}: a login
+     * comes from a users file or command and may hold {@code /} or {@code ..}, which must never
+     * lead out of the state directory.
+     */
+    private static Path accountDir(Path base, String account) {
+        int slash = account.indexOf('/');
+        if (slash < 0) {
+            return base.resolve(account);
+        }
+        byte[] login = account.substring(slash + 1).getBytes(StandardCharsets.UTF_8);
+        String encoded = login.length <= 100 ? HexFormat.of().formatHex(login) : "sha256-" + sha256(login);
+        return base.resolve(account.substring(0, slash)).resolve("users").resolve(encoded);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     /** Creates the directory and its missing parents, owner-only (0700) whatever the umask. */

@@ -9,10 +9,15 @@ import java.util.concurrent.Callable;
 /**
  * Where and how to log in. The secret is a password or, for the OAuth2 mechanisms, an access
  * token; it is asked for at each connect and never kept, logged or shown by {@link #toString()}.
+ *
+ * @param masterUser a master (proxy) login: it authenticates with {@code secret}, and {@code
+ *                   username} is the authorization id, the user whose mail is opened (AUTHENTICATE
+ *                   PLAIN only, RFC 4616; {@link MasterLoginStore})
  */
 public record ConnectionSettings(String host, int port, Security security, String username,
                                  Callable<String> secret, Mechanism mechanism, Optional<Path> caFile,
-                                 Duration connectTimeout, Duration readTimeout, ServerLimits limits) {
+                                 Duration connectTimeout, Duration readTimeout, ServerLimits limits,
+                                 Optional<String> masterUser) {
 
     public enum Security { IMPLICIT, STARTTLS, NONE }
 
@@ -31,6 +36,18 @@ public record ConnectionSettings(String host, int port, Security security, Strin
         requirePositive(connectTimeout, "connectTimeout");
         requirePositive(readTimeout, "readTimeout");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(masterUser, "masterUser");
+        if (masterUser.isPresent() && mechanism != Mechanism.LOGIN) {
+            throw new IllegalArgumentException("a master login is AUTHENTICATE PLAIN, not " + mechanism);
+        }
+    }
+
+    /** Logging in as {@code username} itself. */
+    public ConnectionSettings(String host, int port, Security security, String username, Callable<String> secret,
+                              Mechanism mechanism, Optional<Path> caFile, Duration connectTimeout,
+                              Duration readTimeout, ServerLimits limits) {
+        this(host, port, security, username, secret, mechanism, caFile, connectTimeout, readTimeout, limits,
+                Optional.empty());
     }
 
     /** With the default {@link ServerLimits}. */
@@ -50,27 +67,33 @@ public record ConnectionSettings(String host, int port, Security security, Strin
 
     public ConnectionSettings withCaFile(Path ca) {
         return new ConnectionSettings(host, port, security, username, secret, mechanism, Optional.of(ca),
-                connectTimeout, readTimeout, limits);
+                connectTimeout, readTimeout, limits, masterUser);
     }
 
     public ConnectionSettings withHost(String otherHost) {
         return new ConnectionSettings(otherHost, port, security, username, secret, mechanism, caFile,
-                connectTimeout, readTimeout, limits);
+                connectTimeout, readTimeout, limits, masterUser);
     }
 
     public ConnectionSettings withSecret(Callable<String> otherSecret, Mechanism otherMechanism) {
         return new ConnectionSettings(host, port, security, username, otherSecret, otherMechanism, caFile,
-                connectTimeout, readTimeout, limits);
+                connectTimeout, readTimeout, limits, masterUser);
     }
 
     public ConnectionSettings withLimits(ServerLimits otherLimits) {
         return new ConnectionSettings(host, port, security, username, secret, mechanism, caFile, connectTimeout,
-                readTimeout, otherLimits);
+                readTimeout, otherLimits, masterUser);
     }
 
-    /** {@code user@host:port}, for messages. */
+    /** {@code username} logging in through the master login {@code master}. */
+    public ConnectionSettings withMasterUser(String master) {
+        return new ConnectionSettings(host, port, security, username, secret, mechanism, caFile, connectTimeout,
+                readTimeout, limits, Optional.of(master));
+    }
+
+    /** {@code user@host:port}, for messages; with a master login {@code user (via master M)@host:port}. */
     public String describe() {
-        return username + "@" + host + ":" + port;
+        return username + masterUser.map(m -> " (via master " + m + ")").orElse("") + "@" + host + ":" + port;
     }
 
     @Override

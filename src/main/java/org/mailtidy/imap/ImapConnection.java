@@ -70,9 +70,11 @@ public final class ImapConnection implements AutoCloseable {
         IMAPStore store;
         try {
             LineEndTolerantStore.register(session);
-            store = (IMAPStore) session.getStore(SessionProperties.protocol(s));
+            store = (IMAPStore) (s.masterUser().isPresent()
+                    ? session.getStore(MasterLoginStore.provider(SessionProperties.protocol(s)))
+                    : session.getStore(SessionProperties.protocol(s)));
             LOG.debug("connecting to {} ({}, {})", s.describe(), s.security(), s.mechanism());
-            store.connect(s.host(), s.port(), s.username(), secret);
+            store.connect(s.host(), s.port(), s.masterUser().orElse(s.username()), secret);
         } catch (MessagingException e) {
             guard.abort();
             throw guard.violation() != null ? Failures.misbehaved("connecting to " + s.describe(), guard.violation())

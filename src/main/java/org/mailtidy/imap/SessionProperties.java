@@ -44,6 +44,12 @@ final class SessionProperties {
         props.setProperty(p + "socketFactory.fallback", "false");
         // Angus's own folder fails on a VANISHED of several UIDs, the expunge report once QRESYNC is on.
         props.setProperty(p + "folder.class", VanishedSafeFolder.class.getName());
+        if (s.masterUser().isPresent()) {
+            // PLAIN alone carries an authorization id; MasterLoginStore refuses a server without it
+            props.setProperty(p + "auth.mechanisms", "PLAIN");
+            props.setProperty(p + "sasl.authorizationid", s.username());
+            return props;
+        }
         switch (s.mechanism()) {
             case LOGIN -> {
                 props.setProperty(p + "auth.mechanisms", "PLAIN LOGIN");

@@ -70,12 +70,55 @@ final class AccountConnection {
     private volatile Instant lastUsed;
     private volatile String lastRunError;
     private volatile Instant lastRunAt;
+    /** Connections to one server: a permit is held while this account's connection is open. */
+    interface ServerPermits {
+        /** Waits for a permit of {@code server}; false if none came in time. */
+        boolean acquire(String server) throws InterruptedException;
+
+        void release(String server);
+
+        ServerPermits NONE = new ServerPermits() {
+            @Override
+            public boolean acquire(String server) {
+                return true;
+            }
+
+            @Override
+            public void release(String server) {
+            }
+        };
+    }
+
+    private volatile ServerPermits permits = ServerPermits.NONE;
+    /** The server whose permit the open connection holds. */
+    private volatile String permitOf;
+
+    /** Told after each lease, so the pool can keep a bounded number of connections open (LRU). */
+    private volatile java.util.function.Consumer<AccountConnection> afterLease = c -> { };
 
     AccountConnection(Account account, AccountRun.Connector connector, Backoff backoff, Clock clock) {
         this.account = account;
         this.connector = connector;
         this.backoff = backoff;
         this.clock = clock;
+    }
+
+    void permits(ServerPermits p) {
+        permits = p;
+    }
+
+    /** {@code host:port} of the account's server. */
+    String server() {
+        return account.host() + ":" + account.port();
+    }
+
+    void afterLease(java.util.function.Consumer<AccountConnection> listener) {
+        afterLease = listener;
+    }
+
+    /** True while a connection is open (in use or kept). */
+    boolean connected() {
+        return connection != null;
     }
 
     String accountId() {
@@ -151,6 +194,7 @@ final class AccountConnection {
                     closeConnection();
                 }
                 lease.unlock();
+                afterLease.accept(AccountConnection.this);
             }
         }
     }
@@ -162,11 +206,30 @@ final class AccountConnection {
                     + " (back-off after " + failures + " failed attempts; last: " + lastError + ")");
         }
         settingsChanged = false;
+        String server = server();
+        try {
+            if (!permits.acquire(server)) {
+                // the node's share of the server stayed in use for a minute: back off like a failed connect
+                ImapException busy = new ImapException.ConnectionLost("not connecting to " + server + " now: this node"
+                        + " has had as many connections open to it as mailtidy.max_connections_per_server allows for"
+                        + " a minute", null);
+                failed(now, busy);
+                throw busy;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ImapException.ConnectionLost(account.id() + ": interrupted while waiting to connect", null);
+        }
         try {
             connection = connector.connect(account);
-        } catch (ImapException e) {
-            failed(now, e);
-            throw e;
+            permitOf = server;
+        } catch (ImapException | RuntimeException e) {
+            permits.release(server);
+            if (e instanceof ImapException ie) {
+                failed(now, ie);
+                throw ie;
+            }
+            throw (RuntimeException) e;
         }
         if (failures > 0) {
             LOG.info("{}: connected again after {} failed attempts over {}s", account.id(), failures,
@@ -185,7 +248,11 @@ final class AccountConnection {
         Duration wait = backoff.delay(failures, () -> ThreadLocalRandom.current().nextDouble());
         nextAttempt = now.plus(wait);
         lastError = e.getMessage();
-        if (failures == 1) {
+        if (e instanceof org.mailtidy.engine.MasterLogins.Refused) {
+            // said once for the whole group by MasterLogins
+            failingSince = failures == 1 ? now : failingSince;
+            LOG.debug("{}: {}", account.id(), e.getMessage());
+        } else if (failures == 1) {
             failingSince = now;
             LOG.warn("{}: cannot connect: {}; retrying in {} ms and then less and less often (at most every {}s);"
                     + " further failures are logged at debug level", account.id(), e.getMessage(), wait.toMillis(),
@@ -204,6 +271,12 @@ final class AccountConnection {
                 c.close();
             } catch (RuntimeException e) {
                 LOG.debug("{}: closing the connection: {}", account.id(), e.toString());
+            } finally {
+                String server = permitOf;
+                permitOf = null;
+                if (server != null) {
+                    permits.release(server);
+                }
             }
         }
     }
@@ -214,16 +287,17 @@ final class AccountConnection {
         closeIfIdle(Duration.ofMillis(-1));
     }
 
-    /** Closes the connection if nobody uses it and it has not been used for {@code idle}. */
-    void closeIfIdle(Duration idle) {
+    /** Closes the connection if nobody uses it and it has not been used for {@code idle}; true if it is closed now. */
+    boolean closeIfIdle(Duration idle) {
         if (!lease.tryLock()) {
-            return;
+            return false;
         }
         try {
             if (connection != null && lastUsed != null && clock.instant().isAfter(lastUsed.plus(idle))) {
                 LOG.debug("{}: closing the connection, idle since {}", account.id(), lastUsed);
                 closeConnection();
             }
+            return connection == null;
         } finally {
             lease.unlock();
         }

@@ -26,11 +26,16 @@ record ArrivalPlan(Map<String, List<String>> patternsByAccount) {
             if (!rule.onArrival()) {
                 continue;
             }
-            List<String> patterns = out.computeIfAbsent(rule.account(), k -> new ArrayList<>());
-            for (String pattern : rule.mailboxes()) {
-                String canonical = MailboxPatterns.canonical(pattern);
-                if (!patterns.contains(canonical)) {
-                    patterns.add(canonical);
+            for (String id : config.accounts().keySet()) {
+                if (!rule.appliesTo(id)) {
+                    continue;
+                }
+                List<String> patterns = out.computeIfAbsent(id, k -> new ArrayList<>());
+                for (String pattern : rule.mailboxes()) {
+                    String canonical = MailboxPatterns.canonical(pattern);
+                    if (!patterns.contains(canonical)) {
+                        patterns.add(canonical);
+                    }
                 }
             }
         }
@@ -41,7 +46,7 @@ record ArrivalPlan(Map<String, List<String>> patternsByAccount) {
     static List<RuleConfig> rulesFor(Config config, String account, String mailbox) {
         return config.enabledRules().stream()
                 .filter(RuleConfig::onArrival)
-                .filter(r -> r.account().equals(account))
+                .filter(r -> r.appliesTo(account))
                 .filter(r -> MailboxPatterns.matchesAny(r.mailboxes(), mailbox))
                 .toList();
     }

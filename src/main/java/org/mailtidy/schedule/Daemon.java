@@ -97,13 +97,14 @@ public final class Daemon {
         this.configFile = configFile;
         this.state = state;
         this.options = options;
-        this.connector = connector;
+        // a refused master login is tried again after the longest back-off, by then perhaps fixed
+        this.connector = new org.mailtidy.engine.MasterLogins(clock, options.backoff().max()).guard(connector);
         this.clock = clock;
-        this.pool = new ConnectionPool(connector, options.backoff(), clock);
+        this.pool = new ConnectionPool(this.connector, options.backoff(), clock);
         this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock, lanes);
         this.status = new Status(current::get, ledger, pool, () -> quartz, () -> cluster, () -> lastReload, options,
                 clock);
-        this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, connector, () -> stopping,
+        this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, this.connector, () -> stopping,
                 clock, lanes);
     }
 
@@ -327,14 +328,49 @@ public final class Daemon {
     private Loaded load() throws ConfigException {
         Instant modified = modifiedQuietly();
         byte[] bytes = readQuietly();
-        Config config = ConfigLoader.load(configFile);
         Loaded previous = current.get();
+        // a group's list that cannot be read now keeps the running one (contract)
+        Config config = ConfigLoader.load(configFile, previous == null ? org.mailtidy.config.UserLists.Fallback.NONE
+                : org.mailtidy.config.UserLists.Fallback.of(previous.config()));
         Optional<AuditLog> audit = config.audit().map(a -> previous != null && previous.settings().audit()
                 .filter(l -> l.file().equals(a.file())).isPresent() ? previous.settings().audit().get()
                 : new AuditLog(a.file()));
         JobPlan plan = JobPlan.of(config);
         return new Loaded(config, plan, RunSettings.from(config, false, audit, state), clock.instant(),
-                bytes == null ? "" : digest(bytes), modified);
+                bytes == null ? "" : digest(withUsers(bytes, config)), latest(modified, config));
+    }
+
+    /**
+     * The file's bytes and every group's users: in a cluster the digest tells nodes with another list
+     * apart, as it does nodes with another file (a node never applies a plan of other users).
+     */
+    private static byte[] withUsers(byte[] bytes, Config config) {
+        if (config.groups().isEmpty()) {
+            return bytes;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(bytes);
+        for (String group : config.groups().keySet()) {
+            out.writeBytes(("\0" + group + "\0" + String.join("\n", config.logins(group)))
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return out.toByteArray();
+    }
+
+    /** The latest modification of the file and the groups' users files: a newer list makes a newer configuration. */
+    private static Instant latest(Instant fileModified, Config config) {
+        Instant latest = fileModified;
+        for (org.mailtidy.config.AccountGroup g : config.groups().values()) {
+            if (g.users() instanceof org.mailtidy.config.UserSource.FromFile f) {
+                try {
+                    Instant m = Files.getLastModifiedTime(f.path()).toInstant();
+                    latest = m.isAfter(latest) ? m : latest;
+                } catch (IOException e) {
+                    // the last good list is in use; its file's time is unknown
+                }
+            }
+        }
+        return latest;
     }
 
     /**

@@ -67,8 +67,12 @@ final class DaemonMetrics {
         Map<String, List<String>> patterns = new HashMap<>();
         Map<String, Set<String>> rules = new HashMap<>();
         for (RuleConfig r : config.rules()) {
-            patterns.computeIfAbsent(r.account(), a -> new ArrayList<>()).addAll(r.mailboxes());
-            rules.computeIfAbsent(r.account(), a -> new HashSet<>()).add(r.name());
+            for (String id : config.accounts().keySet()) {
+                if (r.appliesTo(id)) {
+                    patterns.computeIfAbsent(id, a -> new ArrayList<>()).addAll(r.mailboxes());
+                    rules.computeIfAbsent(id, a -> new HashSet<>()).add(r.name());
+                }
+            }
         }
         Predicate<List<String>> account = l -> config.accounts().containsKey(l.get(0));
         Predicate<List<String>> mailbox = l -> MailboxPatterns.matchesAny(patterns.getOrDefault(l.get(0), List.of()),
@@ -79,6 +83,7 @@ final class DaemonMetrics {
         duration.retain(account);
         connection.retain(account);
         connectFailures.retain(account);
+        accountUp.retain(account);
         List.of(matched, changed, copied, moved, deleted).forEach(c -> c.retain(rule));
     }
 

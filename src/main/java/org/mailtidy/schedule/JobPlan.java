@@ -45,9 +45,14 @@ public record JobPlan(List<Job> jobs, List<String> arrivalOnlyRules) {
                 continue;
             }
             Schedule schedule = rule.schedule().get();
-            for (String pattern : rule.mailboxes()) {
-                jobs.computeIfAbsent(List.of(rule.account(), MailboxPatterns.canonical(pattern)),
-                        k -> new LinkedHashMap<>()).putIfAbsent(ScheduleKey.of(schedule), schedule);
+            for (String account : config.accounts().keySet()) {
+                if (!rule.appliesTo(account)) {
+                    continue;
+                }
+                for (String pattern : rule.mailboxes()) {
+                    jobs.computeIfAbsent(List.of(account, MailboxPatterns.canonical(pattern)),
+                            k -> new LinkedHashMap<>()).putIfAbsent(ScheduleKey.of(schedule), schedule);
+                }
             }
         }
         List<Job> out = new ArrayList<>();
@@ -62,7 +67,7 @@ public record JobPlan(List<Job> jobs, List<String> arrivalOnlyRules) {
      */
     public static List<RuleConfig> rulesFor(Config config, String account, ScheduleKey schedule, String mailbox) {
         return config.enabledRules().stream()
-                .filter(r -> r.account().equals(account))
+                .filter(r -> r.appliesTo(account))
                 .filter(r -> r.schedule().map(s -> ScheduleKey.of(s).equals(schedule)).orElse(false))
                 .filter(r -> MailboxPatterns.matchesAny(r.mailboxes(), mailbox))
                 .toList();

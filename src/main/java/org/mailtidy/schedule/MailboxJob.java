@@ -23,6 +23,8 @@ public final class MailboxJob implements Job {
     static final String SCHEDULE = "schedule";
     /** Trigger-data key of a retry's original due time (epoch milliseconds, as a string: the JDBC store keeps strings). */
     static final String DUE = "due";
+    /** Trigger-data key of the account's spread ({@link Jitter}) of a crontab schedule, in milliseconds. */
+    static final String JITTER = "jitter";
 
     @Override
     public void execute(JobExecutionContext context) throws JobExecutionException {
@@ -32,6 +34,11 @@ public final class MailboxJob implements Job {
             var data = context.getMergedJobDataMap();
             Instant due = data.containsKey(DUE) ? Instant.ofEpochMilli(data.getLongValue(DUE))
                     : context.getScheduledFireTime().toInstant();
+            if (data.containsKey(JITTER) && !data.containsKey(DUE)) {
+                QuartzJobs.spread(context.getScheduler(), key, data.getString(SCHEDULE), due,
+                        due.plusMillis(data.getLongValue(JITTER)));
+                return;
+            }
             var done = firings.fire(key.getGroup(), key.getName(), data.getString(SCHEDULE), due,
                     context.isRecovering());
             if (firings.jobsWaitForRuns()) {

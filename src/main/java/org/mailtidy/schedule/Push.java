@@ -47,6 +47,7 @@ final class Push {
     /** What each watch had counted at the last scrape: the counter goes on across a watch's restart. */
     private final Map<AccountWatch, Long> reconnectsCounted = new java.util.IdentityHashMap<>();
     private boolean stopped;
+    private int unwatchedWarnedFor;
 
     Push(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, Backoff backoff, PushOptions options,
          AccountRun.Connector connector, BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
@@ -61,7 +62,7 @@ final class Push {
         if (stopped) {
             return;
         }
-        ArrivalPlan plan = ArrivalPlan.of(loaded.config());
+        ArrivalPlan plan = watchable(ArrivalPlan.of(loaded.config()));
         int cap = connectionsPerAccount(options.maxConnections(), plan.patternsByAccount().size());
         for (String id : List.copyOf(watches.keySet())) {
             Account now = loaded.config().accounts().get(id);
@@ -87,6 +88,38 @@ final class Push {
         if (!plan.patternsByAccount().isEmpty()) {
             LOG.debug("push: watching {}", plan.patternsByAccount());
         }
+    }
+
+    /**
+     * At most {@link #CONNECTION_BUDGET} accounts are watched (each needs a connection and a thread):
+     * a rule with {@code on: arrival} for a group of thousands of users would otherwise open as many.
+     * The accounts first in the file (a group's users in the list's order) are watched; the others'
+     * arrival rules run only at their schedules, and a warning says how many.
+     */
+    private ArrivalPlan watchable(ArrivalPlan plan) {
+        int accounts = plan.patternsByAccount().size();
+        if (accounts <= CONNECTION_BUDGET) {
+            return plan;
+        }
+        if (accounts != unwatchedWarnedFor) {
+            unwatchedWarnedFor = accounts;
+            LOG.warn("push: {} accounts have on: arrival rules; {} are watched, the arrival rules of the other {}"
+                    + " run only at their schedules (push needs a connection per account)", accounts,
+                    CONNECTION_BUDGET, accounts - CONNECTION_BUDGET);
+        }
+        return firstAccounts(plan, CONNECTION_BUDGET);
+    }
+
+    /** The plan of the first {@code n} accounts. */
+    static ArrivalPlan firstAccounts(ArrivalPlan plan, int n) {
+        Map<String, List<String>> first = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : plan.patternsByAccount().entrySet()) {
+            if (first.size() == n) {
+                break;
+            }
+            first.put(e.getKey(), e.getValue());
+        }
+        return new ArrivalPlan(first);
     }
 
     /**

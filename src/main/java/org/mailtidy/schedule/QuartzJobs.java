@@ -51,6 +51,8 @@ final class QuartzJobs {
 
     /** Trigger names of retries start with this; a reload leaves them alone. */
     static final String RETRY = "retry ";
+    /** Trigger names of a crontab firing put off by the account's {@link Jitter} start with this; a reload leaves them alone. */
+    static final String SPREAD = "spread ";
 
     private final Scheduler scheduler;
 
@@ -164,6 +166,7 @@ final class QuartzJobs {
         }
         for (TriggerKey existing : scheduler.getTriggerKeys(GroupMatcher.anyTriggerGroup())) {
             if (!triggers.containsKey(existing) && !existing.getName().startsWith(RETRY)
+                    && !existing.getName().startsWith(SPREAD)
                     && !existing.getGroup().equals(Scheduler.DEFAULT_RECOVERY_GROUP)) {
                 scheduler.unscheduleJob(existing);
             }
@@ -181,18 +184,33 @@ final class QuartzJobs {
 
     /** One trigger per schedule; a crontab line that needs two Quartz expressions gets two. */
     static List<Trigger> triggers(JobPlan.Job job, ZoneId zone, Instant anchor, Instant now) {
+        return triggers(job, zone, anchor, now, Jitter.max());
+    }
+
+    /**
+     * With the users of a group spread over up to {@code jitterMax} ({@link Jitter}): an {@code every}
+     * schedule's grid is shifted by the account's offset; a crontab firing hands itself on to a one-shot
+     * trigger at the offset ({@link MailboxJob}), so both survive in a cluster's job store.
+     */
+    static List<Trigger> triggers(JobPlan.Job job, ZoneId zone, Instant anchor, Instant now, Duration jitterMax) {
         List<Trigger> out = new ArrayList<>();
         job.schedules().forEach((key, schedule) -> {
             if (schedule instanceof Schedule.Every every) {
                 long interval = every.interval().toMillis();
-                out.add(base(job, key, key.id()).startAt(Date.from(nextOnGrid(anchor, interval, now)))
+                Instant shifted = anchor.plus(Jitter.of(job.account(), every.interval(), jitterMax));
+                out.add(base(job, key, key.id()).startAt(Date.from(nextOnGrid(shifted, interval, now)))
                         .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval)
                                 .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
                         .build());
             } else {
                 List<String> expressions = ((Schedule.Cron) schedule).quartzExpressions();
+                Duration jitter = Jitter.of(job.account(), period(schedule, now, zone), jitterMax);
                 for (int i = 0; i < expressions.size(); i++) {
-                    out.add(base(job, key, key.id() + " #" + i + " " + zone.getId()).startAt(Date.from(now))
+                    TriggerBuilder<Trigger> b = base(job, key, key.id() + " #" + i + " " + zone.getId());
+                    if (!jitter.isZero()) {
+                        b.usingJobData(MailboxJob.JITTER, Long.toString(jitter.toMillis()));
+                    }
+                    out.add(b.startAt(Date.from(now))
                             .withSchedule(CronScheduleBuilder.cronSchedule(expressions.get(i))
                                     .inTimeZone(TimeZone.getTimeZone(zone))
                                     .withMisfireHandlingInstructionFireAndProceed())
@@ -206,6 +224,42 @@ final class QuartzJobs {
     private static TriggerBuilder<Trigger> base(JobPlan.Job job, ScheduleKey key, String name) {
         return TriggerBuilder.newTrigger().withIdentity(job.pattern() + " @ " + name, job.account())
                 .forJob(jobKey(job)).usingJobData(MailboxJob.SCHEDULE, key.id()).withDescription(key.text());
+    }
+
+    /** The shortest time between a crontab line's next few firings: what its spread is measured against. */
+    private static Duration period(Schedule schedule, Instant now, ZoneId zone) {
+        List<java.time.ZonedDateTime> next = schedule.nextFireTimes(now.atZone(zone), 4, zone);
+        Duration shortest = Duration.ofDays(366);
+        for (int i = 1; i < next.size(); i++) {
+            Duration d = Duration.between(next.get(i - 1), next.get(i));
+            if (d.compareTo(shortest) < 0) {
+                shortest = d;
+            }
+        }
+        return shortest;
+    }
+
+    /**
+     * Puts off a crontab firing of {@code account} to {@code at}, as a one-shot trigger that carries
+     * the firing's due time; the firing itself does nothing more.
+     */
+    static void spread(Scheduler scheduler, JobKey job, String scheduleId, Instant due, Instant at)
+            throws SchedulerException {
+        TriggerKey key = TriggerKey.triggerKey(SPREAD + job.getName() + " @ " + scheduleId + " due " + due.toEpochMilli(),
+                job.getGroup());
+        if (scheduler.checkExists(key)) {
+            return; // another node of the cluster has put this firing off already
+        }
+        try {
+            scheduler.scheduleJob(TriggerBuilder.newTrigger().withIdentity(key).forJob(job)
+                    .usingJobData(MailboxJob.SCHEDULE, scheduleId)
+                    .usingJobData(MailboxJob.DUE, Long.toString(due.toEpochMilli()))
+                    .withDescription("the run due at " + due + ", spread to " + at).startAt(Date.from(at))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
+                    .build());
+        } catch (org.quartz.ObjectAlreadyExistsException e) {
+            // the same, from another node
+        }
     }
 
     /** The first instant anchor + n × interval (n ≥ 0) that is not before {@code now}. */

@@ -68,7 +68,7 @@ class ConfigExampleTest {
         assertThat(purge.spec().disposition()).isEqualTo(Disposition.DELETE);
 
         RuleConfig archive = c.rules().get(4);
-        assertThat(archive.account()).isEqualTo("work");
+        assertThat(archive.accounts()).hasToString("work");
         assertThat(archive.mailboxes()).containsExactly("Lists/*");
         assertThat(archive.spec().disposition()).isEqualTo(new Disposition.MoveTo("Archive/Lists"));
         assertThat(archive.line()).isEqualTo(53);

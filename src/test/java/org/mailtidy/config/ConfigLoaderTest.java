@@ -60,7 +60,7 @@ class ConfigLoaderTest {
                 new SecretSource.Literal("s3cret"), Account.AuthMechanism.LOGIN, Optional.empty(), Optional.empty(),
                 false, Optional.empty(), Duration.ofSeconds(30), Duration.ofSeconds(120)));
         RuleConfig r = c.rules().get(0);
-        assertThat(r.account()).isEqualTo("work");
+        assertThat(r.accounts()).hasToString("work");
         assertThat(r.mailboxes()).containsExactly("INBOX");
         assertThat(r.schedule()).contains(new Schedule.Every("every 15m", Duration.ofMinutes(15)));
         assertThat(r.enabled()).isTrue();

@@ -36,4 +36,15 @@ class StateDirTest {
         assertThat(p.getParent()).isEqualTo(Path.of("/s/cache/acct"));
         assertThat(p.getFileName().toString()).matches("[0-9a-f]+\\.bin");
     }
+
+    @Test
+    void aGroupUsersLoginNeverLeadsOutOfTheStateDirectory() {
+        StateDir dir = new StateDir(Path.of("/s"));
+        Path p = dir.mailboxFile("cache", "staff/../../etc", "INBOX", ".bin");
+        assertThat(p.normalize().startsWith(Path.of("/s/cache/staff/users"))).isTrue();
+        assertThat(p.getParent()).isEqualTo(Path.of("/s/cache/staff/users/2e2e2f2e2e2f657463"));
+        Path longLogin = dir.mailboxFile("cache", "staff/" + "x".repeat(300) + "@example.org", "INBOX", ".bin");
+        assertThat(longLogin.getParent().getFileName().toString()).startsWith("sha256-").hasSize(7 + 64);
+        assertThat(dir.mailboxFile("cache", "acct", "INBOX", ".bin").getParent()).isEqualTo(Path.of("/s/cache/acct"));
+    }
 }

@@ -84,6 +84,17 @@ public final class Cyrus implements MailServer {
         return "pw-" + user;
     }
 
+    /** A login listed in {@code proxyservers}: it may log in as any user (SASL PLAIN authorization id). */
+    public static final String MASTER_USER = "mailtidy-master";
+    public static final String MASTER_PASSWORD = "master-pw";
+
+    /** Makes {@link #MASTER_USER} (idempotent), and a user without logging in as it (no INBOX is made). */
+    public synchronized void addMasterUser() {
+        run(MASTER_PASSWORD.getBytes(StandardCharsets.UTF_8), List.of(SASLPASSWD.toString(), "-p", "-f",
+                sasldb.toString(), "-u", SERVERNAME, "-c", MASTER_USER));
+        chown(sasldb);
+    }
+
     /** Synchronized: saslpasswd2 writes one shared database file. */
     @Override
     public synchronized String newUser(String prefix) {
@@ -198,6 +209,7 @@ public final class Cyrus implements MailServer {
                 sasl_auxprop_plugin: sasldb
                 sasl_sasldb_path: %1$s/sasldb2
                 sasl_mech_list: PLAIN LOGIN
+                proxyservers: %5$s
                 allowplaintext: yes
                 altnamespace: yes
                 unixhierarchysep: yes
@@ -209,7 +221,7 @@ public final class Cyrus implements MailServer {
                 proc_path: %2$s/proc
                 master_pid_file: %2$s/master.pid
                 syslog_prefix: mailtidy-test-cyrus
-                """.formatted(home, runDir, SERVERNAME, cyrusUser);
+                """.formatted(home, runDir, SERVERNAME, cyrusUser, MASTER_USER);
     }
 
     /** imapd gets the config path itself: master does not pass its {@code -C} on. */
