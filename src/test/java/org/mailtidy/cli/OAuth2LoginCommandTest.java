@@ -8,13 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.FakeAuthorizationServer;
 import picocli.CommandLine;
 
@@ -137,16 +138,8 @@ class OAuth2LoginCommandTest {
         }
 
         String awaitLine(java.util.function.Predicate<String> wanted) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (System.nanoTime() < deadline) {
-                for (String line : text.toString().split("\n")) {
-                    if (wanted.test(line)) {
-                        return line;
-                    }
-                }
-                Thread.sleep(20);
-            }
-            throw new AssertionError("no such line in: " + text);
+            return Await.awaitValue("a line of the output", Duration.ofSeconds(10),
+                    () -> Arrays.stream(text.toString().split("\n")).filter(wanted).findFirst());
         }
     }
 
@@ -179,15 +172,8 @@ class OAuth2LoginCommandTest {
     }
 
     private static String awaitPendingUserCode() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            List<String> pending = auth.pendingUserCodes();
-            if (!pending.isEmpty()) {
-                return pending.get(0);
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the command did not ask for a device code");
+        return Await.awaitValue("the command to ask for a device code", Duration.ofSeconds(10),
+                () -> auth.pendingUserCodes().stream().findFirst());
     }
 
     private static CommandLine commandLine(StringWriter out, StringWriter err) {

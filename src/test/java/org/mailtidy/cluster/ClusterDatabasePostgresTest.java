@@ -2,11 +2,14 @@ package org.mailtidy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mailtidy.testsupport.Await.await;
+import static org.mailtidy.testsupport.Await.holdsFor;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,8 +118,9 @@ class ClusterDatabasePostgresTest {
         assertThat(lagging.appliedBy()).isEqualTo("node-a");
         assertThat(b.compare("v2", t0).standing()).isEqualTo(ConfigRegistry.Standing.IN_STEP);
 
-        // writing v1 again after v2 is a roll-back
-        Thread.sleep(5);
+        // writing v1 again after v2 is a roll-back (applied later than v2: the newest applied_at is the cluster's)
+        await("the clock to pass v2's applied_at", Duration.ofSeconds(1),
+                () -> System.currentTimeMillis() > v2.appliedAt().toEpochMilli());
         assertThat(b.reconcile("v1", Instant.now(), () -> applied.add("b:rollback")).standing())
                 .isEqualTo(ConfigRegistry.Standing.NEWER);
         assertThat(a.compare("v2", Instant.now().minusSeconds(1)).standing())
@@ -136,8 +140,8 @@ class ClusterDatabasePostgresTest {
             try {
                 Future<Optional<RunTable.Claim>> waiting = other.submit(
                         () -> b.claim("acct", "Box/1", "every 2000ms", due, false, giveUp::get));
-                Thread.sleep(500);
-                assertThat(waiting).isNotDone();
+                // Bounded: a claim that did not wait for node a's would return within a round trip.
+                holdsFor("node b waiting for Box/1", Duration.ofMillis(500), () -> !waiting.isDone());
                 assertThat(b.claim("acct", "Box/2", "every 2000ms", due, false, () -> false)).isPresent();
                 claim.finished(true, true);
                 claim.close();

@@ -28,6 +28,7 @@ import org.mailtidy.oauth2.OAuth2Tokens;
 import org.mailtidy.oauth2.TokenEndpoint;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.FakeAuthorizationServer;
+import org.mailtidy.testsupport.MutableClock;
 import org.mailtidy.testsupport.StoredMessage;
 import org.mailtidy.testsupport.TestMessage;
 import org.slf4j.LoggerFactory;
@@ -81,16 +82,17 @@ class OAuth2RunTest {
     @Test
     void aPassAfterTheAccessTokenExpiredRefreshesItTransparently() throws Exception {
         String user = dovecot.newUser("exp");
-        Path tokenFile = tokenFile(user, auth.grant(user, Duration.ofSeconds(3), Duration.ofSeconds(3), true));
+        Path tokenFile = tokenFile(user, auth.grant(user, Duration.ofMinutes(10), Duration.ofMinutes(10), true));
         Config config = config(Map.of("alice", user), Map.of("alice", tokenFile), "xoauth2");
-        OAuth2Tokens tokens = tokens();
+        MutableClock clock = new MutableClock();
+        OAuth2Tokens tokens = tokens(clock);
         int before = auth.tokenRequests();
 
         dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("hello one")));
         assertThat(pass(config, tokens)).allMatch(RunResult::ok);
         assertThat(auth.tokenRequests() - before).isEqualTo(1);
 
-        Thread.sleep(3200);
+        clock.advance(Duration.ofMinutes(10).plusSeconds(1));
         dovecot.append(user, "INBOX", TestMessage.of("hello two").toBytes());
         assertThat(pass(config, tokens)).allMatch(RunResult::ok);
         assertThat(auth.tokenRequests() - before).as("one refresh per expired token").isEqualTo(2);
@@ -103,15 +105,15 @@ class OAuth2RunTest {
     @Test
     void aCachedTokenThatTheServerStopsAcceptingEarlyIsRefreshedAndTheLoginRepeated() throws Exception {
         String user = dovecot.newUser("early");
-        // The token really lives 2 s but the answer claims an hour, as when a provider ends a session early.
-        Path tokenFile = tokenFile(user, auth.grant(user, Duration.ofSeconds(2), Duration.ofHours(1), false));
+        Path tokenFile = tokenFile(user, auth.grant(user, Duration.ofHours(1)));
         Config config = config(Map.of("bob", user), Map.of("bob", tokenFile), "oauthbearer");
-        OAuth2Tokens tokens = tokens();
+        OAuth2Tokens tokens = tokens(new MutableClock());
         int before = auth.tokenRequests();
         dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("hello")));
 
         assertThat(pass(config, tokens)).allMatch(RunResult::ok);
-        Thread.sleep(2200);
+        // the answer claimed an hour and this client's clock stands still, but the provider ends the session
+        auth.endSessionsOf(user);
         assertThat(pass(config, tokens)).allMatch(RunResult::ok);
         assertThat(auth.tokenRequests() - before).isEqualTo(2);
         assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
@@ -128,7 +130,7 @@ class OAuth2RunTest {
                         "dave", tokenFile(dave, auth.grant(dave, Duration.ofMinutes(10)))), "xoauth2");
         dovecot.writeMaildir(carol, "INBOX", List.of(TestMessage.of("hello")));
         dovecot.writeMaildir(dave, "INBOX", List.of(TestMessage.of("hello")));
-        OAuth2Tokens tokens = tokens();
+        OAuth2Tokens tokens = tokens(Clock.systemUTC());
         assertThat(pass(config, tokens)).allMatch(RunResult::ok);
 
         auth.revoke(carolsGrant);
@@ -161,9 +163,9 @@ class OAuth2RunTest {
                 .run(OncePass.selectRules(config, List.of(), null));
     }
 
-    private static OAuth2Tokens tokens() {
+    private static OAuth2Tokens tokens(Clock clock) {
         return new OAuth2Tokens(new TokenEndpoint(new TokenEndpoint.Settings(Duration.ofSeconds(2),
-                Duration.ofSeconds(5), 2, Duration.ofMillis(100))), Clock.systemUTC());
+                Duration.ofSeconds(5), 2, Duration.ofMillis(100))), clock);
     }
 
     private Path tokenFile(String user, String refreshToken) throws Exception {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.config.Account;
 import org.mailtidy.config.SecretSource;
 import org.mailtidy.testsupport.FakeAuthorizationServer;
+import org.mailtidy.testsupport.MutableClock;
 
 class AccountTokensTest {
     private static final TokenEndpoint.Settings FAST = new TokenEndpoint.Settings(Duration.ofSeconds(2),

@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.FakeAuthorizationServer;
 
 class DeviceFlowTest {
@@ -32,7 +34,7 @@ class DeviceFlowTest {
         int before = auth.tokenRequests();
         String refreshToken = flow().run(client(), p -> {
             prompts.add(p);
-            approveLater(p.userCode(), "grace", Duration.ofMillis(1500));
+            approveAfter(p.userCode(), "grace", () -> auth.tokenRequests() - before >= 1);
         });
         assertThat(prompts).singleElement().satisfies(p -> {
             assertThat(p.userCode()).startsWith("WDJB-");
@@ -69,10 +71,11 @@ class DeviceFlowTest {
                 Optional.of(FakeAuthorizationServer.CLIENT_SECRET), Optional.of("mail"));
     }
 
-    private static void approveLater(String userCode, String user, Duration after) {
+    /** The user approves in the browser once {@code polled}: the flow has been told "pending" first. */
+    private static void approveAfter(String userCode, String user, BooleanSupplier polled) {
         Thread t = new Thread(() -> {
             try {
-                Thread.sleep(after.toMillis());
+                Await.await("the flow's first poll", Duration.ofSeconds(10), polled);
             } catch (InterruptedException e) {
                 return;
             }

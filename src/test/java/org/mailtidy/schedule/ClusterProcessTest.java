@@ -1,7 +1,7 @@
 package org.mailtidy.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mailtidy.schedule.DaemonDovecotTest.await;
+import static org.mailtidy.testsupport.Await.await;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,7 @@
 package org.mailtidy.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mailtidy.testsupport.Await.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,16 +18,18 @@ class ConfigWatcherTest {
     @TempDir
     Path dir;
 
+    /** Lines the neighbour has written so far. */
+    private final AtomicInteger written = new AtomicInteger();
+
     /** Writes the log file next to the configuration every 50 ms until stopped, as a daemon's log might. */
     private Thread noisyNeighbour(AtomicBoolean stop) {
         Thread t = new Thread(() -> {
             Path log = dir.resolve("node.log");
-            int i = 0;
             while (!stop.get()) {
                 try {
-                    Files.writeString(log, "line " + i++ + "\n", java.nio.file.StandardOpenOption.CREATE,
-                            java.nio.file.StandardOpenOption.APPEND);
-                    Thread.sleep(50);
+                    Files.writeString(log, "line " + written.incrementAndGet() + "\n",
+                            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+                    Thread.sleep(50); // the pace of a log being written, not a wait for anything
                 } catch (Exception e) {
                     return;
                 }
@@ -42,7 +46,8 @@ class ConfigWatcherTest {
         AtomicBoolean stop = new AtomicBoolean();
         Thread noise = noisyNeighbour(stop);
         try (ConfigWatcher w = ConfigWatcher.start(config, Duration.ofMillis(300), changed::countDown)) {
-            Thread.sleep(500);
+            int before = written.get();
+            await("the neighbour to be writing while watched", Duration.ofSeconds(5), () -> written.get() >= before + 5);
             Files.writeString(config, "version: 1\n# edited\n");
             // the neighbour never stops writing, yet the edit settles after the debounce time
             assertThat(changed.await(10, TimeUnit.SECONDS)).as("reload callback while the log keeps growing").isTrue();
@@ -60,7 +65,8 @@ class ConfigWatcherTest {
         Thread noise = noisyNeighbour(stop);
         // a debounce shorter than the neighbour's pauses: each of its writes would settle if it counted
         try (ConfigWatcher w = ConfigWatcher.start(config, Duration.ofMillis(20), changed::countDown)) {
-            assertThat(changed.await(2, TimeUnit.SECONDS)).as("no callback for node.log").isFalse();
+            // Bounded: 1 s is 20 of the neighbour's writes, each of which would settle (20 ms) if it counted.
+            assertThat(changed.await(1, TimeUnit.SECONDS)).as("no callback for node.log").isFalse();
         } finally {
             stop.set(true);
             noise.join();

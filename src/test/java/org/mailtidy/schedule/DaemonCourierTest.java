@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.engine.Connections;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.Courier;
 import org.mailtidy.testsupport.TestMessage;
 
@@ -44,9 +45,9 @@ class DaemonCourierTest {
                 PushOptions.defaults(), Connections::open, Clock.systemUTC());
         daemon.start();
         try {
-            DaemonDovecotTest.await("Lists/one", Duration.ofSeconds(20), () -> flagged(user, "Lists/one", "Listed") == 1);
+            Await.await("Lists/one", Duration.ofSeconds(20), () -> flagged(user, "Lists/one", "Listed") == 1);
             courier.append(user, "Lists/dev", TestMessage.of("release 1.0"));
-            DaemonDovecotTest.await("the arrival in Lists/dev", Duration.ofSeconds(20),
+            Await.await("the arrival in Lists/dev", Duration.ofSeconds(20),
                     () -> flagged(user, "Lists/dev", "\\Flagged") == 1);
         } finally {
             assertThat(daemon.stop()).isZero();

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.engine.Connections;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.CountingProxy;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.TestMessage;
@@ -72,9 +73,9 @@ class ManyUsersDaemonDovecotTest {
             System.setProperty("mailtidy.jitter_max", "5s");
             daemon.start();
             try {
-                DaemonDovecotTest.await("every user's first run", Duration.ofSeconds(120),
+                Await.await("every user's first run", Duration.ofSeconds(120),
                         () -> users.stream().allMatch(u -> DOVECOT.inboxFiles(u) == 1));
-                DaemonDovecotTest.await("the runs' connections kept within the bound", Duration.ofSeconds(20),
+                Await.await("the runs' connections kept within the bound", Duration.ofSeconds(20),
                         () -> proxy.open() <= KEPT);
                 assertThat(DOVECOT.inboxFiles(added)).isEqualTo(2);
                 // runs go THREADS at a time; a closed connection leaves the proxy a moment after the next opens
@@ -133,7 +134,7 @@ class ManyUsersDaemonDovecotTest {
             System.setProperty("mailtidy.jitter_max", "1s");
             daemon.start();
             try {
-                DaemonDovecotTest.await("every user's first run", Duration.ofSeconds(120),
+                Await.await("every user's first run", Duration.ofSeconds(120),
                         () -> users.stream().allMatch(u -> DOVECOT.inboxFiles(u) == 1));
             } finally {
                 System.clearProperty("mailtidy.jitter_max");
@@ -170,7 +171,7 @@ class ManyUsersDaemonDovecotTest {
             System.setProperty("mailtidy.jitter_max", "1s");
             daemon.start();
             try {
-                DaemonDovecotTest.await("every user down", Duration.ofSeconds(60), () -> daemon.metrics().lines()
+                Await.await("every user down", Duration.ofSeconds(60), () -> daemon.metrics().lines()
                         .filter(l -> l.startsWith("mailtidy_account_up{account=\"staff/") && l.endsWith(" 0")).count()
                         == users.size());
                 assertThat(proxy.total()).isEqualTo(org.mailtidy.engine.MasterLogins.PROBES);

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.engine.Connections;
 import org.mailtidy.packaging.DeployFilesTest;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.TestMessage;
 
@@ -51,7 +52,7 @@ class MetricsReloadDovecotTest {
         daemon.start();
         try {
             String listSeries = "mailtidy_runs_total{account=\"a\",mailbox=\"Lists/dev\"}";
-            DaemonDovecotTest.await("both mailboxes' first runs", Duration.ofSeconds(15),
+            Await.await("both mailboxes' first runs", Duration.ofSeconds(15),
                     () -> daemon.metrics().contains(listSeries)
                             && daemon.metrics().contains("mailtidy_runs_total{account=\"a\",mailbox=\"INBOX\"}"));
             String before = get(port);
@@ -67,7 +68,7 @@ class MetricsReloadDovecotTest {
             }
 
             write(config, head);
-            DaemonDovecotTest.await("the reload", Duration.ofSeconds(15),
+            Await.await("the reload", Duration.ofSeconds(15),
                     () -> daemon.statusJson().contains("\"ok\":true"));
             String after = get(port);
             assertThat(after).doesNotContain("mailbox=\"Lists/dev\"").doesNotContain("rule=\"list-news\"")

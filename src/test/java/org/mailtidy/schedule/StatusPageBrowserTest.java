@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.engine.Connections;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.TestMessage;
 
@@ -70,7 +71,7 @@ class StatusPageBrowserTest {
         daemon.start();
         cleanup.add(daemon::stop);
 
-        DaemonDovecotTest.await("the good run and the broken account's failure", Duration.ofSeconds(20), () -> {
+        Await.await("the good run and the broken account's failure", Duration.ofSeconds(20), () -> {
             String s = daemon.statusJson();
             return s.contains("\"status\":\"ok\"") && s.contains("\"failing_since\":\"20");
         });

@@ -134,6 +134,11 @@ public final class FakeAuthorizationServer implements AutoCloseable {
         accessTokens.values().removeIf(i -> i.refreshToken().equals(refreshToken));
     }
 
+    /** Ends every access token of {@code user} now, as a provider that ends a session early does. */
+    public void endSessionsOf(String user) {
+        accessTokens.replaceAll((token, i) -> i.user().equals(user) ? new Issued(i.user(), i.refreshToken(), Instant.EPOCH) : i);
+    }
+
     /** The next {@code count} requests to the token endpoint answer only after {@code delay}. */
     public void delayNext(int count, Duration delay) {
         this.delay = delay;
