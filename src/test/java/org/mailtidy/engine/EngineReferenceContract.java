@@ -21,10 +21,10 @@ import org.mailtidy.imap.MessageTable;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.FinalState;
 import org.mailtidy.rules.Flag;
+import org.mailtidy.rules.MemoryMessage;
 import org.mailtidy.rules.NaiveReference;
 import org.mailtidy.rules.PlanContext;
 import org.mailtidy.rules.RuleSpec;
-import org.mailtidy.rules.TestMessage;
 import org.mailtidy.testsupport.MailServer;
 import org.mailtidy.testsupport.StoredMessage;
 import org.junit.jupiter.api.Test;
@@ -152,7 +152,7 @@ abstract class EngineReferenceContract {
         List<RuleSpec> rules = config.rules().stream().map(RuleConfig::spec).toList();
 
         Map<String, Long> uidByMessageId = new HashMap<>();
-        List<TestMessage> reference = referenceMessages(user, samples, uidByMessageId);
+        List<MemoryMessage> reference = referenceMessages(user, samples, uidByMessageId);
         PlanContext context = new PlanContext(SampleMail.NOW, LocalDate.ofInstant(SampleMail.NOW, ZoneOffset.UTC),
                 Optional.of("Trash"));
         NaiveReference.Result expected = NaiveReference.run(rules, reference, context);
@@ -170,11 +170,11 @@ abstract class EngineReferenceContract {
     }
 
     /** The reference's view of each message, with the UID and size the server gave it. */
-    private List<TestMessage> referenceMessages(String user, List<SampleMail.Sample> samples,
+    private List<MemoryMessage> referenceMessages(String user, List<SampleMail.Sample> samples,
                                                 Map<String, Long> uidByMessageId) throws Exception {
         Map<String, SampleMail.Sample> byId = new HashMap<>();
         samples.forEach(s -> byId.put(s.messageId(), s));
-        List<TestMessage> out = new ArrayList<>();
+        List<MemoryMessage> out = new ArrayList<>();
         try (ImapConnection c = ImapConnection.connect(server().settings(user));
              SelectedMailbox box = c.select("INBOX", true)) {
             MessageTable table = box.fetchTable();
@@ -185,7 +185,7 @@ abstract class EngineReferenceContract {
                 uidByMessageId.put(s.messageId(), uid);
                 Set<Flag> flags = table.flagSets().get(table.flagSetIds()[i]).stream().map(Flag::of)
                         .filter(f -> !f.equals(Flag.RECENT)).collect(Collectors.toSet());
-                out.add(new TestMessage(uid, s.decodedHeaders(), s.body(), table.internalDates()[i], s.sentDay(),
+                out.add(new MemoryMessage(uid, s.decodedHeaders(), s.body(), table.internalDates()[i], s.sentDay(),
                         table.sizes()[i], flags));
             }
         }

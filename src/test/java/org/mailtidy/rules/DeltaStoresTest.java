@@ -27,8 +27,8 @@ class DeltaStoresTest {
     private static final Flag B = Flag.of("$B");
     private static final Flag JUNK = Flag.of("$Junk");
 
-    private static TestMessage message(long uid, String subject, Flag... flags) {
-        return new TestMessage(uid, Map.of("Subject", List.of(subject)), "body", RandomScenarios.NOW.toEpochMilli(),
+    private static MemoryMessage message(long uid, String subject, Flag... flags) {
+        return new MemoryMessage(uid, Map.of("Subject", List.of(subject)), "body", RandomScenarios.NOW.toEpochMilli(),
                 LocalDate.of(2026, 3, 1), 1000, Set.of(flags));
     }
 
@@ -37,7 +37,7 @@ class DeltaStoresTest {
                 new FlagChange.Delta(add, remove), Disposition.KEEP, Optional.empty(), false);
     }
 
-    private static MailboxPlan plan(List<RuleSpec> rules, List<TestMessage> messages) {
+    private static MailboxPlan plan(List<RuleSpec> rules, List<MemoryMessage> messages) {
         MemoryMailbox mailbox = new MemoryMailbox(messages, CONTEXT);
         return Planner.plan(rules, mailbox.snapshot(), mailbox.evidence(), CONTEXT);
     }
@@ -48,7 +48,7 @@ class DeltaStoresTest {
 
     @Test
     void aRuleThatAddsTwoFlagsSendsOneStoreWhetherOrNotAMessageHadOneOfThem() {
-        List<TestMessage> messages = List.of(message(1, "news"), message(2, "news", Flag.SEEN), message(3, "news"),
+        List<MemoryMessage> messages = List.of(message(1, "news"), message(2, "news", Flag.SEEN), message(3, "news"),
                 message(4, "other"));
         List<RuleSpec> rules = List.of(rule("newsletters-read", "news", Set.of(Flag.SEEN, NEWSLETTER), Set.of()));
 
@@ -59,7 +59,7 @@ class DeltaStoresTest {
 
     @Test
     void aRuleThatRemovesTwoFlagsSendsOneStoreWhetherOrNotAMessageHadBoth() {
-        List<TestMessage> messages = List.of(message(1, "x", A, B), message(2, "x", B), message(3, "x", A),
+        List<MemoryMessage> messages = List.of(message(1, "x", A, B), message(2, "x", B), message(3, "x", A),
                 message(4, "x"));
         List<RuleSpec> rules = List.of(rule("x", "x", Set.of(), Set.of(A, B)));
 
@@ -69,7 +69,7 @@ class DeltaStoresTest {
     @Test
     void aFlagTheTargetLacksIsNeverAddedToShareAStore() {
         // Message 2 is \Seen but its target is not (a later rule removes it): it stays apart.
-        List<TestMessage> messages = List.of(message(1, "news"), message(2, "news unseen", Flag.SEEN),
+        List<MemoryMessage> messages = List.of(message(1, "news"), message(2, "news unseen", Flag.SEEN),
                 message(3, "news"));
         List<RuleSpec> rules = List.of(rule("newsletters-read", "news", Set.of(Flag.SEEN, NEWSLETTER), Set.of()),
                 rule("unseen", "unseen", Set.of(), Set.of(Flag.SEEN)));
@@ -83,7 +83,7 @@ class DeltaStoresTest {
     @Test
     void setsAreUsedWhenTheyTakeAsManyCommandsAsFlags() {
         // Two distinct sets ({$A}, {$A, $B}) over two flags: a tie, and sets store each message once.
-        List<TestMessage> messages = List.of(message(1, "a"), message(2, "a b"), message(3, "a b"));
+        List<MemoryMessage> messages = List.of(message(1, "a"), message(2, "a b"), message(3, "a b"));
         List<RuleSpec> rules = List.of(rule("a", "a", Set.of(A), Set.of()), rule("b", "b", Set.of(B), Set.of()));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
@@ -94,7 +94,7 @@ class DeltaStoresTest {
     @Test
     void addsAndRemovesAreGroupedEachOnItsOwn() {
         // Adds: one set ({$A, \Seen}) for three messages; removes: {$B} and {$B, $Junk} over two flags.
-        List<TestMessage> messages = List.of(message(1, "x", B), message(2, "x", B, JUNK), message(3, "x"));
+        List<MemoryMessage> messages = List.of(message(1, "x", B), message(2, "x", B, JUNK), message(3, "x"));
         List<RuleSpec> rules = List.of(rule("x", "x", Set.of(A, Flag.SEEN), Set.of(B, JUNK)));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
@@ -105,7 +105,7 @@ class DeltaStoresTest {
     @Test
     void perFlagWhenTheRulesOverlapInMoreCombinationsThanFlags() {
         Random random = new Random(7);
-        List<TestMessage> messages = new ArrayList<>();
+        List<MemoryMessage> messages = new ArrayList<>();
         for (long uid = 1; uid <= 2_000; uid++) {
             StringBuilder subject = new StringBuilder("m");
             for (int rule = 0; rule < 8; rule++) {
@@ -131,14 +131,14 @@ class DeltaStoresTest {
             assertThat(store.mode()).isEqualTo(Operation.StoreMode.ADD);
             assertThat(store.flags()).containsExactly(Flag.of("$K" + i));
             assertThat(store.uids()).containsExactly(messages.stream()
-                    .filter(m -> m.header("Subject").get(0).contains(token)).mapToLong(TestMessage::uid).toArray());
+                    .filter(m -> m.header("Subject").get(0).contains(token)).mapToLong(MemoryMessage::uid).toArray());
         }
     }
 
     @Test
     void whenAllSetsAreTooManyTheFlagsARuleChangesTogetherStillGoTogether() {
         Flag purge = Flag.of("$Purge");
-        List<TestMessage> messages = List.of(message(1, "news"), message(2, "news", Flag.SEEN),
+        List<MemoryMessage> messages = List.of(message(1, "news"), message(2, "news", Flag.SEEN),
                 message(3, "news purge"), message(4, "news purge", Flag.SEEN), message(5, "purge"),
                 message(6, "invoice"), message(7, "finance"));
         List<RuleSpec> rules = List.of(
@@ -169,7 +169,7 @@ class DeltaStoresTest {
         Map<String, Integer> shapes = new TreeMap<>();
         for (long seed = 0; seed < 2_000; seed++) {
             RandomScenarios random = new RandomScenarios(3_000_000 + seed);
-            List<TestMessage> messages = random.mailbox(60);
+            List<MemoryMessage> messages = random.mailbox(60);
             List<RuleSpec> rules = random.rules(6);
             MailboxPlan plan = plan(rules, messages);
             NaiveReference.Result reference = NaiveReference.run(rules, messages, CONTEXT);

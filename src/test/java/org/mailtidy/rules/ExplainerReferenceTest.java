@@ -21,9 +21,9 @@ class ExplainerReferenceTest {
         int explained = 0;
         for (long seed = 0; seed < SCENARIOS; seed++) {
             RandomScenarios random = new RandomScenarios(7_000_000 + seed);
-            List<TestMessage> messages = random.mailbox(20);
+            List<MemoryMessage> messages = random.mailbox(20);
             List<RuleSpec> rules = random.rules(6);
-            for (TestMessage message : messages) {
+            for (MemoryMessage message : messages) {
                 try {
                     check(rules, message);
                 } catch (AssertionError | RuntimeException e) {
@@ -36,7 +36,7 @@ class ExplainerReferenceTest {
         assertThat(explained).as("messages explained").isGreaterThan(SCENARIOS * 5);
     }
 
-    private static void check(List<RuleSpec> rules, TestMessage message) {
+    private static void check(List<RuleSpec> rules, MemoryMessage message) {
         MemoryMailbox mailbox = new MemoryMailbox(List.of(message), CONTEXT);
         Explainer.Explanation e = Explainer.explain(rules, mailbox.snapshot(), mailbox.evidence(), CONTEXT);
         NaiveReference.Result reference = NaiveReference.run(rules, List.of(message), CONTEXT);

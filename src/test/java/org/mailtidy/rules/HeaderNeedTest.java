@@ -16,12 +16,12 @@ class HeaderNeedTest {
 
     private static final PlanContext CONTEXT = RandomScenarios.CONTEXT;
     private static final Criterion INVOICE_REGEX = new Criterion.HeaderRegex("Subject", Pattern.compile("(?i)invoice"));
-    private static final List<TestMessage> MESSAGES = List.of(
+    private static final List<MemoryMessage> MESSAGES = List.of(
             message(10, "Invoice 1"), message(11, "hello", Flag.SEEN), message(12, "Invoice 3", Flag.SEEN),
             message(13, "x"));
 
-    private static TestMessage message(long uid, String subject, Flag... flags) {
-        return new TestMessage(uid, Map.of("Subject", List.of(subject)), "", RandomScenarios.NOW.toEpochMilli(),
+    private static MemoryMessage message(long uid, String subject, Flag... flags) {
+        return new MemoryMessage(uid, Map.of("Subject", List.of(subject)), "", RandomScenarios.NOW.toEpochMilli(),
                 LocalDate.of(2026, 3, 1), 100, Set.of(flags));
     }
 

@@ -21,7 +21,7 @@ final class ImapSimulator {
     private final Set<Long> expunged = new TreeSet<>();
     private final Set<Long> mayExpunge;
 
-    ImapSimulator(List<TestMessage> messages, Set<Long> mayExpunge) {
+    ImapSimulator(List<MemoryMessage> messages, Set<Long> mayExpunge) {
         messages.forEach(m -> source.put(m.uid(), new TreeSet<>(m.flags())));
         this.mayExpunge = Set.copyOf(mayExpunge);
     }

@@ -13,10 +13,10 @@ import java.util.TreeSet;
 /** The in-memory mailbox seen through the planner's eyes: a snapshot and the server's evidence. */
 final class MemoryMailbox {
 
-    private final List<TestMessage> messages;
+    private final List<MemoryMessage> messages;
     private final PlanContext context;
 
-    MemoryMailbox(List<TestMessage> messages, PlanContext context) {
+    MemoryMailbox(List<MemoryMessage> messages, PlanContext context) {
         this.messages = List.copyOf(messages);
         this.context = context;
     }
@@ -30,7 +30,7 @@ final class MemoryMailbox {
         List<Set<Flag>> sets = new ArrayList<>();
         Map<Set<Flag>, Integer> index = new HashMap<>();
         for (int i = 0; i < n; i++) {
-            TestMessage m = messages.get(i);
+            MemoryMessage m = messages.get(i);
             uids[i] = m.uid();
             ids[i] = index.computeIfAbsent(new TreeSet<>(m.flags()), s -> {
                 sets.add(s);

@@ -14,19 +14,19 @@ import java.util.Set;
  */
 final class NaiveCriteria implements Criterion.Visitor<Boolean> {
 
-    private final TestMessage message;
+    private final MemoryMessage message;
     private final Set<Flag> flags;
     private final Instant now;
     private final LocalDate today;
 
-    NaiveCriteria(TestMessage message, Set<Flag> flags, Instant now, LocalDate today) {
+    NaiveCriteria(MemoryMessage message, Set<Flag> flags, Instant now, LocalDate today) {
         this.message = message;
         this.flags = flags;
         this.now = now;
         this.today = today;
     }
 
-    static boolean matches(Criterion c, TestMessage m, Set<Flag> flags, Instant now, LocalDate today) {
+    static boolean matches(Criterion c, MemoryMessage m, Set<Flag> flags, Instant now, LocalDate today) {
         return c.accept(new NaiveCriteria(m, flags, now, today));
     }
 
@@ -93,7 +93,7 @@ final class NaiveCriteria implements Criterion.Visitor<Boolean> {
         return LocalSearch.matches(c, searchable(message), new LocalSearch.Clock(now, today, ZoneOffset.UTC));
     }
 
-    static SearchableMessage searchable(TestMessage m) {
+    static SearchableMessage searchable(MemoryMessage m) {
         List<SearchableMessage.Field> fields = m.headers().entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(v -> new SearchableMessage.Field(e.getKey(), v)))
                 .toList();

@@ -24,7 +24,7 @@ public final class NaiveReference {
     private NaiveReference() {
     }
 
-    public static Result run(List<RuleSpec> rules, List<TestMessage> messages, PlanContext ctx) {
+    public static Result run(List<RuleSpec> rules, List<MemoryMessage> messages, PlanContext ctx) {
         Map<Long, Set<Flag>> flags = new LinkedHashMap<>();
         messages.forEach(m -> flags.put(m.uid(), new TreeSet<>(m.flags())));
         Set<Long> view = new LinkedHashSet<>(flags.keySet());
@@ -40,7 +40,7 @@ public final class NaiveReference {
             int copied = 0;
             int movedHere = 0;
             int deletedHere = 0;
-            for (TestMessage m : messages) {
+            for (MemoryMessage m : messages) {
                 if (!view.contains(m.uid())
                         || !NaiveCriteria.matches(rule.match(), m, flags.get(m.uid()), ctx.now(), ctx.today())) {
                     continue;

@@ -54,7 +54,7 @@ class OperationCountTest {
 
     private static int operationCount(int messages) {
         RandomScenarios random = new RandomScenarios(42);
-        List<TestMessage> mailbox = new ArrayList<>(messages);
+        List<MemoryMessage> mailbox = new ArrayList<>(messages);
         for (int uid = 1; uid <= messages; uid++) {
             mailbox.add(random.message(uid));
         }

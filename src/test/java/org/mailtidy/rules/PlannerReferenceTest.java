@@ -24,7 +24,7 @@ class PlannerReferenceTest {
     void batchedPlanLeavesTheSameMailboxesAsApplyingTheRulesOneByOne() {
         for (long seed = 0; seed < SCENARIOS; seed++) {
             RandomScenarios random = new RandomScenarios(seed);
-            List<TestMessage> messages = random.mailbox(60);
+            List<MemoryMessage> messages = random.mailbox(60);
             List<RuleSpec> rules = random.rules(6);
             try {
                 checkAgainstReference(rules, messages);
@@ -39,7 +39,7 @@ class PlannerReferenceTest {
     void planWithOnlyTheNeededHeadersEqualsPlanWithAllHeaders() {
         for (long seed = 0; seed < SCENARIOS; seed++) {
             RandomScenarios random = new RandomScenarios(1_000_000 + seed, seed % 2 == 0);
-            List<TestMessage> messages = random.mailbox(60);
+            List<MemoryMessage> messages = random.mailbox(60);
             List<RuleSpec> rules = random.rules(6);
             MemoryMailbox mailbox = new MemoryMailbox(messages, CONTEXT);
             MailboxSnapshot snapshot = mailbox.snapshot();
@@ -63,7 +63,7 @@ class PlannerReferenceTest {
         int spared = 0;
         for (long seed = 0; seed < SCENARIOS; seed++) {
             RandomScenarios random = new RandomScenarios(3_000_000 + seed, seed % 2 == 0);
-            List<TestMessage> messages = random.mailbox(60);
+            List<MemoryMessage> messages = random.mailbox(60);
             List<RuleSpec> rules = random.rules(6);
             MemoryMailbox mailbox = new MemoryMailbox(messages, CONTEXT);
             MailboxSnapshot snapshot = mailbox.snapshot();
@@ -102,7 +102,7 @@ class PlannerReferenceTest {
         int audited = 0;
         for (long seed = 0; seed < 500; seed++) {
             RandomScenarios random = new RandomScenarios(2_000_000 + seed);
-            List<TestMessage> messages = random.mailbox(60);
+            List<MemoryMessage> messages = random.mailbox(60);
             List<RuleSpec> rules = random.rules(6);
             MemoryMailbox mailbox = new MemoryMailbox(messages, CONTEXT);
             MailboxPlan full = Planner.plan(rules, mailbox.snapshot(), mailbox.evidence(), CONTEXT);
@@ -121,7 +121,7 @@ class PlannerReferenceTest {
         static final HeaderNeed NONE = new HeaderNeed(new java.util.BitSet(), Set.of());
     }
 
-    private static void checkAgainstReference(List<RuleSpec> rules, List<TestMessage> messages) {
+    private static void checkAgainstReference(List<RuleSpec> rules, List<MemoryMessage> messages) {
         NaiveReference.Result expected = NaiveReference.run(rules, messages, CONTEXT);
         MemoryMailbox mailbox = new MemoryMailbox(messages, CONTEXT);
         MemoryMailbox.RecordingEvidence evidence = mailbox.evidence();

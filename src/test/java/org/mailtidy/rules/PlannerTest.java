@@ -22,12 +22,12 @@ class PlannerTest {
     private static final Flag LATER = Flag.of("Later");
     private static final Flag INVOICE = Flag.of("Invoice");
 
-    private static TestMessage message(long uid, String subject, Flag... flags) {
+    private static MemoryMessage message(long uid, String subject, Flag... flags) {
         return messageAt(uid, subject, NOW - Duration.ofDays(1).toMillis(), flags);
     }
 
-    private static TestMessage messageAt(long uid, String subject, long internalDate, Flag... flags) {
-        return new TestMessage(uid, Map.of("Subject", List.of(subject), "From", List.of(subject + "@example.org")),
+    private static MemoryMessage messageAt(long uid, String subject, long internalDate, Flag... flags) {
+        return new MemoryMessage(uid, Map.of("Subject", List.of(subject), "From", List.of(subject + "@example.org")),
                 "body", internalDate, LocalDate.of(2026, 3, 1), 1000, Set.of(flags));
     }
 
@@ -43,11 +43,11 @@ class PlannerTest {
         return new Criterion.Text(Criterion.TextField.SUBJECT, s);
     }
 
-    private static MailboxPlan plan(List<RuleSpec> rules, List<TestMessage> messages) {
+    private static MailboxPlan plan(List<RuleSpec> rules, List<MemoryMessage> messages) {
         return plan(rules, messages, CONTEXT);
     }
 
-    private static MailboxPlan plan(List<RuleSpec> rules, List<TestMessage> messages, PlanContext context) {
+    private static MailboxPlan plan(List<RuleSpec> rules, List<MemoryMessage> messages, PlanContext context) {
         MemoryMailbox mailbox = new MemoryMailbox(messages, context);
         return Planner.plan(rules, mailbox.snapshot(), mailbox.evidence(), context);
     }
@@ -58,7 +58,7 @@ class PlannerTest {
 
     @Test
     void copiesCarryTheFlagsOfTheirRuleWhileLaterRulesGoOnChangingTheOriginal() {
-        List<TestMessage> messages = List.of(message(1, "a"), message(2, "b", Flag.SEEN),
+        List<MemoryMessage> messages = List.of(message(1, "a"), message(2, "b", Flag.SEEN),
                 message(3, "c", Flag.DELETED));
         List<RuleSpec> rules = List.of(
                 new RuleSpec("todo", new FlagIs(Flag.SEEN, false), add(TODO), Disposition.KEEP, Optional.of("Backup"), false),
@@ -90,7 +90,7 @@ class PlannerTest {
 
     @Test
     void deletedFlagSemantics() {
-        List<TestMessage> messages = List.of(message(1, "keep", Flag.DELETED), message(2, "junk", Flag.DELETED),
+        List<MemoryMessage> messages = List.of(message(1, "keep", Flag.DELETED), message(2, "junk", Flag.DELETED),
                 message(3, "mark"), message(4, "junk", Flag.SEEN));
         List<RuleSpec> rules = List.of(
                 rule("clear", subject("keep"), new FlagChange.Replace(Set.of(Flag.SEEN)), Disposition.KEEP),
@@ -120,7 +120,7 @@ class PlannerTest {
 
     @Test
     void flagChangesOfDeletedMessagesAreNotSent() {
-        List<TestMessage> messages = List.of(message(5, "x"));
+        List<MemoryMessage> messages = List.of(message(5, "x"));
         List<RuleSpec> rules = List.of(rule("seen", new Criterion.All(), add(Flag.SEEN), Disposition.KEEP),
                 rule("gone", new Criterion.All(), add(Flag.FLAGGED), Disposition.DELETE));
         assertThat(operations(plan(rules, messages))).containsExactly("Store ADD [\\Deleted] [5]", "Expunge [5]");
@@ -128,7 +128,7 @@ class PlannerTest {
 
     @Test
     void stopShieldsMatchedMessagesFromLaterRules() {
-        List<TestMessage> messages = List.of(message(1, "boss"), message(2, "spam"));
+        List<MemoryMessage> messages = List.of(message(1, "boss"), message(2, "spam"));
         List<RuleSpec> rules = List.of(
                 new RuleSpec("boss", subject("boss"), add(Flag.FLAGGED), Disposition.KEEP, Optional.empty(), true),
                 rule("rest", new Criterion.All(), FlagChange.NONE, Disposition.TRASH));
@@ -154,7 +154,7 @@ class PlannerTest {
     @Test
     void ageIsExactToTheMillisecondAndTheBoundaryIsNewer() {
         long boundary = NOW - Duration.ofDays(7).toMillis();
-        List<TestMessage> messages = List.of(messageAt(1, "a", boundary - 1), messageAt(2, "b", boundary),
+        List<MemoryMessage> messages = List.of(messageAt(1, "a", boundary - 1), messageAt(2, "b", boundary),
                 messageAt(3, "c", boundary + 1));
         List<RuleSpec> rules = List.of(
                 rule("old", new Criterion.Age(Duration.ofDays(7), true), add(Flag.of("Old")), Disposition.KEEP),
@@ -164,7 +164,7 @@ class PlannerTest {
 
     @Test
     void sizeComparisonsAreStrict() {
-        List<TestMessage> messages = List.of(message(1, "a"));
+        List<MemoryMessage> messages = List.of(message(1, "a"));
         List<RuleSpec> rules = List.of(
                 rule("big", new Criterion.Size(1000, true), add(Flag.of("Big")), Disposition.KEEP),
                 rule("small", new Criterion.Size(1000, false), add(Flag.of("Small")), Disposition.KEEP),
@@ -174,7 +174,7 @@ class PlannerTest {
 
     @Test
     void setFlagsCopiesUseReplaceAndTheServerFlagsAreTrackedAfterwards() {
-        List<TestMessage> messages = List.of(message(1, "a", Flag.SEEN, Flag.of("$Junk")), message(2, "b"));
+        List<MemoryMessage> messages = List.of(message(1, "a", Flag.SEEN, Flag.of("$Junk")), message(2, "b"));
         List<RuleSpec> rules = List.of(
                 new RuleSpec("file", new Criterion.All(), new FlagChange.Replace(Set.of(INVOICE)), Disposition.KEEP,
                         Optional.of("Invoices"), false),
@@ -192,7 +192,7 @@ class PlannerTest {
 
     @Test
     void eachCopyingRuleCopiesTheFlagsOfItsOwnMoment() {
-        List<TestMessage> messages = List.of(message(1, "a"));
+        List<MemoryMessage> messages = List.of(message(1, "a"));
         List<RuleSpec> rules = List.of(
                 new RuleSpec("c1", new Criterion.All(), FlagChange.NONE, Disposition.KEEP, Optional.of("A"), false),
                 rule("x", new Criterion.All(), add(Flag.of("$X")), Disposition.KEEP),
@@ -204,7 +204,7 @@ class PlannerTest {
 
     @Test
     void aMessageCopiedInAnEarlierRunIsNotCopiedAgainButStillMatches() {
-        List<TestMessage> messages = List.of(message(1, "receipt"), message(2, "receipt"), message(3, "other"));
+        List<MemoryMessage> messages = List.of(message(1, "receipt"), message(2, "receipt"), message(3, "other"));
         List<RuleSpec> rules = List.of(
                 new RuleSpec("receipts", subject("receipt"), add(INVOICE), Disposition.KEEP, Optional.of("Receipts"),
                         true),
@@ -229,7 +229,7 @@ class PlannerTest {
 
     @Test
     void changesThatChangeNothingAreNotSentAndRecentIsIgnored() {
-        List<TestMessage> messages = List.of(message(1, "a", Flag.SEEN, Flag.RECENT), message(2, "b", Flag.SEEN));
+        List<MemoryMessage> messages = List.of(message(1, "a", Flag.SEEN, Flag.RECENT), message(2, "b", Flag.SEEN));
         List<RuleSpec> rules = List.of(
                 rule("same", new Criterion.All(), new FlagChange.Replace(Set.of(Flag.SEEN)), Disposition.KEEP),
                 rule("again", new Criterion.All(), add(Flag.SEEN), Disposition.KEEP));
@@ -242,7 +242,7 @@ class PlannerTest {
 
     @Test
     void movesGoOutOncePerDestinationInOrderOfFirstUse() {
-        List<TestMessage> messages = List.of(message(1, "b"), message(2, "a"), message(3, "b"), message(4, "t"));
+        List<MemoryMessage> messages = List.of(message(1, "b"), message(2, "a"), message(3, "b"), message(4, "t"));
         List<RuleSpec> rules = List.of(
                 rule("toB", subject("b"), FlagChange.NONE, new Disposition.MoveTo("B")),
                 rule("trash", subject("t"), FlagChange.NONE, Disposition.TRASH),
@@ -256,7 +256,7 @@ class PlannerTest {
 
     @Test
     void auditListsOnlyTheFlagsARuleActuallyChangedSystemFlagsFirst() {
-        List<TestMessage> messages = List.of(message(1, "a", Flag.SEEN, INVOICE));
+        List<MemoryMessage> messages = List.of(message(1, "a", Flag.SEEN, INVOICE));
         List<RuleSpec> rules = List.of(rule("r", new Criterion.All(),
                 new FlagChange.Delta(Set.of(Flag.SEEN, Flag.of("$X"), Flag.FLAGGED), Set.of(INVOICE, Flag.DRAFT)),
                 Disposition.KEEP));
@@ -266,9 +266,9 @@ class PlannerTest {
 
     @Test
     void regexMatchesAnyOccurrenceAndAnAbsentFieldNever() {
-        TestMessage twoSubjects = new TestMessage(1, Map.of("Subject", List.of("hello", "Your invoice")), "", NOW,
+        MemoryMessage twoSubjects = new MemoryMessage(1, Map.of("Subject", List.of("hello", "Your invoice")), "", NOW,
                 LocalDate.of(2026, 3, 1), 10, Set.of());
-        TestMessage noSubject = new TestMessage(2, Map.of(), "", NOW, LocalDate.of(2026, 3, 1), 10, Set.of());
+        MemoryMessage noSubject = new MemoryMessage(2, Map.of(), "", NOW, LocalDate.of(2026, 3, 1), 10, Set.of());
         Criterion invoice = new Criterion.HeaderRegex("subject", Pattern.compile("(?i)\\binvoice\\b"));
         List<RuleSpec> rules = List.of(rule("yes", invoice, add(Flag.of("Yes")), Disposition.KEEP),
                 rule("no", new Criterion.Not(invoice), add(Flag.of("No")), Disposition.KEEP));
@@ -279,7 +279,7 @@ class PlannerTest {
     @Test
     void theLargestUidSurvivesTheAudit() {
         long maxUid = 4_294_967_295L;
-        List<TestMessage> messages = List.of(message(1, "a"), message(maxUid, "a"));
+        List<MemoryMessage> messages = List.of(message(1, "a"), message(maxUid, "a"));
         MailboxPlan plan = plan(List.of(rule("r", new Criterion.All(), add(Flag.SEEN), Disposition.DELETE)), messages);
         assertThat(plan.audit()).containsExactly(new AuditEntry(1, "r", "add_flags \\Seen"),
                 new AuditEntry(maxUid, "r", "add_flags \\Seen"), new AuditEntry(1, "r", "delete"),

@@ -49,9 +49,9 @@ final class RandomScenarios {
         this.flagsAndRegexes = flagsAndRegexes;
     }
 
-    List<TestMessage> mailbox(int maxMessages) {
+    List<MemoryMessage> mailbox(int maxMessages) {
         int n = random.nextInt(maxMessages + 1);
-        List<TestMessage> out = new ArrayList<>(n);
+        List<MemoryMessage> out = new ArrayList<>(n);
         long uid = 1 + random.nextInt(3);
         for (int i = 0; i < n; i++) {
             out.add(message(uid));
@@ -60,7 +60,7 @@ final class RandomScenarios {
         return out;
     }
 
-    TestMessage message(long uid) {
+    MemoryMessage message(long uid) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         headers.put("From", List.of(pick(SENDERS)));
         headers.put("To", List.of(random.nextBoolean() ? "alice@example.org" : "team@example.com"));
@@ -81,7 +81,7 @@ final class RandomScenarios {
         long internal = internalDate();
         LocalDate sent = Instant.ofEpochMilli(internal).atZone(ZoneOffset.UTC).toLocalDate().minusDays(random.nextInt(3));
         long size = random.nextInt(4) == 0 ? pick(List.of(1000L, 5000L)) : 200 + random.nextInt(30_000);
-        return new TestMessage(uid, headers, body, internal, sent, size, flags(0.3, 0.12));
+        return new MemoryMessage(uid, headers, body, internal, sent, size, flags(0.3, 0.12));
     }
 
     private long internalDate() {

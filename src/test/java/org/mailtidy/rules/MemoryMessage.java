@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A message of the in-memory mailbox the tests compare against: headers (names as written,
- * looked up case-insensitively), body, internal date, the Date: header's day, size and flags.
+ * A message of the in-memory mailbox the tests compare against ({@link MemoryMailbox}): headers
+ * (names as written, looked up case-insensitively), body, internal date, the Date: header's day,
+ * size and flags. A message to put on a real server is a {@code testsupport.TestMessage}.
  */
-public record TestMessage(long uid, Map<String, List<String>> headers, String body, long internalDate, LocalDate sentDay,
-                   long size, Set<Flag> flags) {
+public record MemoryMessage(long uid, Map<String, List<String>> headers, String body, long internalDate,
+                            LocalDate sentDay, long size, Set<Flag> flags) {
 
-    public TestMessage {
+    public MemoryMessage {
         headers = Map.copyOf(headers);
         flags = Set.copyOf(flags);
     }
