@@ -1,10 +1,13 @@
 package org.mailtidy.testsupport;
 
+import static org.mailtidy.testsupport.ServerProcesses.awaitImapGreeting;
+import static org.mailtidy.testsupport.ServerProcesses.deleteRecursively;
+import static org.mailtidy.testsupport.ServerProcesses.freePort;
+import static org.mailtidy.testsupport.ServerProcesses.run;
+import static org.mailtidy.testsupport.ServerProcesses.stopTree;
+import static org.mailtidy.testsupport.ServerProcesses.tail;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +17,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -22,7 +24,6 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
 import org.mailtidy.imap.ConnectionSettings;
 
@@ -318,8 +319,8 @@ public final class Courier implements MailServer {
         String hash = run(List.of("openssl", "passwd", "-6", password(null))).trim();
         Courier c = new Courier(home, freePort(), uid, gid, hash);
         c.launch();
-        Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "courier-stop"));
-        c.awaitListening();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopTree(c.process), "courier-stop"));
+        awaitImapGreeting("Courier", c.port, c.process, () -> tail(c.logFile(), 40));
         return c;
     }
 
@@ -356,74 +357,5 @@ public final class Courier implements MailServer {
         process = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sh",
                 script.toString())
                 .redirectErrorStream(true).redirectOutput(logFile().toFile()).start();
-    }
-
-    private void stop() {
-        if (process != null) {
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-        }
-    }
-
-    private void awaitListening() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host(), port), 500);
-                s.setSoTimeout(2000);
-                InputStream in = s.getInputStream();
-                if (in.read() == '*') {
-                    return;
-                }
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
-            }
-        }
-        throw new IOException("Courier did not start; see " + logFile() + ":\n" + Files.readString(logFile()));
-    }
-
-    static String run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,18 +1,17 @@
 package org.mailtidy.testsupport;
 
+import static org.mailtidy.testsupport.ServerProcesses.awaitImapGreeting;
+import static org.mailtidy.testsupport.ServerProcesses.deleteRecursively;
+import static org.mailtidy.testsupport.ServerProcesses.freePort;
+import static org.mailtidy.testsupport.ServerProcesses.run;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.mailtidy.imap.ConnectionSettings;
 
 /**
@@ -192,7 +191,7 @@ public final class Cyrus implements MailServer {
         c.chown(runDir);
         c.launch();
         Runtime.getRuntime().addShutdownHook(new Thread(c::stop, "cyrus-stop"));
-        c.awaitListening();
+        awaitImapGreeting("Cyrus master", c.port, c.master, c::log);
         return c;
     }
 
@@ -265,26 +264,6 @@ public final class Cyrus implements MailServer {
         }
     }
 
-    private void awaitListening() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (!master.isAlive()) {
-                throw new IOException("Cyrus master exited with " + master.exitValue() + ": " + log());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host(), port), 500);
-                s.setSoTimeout(2000);
-                InputStream in = s.getInputStream();
-                if (in.read() == '*') {
-                    return;
-                }
-            } catch (IOException notYet) {
-                sleep(100);
-            }
-        }
-        throw new IOException("Cyrus did not start listening on port " + port + ": " + log());
-    }
-
     private String log() {
         try {
             return Files.readString(home.resolve("master.log"));
@@ -298,50 +277,5 @@ public final class Cyrus implements MailServer {
             return; // not root: everything already belongs to the user that runs master
         }
         run(null, List.of("chown", "-R", "cyrus:mail", path.toString()));
-    }
-
-    private static String run(byte[] stdin, List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (stdin != null) {
-                p.getOutputStream().write(stdin);
-            }
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,10 +1,12 @@
 package org.mailtidy.testsupport;
 
+import static org.mailtidy.testsupport.ServerProcesses.awaitImapGreeting;
+import static org.mailtidy.testsupport.ServerProcesses.deleteRecursively;
+import static org.mailtidy.testsupport.ServerProcesses.freePort;
+import static org.mailtidy.testsupport.ServerProcesses.run;
+import static org.mailtidy.testsupport.ServerProcesses.tail;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -524,7 +525,7 @@ public final class Dovecot implements MailServer {
         Files.writeString(d.config, d.renderConfig(ids[2], master ? d.masterPassdb() : d.oauth2Passdb(introspectionUrl)));
         d.launch(zone);
         Runtime.getRuntime().addShutdownHook(new Thread(d::stop, "dovecot-stop"));
-        d.awaitListening();
+        awaitImapGreeting("Dovecot", d.imapPort, null, () -> tail(d.logFile(), 20));
         return d;
     }
 
@@ -539,7 +540,7 @@ public final class Dovecot implements MailServer {
         try {
             if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 throw new IOException("dovecot -c " + config + " failed: "
-                        + Files.readString(home.resolve("dovecot.start.log")) + tail(logFile()));
+                        + Files.readString(home.resolve("dovecot.start.log")) + tail(logFile(), 20));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -711,23 +712,6 @@ public final class Dovecot implements MailServer {
                 }""".formatted(masters);
     }
 
-    private void awaitListening() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host(), imapPort), 500);
-                s.setSoTimeout(2000);
-                InputStream in = s.getInputStream();
-                if (in.read() == '*') {
-                    return;
-                }
-            } catch (IOException notYet) {
-                sleep(100);
-            }
-        }
-        throw new IOException("Dovecot did not start; see " + logFile() + ":\n" + tail(logFile()));
-    }
-
     private void chown(Path path) {
         run(null, List.of("chown", "-R", uid + ":" + gid, path.toString()));
     }
@@ -750,27 +734,6 @@ public final class Dovecot implements MailServer {
         }
     }
 
-    private static String run(byte[] stdin, List<String> command) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-            Process p = pb.start();
-            if (stdin != null) {
-                p.getOutputStream().write(stdin);
-            }
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException(String.join(" ", command) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static int runStatus(List<String> command) throws IOException {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -779,40 +742,6 @@ public final class Dovecot implements MailServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(e);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteRecursively(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(path)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

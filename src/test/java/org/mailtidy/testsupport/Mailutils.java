@@ -1,9 +1,13 @@
 package org.mailtidy.testsupport;
 
+import static org.mailtidy.testsupport.ServerProcesses.awaitImapGreeting;
+import static org.mailtidy.testsupport.ServerProcesses.deleteRecursively;
+import static org.mailtidy.testsupport.ServerProcesses.freePort;
+import static org.mailtidy.testsupport.ServerProcesses.run;
+import static org.mailtidy.testsupport.ServerProcesses.stopTree;
+import static org.mailtidy.testsupport.ServerProcesses.tail;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mailtidy.imap.ConnectionSettings;
 
@@ -166,11 +169,11 @@ public final class Mailutils implements MailServer {
             throw new IOException(IMAP4D + " is missing (Debian: apt-get install mailutils-imap4d)");
         }
         Path home = Path.of("target", "mailutils").toAbsolutePath();
-        Courier.deleteRecursively(home);
+        deleteRecursively(home);
         Files.createDirectories(home.resolve("passwd"));
         Files.createDirectories(home.resolve("mail"));
-        String hash = Courier.run(List.of("openssl", "passwd", "-6", password(null))).trim();
-        Mailutils m = new Mailutils(home, Courier.freePort(), hash);
+        String hash = run(List.of("openssl", "passwd", "-6", password(null))).trim();
+        Mailutils m = new Mailutils(home, freePort(), hash);
         Path config = home.resolve("imap4d.conf");
         // ${user} is the local part of the login; every path stays under target/mailutils
         Files.writeString(config, """
@@ -189,40 +192,8 @@ public final class Mailutils implements MailServer {
                 """.formatted(home, m.port));
         m.process = new ProcessBuilder(IMAP4D.toString(), "--config-file=" + config)
                 .redirectErrorStream(true).redirectOutput(m.logFile().toFile()).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(m::stop, "mailutils-stop"));
-        m.awaitListening();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopTree(m.process), "mailutils-stop"));
+        awaitImapGreeting("imap4d", m.port, m.process, () -> tail(m.logFile(), 40));
         return m;
-    }
-
-    private void stop() {
-        process.descendants().forEach(ProcessHandle::destroy);
-        process.destroy();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void awaitListening() throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(host(), port), 500);
-                s.setSoTimeout(2000);
-                InputStream in = s.getInputStream();
-                if (in.read() == '*') {
-                    return;
-                }
-            } catch (IOException notYet) {
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
-            }
-        }
-        throw new IOException("imap4d did not start; see " + logFile() + ":\n" + Files.readString(logFile()));
     }
 }
