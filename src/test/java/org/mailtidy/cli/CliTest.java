@@ -10,28 +10,16 @@ import java.util.List;
 import org.mailtidy.testsupport.GreenMailServer;
 import org.mailtidy.testsupport.StoredMessage;
 import org.mailtidy.testsupport.TestMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The command line in-process, against GreenMail: exit statuses, output, and the work done. */
 class CliTest {
-    private static GreenMailServer server;
+    private static final GreenMailServer server = GreenMailServer.shared();
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void start() {
-        server = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     record Run(int status, String out, String err) {
     }

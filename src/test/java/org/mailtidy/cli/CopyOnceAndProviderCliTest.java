@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.testsupport.GreenMailServer;
@@ -25,20 +23,10 @@ class CopyOnceAndProviderCliTest {
             """;
     private static final String WARNING = "warning: no state directory (--state-dir none), so copy rule receipts"
             + " copies every matching message again on every run";
-    private static GreenMailServer server;
+    private static final GreenMailServer server = GreenMailServer.shared();
 
     @TempDir
     Path temp;
-
-    @BeforeAll
-    static void start() {
-        server = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     private Path config(String account, String rules) throws Exception {
         Path file = temp.resolve("mailtidy.yaml");

@@ -22,8 +22,6 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,22 +36,12 @@ import org.mailtidy.testsupport.TestMessage;
  */
 class LauncherTest {
     private static final String FROM_ARCHIVE = "org.mailtidy.cli.Main source: shared objects file (top)";
-    private static GreenMailServer server;
+    private static final GreenMailServer server = GreenMailServer.shared();
 
     @TempDir
     Path temp;
     private Path installed;
     private Path config;
-
-    @BeforeAll
-    static void start() {
-        server = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     record Result(int status, String out) {
     }

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.files.RecordingDisk;
@@ -19,20 +17,10 @@ import org.mailtidy.testsupport.TestMessage;
 
 /** Every backup file is synced at full length before its rename, and the folder after the last one. */
 class BackupWriterSyncTest {
-    private static GreenMailServer server;
+    private static final GreenMailServer server = GreenMailServer.shared();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        server = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void eachFileIsSyncedBeforeItsRenameAndTheFolderBeforeSaveReturns() throws Exception {

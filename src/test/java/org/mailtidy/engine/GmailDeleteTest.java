@@ -3,8 +3,6 @@ package org.mailtidy.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mailtidy.rules.RuleStats;
 import org.mailtidy.testsupport.GmailLikeProxy;
@@ -29,17 +27,7 @@ class GmailDeleteTest {
                 match: {all_messages: true}
                 add_flags: [\\Flagged]
             """;
-    private static GreenMailServer server;
-
-    @BeforeAll
-    static void start() {
-        server = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    private static final GreenMailServer server = GreenMailServer.shared();
 
     private static String user() {
         String user = server.newUser("gmail");

@@ -8,8 +8,6 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.imap.ImapConnection;
@@ -24,20 +22,10 @@ import org.mailtidy.testsupport.TestMessage;
 
 /** A server without CONDSTORE (GreenMail): a state directory changes nothing, and no cache is written. */
 class MailboxCacheGreenMailTest {
-    private static GreenMailServer server;
+    private static final GreenMailServer server = GreenMailServer.shared();
 
     @TempDir
     Path state;
-
-    @BeforeAll
-    static void start() {
-        server = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     @Test
     void withoutCondstoreTheRunIsTheSameAndKeepsNoCache() throws Exception {

@@ -7,8 +7,6 @@ import java.time.Instant;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.mailtidy.testsupport.GreenMailServer;
@@ -17,18 +15,8 @@ import org.mailtidy.testsupport.TestMessage;
 
 /** The IMAP layer against GreenMail 2.1.12 (no ESEARCH, no SPECIAL-USE; UIDPLUS and MOVE). */
 class GreenMailImapTest {
-    private static GreenMailServer server;
+    private static final GreenMailServer server = GreenMailServer.shared();
     private String user;
-
-    @BeforeAll
-    static void startServer() {
-        server = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @BeforeEach
     void newUser() {

@@ -1,7 +1,5 @@
 package org.mailtidy.imap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.mailtidy.testsupport.GreenMailServer;
 import org.mailtidy.testsupport.MailServer;
 
@@ -10,17 +8,7 @@ import org.mailtidy.testsupport.MailServer;
  * CONDSTORE; its FROM/TO search compares whole addresses and its ON never matches.
  */
 class ImapSessionGreenMailTest extends ImapSessionContract {
-    private static GreenMailServer greenMail;
-
-    @BeforeAll
-    static void start() {
-        greenMail = GreenMailServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        greenMail.close();
-    }
+    private static final GreenMailServer greenMail = GreenMailServer.shared();
 
     @Override
     MailServer server() {

@@ -31,6 +31,20 @@ public final class GreenMailServer implements AutoCloseable, MailServer {
         this.greenMail = greenMail;
     }
 
+    private static GreenMailServer shared;
+
+    /**
+     * One server per test JVM, stopped when it exits, for tests that each work with users of their
+     * own ({@link #newUser}); {@link #start} for a server a test may stop.
+     */
+    public static synchronized GreenMailServer shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "greenmail-stop"));
+        }
+        return shared;
+    }
+
     public static GreenMailServer start() {
         GreenMail gm = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_IMAP));
         gm.start();
