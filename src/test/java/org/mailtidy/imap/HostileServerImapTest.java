@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.HostileImapServer;
 import org.mailtidy.testsupport.HostileImapServer.Behaviour;
 
@@ -115,8 +116,10 @@ class HostileServerImapTest {
             ConnectionSettings patient = server.settings().withLimits(ServerLimits.DEFAULTS);
             try (ImapConnection c = ImapConnection.connect(patient)) {
                 Thread aborter = new Thread(() -> {
-                    while (!server.misbehaved()) {
-                        Thread.onSpinWait();
+                    try {
+                        Await.await("the server to start trickling", Duration.ofSeconds(10), server::misbehaved);
+                    } catch (InterruptedException e) {
+                        return;
                     }
                     c.abort();
                 });
