@@ -11,9 +11,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.FakeAuthorizationServer;
@@ -21,20 +20,11 @@ import picocli.CommandLine;
 
 /** {@code mailtidy oauth2 login} in-process against the fake authorization server. */
 class OAuth2LoginCommandTest {
-    private static FakeAuthorizationServer auth;
+    @RegisterExtension
+    static final FakeAuthorizationServer auth = FakeAuthorizationServer.start();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        auth = FakeAuthorizationServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        auth.close();
-    }
 
     @Test
     void runsTheDeviceFlowAndStoresTheRefreshTokenWithMode0600() throws Exception {

@@ -8,9 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.config.Account;
 import org.mailtidy.config.SecretSource;
@@ -20,21 +19,12 @@ import org.mailtidy.testsupport.MutableClock;
 class AccountTokensTest {
     private static final TokenEndpoint.Settings FAST = new TokenEndpoint.Settings(Duration.ofSeconds(2),
             Duration.ofMillis(400), 3, Duration.ofMillis(50));
-    private static FakeAuthorizationServer auth;
+    @RegisterExtension
+    static final FakeAuthorizationServer auth = FakeAuthorizationServer.start();
     private final MutableClock clock = new MutableClock();
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() {
-        auth = FakeAuthorizationServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        auth.close();
-    }
 
     @Test
     void keepsTheAccessTokenUntilShortlyBeforeExpiresInThenRefreshes() throws Exception {

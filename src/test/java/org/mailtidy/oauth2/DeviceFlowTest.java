@@ -9,24 +9,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.FakeAuthorizationServer;
 
 class DeviceFlowTest {
-    private static FakeAuthorizationServer auth;
-
-    @BeforeAll
-    static void start() {
-        auth = FakeAuthorizationServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        auth.close();
-    }
+    @RegisterExtension
+    static final FakeAuthorizationServer auth = FakeAuthorizationServer.start();
 
     @Test
     void pollsUntilTheUserApprovesAndReturnsARefreshTokenForThatUser() throws Exception {

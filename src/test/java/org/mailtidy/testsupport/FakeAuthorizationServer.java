@@ -20,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.mailtidy.oauth2.FormEncoding;
 
 /**
@@ -29,7 +31,7 @@ import org.mailtidy.oauth2.FormEncoding;
  * Dovecot's oauth2 passdb asks at every login. Access tokens really expire; refresh tokens can be
  * revoked; answers can be delayed to provoke client time-outs.
  */
-public final class FakeAuthorizationServer implements AutoCloseable {
+public final class FakeAuthorizationServer implements AutoCloseable, AfterAllCallback {
     public static final String CLIENT_ID = "mailtidy-test-client";
     public static final String CLIENT_SECRET = "test-client-secret";
     private static FakeAuthorizationServer shared;
@@ -183,6 +185,15 @@ public final class FakeAuthorizationServer implements AutoCloseable {
     public String userOfRefreshToken(String refreshToken) {
         Grant g = refreshTokens.get(refreshToken);
         return g == null || g.revoked() ? null : g.user();
+    }
+
+    /**
+     * A server of a test class's own: {@code @RegisterExtension static final FakeAuthorizationServer
+     * auth = FakeAuthorizationServer.start();} stops it after the class's tests.
+     */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override
