@@ -28,8 +28,8 @@ class EngineReferenceBench {
         int n = Integer.parseInt(count);
         for (String server : System.getProperty("reference.servers", "courier,dovecot").split(",")) {
             EngineReferenceContract contract = switch (server.trim()) {
-                case "courier" -> new EngineReferenceCourierTest();
-                case "dovecot" -> new EngineReferenceDovecotTest();
+                case "courier" -> new EngineReferenceCourierIT();
+                case "dovecot" -> new EngineReferenceDovecotIT();
                 default -> throw new IllegalArgumentException("unknown server " + server);
             };
             EngineReferenceContract.Measured m = contract.runReferenceScenario(n);

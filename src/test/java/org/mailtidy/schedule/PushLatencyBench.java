@@ -1,7 +1,7 @@
 package org.mailtidy.schedule;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.mailtidy.schedule.PushDovecotTest.awaitWatching;
+import static org.mailtidy.schedule.PushDovecotIT.awaitWatching;
 
 import jakarta.mail.Folder;
 import jakarta.mail.Message;
@@ -64,7 +64,7 @@ class PushLatencyBench {
         String user = dovecot.newUser("latency-" + mode);
         dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("before")));
         Path config = dir.resolve("mailtidy.yaml");
-        Files.writeString(config, "version: 1\naccounts:\n" + PushDovecotTest.account(user, port)
+        Files.writeString(config, "version: 1\naccounts:\n" + PushDovecotIT.account(user, port)
                 + "rules:\n  - {name: tag, account: a, on: arrival, match: {subject: invoice}, add_flags: [Done]}\n");
         Daemon daemon = new Daemon(config, DaemonOptions.defaults(), PushOptions.defaults(), Connections::open,
                 Clock.systemUTC());
