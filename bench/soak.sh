@@ -6,5 +6,5 @@
 # SIGTERM ends it with status 0. Needs dovecot-imapd (see bin/test), jcmd, jstat and ss.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-exec mvn -B -q test -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false \
+exec mvn -B -q test -Dtest=SoakIT -Dsurefire.failIfNoSpecifiedTests=false \
   -Dsoak.duration="${SOAK_DURATION:-1h}" "$@"
