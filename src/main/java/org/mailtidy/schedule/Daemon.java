@@ -1,15 +1,10 @@
 package org.mailtidy.schedule;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -20,15 +15,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.mailtidy.cluster.ClusterException;
-import org.mailtidy.config.Config;
 import org.mailtidy.config.ConfigError;
 import org.mailtidy.config.ConfigException;
-import org.mailtidy.config.ConfigLoader;
-import org.mailtidy.config.HttpListen;
 import org.mailtidy.engine.AccountRun;
-import org.mailtidy.engine.AuditLog;
 import org.mailtidy.engine.Connections;
-import org.mailtidy.engine.RunSettings;
 import org.mailtidy.engine.StateDir;
 import org.mailtidy.http.HttpEndpoints;
 import org.quartz.SchedulerException;
@@ -43,18 +33,17 @@ import org.slf4j.LoggerFactory;
 public final class Daemon {
     private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
 
-    private final Path configFile;
+    private final ConfigFile configFile;
     private final DaemonOptions options;
     private final AccountRun.Connector connector;
     private final Clock clock;
-    private final Optional<StateDir> state;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     private final RunLedger ledger = new RunLedger();
     private final DaemonMetrics metrics = new DaemonMetrics();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final ExecutorService reloader = Executors.newSingleThreadExecutor(daemonThreads("reload"));
+    private final ExecutorService reloader = Executors.newSingleThreadExecutor(Push.daemonThreads("reload"));
     private final ScheduledExecutorService housekeeping =
-            Executors.newSingleThreadScheduledExecutor(daemonThreads("idle-close"));
+            Executors.newSingleThreadScheduledExecutor(Push.daemonThreads("idle-close"));
     private final ConnectionPool pool;
     private final AccountLanes lanes = new AccountLanes("run", AccountLanes.maxThreadsFromSystemProperties());
     private final Firings firings;
@@ -66,8 +55,8 @@ public final class Daemon {
     private QuartzJobs quartz;
     private ClusterNode cluster;
     private ConfigWatcher watcher;
-    private HttpEndpoints http;
-    private Optional<HttpListen> httpListen = Optional.empty();
+    private final DaemonHttp http = new DaemonHttp(this);
+    private final SchedulerSwitch schedulerSwitch;
     private Instant anchor;
 
     /** How the last reload went, for {@code /status}. */
@@ -94,8 +83,7 @@ public final class Daemon {
     /** The same, keeping caches and journals in {@code state}. */
     public Daemon(Path configFile, DaemonOptions options, PushOptions pushOptions, AccountRun.Connector connector,
                   Clock clock, Optional<StateDir> state) {
-        this.configFile = configFile;
-        this.state = state;
+        this.configFile = new ConfigFile(configFile, clock, state);
         this.options = options;
         // a refused master login is tried again after the longest back-off, by then perhaps fixed
         this.connector = new org.mailtidy.engine.MasterLogins(clock, options.backoff().max()).guard(connector);
@@ -106,6 +94,7 @@ public final class Daemon {
                 clock);
         this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, this.connector, () -> stopping,
                 clock, lanes);
+        this.schedulerSwitch = new SchedulerSwitch(() -> quartz, metrics, () -> stopping);
     }
 
     /** Runs until SIGTERM/SIGINT; returns the exit status (0 after a clean stop). */
@@ -119,7 +108,7 @@ public final class Daemon {
 
     /** Loads the file, starts the scheduler, the file watcher and the HTTP endpoints; returns at once. */
     public synchronized void start() throws ConfigException, IOException, SchedulerException, ClusterException {
-        Loaded loaded = load();
+        Loaded loaded = configFile.load(current.get());
         Instant now = clock.instant();
         if (loaded.config().cluster().isPresent()) {
             cluster = ClusterNode.start(loaded.config().cluster().get(), options.clusterCheckin());
@@ -144,11 +133,11 @@ public final class Daemon {
             long every = cluster.checkPeriod().toMillis();
             housekeeping.scheduleWithFixedDelay(this::checkCluster, every, every, TimeUnit.MILLISECONDS);
         }
-        watcher = ConfigWatcher.start(configFile, options.watchDebounce(), () -> requestReload("file changed"));
+        watcher = ConfigWatcher.start(configFile.path(), options.watchDebounce(), () -> requestReload("file changed"));
         long every = Math.max(1000, Math.min(30_000, options.idleClose().toMillis() / 2));
         housekeeping.scheduleWithFixedDelay(() -> pool.closeIdle(options.idleClose()), every, every,
                 TimeUnit.MILLISECONDS);
-        LOG.info("mailtidy running with {}: {} jobs for {} accounts", configFile, loaded.plan().jobs().size(),
+        LOG.info("mailtidy running with {}: {} jobs for {} accounts", configFile.path(), loaded.plan().jobs().size(),
                 loaded.config().accounts().size());
     }
 
@@ -159,40 +148,10 @@ public final class Daemon {
         Loaded loaded = current.get();
         try {
             cluster.check(loaded, () -> quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor,
-                    clock.instant()), schedulerControl());
+                    clock.instant()), schedulerSwitch);
         } catch (SchedulerException | RuntimeException e) {
             LOG.error("cluster check: {}", e.toString(), e);
         }
-    }
-
-    /** Pauses and resumes firing as the cluster node's standing changes (never after a stop). */
-    private ClusterNode.Control schedulerControl() {
-        return new ClusterNode.Control() {
-            @Override
-            public void pause() {
-                try {
-                    if (quartz.running()) {
-                        quartz.standby();
-                    }
-                } catch (SchedulerException e) {
-                    LOG.warn("pausing the scheduler: {}", e.toString());
-                }
-                metrics.schedulerRunning(false);
-            }
-
-            @Override
-            public void resume() {
-                if (stopping || quartz.running()) {
-                    return;
-                }
-                try {
-                    quartz.start();
-                    metrics.schedulerRunning(true);
-                } catch (SchedulerException e) {
-                    LOG.warn("starting the scheduler: {}", e.toString());
-                }
-            }
-        };
     }
 
     /** Asks {@link #runUntilStopped()} to stop; safe from a signal handler. */
@@ -258,16 +217,10 @@ public final class Daemon {
                 drain.start();
             }
             closeQuietly(cluster);
-            closeQuietly(http);
-            http = null;
+            http.close();
         }
         LOG.info("stopped");
         return 0;
-    }
-
-    /** The address of the HTTP endpoints, when {@code http.listen} is configured. */
-    public synchronized Optional<InetSocketAddress> httpAddress() {
-        return Optional.ofNullable(http).map(HttpEndpoints::address);
     }
 
     public HttpEndpoints.Health health() {
@@ -289,16 +242,15 @@ public final class Daemon {
     private void reload(String trigger) {
         Loaded loaded;
         try {
-            byte[] bytes = readQuietly();
-            if (trigger.equals("file changed") && bytes != null && digest(bytes).equals(current.get().digest())) {
+            if (trigger.equals("file changed") && configFile.unchangedFrom(current.get())) {
                 return;
             }
-            loaded = load();
+            loaded = configFile.load(current.get());
         } catch (ConfigException e) {
             lastReload = new ReloadOutcome(clock.instant(), trigger, false,
                     e.errors().stream().map(ConfigError::toString).toList());
             metrics.reload(false);
-            LOG.error("reload ({}): {} is invalid; keeping the running configuration. {}", trigger, configFile,
+            LOG.error("reload ({}): {} is invalid; keeping the running configuration. {}", trigger, configFile.path(),
                     e.errors().size() == 1 ? "1 error:" : e.errors().size() + " errors:");
             for (ConfigError error : e.errors()) {
                 LOG.error("{}", error);
@@ -321,56 +273,8 @@ public final class Daemon {
         }
         lastReload = new ReloadOutcome(clock.instant(), trigger, true, List.of());
         metrics.reload(true);
-        LOG.info("reloaded {} ({}): {} jobs for {} accounts", configFile, trigger, loaded.plan().jobs().size(),
+        LOG.info("reloaded {} ({}): {} jobs for {} accounts", configFile.path(), trigger, loaded.plan().jobs().size(),
                 loaded.config().accounts().size());
-    }
-
-    private Loaded load() throws ConfigException {
-        Instant modified = modifiedQuietly();
-        byte[] bytes = readQuietly();
-        Loaded previous = current.get();
-        // a group's list that cannot be read now keeps the running one (contract)
-        Config config = ConfigLoader.load(configFile, previous == null ? org.mailtidy.config.UserLists.Fallback.NONE
-                : org.mailtidy.config.UserLists.Fallback.of(previous.config()));
-        Optional<AuditLog> audit = config.audit().map(a -> previous != null && previous.settings().audit()
-                .filter(l -> l.file().equals(a.file())).isPresent() ? previous.settings().audit().get()
-                : new AuditLog(a.file()));
-        JobPlan plan = JobPlan.of(config);
-        return new Loaded(config, plan, RunSettings.from(config, false, audit, state), clock.instant(),
-                bytes == null ? "" : digest(withUsers(bytes, config)), latest(modified, config));
-    }
-
-    /**
-     * The file's bytes and every group's users: in a cluster the digest tells nodes with another list
-     * apart, as it does nodes with another file (a node never applies a plan of other users).
-     */
-    private static byte[] withUsers(byte[] bytes, Config config) {
-        if (config.groups().isEmpty()) {
-            return bytes;
-        }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(bytes);
-        for (String group : config.groups().keySet()) {
-            out.writeBytes(("\0" + group + "\0" + String.join("\n", config.logins(group)))
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        }
-        return out.toByteArray();
-    }
-
-    /** The latest modification of the file and the groups' users files: a newer list makes a newer configuration. */
-    private static Instant latest(Instant fileModified, Config config) {
-        Instant latest = fileModified;
-        for (org.mailtidy.config.AccountGroup g : config.groups().values()) {
-            if (g.users() instanceof org.mailtidy.config.UserSource.FromFile f) {
-                try {
-                    Instant m = Files.getLastModifiedTime(f.path()).toInstant();
-                    latest = m.isAfter(latest) ? m : latest;
-                } catch (IOException e) {
-                    // the last good list is in use; its file's time is unknown
-                }
-            }
-        }
-        return latest;
     }
 
     /**
@@ -392,70 +296,14 @@ public final class Daemon {
                         cluster.settings().displayUrl());
             }
             cluster.reconcile(loaded, () -> quartz.apply(loaded.plan(), loaded.config().defaults().timezone(), anchor,
-                    now), schedulerControl());
+                    now), schedulerSwitch);
         }
         push.apply(loaded);
         metrics.retain(loaded.config());
         if (loaded.plan().isEmpty() && loaded.plan().arrivalOnlyRules().isEmpty()) {
             LOG.warn("no enabled rule has a schedule or on: arrival: nothing to run");
         }
-        rebindHttp(loaded.config().http());
-    }
-
-    private void rebindHttp(Optional<HttpListen> wanted) throws IOException {
-        if (wanted.equals(httpListen) && (wanted.isEmpty() || http != null)) {
-            return;
-        }
-        closeQuietly(http);
-        http = null;
-        httpListen = wanted;
-        if (wanted.isPresent()) {
-            http = HttpEndpoints.start(wanted.get().host(), wanted.get().port(), new HttpEndpoints.Source() {
-                @Override
-                public String metrics() {
-                    return Daemon.this.metrics();
-                }
-
-                @Override
-                public HttpEndpoints.Health health() {
-                    return Daemon.this.health();
-                }
-
-                @Override
-                public String statusJson() {
-                    return Daemon.this.statusJson();
-                }
-
-                @Override
-                public String statusHtml() {
-                    return Daemon.this.statusHtml();
-                }
-            });
-        }
-    }
-
-    private Instant modifiedQuietly() {
-        try {
-            return Files.getLastModifiedTime(configFile).toInstant();
-        } catch (IOException e) {
-            return clock.instant();
-        }
-    }
-
-    private byte[] readQuietly() {
-        try {
-            return Files.readAllBytes(configFile);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    static String digest(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
+        http.bind(loaded.config().http());
     }
 
     private static void closeQuietly(AutoCloseable c) {
@@ -466,13 +314,5 @@ public final class Daemon {
                 LOG.debug("closing {}: {}", c, e.toString());
             }
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
