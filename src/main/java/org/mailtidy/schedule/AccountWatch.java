@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mailtidy.config.Account;
@@ -42,9 +41,9 @@ final class AccountWatch {
     private final ArrivalRuns runs;
     private final ScheduledExecutorService poller;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Map<String, Watcher> secondaries = new LinkedHashMap<>();
+    private final Map<String, WatchConnection> secondaries = new LinkedHashMap<>();
     private final AtomicLong reconnects = new AtomicLong();
-    private final Watcher primary;
+    private final WatchConnection primary;
     private volatile List<String> polled = List.of();
     private volatile List<String> notified = List.of();
     private ScheduledFuture<?> pollTask;
@@ -60,7 +59,7 @@ final class AccountWatch {
         this.backoff = backoff;
         this.runs = runs;
         this.poller = poller;
-        this.primary = new Watcher(null);
+        this.primary = watcher(null);
     }
 
     /** The watching connections wait for an answer at most this long: that is what notices a dead one. */
@@ -91,18 +90,18 @@ final class AccountWatch {
         }
         primary.stop();
         synchronized (secondaries) {
-            secondaries.values().forEach(Watcher::stop);
+            secondaries.values().forEach(WatchConnection::stop);
         }
     }
 
     void join(Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
-        List<Watcher> all = new ArrayList<>();
+        List<WatchConnection> all = new ArrayList<>();
         all.add(primary);
         synchronized (secondaries) {
             all.addAll(secondaries.values());
         }
-        for (Watcher w : all) {
+        for (WatchConnection w : all) {
             w.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
     }
@@ -110,11 +109,11 @@ final class AccountWatch {
     /** Mailboxes by how they are watched now; a mailbox whose watcher is reconnecting is absent. */
     Map<Mode, Integer> watched() {
         Map<Mode, Integer> out = new LinkedHashMap<>();
-        out.put(Mode.NOTIFY, primary.connected ? notified.size() : 0);
-        int idle = primary.connected && notified.isEmpty() && primary.mailbox() != null ? 1 : 0;
+        out.put(Mode.NOTIFY, primary.connected() ? notified.size() : 0);
+        int idle = primary.connected() && notified.isEmpty() && primary.mailbox() != null ? 1 : 0;
         synchronized (secondaries) {
-            for (Watcher w : secondaries.values()) {
-                idle += w.connected ? 1 : 0;
+            for (WatchConnection w : secondaries.values()) {
+                idle += w.connected() ? 1 : 0;
             }
         }
         out.put(Mode.IDLE, idle);
@@ -123,10 +122,10 @@ final class AccountWatch {
     }
 
     int connections() {
-        int n = primary.connected ? 1 : 0;
+        int n = primary.connected() ? 1 : 0;
         synchronized (secondaries) {
-            for (Watcher w : secondaries.values()) {
-                n += w.connected ? 1 : 0;
+            for (WatchConnection w : secondaries.values()) {
+                n += w.connected() ? 1 : 0;
             }
         }
         return n;
@@ -134,6 +133,13 @@ final class AccountWatch {
 
     long reconnects() {
         return reconnects.get();
+    }
+
+    /** A watching connection for {@code mailbox}, or the primary (null), which chooses its mailboxes itself. */
+    private WatchConnection watcher(String mailbox) {
+        WatchConnection.Opener opener = mailbox == null ? this::openPrimary
+                : (c, self) -> MailWatch.idling(c, mailbox, change -> runs.changed(account.id(), change));
+        return new WatchConnection(account, mailbox, opener, connector, options, backoff, stopped, reconnects);
     }
 
     private boolean isStopped() {
@@ -147,7 +153,7 @@ final class AccountWatch {
     }
 
     /** The primary's choice after connecting: what to watch on its own connection. */
-    private MailWatch openPrimary(ImapConnection c, Watcher self) throws ImapException {
+    private MailWatch openPrimary(ImapConnection c, WatchConnection self) throws ImapException {
         List<String> mailboxes = resolve(c);
         if (mailboxes.isEmpty()) {
             return null;
@@ -155,7 +161,7 @@ final class AccountWatch {
         if (MailWatch.canNotify(c)) {
             assign(List.of(), List.of());
             notified = mailboxes;
-            self.watching = null;
+            self.watching(null);
             MailWatch w = MailWatch.notifying(c, mailboxes, change -> runs.changed(account.id(), change));
             LOG.info("{}: watching {} mailbox{} for new mail with NOTIFY on one connection", account.id(),
                     mailboxes.size(), mailboxes.size() == 1 ? "" : "es");
@@ -181,7 +187,7 @@ final class AccountWatch {
                     options.pollInterval().toSeconds(), rest);
         }
         assign(mailboxes.subList(1, cap), rest);
-        self.watching = mailboxes.get(0);
+        self.watching(mailboxes.get(0));
         MailWatch w = MailWatch.idling(c, mailboxes.get(0), change -> runs.changed(account.id(), change));
         LOG.info("{}: watching {} for new mail with IDLE{}", account.id(), mailboxes.get(0),
                 cap > 1 ? " (and " + (cap - 1) + " more mailboxes on connections of their own)" : "");
@@ -198,7 +204,7 @@ final class AccountWatch {
             }
             for (String m : idle) {
                 if (!secondaries.containsKey(m) && !isStopped()) {
-                    Watcher w = new Watcher(m);
+                    WatchConnection w = watcher(m);
                     secondaries.put(m, w);
                     w.start();
                 }
@@ -234,129 +240,5 @@ final class AccountWatch {
             }
         }
         return out;
-    }
-
-    /** One watching connection with its own reconnect loop; {@code mailbox} null for the primary. */
-    private final class Watcher {
-        private final String fixedMailbox;
-        private final Thread thread;
-        private volatile MailWatch watch;
-        private volatile boolean connected;
-        private volatile boolean retired;
-        private volatile String watching;
-        private int failures;
-
-        Watcher(String mailbox) {
-            this.fixedMailbox = mailbox;
-            this.watching = mailbox;
-            this.thread = new Thread(this::loop, "push-" + account.id() + (mailbox == null ? "" : "-" + mailbox));
-            thread.setDaemon(true);
-        }
-
-        String mailbox() {
-            return watching;
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() {
-            retired = true;
-            MailWatch w = watch;
-            if (w != null) {
-                w.wake();
-            }
-        }
-
-        void join(long millis) throws InterruptedException {
-            thread.join(millis);
-        }
-
-        private boolean done() {
-            return retired || isStopped();
-        }
-
-        private void loop() {
-            while (!done()) {
-                ImapConnection c = null;
-                try {
-                    c = connector.connect(account);
-                    MailWatch w = fixedMailbox == null ? openPrimary(c, this)
-                            : MailWatch.idling(c, fixedMailbox, change -> runs.changed(account.id(), change));
-                    if (w == null) {
-                        c.close();
-                        c = null;
-                        pause(options.pollInterval());
-                        continue;
-                    }
-                    watch = w;
-                    recovered();
-                    watch(w);
-                } catch (ImapException e) {
-                    failed(e);
-                } catch (RuntimeException e) {
-                    LOG.error("{}: watching {} failed", account.id(), describe(), e);
-                    failed(new ImapException(e.toString()));
-                } finally {
-                    connected = false;
-                    watch = null;
-                    if (c != null) {
-                        c.close();
-                    }
-                }
-            }
-        }
-
-        /** IDLE, NOOP, IDLE ...: each NOOP is the watchdog, and re-issues IDLE long before 29 minutes. */
-        private void watch(MailWatch w) throws ImapException {
-            connected = true;
-            while (!done()) {
-                w.idle(options.halfWatchdog());
-                if (done()) {
-                    return;
-                }
-                w.noop();
-            }
-        }
-
-        private void recovered() {
-            if (failures > 0) {
-                LOG.info("{}: watching {} again after {} failed attempt{}", account.id(), describe(), failures,
-                        failures == 1 ? "" : "s");
-            }
-            failures = 0;
-        }
-
-        private void failed(ImapException e) {
-            if (done()) {
-                return;
-            }
-            failures++;
-            reconnects.incrementAndGet();
-            Duration wait = backoff.delay(failures, () -> ThreadLocalRandom.current().nextDouble());
-            if (failures == 1) {
-                LOG.warn("{}: the connection watching {} for new mail failed: {}; reconnecting in {} ms (then with"
-                        + " back-off; failures logged at debug level until it works again)", account.id(), describe(),
-                        e.getMessage(), wait.toMillis());
-            } else {
-                LOG.debug("{}: watching {}: attempt {} failed: {}; next in {} ms", account.id(), describe(), failures,
-                        e.getMessage(), wait.toMillis());
-            }
-            pause(wait);
-        }
-
-        private String describe() {
-            return fixedMailbox != null ? fixedMailbox : watching != null ? watching : "mailboxes";
-        }
-
-        private void pause(Duration d) {
-            try {
-                stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                retired = true;
-            }
-        }
     }
 }
