@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
 import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
@@ -41,52 +42,29 @@ final class UndoDestinations {
 
     /** The run's copies, per destination: UID EXPUNGE of exactly those, each still as the run made it. */
     void removeCopies(ImapConnection c, List<AuditedMessage> messages) throws ImapException {
-        Map<String, List<AuditLog.Line>> byDestination = new LinkedHashMap<>();
-        messages.forEach(m -> m.copies().forEach(l -> byDestination.computeIfAbsent(l.destination(),
-                d -> new ArrayList<>()).add(l)));
-        for (Map.Entry<String, List<AuditLog.Line>> e : byDestination.entrySet()) {
-            String destination = e.getKey();
-            SelectedMailbox box = open(c, destination, e.getValue());
-            if (box == null) {
-                continue;
-            }
-            Found found = find(box, e.getValue(), destination);
-            List<Long> remove = new ArrayList<>();
-            List<AuditLog.Line> removing = new ArrayList<>();
-            for (AuditLog.Line l : found.lines) {
-                long uid = found.uid.get(l);
-                List<String> now = found.table.flags(found.table.indexOf(uid));
-                if (!FlagLists.same(now, l.flagsAfter())) {
-                    progress.notUndone(l, "its copy in " + destination + " (UID " + uid + ") was changed since the run"
-                            + UndoProgress.changedFlags(now, l.flagsAfter()) + "; left alone");
-                } else {
-                    remove.add(uid);
-                    removing.add(l);
-                }
-            }
-            if (remove.isEmpty()) {
-                continue;
-            }
-            if (!c.hasCapability("UIDPLUS")) {
-                removing.forEach(l -> progress.notUndone(l, "its copy in " + destination + " cannot be removed: the server"
-                        + " has no UIDPLUS (RFC 4315), and a plain EXPUNGE would remove other \\Deleted mail"));
-                continue;
-            }
-            long[] uids = remove.stream().mapToLong(Long::longValue).sorted().toArray();
-            Set<Long> refused = dryRun ? Set.of() : expungeExactly(box, uids);
-            for (AuditLog.Line l : removing) {
-                long uid = found.uid.get(l);
-                if (refused.contains(uid)) {
-                    progress.notUndone(l, "its copy in " + destination + " (UID " + uid + ") was changed by another client"
-                            + " during the undo; left alone");
-                } else {
-                    progress.undone(l, "copy in " + destination + " (UID " + uid + ") removed");
-                    if (!dryRun) {
-                        forgetCopy(l);
+        Stream<AuditLog.Line> copies = messages.stream().flatMap(m -> m.copies().stream());
+        forEachDestination(c, copies, "its copy in %s (UID %d) was changed since the run", "; left alone",
+                (destination, box, removing) -> {
+                    if (!c.hasCapability("UIDPLUS")) {
+                        removing.values().forEach(l -> progress.notUndone(l, "its copy in " + destination
+                                + " cannot be removed: the server has no UIDPLUS (RFC 4315), and a plain EXPUNGE"
+                                + " would remove other \\Deleted mail"));
+                        return;
                     }
-                }
-            }
-        }
+                    long[] uids = removing.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+                    Set<Long> refused = dryRun ? Set.of() : expungeExactly(box, uids);
+                    removing.forEach((uid, l) -> {
+                        if (refused.contains(uid)) {
+                            progress.notUndone(l, "its copy in " + destination + " (UID " + uid + ") was changed by"
+                                    + " another client during the undo; left alone");
+                        } else {
+                            progress.undone(l, "copy in " + destination + " (UID " + uid + ") removed");
+                            if (!dryRun) {
+                                forgetCopy(l);
+                            }
+                        }
+                    });
+                });
     }
 
     /** The copy record (copy once) no longer counts this copy as made. */
@@ -111,10 +89,61 @@ final class UndoDestinations {
      *         message without a known new UID is absent
      */
     Map<Long, Long> moveBack(ImapConnection c, String mailbox, List<AuditedMessage> messages) throws ImapException {
-        Map<String, List<AuditLog.Line>> byDestination = new LinkedHashMap<>();
-        messages.forEach(m -> m.leaving().ifPresent(l -> byDestination.computeIfAbsent(l.destination(),
-                d -> new ArrayList<>()).add(l)));
+        Stream<AuditLog.Line> leaving = messages.stream().flatMap(m -> m.leaving().stream());
         Map<Long, Long> movedBack = new HashMap<>();
+        forEachDestination(c, leaving, "in %s (UID %d) it was changed since the run", "; left there",
+                (destination, box, moving) -> moveBack(c, mailbox, destination, box, moving, movedBack));
+        return movedBack;
+    }
+
+    private void moveBack(ImapConnection c, String mailbox, String destination, SelectedMailbox box,
+                          Map<Long, AuditLog.Line> moving, Map<Long, Long> movedBack) throws ImapException {
+        if (dryRun) {
+            moving.forEach((uid, l) -> progress.undone(l, "move back from " + destination + " (UID " + uid + ")"
+                    + UndoProgress.flagsBack(l.flagsAfter(), l.flagsBefore())));
+            return;
+        }
+        long[] uids = moving.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+        CopiedUids back;
+        if (c.hasCapability("MOVE")) {
+            back = box.move(uids, mailbox).copied();
+        } else if (c.hasCapability("UIDPLUS")) {
+            // RFC 6851 section 3.3: COPY, then mark and expunge exactly the originals
+            back = box.copy(uids, mailbox);
+            expungeExactly(box, uids);
+        } else {
+            moving.values().forEach(l -> progress.notUndone(l, "cannot be moved back from " + destination + ": the server"
+                    + " has neither MOVE (RFC 6851) nor UIDPLUS (RFC 4315)"));
+            return;
+        }
+        Map<Long, Long> target = back.targetBySource();
+        moving.forEach((uid, l) -> {
+            Long now = target.get(uid);
+            if (now == null) {
+                progress.notUndone(l, "moved back from " + destination + ", but the server named no new UID (COPYUID),"
+                        + " so its flags were left as the run gave them: " + FlagLists.text(l.flagsAfter()));
+            } else {
+                movedBack.put(l.uid(), now);
+                progress.renamed(l, now);
+                progress.restored(l);   // a new message: the run's mod-sequence no longer guards it
+            }
+        });
+    }
+
+    /** What is done in one destination with the messages still as the run left them, by their UID there. */
+    private interface InDestination {
+        void act(String destination, SelectedMailbox box, Map<Long, AuditLog.Line> unchanged) throws ImapException;
+    }
+
+    /**
+     * Per destination of {@code lines} (in first-named order): opens it, finds each line's message and
+     * hands {@code action} those that still carry the flags the run gave them (if any); the others are
+     * reported as {@code changed} (with the destination and UID) and the flags, then {@code left}.
+     */
+    private void forEachDestination(ImapConnection c, Stream<AuditLog.Line> lines, String changed, String left,
+                                    InDestination action) throws ImapException {
+        Map<String, List<AuditLog.Line>> byDestination = new LinkedHashMap<>();
+        lines.forEach(l -> byDestination.computeIfAbsent(l.destination(), d -> new ArrayList<>()).add(l));
         for (Map.Entry<String, List<AuditLog.Line>> e : byDestination.entrySet()) {
             String destination = e.getKey();
             SelectedMailbox box = open(c, destination, e.getValue());
@@ -122,54 +151,22 @@ final class UndoDestinations {
                 continue;
             }
             Found found = find(box, e.getValue(), destination);
-            Map<Long, AuditLog.Line> moving = new LinkedHashMap<>();
+            Map<Long, AuditLog.Line> unchanged = new LinkedHashMap<>();
             for (AuditLog.Line l : found.lines) {
                 long uid = found.uid.get(l);
                 List<String> now = found.table.flags(found.table.indexOf(uid));
                 if (!FlagLists.same(now, l.flagsAfter())) {
-                    progress.notUndone(l, "in " + destination + " (UID " + uid + ") it was changed since the run"
-                            + UndoProgress.changedFlags(now, l.flagsAfter()) + "; left there");
+                    progress.notUndone(l, String.format(java.util.Locale.ROOT, changed, destination, uid)
+                            + UndoProgress.changedFlags(now, l.flagsAfter()) + left);
                 } else {
-                    moving.put(uid, l);
+                    unchanged.put(uid, l);
                 }
             }
-            if (moving.isEmpty()) {
-                continue;
+            if (!unchanged.isEmpty()) {
+                action.act(destination, box, unchanged);
             }
-            if (dryRun) {
-                moving.forEach((uid, l) -> progress.undone(l, "move back from " + destination + " (UID " + uid + ")"
-                        + UndoProgress.flagsBack(l.flagsAfter(), l.flagsBefore())));
-                continue;
-            }
-            long[] uids = moving.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
-            CopiedUids back;
-            if (c.hasCapability("MOVE")) {
-                back = box.move(uids, mailbox).copied();
-            } else if (c.hasCapability("UIDPLUS")) {
-                // RFC 6851 section 3.3: COPY, then mark and expunge exactly the originals
-                back = box.copy(uids, mailbox);
-                expungeExactly(box, uids);
-            } else {
-                moving.values().forEach(l -> progress.notUndone(l, "cannot be moved back from " + destination + ": the server"
-                        + " has neither MOVE (RFC 6851) nor UIDPLUS (RFC 4315)"));
-                continue;
-            }
-            Map<Long, Long> target = back.targetBySource();
-            moving.forEach((uid, l) -> {
-                Long now = target.get(uid);
-                if (now == null) {
-                    progress.notUndone(l, "moved back from " + destination + ", but the server named no new UID (COPYUID),"
-                            + " so its flags were left as the run gave them: " + FlagLists.text(l.flagsAfter()));
-                } else {
-                    movedBack.put(l.uid(), now);
-                    progress.renamed(l, now);
-                    progress.restored(l);   // a new message: the run's mod-sequence no longer guards it
-                }
-            });
         }
-        return movedBack;
     }
-
 
     /**
      * The destination, selected (examined in a dry run); null, with its lines reported, when it
