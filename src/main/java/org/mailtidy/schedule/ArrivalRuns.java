@@ -11,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.mailtidy.config.Account;
@@ -69,7 +68,6 @@ final class ArrivalRuns {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Push.daemonThreads("arrival-timer"));
     private final AccountLanes lanes;
-    private final AtomicLong mailboxRuns = new AtomicLong();
     private int inFlight;
 
     /** {@code lanes}: where the runs go, one account at a time, with the scheduled firings. */
@@ -112,11 +110,6 @@ final class ArrivalRuns {
 
     Optional<Mark> mark(String account, String mailbox) {
         return Optional.ofNullable(marks.get(new Key(account, mailbox)));
-    }
-
-    /** Mailbox runs started so far (runs that found nothing new are not counted). */
-    long mailboxRuns() {
-        return mailboxRuns.get();
     }
 
     private synchronized void signal(Key key) {
@@ -214,7 +207,6 @@ final class ArrivalRuns {
             if (now.uidNext() <= mark.nextUid()) {
                 return;
             }
-            mailboxRuns.incrementAndGet();
             MailboxRun run = new MailboxRun(connection, account.id(), key.mailbox(),
                     rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings())
                     .onlyFromUid(mark.nextUid());

@@ -105,25 +105,10 @@ final class ConnectionPool {
         }
     }
 
-    int maxPerServer() {
-        return maxPerServer;
-    }
-
     /** {@code -Dmailtidy.max_kept_connections}, else {@link #DEFAULT_MAX_KEPT}. */
     static int maxKeptFromSystemProperties() {
         String v = System.getProperty("mailtidy.max_kept_connections");
         return v == null ? DEFAULT_MAX_KEPT : Math.max(1, Integer.parseInt(v.strip()));
-    }
-
-    int maxKept() {
-        return maxKept;
-    }
-
-    /** Connections open now (in use or kept). */
-    int openConnections() {
-        synchronized (open) {
-            return open.size();
-        }
     }
 
     /** After a lease: remember the account as most recently used, and log out the least recent beyond the bound. */
