@@ -8,6 +8,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.mailtidy.engine.cache.MailboxCache;
+import org.mailtidy.engine.cache.TableColumns;
 import org.mailtidy.imap.ChangesSince;
 import org.mailtidy.imap.FlagUpdates;
 import org.mailtidy.imap.ImapConnection;

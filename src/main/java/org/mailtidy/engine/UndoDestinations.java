@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
+import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;

@@ -1,4 +1,4 @@
-package org.mailtidy.engine;
+package org.mailtidy.engine.journal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -35,7 +35,7 @@ import org.mailtidy.rules.PriorCopies;
  * scheduled and an arrival run) keep each other's records. It is written to a temporary file that is
  * forced to disk and renamed over the old one: a crash leaves the old or the new record, never a torn one.
  */
-final class CopyLedger {
+public final class CopyLedger {
     private static final int MAGIC = 0x4d544331; // "MTC1"
     private static final Map<Path, Object> LOCKS = new ConcurrentHashMap<>();
 
@@ -44,12 +44,12 @@ final class CopyLedger {
     }
 
     /** Copies made: {@code uids} ascending. */
-    record Made(String rule, String mailbox, long[] uids) {
+    public record Made(String rule, String mailbox, long[] uids) {
     }
 
     /** What the ledger holds for one UIDVALIDITY; empty for a mailbox nothing was copied from. */
-    record Records(long uidValidity, Map<Key, long[]> copied) implements PriorCopies {
-        Records {
+    public record Records(long uidValidity, Map<Key, long[]> copied) implements PriorCopies {
+        public Records {
             copied = Map.copyOf(copied);
         }
 
@@ -59,7 +59,7 @@ final class CopyLedger {
         }
 
         /** These records with {@code more} added. */
-        Records with(List<Made> more) {
+        public Records with(List<Made> more) {
             if (more.isEmpty()) {
                 return this;
             }
@@ -97,11 +97,11 @@ final class CopyLedger {
 
     private final Path file;
 
-    CopyLedger(Path file) {
+    public CopyLedger(Path file) {
         this.file = file;
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
@@ -110,7 +110,7 @@ final class CopyLedger {
      *
      * @throws IOException if the file cannot be read or is damaged
      */
-    Records read(long uidValidity) throws IOException {
+    public Records read(long uidValidity) throws IOException {
         synchronized (lock()) {
             Records r = readFile();
             return r != null && r.uidValidity() == uidValidity ? r : empty(uidValidity);
@@ -118,7 +118,7 @@ final class CopyLedger {
     }
 
     /** What the file holds, whatever its UIDVALIDITY; empty if there is no file. */
-    Optional<Records> stored() throws IOException {
+    public Optional<Records> stored() throws IOException {
         synchronized (lock()) {
             return Optional.ofNullable(readFile());
         }
@@ -134,7 +134,7 @@ final class CopyLedger {
      * copies), so the rule copies them again if they still match. Nothing happens for another
      * UIDVALIDITY or when nothing is recorded.
      */
-    void forget(long uidValidity, String rule, String destination, long[] uids) throws IOException {
+    public void forget(long uidValidity, String rule, String destination, long[] uids) throws IOException {
         synchronized (lock()) {
             Records stored = readFile();
             if (stored == null || stored.uidValidity() != uidValidity) {
@@ -158,7 +158,7 @@ final class CopyLedger {
         }
     }
 
-    void update(long uidValidity, List<Made> made, long[] present, long seenBelow) throws IOException {
+    public void update(long uidValidity, List<Made> made, long[] present, long seenBelow) throws IOException {
         synchronized (lock()) {
             Records stored;
             try {

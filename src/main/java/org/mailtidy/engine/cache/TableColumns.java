@@ -1,4 +1,4 @@
-package org.mailtidy.engine;
+package org.mailtidy.engine.cache;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +13,7 @@ import org.mailtidy.imap.MessageTable;
  * brought up to date in place: at a million messages a second copy of the arrays would not fit in
  * the heap next to the first (docs/performance.md).
  */
-final class TableColumns {
+public final class TableColumns {
     private long[] uids;
     private int[] flagSetIds;
     private long[] dates;
@@ -30,7 +30,7 @@ final class TableColumns {
     }
 
     /** The table's arrays themselves, not a copy: the caller must not use the table afterwards. */
-    static TableColumns wrap(MessageTable table) {
+    public static TableColumns wrap(MessageTable table) {
         TableColumns c = new TableColumns(0);
         c.uids = table.uids();
         c.flagSetIds = table.flagSetIds();
@@ -90,7 +90,7 @@ final class TableColumns {
         return List.copyOf(flagSets);
     }
 
-    int size() {
+    public int size() {
         return count;
     }
 
@@ -135,7 +135,7 @@ final class TableColumns {
      * UID the table lacks: UIDs only grow, so a table that covered these UIDs must know every one
      * that exists; if it does not, it was not this mailbox's.
      */
-    boolean retainOnly(long[] ranges) {
+    public boolean retainOnly(long[] ranges) {
         int kept = 0;
         int i = 0;
         for (int r = 0; r + 1 < ranges.length; r += 2) {
@@ -170,7 +170,7 @@ final class TableColumns {
      *
      * @return how many messages were removed
      */
-    int removeAll(long[] ranges) {
+    public int removeAll(long[] ranges) {
         int kept = 0;
         int r = 0;
         for (int i = 0; i < count; i++) {
@@ -194,7 +194,7 @@ final class TableColumns {
     }
 
     /** Sets the flags of messages the table holds; false when a UID is unknown to it. */
-    boolean updateFlags(FlagUpdates updates) {
+    public boolean updateFlags(FlagUpdates updates) {
         int[] ids = new int[updates.flagSets().size()];
         for (int s = 0; s < ids.length; s++) {
             ids[s] = flagSetId(updates.flagSets().get(s));
@@ -212,7 +212,7 @@ final class TableColumns {
     }
 
     /** Appends the messages of {@code table} above {@link #maxUid()} (new mail). */
-    void append(MessageTable table) {
+    public void append(MessageTable table) {
         int[] ids = new int[table.flagSets().size()];
         for (int s = 0; s < ids.length; s++) {
             ids[s] = flagSetId(table.flagSets().get(s));
@@ -231,7 +231,7 @@ final class TableColumns {
      * The table, with flag sets no message uses any more left out; the arrays are handed over
      * without a copy when they are exactly full.
      */
-    MessageTable toTable() {
+    public MessageTable toTable() {
         int[] newId = new int[flagSets.size()];
         Arrays.fill(newId, -1);
         List<List<String>> used = new ArrayList<>();

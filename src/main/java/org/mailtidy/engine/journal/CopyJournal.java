@@ -1,4 +1,4 @@
-package org.mailtidy.engine;
+package org.mailtidy.engine.journal;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -25,12 +25,12 @@ import org.mailtidy.imap.UidSets;
  * file that is forced to disk and renamed over the journal, so a crash leaves the old or the new
  * journal, never a torn one.
  */
-final class CopyJournal {
+public final class CopyJournal {
     private static final int MAGIC = 0x4d544a31; // "MTJ1"
 
     /** UIDs of one copy that must carry the same flags. */
-    record Group(List<String> flags, long[] uids) {
-        Group {
+    public record Group(List<String> flags, long[] uids) {
+        public Group {
             flags = List.copyOf(flags);
         }
     }
@@ -42,21 +42,21 @@ final class CopyJournal {
      *                sent, so only copies with a UIDNEXT can already be in the destination
      * @param done    the server answered OK
      */
-    record Copy(String mailbox, String rule, List<Group> groups, long uidNext, boolean done) {
-        Copy {
+    public record Copy(String mailbox, String rule, List<Group> groups, long uidNext, boolean done) {
+        public Copy {
             groups = List.copyOf(groups);
         }
 
-        long[] uids() {
+        public long[] uids() {
             return UidSets.sortedDistinct(groups.stream().flatMapToLong(g -> LongStream.of(g.uids())).toArray());
         }
 
-        boolean inDoubt() {
+        public boolean inDoubt() {
             return !done && uidNext > 0;
         }
 
         /** The same copy for only these UIDs (groups that lose all their UIDs are dropped). */
-        Copy keeping(Set<Long> kept) {
+        public Copy keeping(Set<Long> kept) {
             List<Group> out = new ArrayList<>();
             for (Group g : groups) {
                 long[] u = LongStream.of(g.uids()).filter(kept::contains).toArray();
@@ -67,22 +67,22 @@ final class CopyJournal {
             return new Copy(mailbox, rule, out, uidNext, done);
         }
 
-        Copy sent(long destinationUidNext) {
+        public Copy sent(long destinationUidNext) {
             return new Copy(mailbox, rule, groups, destinationUidNext, false);
         }
 
-        Copy acknowledged() {
+        public Copy acknowledged() {
             return new Copy(mailbox, rule, groups, uidNext, true);
         }
     }
 
     /** The journal's content: the copies of one batch, for one UIDVALIDITY of the mailbox. */
-    record Entries(long uidValidity, List<Copy> copies) {
-        Entries {
+    public record Entries(long uidValidity, List<Copy> copies) {
+        public Entries {
             copies = List.copyOf(copies);
         }
 
-        Entries with(int index, Copy copy) {
+        public Entries with(int index, Copy copy) {
             List<Copy> out = new ArrayList<>(copies);
             out.set(index, copy);
             return new Entries(uidValidity, out);
@@ -91,16 +91,16 @@ final class CopyJournal {
 
     private final Path file;
 
-    CopyJournal(Path file) {
+    public CopyJournal(Path file) {
         this.file = file;
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
     /** The journal left by an earlier run; empty if there is none. */
-    Optional<Entries> read() throws IOException {
+    public Optional<Entries> read() throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -115,7 +115,7 @@ final class CopyJournal {
     }
 
     /** Replaces the journal with {@code entries}, durably (file, then directory); the file is 0600. */
-    void write(Entries entries) throws IOException {
+    public void write(Entries entries) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             encode(entries, out);
@@ -123,7 +123,7 @@ final class CopyJournal {
         DurableFiles.SYSTEM.replace(file, bytes.toByteArray());
     }
 
-    void delete() throws IOException {
+    public void delete() throws IOException {
         if (Files.deleteIfExists(file)) {
             DurableFiles.SYSTEM.forceDirectory(file.getParent());
         }

@@ -1,4 +1,4 @@
-package org.mailtidy.engine;
+package org.mailtidy.engine.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.mailtidy.engine;
+package org.mailtidy.engine.cache;
 
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -37,29 +37,29 @@ import org.mailtidy.files.DurableFiles;
  * @param regexes       per regex criterion ({@link org.mailtidy.rules.Criterion.HeaderRegex#cacheKey()}),
  *                      the UIDs whose outcome an earlier run found and those of them that matched
  */
-record MailboxCache(String server, long uidValidity, long highestModSeq, long maxUid, TableColumns table,
+public record MailboxCache(String server, long uidValidity, long highestModSeq, long maxUid, TableColumns table,
                     Map<String, long[]> searches, Map<String, RegexAnswer> regexes) {
 
     private static final int MAGIC = 0x4d544331; // "MTC1"
     /** 2: regex outcomes added. */
-    static final int VERSION = 2;
+    public static final int VERSION = 2;
 
     /**
      * A regex criterion's outcomes as ascending UID ranges (first, last pairs), like the search
      * answers: {@code matching} lies within {@code evaluated}.
      */
-    record RegexAnswer(long[] evaluated, long[] matching) {
+    public record RegexAnswer(long[] evaluated, long[] matching) {
     }
 
     /** Why a cache file was not used; the file is deleted by the caller. */
-    static final class Unreadable extends Exception {
+    public static final class Unreadable extends Exception {
         Unreadable(String message) {
             super(message);
         }
     }
 
     /** Writes to a temporary file in the same directory, then renames it over the old one. */
-    void write(Path file) throws IOException {
+    public void write(Path file) throws IOException {
         DurableFiles.SYSTEM.directories(file.getParent());
         // owner-only: the cache lists the mailbox's flags and search answers; not synced (a lost cache costs a full run)
         Path temp = Files.createTempFile(file.getParent(), file.getFileName().toString(), ".tmp",
@@ -162,7 +162,7 @@ record MailboxCache(String server, long uidValidity, long highestModSeq, long ma
     }
 
     /** Whether every range of {@code inner} lies inside one range of {@code outer}; both ascending. */
-    static boolean within(long[] inner, long[] outer) {
+    public static boolean within(long[] inner, long[] outer) {
         int o = 0;
         for (int i = 0; i < inner.length; i += 2) {
             while (o < outer.length && outer[o + 1] < inner[i]) {
@@ -202,7 +202,7 @@ record MailboxCache(String server, long uidValidity, long highestModSeq, long ma
      *
      * @throws Unreadable if the file is not a complete cache file of this version
      */
-    static MailboxCache read(Path file, int capacity) throws IOException, Unreadable {
+    public static MailboxCache read(Path file, int capacity) throws IOException, Unreadable {
         long length = Files.size(file);
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             CRC32 crc = new CRC32();
