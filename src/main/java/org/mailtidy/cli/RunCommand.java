@@ -2,7 +2,7 @@ package org.mailtidy.cli;
 
 import java.util.concurrent.Callable;
 import org.mailtidy.config.ConfigLoader;
-import org.mailtidy.schedule.Daemon;
+import org.mailtidy.daemon.Daemon;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 

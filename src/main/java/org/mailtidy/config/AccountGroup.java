@@ -3,7 +3,7 @@ package org.mailtidy.config;
 /**
  * An account entry with {@code users_file} or {@code users_command}: one account per listed user,
  * {@code GROUP/LOGIN}, each with the group's server settings, logging in through the master login
- * (contract: "Many users on one server").
+ * (contract, section "accounts": "Many users on one server").
  *
  * @param template the group's settings; its {@code username} is the master login, its secret the
  *                 master's password

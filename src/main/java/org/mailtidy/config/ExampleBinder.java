@@ -46,14 +46,14 @@ final class ExampleBinder {
             "([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?\\s*(Z|[+-][0-9]{2}:?[0-9]{2})?");
 
     private final Values values;
-    private final Set<String> accountIds;
+    private final KnownAccounts accounts;
     /** Names of the file's rules; empty when some rule could not be read (then names are not checked). */
     private final Optional<Set<String>> ruleNames;
-    private final Map<String, Integer> names = new HashMap<>();
+    private final UniqueNames names = new UniqueNames("test name");
 
     ExampleBinder(Values values, Set<String> accountIds, Optional<Set<String>> ruleNames) {
         this.values = values;
-        this.accountIds = accountIds;
+        this.accounts = new KnownAccounts(accountIds);
         this.ruleNames = ruleNames;
     }
 
@@ -89,34 +89,17 @@ final class ExampleBinder {
     }
 
     private Optional<String> name(Node n, String path) {
-        Optional<String> name = values.text(n, path);
-        if (name.isPresent()) {
-            Integer first = names.putIfAbsent(name.get(), n.getStartMark().getLine() + 1);
-            if (first != null) {
-                values.problems().add(n, path, "duplicate test name " + Text.quote(name.get()) + "; first used at line " + first);
-                return Optional.empty();
-            }
-        }
-        return name;
+        return names.claim(values.text(n, path), n, path, values.problems());
     }
 
     /** As for rules: may be omitted when there is exactly one account. */
     private Optional<String> account(YamlMap m) {
         if (!m.has("account")) {
-            if (accountIds.size() == 1) {
-                return Optional.of(accountIds.iterator().next());
-            }
-            if (!accountIds.isEmpty()) {
-                values.problems().add(m.node(), m.path(), "missing required key \"account\" (there are "
-                        + accountIds.size() + " accounts: " + String.join(", ", accountIds) + ")");
-            }
-            return Optional.empty();
+            return accounts.implicit(m, values.problems());
         }
         return values.read(m.value("account").orElseThrow(), m.child("account"), "an account id", id -> {
-            if (!accountIds.contains(id)) {
-                throw new BadValue("unknown account " + Text.quote(id) + DidYouMean.closest(id, accountIds)
-                        .map(c -> "; did you mean " + Text.quote(c) + "?")
-                        .orElse(accountIds.isEmpty() ? "" : "; known accounts: " + String.join(", ", accountIds)));
+            if (!accounts.contains(id)) {
+                throw accounts.unknown(id);
             }
             return id;
         });

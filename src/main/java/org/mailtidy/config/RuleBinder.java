@@ -29,15 +29,14 @@ final class RuleBinder {
 
     private final Values values;
     private final CriteriaBinder criteria;
-    private final Set<String> accountIds;
+    private final KnownAccounts accounts;
     private final Schedule defaultSchedule;
-    /** Rule name to the line where it was first used. */
-    private final Map<String, Integer> names = new HashMap<>();
+    private final UniqueNames names = new UniqueNames("rule name");
 
     RuleBinder(Values values, Set<String> accountIds, Schedule defaultSchedule) {
         this.values = values;
         this.criteria = new CriteriaBinder(values);
-        this.accountIds = accountIds;
+        this.accounts = new KnownAccounts(accountIds);
         this.defaultSchedule = defaultSchedule;
     }
 
@@ -93,26 +92,12 @@ final class RuleBinder {
             }
             return text;
         });
-        if (name.isPresent()) {
-            Integer first = names.putIfAbsent(name.get(), n.getStartMark().getLine() + 1);
-            if (first != null) {
-                values.problems().add(n, path, "duplicate rule name " + Text.quote(name.get()) + "; first used at line " + first);
-                return Optional.empty();
-            }
-        }
-        return name;
+        return names.claim(name, n, path, values.problems());
     }
 
     private Optional<AccountSelector> account(YamlMap m) {
         if (!m.has("account")) {
-            if (accountIds.size() == 1) {
-                return Optional.of(AccountSelector.of(accountIds.iterator().next()));
-            }
-            if (!accountIds.isEmpty()) {
-                values.problems().add(m.node(), m.path(), "missing required key \"account\" (there are "
-                        + accountIds.size() + " accounts: " + String.join(", ", accountIds) + ")");
-            }
-            return Optional.empty();
+            return accounts.implicit(m, values.problems()).map(AccountSelector::of);
         }
         String path = m.child("account");
         Node node = m.value("account").orElseThrow();
@@ -130,10 +115,8 @@ final class RuleBinder {
             int slash = id.indexOf('/');
             // a user of a group: the group must exist; whether the user is listed is known only at each load
             String known = slash > 0 ? id.substring(0, slash) : id;
-            if (!accountIds.contains(known)) {
-                String hint = DidYouMean.closest(known, accountIds).map(c -> "; did you mean " + Text.quote(c) + "?")
-                        .orElse(accountIds.isEmpty() ? "" : "; known accounts: " + String.join(", ", accountIds));
-                throw new BadValue("unknown account " + Text.quote(known) + hint);
+            if (!accounts.contains(known)) {
+                throw accounts.unknown(known);
             }
             return id;
         }).map(AccountSelector.Ids::new);

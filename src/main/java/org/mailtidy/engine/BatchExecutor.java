@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
+import org.mailtidy.engine.journal.CopyJournal;
+import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;

@@ -8,6 +8,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.LongStream;
+import org.mailtidy.engine.cache.MailboxCache;
+import org.mailtidy.engine.cache.TableColumns;
 import org.mailtidy.imap.ChangesSince;
 import org.mailtidy.imap.FlagUpdates;
 import org.mailtidy.imap.ImapConnection;
@@ -22,7 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The observation of a full mailbox run with the mailbox's cache (issue 6): where the server has
+ * The observation of a full mailbox run with the mailbox's cache (docs/performance.md, 6): where the server has
  * CONDSTORE (RFC 7162) and either QRESYNC or ESEARCH (RFC 4731), and a state directory is set, the
  * flag table and the results of searches that never change for a message are kept between runs, and
  * a run fetches only what changed since. With QRESYNC enabled, one {@code UID FETCH 1:m (UID FLAGS)

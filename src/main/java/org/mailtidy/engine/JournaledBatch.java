@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import org.mailtidy.engine.journal.CopyJournal;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;

@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
+import org.mailtidy.engine.journal.CopyJournal;
+import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;

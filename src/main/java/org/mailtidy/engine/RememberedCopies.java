@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.PriorCopies;

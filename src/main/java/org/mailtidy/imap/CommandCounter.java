@@ -22,10 +22,6 @@ public final class CommandCounter {
         return n == null ? 0 : n.sum();
     }
 
-    public long total() {
-        return counts.values().stream().mapToLong(LongAdder::sum).sum();
-    }
-
     /** A sorted copy: verb to count. */
     public Map<String, Long> snapshot() {
         Map<String, Long> copy = new TreeMap<>();

@@ -5,7 +5,7 @@ import java.util.BitSet;
 /**
  * What is known of a regex criterion's outcome without its header values: the messages (snapshot
  * indexes) whose outcome is known, and those of them that match. A message's header never changes,
- * so the engine may carry these from an earlier run (issue 6); conditions then neither need the
+ * so the engine may carry these from an earlier run (the mailbox cache); conditions then neither need the
  * fields of those messages nor run the regex on them.
  *
  * @param known    the messages whose outcome is known

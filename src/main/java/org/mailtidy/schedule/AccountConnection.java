@@ -23,12 +23,12 @@ import org.slf4j.LoggerFactory;
  * fails at once. The first failure and the recovery are logged, the attempts in between only at
  * debug, so a server that is down for a day does not flood the journal.
  */
-final class AccountConnection {
+public final class AccountConnection {
     private static final Logger LOG = LoggerFactory.getLogger(AccountConnection.class);
     private static final long WAIT_SLICE_MILLIS = 200;
 
     /** What the account's connection is doing, as shown in metrics and status. */
-    enum State {
+    public enum State {
         /** No connection open, none failing (before the first run, or closed while idle). */
         IDLE,
         CONNECTED,
@@ -40,16 +40,16 @@ final class AccountConnection {
      * A consistent copy of the state, for status and metrics. {@code lastError} is the last failed
      * connection attempt's; {@code lastRunError} the last mailbox run's, null once a run succeeded.
      */
-    record Snapshot(String account, State state, Instant failingSince, int failures, Instant nextAttempt,
+    public record Snapshot(String account, State state, Instant failingSince, int failures, Instant nextAttempt,
                     String lastError, Instant lastUsed, String lastRunError, Instant lastRunAt) {
 
         /** Up: connected or able to connect, and its last mailbox run (if any) did not fail. */
-        boolean up() {
+        public boolean up() {
             return failures == 0 && lastRunError == null;
         }
 
         /** Why the account is down, or null: the connection's error first, else the last run's. */
-        String reason() {
+        public String reason() {
             return failures > 0 ? lastError : lastRunError;
         }
     }
@@ -73,7 +73,7 @@ final class AccountConnection {
     /** Connections to one server: a permit is held while this account's connection is open. */
     interface ServerPermits {
         /** Waits for a permit of {@code server}; false if none came in time. */
-        boolean acquire(String server) throws InterruptedException;
+        public boolean acquire(String server) throws InterruptedException;
 
         void release(String server);
 
@@ -140,7 +140,7 @@ final class AccountConnection {
     /**
      * Waits for the connection; returns null if {@code stopping} becomes true while waiting.
      */
-    Lease acquire(BooleanSupplier stopping) throws InterruptedException {
+    public Lease acquire(BooleanSupplier stopping) throws InterruptedException {
         while (!lease.tryLock(WAIT_SLICE_MILLIS, TimeUnit.MILLISECONDS)) {
             if (stopping.getAsBoolean()) {
                 return null;
@@ -154,7 +154,7 @@ final class AccountConnection {
     }
 
     /** Exclusive use of the account's connection until closed. */
-    final class Lease implements AutoCloseable {
+    public final class Lease implements AutoCloseable {
         private boolean released;
         private boolean checked;
 
@@ -162,7 +162,7 @@ final class AccountConnection {
          * The open connection, reconnecting if it died; fails at once while backing off. A kept
          * connection is checked once per lease (the server may have dropped it while idle).
          */
-        ImapConnection connection() throws ImapException {
+        public ImapConnection connection() throws ImapException {
             if (released) {
                 throw new IllegalStateException("lease already released");
             }
@@ -177,7 +177,7 @@ final class AccountConnection {
         }
 
         /** True if the connection is still open; if not, the next {@link #connection()} reconnects. */
-        boolean connectionAlive() {
+        public boolean connectionAlive() {
             if (connection != null && connection.isAlive()) {
                 return true;
             }
@@ -329,7 +329,7 @@ final class AccountConnection {
         lastRunAt = clock.instant();
     }
 
-    Snapshot snapshot() {
+    public Snapshot snapshot() {
         // The lease is not taken: a slightly stale view is fine for status and must never wait on a slow run.
         State state = failures > 0 ? State.BACKING_OFF : connection != null ? State.CONNECTED : State.IDLE;
         return new Snapshot(account.id(), state, failingSince, failures, nextAttempt, lastError, lastUsed,

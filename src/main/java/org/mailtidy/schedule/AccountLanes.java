@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * while its earlier firing still waits is covered by that one). After each task a lane goes to the
  * back of the pool's queue, so with more busy accounts than threads they take turns.
  */
-final class AccountLanes {
+public final class AccountLanes {
     private static final Logger LOG = LoggerFactory.getLogger(AccountLanes.class);
     /** Above this many accounts, accounts take turns; the threads stay well within systemd's TasksMax. */
     static final int DEFAULT_MAX_THREADS = 32;
@@ -36,7 +36,7 @@ final class AccountLanes {
         boolean scheduled;
     }
 
-    AccountLanes(String name, int maxThreads) {
+    public AccountLanes(String name, int maxThreads) {
         this.maxThreads = maxThreads;
         AtomicInteger n = new AtomicInteger();
         this.pool = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -48,13 +48,13 @@ final class AccountLanes {
     }
 
     /** {@code -Dmailtidy.max_parallel_accounts}, else {@link #DEFAULT_MAX_THREADS}. */
-    static int maxThreadsFromSystemProperties() {
+    public static int maxThreadsFromSystemProperties() {
         String v = System.getProperty("mailtidy.max_parallel_accounts");
         return v == null ? DEFAULT_MAX_THREADS : Math.max(1, Integer.parseInt(v.strip()));
     }
 
     /** Threads for {@code accounts} accounts running at once, within the maximum. */
-    synchronized void sizeFor(int accounts) {
+    public synchronized void sizeFor(int accounts) {
         int size = Math.max(1, Math.min(accounts, maxThreads));
         if (size > pool.getMaximumPoolSize()) {
             pool.setMaximumPoolSize(size);
@@ -73,7 +73,7 @@ final class AccountLanes {
      * Queues {@code task} in {@code account}'s lane unless {@code key} already waits there; returns
      * false if it was not queued (a duplicate, or the lanes are shut down).
      */
-    synchronized boolean submit(String account, Object key, Runnable task) {
+    public synchronized boolean submit(String account, Object key, Runnable task) {
         if (pool.isShutdown()) {
             return false;
         }
@@ -124,7 +124,7 @@ final class AccountLanes {
     }
 
     /** Drops the waiting tasks (returned so the caller can account for them) and stops taking new ones. */
-    synchronized java.util.List<Runnable> shutdown() {
+    public synchronized java.util.List<Runnable> shutdown() {
         java.util.List<Runnable> dropped = new java.util.ArrayList<>();
         lanes.values().forEach(l -> {
             dropped.addAll(l.waiting.values());

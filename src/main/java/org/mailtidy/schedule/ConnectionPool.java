@@ -17,7 +17,7 @@ import org.mailtidy.engine.RunResult;
  * connection per account would be thousands of idle sessions on the server; the recently run
  * accounts, which on a short schedule run again soonest, keep theirs.
  */
-final class ConnectionPool {
+public final class ConnectionPool {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConnectionPool.class);
     /** {@link #maxKeptFromSystemProperties()} without the property: with the 32 run threads, at most 48 open at once. */
     static final int DEFAULT_MAX_KEPT = 16;
@@ -32,7 +32,7 @@ final class ConnectionPool {
     /** Accounts with an open connection, least recently used first. */
     private final java.util.LinkedHashMap<String, AccountConnection> open = new java.util.LinkedHashMap<>(16, 0.75f, true);
 
-    ConnectionPool(AccountRun.Connector connector, Backoff backoff, Clock clock) {
+    public ConnectionPool(AccountRun.Connector connector, Backoff backoff, Clock clock) {
         this(connector, backoff, clock, maxKeptFromSystemProperties(), intProperty("mailtidy.max_connections_per_server",
                 DEFAULT_MAX_PER_SERVER));
     }
@@ -105,25 +105,10 @@ final class ConnectionPool {
         }
     }
 
-    int maxPerServer() {
-        return maxPerServer;
-    }
-
     /** {@code -Dmailtidy.max_kept_connections}, else {@link #DEFAULT_MAX_KEPT}. */
     static int maxKeptFromSystemProperties() {
         String v = System.getProperty("mailtidy.max_kept_connections");
         return v == null ? DEFAULT_MAX_KEPT : Math.max(1, Integer.parseInt(v.strip()));
-    }
-
-    int maxKept() {
-        return maxKept;
-    }
-
-    /** Connections open now (in use or kept). */
-    int openConnections() {
-        synchronized (open) {
-            return open.size();
-        }
     }
 
     /** After a lease: remember the account as most recently used, and log out the least recent beyond the bound. */
@@ -155,7 +140,7 @@ final class ConnectionPool {
     }
 
     /** Adds new accounts, updates changed ones, closes the connections of removed ones. */
-    void reconfigure(Map<String, Account> accounts) {
+    public void reconfigure(Map<String, Account> accounts) {
         accounts.forEach((id, a) -> byAccount.computeIfAbsent(id, k -> {
             AccountConnection c = new AccountConnection(a, connector, backoff, clock);
             c.afterLease(this::leased);
@@ -173,7 +158,7 @@ final class ConnectionPool {
         }
     }
 
-    AccountConnection get(String account) {
+    public AccountConnection get(String account) {
         AccountConnection c = byAccount.get(account);
         if (c == null) {
             throw new IllegalArgumentException("no account " + account);
@@ -182,14 +167,14 @@ final class ConnectionPool {
     }
 
     /** Records a mailbox run's outcome on its account (an account a reload removed is ignored). */
-    void ran(RunResult result) {
+    public void ran(RunResult result) {
         AccountConnection c = byAccount.get(result.account());
         if (c != null) {
             c.ran(result.ok(), result.error().orElse(null));
         }
     }
 
-    void closeIdle(Duration idle) {
+    public void closeIdle(Duration idle) {
         List<AccountConnection> kept;
         synchronized (open) {
             kept = List.copyOf(open.values());
@@ -204,14 +189,14 @@ final class ConnectionPool {
     }
 
     /** Closes every connection, waiting at most {@code wait} in all for runs that hold one. */
-    void shutdown(Duration wait) throws InterruptedException {
+    public void shutdown(Duration wait) throws InterruptedException {
         long deadline = System.nanoTime() + wait.toNanos();
         for (AccountConnection c : byAccount.values()) {
             c.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
     }
 
-    List<AccountConnection.Snapshot> snapshots() {
+    public List<AccountConnection.Snapshot> snapshots() {
         List<AccountConnection.Snapshot> out = new ArrayList<>();
         byAccount.values().forEach(c -> out.add(c.snapshot()));
         out.sort(java.util.Comparator.comparing(AccountConnection.Snapshot::account));

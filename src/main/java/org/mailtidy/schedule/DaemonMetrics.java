@@ -17,7 +17,7 @@ import org.mailtidy.http.RuntimeMetrics;
 import org.mailtidy.rules.RuleStats;
 
 /** The daemon's metrics, all named {@code mailtidy_*}. */
-final class DaemonMetrics {
+public final class DaemonMetrics {
     /** Run durations in seconds: from a quick flag pass to a large first clean-up. */
     static final double[] DURATION_BUCKETS = {0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
 
@@ -63,7 +63,7 @@ final class DaemonMetrics {
      * Forgets the series of accounts, mailboxes and rules that are no longer in {@code config}:
      * a mailbox series stays while one of its account's rules names a pattern it matches.
      */
-    void retain(Config config) {
+    public void retain(Config config) {
         Map<String, List<String>> patterns = new HashMap<>();
         Map<String, Set<String>> rules = new HashMap<>();
         for (RuleConfig r : config.rules()) {
@@ -87,15 +87,15 @@ final class DaemonMetrics {
         List.of(matched, changed, copied, moved, deleted).forEach(c -> c.retain(rule));
     }
 
-    void schedulerRunning(boolean running) {
+    public void schedulerRunning(boolean running) {
         up.labels().set(running ? 1 : 0);
     }
 
-    void reload(boolean ok) {
+    public void reload(boolean ok) {
         reloads.labels(ok ? "ok" : "invalid").inc();
     }
 
-    void record(RunResult r, Instant finished) {
+    public void record(RunResult r, Instant finished) {
         runs.labels(r.account(), r.mailbox()).inc();
         duration.labels(r.account()).observe(r.duration().toNanos() / 1e9);
         if (r.ok()) {
@@ -113,7 +113,7 @@ final class DaemonMetrics {
     }
 
     /** The scrape answer, with the connection and queue gauges read now. */
-    String scrape(List<AccountConnection.Snapshot> accounts, AccountLanes lanes) {
+    public String scrape(List<AccountConnection.Snapshot> accounts, AccountLanes lanes) {
         waiting.labels().set(lanes.waiting());
         runThreads.labels().set(lanes.threads());
         for (AccountConnection.Snapshot a : accounts) {
@@ -126,7 +126,7 @@ final class DaemonMetrics {
         return registry.scrape() + runtime.scrape();
     }
 
-    static String stateName(AccountConnection.State s) {
+    public static String stateName(AccountConnection.State s) {
         return s.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -41,12 +41,12 @@ public record DaemonOptions(Duration stopGrace, Backoff backoff, Duration idleCl
                 property("mailtidy.cluster_checkin_interval", d.clusterCheckin()));
     }
 
-    static Duration property(String name, Duration fallback) {
+    public static Duration property(String name, Duration fallback) {
         String v = System.getProperty(name);
         return v == null ? fallback : parse(name, v);
     }
 
-    static Duration parse(String name, String text) {
+    public static Duration parse(String name, String text) {
         Matcher m = DURATION.matcher(text.strip().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw new IllegalArgumentException(name + ": expected a duration such as 500ms, 30s, 5m or 1h, got \""

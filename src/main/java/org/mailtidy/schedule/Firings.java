@@ -23,7 +23,7 @@ import org.slf4j.MDC;
  * (LIST, at every firing, so new mailboxes are picked up without a reload) and run each mailbox with
  * the rules whose schedule fired. Stops between mailboxes when the daemon stops.
  */
-final class Firings {
+public final class Firings {
     private static final Logger LOG = LoggerFactory.getLogger(Firings.class);
 
     private final Supplier<Loaded> current;
@@ -44,7 +44,7 @@ final class Firings {
         void retry(String account, String pattern, String scheduleId, Instant due, Instant at);
     }
 
-    Firings(Supplier<Loaded> current, ConnectionPool pool, RunLedger ledger, DaemonMetrics metrics,
+    public Firings(Supplier<Loaded> current, ConnectionPool pool, RunLedger ledger, DaemonMetrics metrics,
             BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
         this.lanes = lanes;
         this.current = current;
@@ -57,7 +57,7 @@ final class Firings {
     }
 
     /** In a cluster, mailboxes are claimed in the shared database instead of this node's ledger. */
-    void claimWith(RunClaims c) {
+    public void claimWith(RunClaims c) {
         claims = c;
         waitForRuns = true;
     }
@@ -222,7 +222,7 @@ final class Firings {
     }
 
     /** Waits until no firing is in progress; false if {@code timeout} passed first. */
-    synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+    public synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (inFlight > 0) {
             long left = deadline - System.nanoTime();

@@ -13,19 +13,19 @@ import java.time.Duration;
  * and at most {@link #max()}. Accounts written out one by one are not spread: the
  * administrator chose their times.
  */
-final class Jitter {
+public final class Jitter {
     /** {@code -Dmailtidy.jitter_max}, else 15 minutes. */
     static final Duration DEFAULT_MAX = Duration.ofMinutes(15);
 
     private Jitter() {
     }
 
-    static Duration max() {
+    public static Duration max() {
         return DaemonOptions.property("mailtidy.jitter_max", DEFAULT_MAX);
     }
 
     /** The offset of {@code account} on a schedule that fires every {@code period}; zero for accounts of no group. */
-    static Duration of(String account, Duration period, Duration max) {
+    public static Duration of(String account, Duration period, Duration max) {
         if (account.indexOf('/') < 0 || period.isZero() || period.isNegative()) {
             return Duration.ZERO;
         }

@@ -13,7 +13,7 @@ import org.mailtidy.engine.RunSettings;
  * @param fileModified the file's modification time when it was read (in a cluster, tells a
  *                     roll-back from a node that missed an update)
  */
-record Loaded(Config config, JobPlan plan, RunSettings settings, Instant loadedAt, String digest,
+public record Loaded(Config config, JobPlan plan, RunSettings settings, Instant loadedAt, String digest,
               Instant fileModified) {
 
     Optional<ScheduleKey> schedule(String account, String pattern, String scheduleId) {

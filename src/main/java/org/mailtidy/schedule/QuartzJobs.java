@@ -33,7 +33,7 @@ import org.quartz.impl.matchers.GroupMatcher;
  * unchanged triggers stay (and keep their phase), and a job that is running is never interrupted.
  * Applying the same plan twice changes nothing, so cluster nodes with the same file never fight.
  */
-final class QuartzJobs {
+public final class QuartzJobs {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QuartzJobs.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
     private static final AtomicInteger RETRIES = new AtomicInteger();
@@ -44,10 +44,10 @@ final class QuartzJobs {
     static final Duration MISFIRE_THRESHOLD = Duration.ofSeconds(10);
 
     /** A trigger as shown by {@code /status}. */
-    record TriggerInfo(String schedule, Instant nextFireTime) {
+    public record TriggerInfo(String schedule, Instant nextFireTime) {
     }
 
-    static final int QUARTZ_THREADS = 2;
+    public static final int QUARTZ_THREADS = 2;
 
     /** Trigger names of retries start with this; a reload leaves them alone. */
     static final String RETRY = "retry ";
@@ -56,12 +56,12 @@ final class QuartzJobs {
 
     private final Scheduler scheduler;
 
-    QuartzJobs(Firings firings) throws SchedulerException {
+    public QuartzJobs(Firings firings) throws SchedulerException {
         this(firings, inMemory());
     }
 
-    /** {@code properties}: the job store and scheduler names ({@link #inMemory()}, {@link ClusterNode#quartzProperties}). */
-    QuartzJobs(Firings firings, Properties properties) throws SchedulerException {
+    /** {@code properties}: the job store and scheduler names ({@link #inMemory()}, {@code cluster.ClusterNode.quartzProperties}). */
+    public QuartzJobs(Firings firings, Properties properties) throws SchedulerException {
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.makeSchedulerThreadDaemon", "true");
         // a job only hands its firing to the account's lane (AccountLanes), so a few threads suffice
@@ -115,11 +115,11 @@ final class QuartzJobs {
         }
     }
 
-    void start() throws SchedulerException {
+    public void start() throws SchedulerException {
         scheduler.start();
     }
 
-    boolean running() {
+    public boolean running() {
         try {
             return scheduler.isStarted() && !scheduler.isInStandbyMode() && !scheduler.isShutdown();
         } catch (SchedulerException e) {
@@ -128,12 +128,12 @@ final class QuartzJobs {
     }
 
     /** Stops firing; runs in progress go on. */
-    void standby() throws SchedulerException {
+    public void standby() throws SchedulerException {
         scheduler.standby();
     }
 
     /** Ends the scheduler without waiting for runs (the daemon waited for them already). */
-    void shutdown() throws SchedulerException {
+    public void shutdown() throws SchedulerException {
         scheduler.shutdown(false);
     }
 
@@ -142,7 +142,7 @@ final class QuartzJobs {
      * {@code every} schedule fires at anchor + n × interval, so triggers of one interval fire
      * together whichever reload made them (and a mailbox two patterns name runs once).
      */
-    void apply(JobPlan plan, ZoneId zone, Instant anchor, Instant now) throws SchedulerException {
+    public void apply(JobPlan plan, ZoneId zone, Instant anchor, Instant now) throws SchedulerException {
         Map<JobKey, JobDetail> jobs = new LinkedHashMap<>();
         Map<TriggerKey, Trigger> triggers = new LinkedHashMap<>();
         for (JobPlan.Job job : plan.jobs()) {
@@ -178,7 +178,7 @@ final class QuartzJobs {
         }
     }
 
-    static JobKey jobKey(JobPlan.Job job) {
+    public static JobKey jobKey(JobPlan.Job job) {
         return JobKey.jobKey(job.pattern(), job.account());
     }
 
@@ -273,7 +273,7 @@ final class QuartzJobs {
     }
 
     /** Each job's triggers with their next fire times, for {@code /status}. */
-    Map<JobKey, List<TriggerInfo>> triggers() {
+    public Map<JobKey, List<TriggerInfo>> triggers() {
         Map<JobKey, List<TriggerInfo>> out = new LinkedHashMap<>();
         try {
             Set<JobKey> keys = scheduler.getJobKeys(GroupMatcher.anyJobGroup());

@@ -7,9 +7,9 @@ import java.util.function.BooleanSupplier;
 /**
  * Who may run a mailbox for a firing. One node decides from its own ledger (its account
  * connection already keeps two runs apart); a cluster node claims the mailbox in the shared
- * database ({@link ClusterRunClaims}).
+ * database ({@code cluster.ClusterRunClaims}).
  */
-interface RunClaims {
+public interface RunClaims {
 
     /**
      * The claim of the run of {@code mailbox} (canonical name) for the firing of {@code schedule}

@@ -17,10 +17,10 @@ import org.mailtidy.engine.RunResult;
  * same schedule (the second Quartz expression of a crontab line, or another pattern naming the
  * mailbox) already ran the same rules on it since.
  */
-final class RunLedger {
+public final class RunLedger {
 
     /** The last run of a mailbox. */
-    record Entry(String account, String mailbox, RunResult lastResult, Instant lastStarted, Instant lastSuccess,
+    public record Entry(String account, String mailbox, RunResult lastResult, Instant lastStarted, Instant lastSuccess,
                  Instant runningSince) {
     }
 
@@ -67,7 +67,7 @@ final class RunLedger {
     }
 
     /** The entries of an account's mailboxes that match {@code pattern}, by mailbox name. */
-    List<Entry> matching(String account, String pattern) {
+    public List<Entry> matching(String account, String pattern) {
         List<Entry> out = new ArrayList<>();
         entries.forEach((k, e) -> {
             if (k.account().equals(account) && MailboxPatterns.matches(pattern, k.mailbox())) {

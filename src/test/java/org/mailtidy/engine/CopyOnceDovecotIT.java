@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.config.Config;
 import org.mailtidy.config.RuleConfig;
+import org.mailtidy.engine.journal.CopyJournal;
+import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.ConnectionSettings;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.rules.RuleStats;

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.config.Config;
+import org.mailtidy.engine.cache.MailboxCache;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.StoredMessage;
 import org.mailtidy.testsupport.TestMessage;

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailtidy.engine.cache.MailboxCache;
+import org.mailtidy.engine.cache.TableColumns;
 import org.mailtidy.imap.MessageTable;
 
 /** The cache file's format and the refresh of a cached table, without a server. */
