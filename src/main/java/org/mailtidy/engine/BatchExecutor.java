@@ -12,7 +12,7 @@ import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.Moved;
 import org.mailtidy.imap.SelectedMailbox;
-import org.mailtidy.imap.StoreMode;
+import org.mailtidy.mail.StoreMode;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
@@ -168,7 +168,7 @@ final class BatchExecutor {
         List<SelectedMailbox.StoreRequest> requests = new ArrayList<>();
         int last = first;
         while (last < sending.size() && sending.get(last) instanceof Operation.Store s) {
-            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids()), mode(s.mode()),
+            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids()), s.mode(),
                     s.flags().stream().map(Flag::name).toList()));
             last++;
         }
@@ -331,13 +331,6 @@ final class BatchExecutor {
         }
     }
 
-    private static StoreMode mode(Operation.StoreMode m) {
-        return switch (m) {
-            case ADD -> StoreMode.ADD;
-            case REMOVE -> StoreMode.REMOVE;
-            case REPLACE -> StoreMode.REPLACE;
-        };
-    }
 
     private static long[] union(long[] first, List<long[]> more) {
         if (more.isEmpty()) {

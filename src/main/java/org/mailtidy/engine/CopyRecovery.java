@@ -14,7 +14,7 @@ import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SelectedMailbox;
-import org.mailtidy.imap.StoreMode;
+import org.mailtidy.mail.StoreMode;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
 import org.slf4j.Logger;

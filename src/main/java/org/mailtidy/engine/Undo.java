@@ -21,7 +21,7 @@ import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
 import org.mailtidy.imap.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
-import org.mailtidy.imap.StoreMode;
+import org.mailtidy.mail.StoreMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

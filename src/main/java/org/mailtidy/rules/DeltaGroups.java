@@ -17,6 +17,7 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.mailtidy.mail.StoreMode;
 
 /**
  * One direction (add or remove) of the {@code add_flags}/{@code remove_flags} changes that one
@@ -67,7 +68,7 @@ final class DeltaGroups {
 
     /** Each flag's block; a flag no rule names in this direction is a block of its own. */
     private final Map<Flag, SortedSet<Flag>> blockOf;
-    private final Operation.StoreMode mode;
+    private final StoreMode mode;
     private final List<Part> parts = new ArrayList<>();
 
     /** Messages (ascending indexes) that change by the same flags towards the same target. */
@@ -107,7 +108,7 @@ final class DeltaGroups {
     }
 
     /** {@code mode}: ADD or REMOVE, the direction; {@code blockOf}: from {@link #blocks}. */
-    DeltaGroups(Operation.StoreMode mode, Map<Flag, SortedSet<Flag>> blockOf) {
+    DeltaGroups(StoreMode mode, Map<Flag, SortedSet<Flag>> blockOf) {
         this.mode = mode;
         this.blockOf = blockOf;
     }
@@ -216,7 +217,7 @@ final class DeltaGroups {
         for (Part part : parts) {
             if (!Collections.disjoint(part.change(), scope)) {
                 SortedSet<Flag> key = new TreeSet<>(scope);
-                if (mode == Operation.StoreMode.ADD) {
+                if (mode == StoreMode.ADD) {
                     key.retainAll(part.target());
                 } else {
                     key.removeAll(part.target());

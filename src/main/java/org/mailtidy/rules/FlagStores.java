@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.mailtidy.mail.StoreMode;
 
 /**
  * Writes the {@code UID STORE} operations that bring messages from the flags the server has to the
@@ -91,7 +92,7 @@ final class FlagStores {
             byTarget[t].set(m);
         }
         for (int t : order) {
-            out.add(new Operation.Store(uidsOf(byTarget[t]), Operation.StoreMode.REPLACE, table.get(t)));
+            out.add(new Operation.Store(uidsOf(byTarget[t]), StoreMode.REPLACE, table.get(t)));
         }
     }
 
@@ -120,8 +121,8 @@ final class FlagStores {
             long key = pair(target[m], server[m]);
             members.get(key)[filled.get(key)[0]++] = m;
         }
-        DeltaGroups adds = new DeltaGroups(Operation.StoreMode.ADD, addedTogether);
-        DeltaGroups removes = new DeltaGroups(Operation.StoreMode.REMOVE, removedTogether);
+        DeltaGroups adds = new DeltaGroups(StoreMode.ADD, addedTogether);
+        DeltaGroups removes = new DeltaGroups(StoreMode.REMOVE, removedTogether);
         members.forEach((key, indexes) -> {
             Set<Flag> to = table.get((int) (key >>> 32));
             Set<Flag> from = table.get((int) (long) key);
@@ -152,7 +153,7 @@ final class FlagStores {
         return out;
     }
 
-    void store(BitSet messages, Operation.StoreMode mode, Flag flag, List<Operation> out) {
+    void store(BitSet messages, StoreMode mode, Flag flag, List<Operation> out) {
         if (!messages.isEmpty()) {
             out.add(new Operation.Store(uidsOf(messages), mode, Set.of(flag)));
         }

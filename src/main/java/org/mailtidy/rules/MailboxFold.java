@@ -6,6 +6,7 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mailtidy.mail.StoreMode;
 
 /**
  * One planning pass: folds the rules in file order over the mailbox (the contract's "Meaning of a
@@ -191,7 +192,7 @@ final class MailboxFold {
                     unmarked.set(m);
                 }
             }
-            stores.store(unmarked, Operation.StoreMode.ADD, Flag.DELETED, operations);
+            stores.store(unmarked, StoreMode.ADD, Flag.DELETED, operations);
             operations.add(new Operation.Expunge(deletedUids));
         }
         return deletedUids;

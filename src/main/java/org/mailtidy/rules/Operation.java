@@ -5,21 +5,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.mailtidy.mail.StoreMode;
 
 /**
  * One step of a batch, in the order it must be sent. UID sets are plain sorted arrays here; the
  * IMAP layer compresses them and splits them under the line limit.
  */
 public sealed interface Operation {
-
-    enum StoreMode {
-        /** {@code +FLAGS.SILENT}. */
-        ADD,
-        /** {@code -FLAGS.SILENT}. */
-        REMOVE,
-        /** {@code FLAGS.SILENT}: replace. */
-        REPLACE
-    }
 
     long[] uids();
 

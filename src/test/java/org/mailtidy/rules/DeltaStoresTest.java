@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.StoreMode;
 
 /**
  * How add_flags/remove_flags changes become STOREs: one per distinct set of flags a message gains
@@ -129,7 +130,7 @@ class DeltaStoresTest {
         for (int i = 0; i < 8; i++) {
             Operation.Store store = (Operation.Store) plan.operations().get(i);
             String token = "k" + i + ";";
-            assertThat(store.mode()).isEqualTo(Operation.StoreMode.ADD);
+            assertThat(store.mode()).isEqualTo(StoreMode.ADD);
             assertThat(store.flags()).containsExactly(Flag.of("$K" + i));
             assertThat(store.uids()).containsExactly(messages.stream()
                     .filter(m -> m.header("Subject").get(0).contains(token)).mapToLong(TestMessage::uid).toArray());
@@ -178,7 +179,7 @@ class DeltaStoresTest {
             Map<Long, Set<Flag>> before = server.state().source();
             for (Operation op : plan.operations()) {
                 // The final \Deleted marking is not a rule's change: it covers only deleted messages.
-                if (op instanceof Operation.Store s && s.mode() != Operation.StoreMode.REPLACE
+                if (op instanceof Operation.Store s && s.mode() != StoreMode.REPLACE
                         && !deleted.containsAll(PlannerReferenceTest.asSet(s.uids()))) {
                     batch.add(s);
                     server.apply(op);
@@ -200,7 +201,7 @@ class DeltaStoresTest {
 
     private static void checkBatch(List<Operation.Store> batch, Map<Long, Set<Flag>> before,
             Map<Long, Set<Flag>> after, List<RuleSpec> rules, Map<String, Integer> choices, String context) {
-        for (Operation.StoreMode mode : List.of(Operation.StoreMode.ADD, Operation.StoreMode.REMOVE)) {
+        for (StoreMode mode : List.of(StoreMode.ADD, StoreMode.REMOVE)) {
             List<Operation.Store> stores = batch.stream().filter(s -> s.mode() == mode).toList();
             for (String choice : expectChoice(stores, new Direction(mode, before, after), blocks(rules, mode), context)) {
                 choices.merge(choice, 1, Integer::sum);
@@ -209,19 +210,19 @@ class DeltaStoresTest {
     }
 
     /** One direction of a batch: each message's exact change, and the widest STORE it may share. */
-    private record Direction(Operation.StoreMode mode, Map<Long, Set<Flag>> before, Map<Long, Set<Flag>> after) {
+    private record Direction(StoreMode mode, Map<Long, Set<Flag>> before, Map<Long, Set<Flag>> after) {
 
         /** The flags the message gains (ADD) or loses (REMOVE) in this batch. */
         Set<Flag> change(long uid) {
-            Set<Flag> out = new TreeSet<>(mode == Operation.StoreMode.ADD ? after.get(uid) : before.get(uid));
-            out.removeAll(mode == Operation.StoreMode.ADD ? before.get(uid) : after.get(uid));
+            Set<Flag> out = new TreeSet<>(mode == StoreMode.ADD ? after.get(uid) : before.get(uid));
+            out.removeAll(mode == StoreMode.ADD ? before.get(uid) : after.get(uid));
             return out;
         }
 
         /** The flags of {@code scope} a STORE of this direction may hold for the message: target ∩ scope, or scope − target. */
         Set<Flag> widest(long uid, Set<Flag> scope) {
             Set<Flag> out = new TreeSet<>(scope);
-            if (mode == Operation.StoreMode.ADD) {
+            if (mode == StoreMode.ADD) {
                 out.retainAll(after.get(uid));
             } else {
                 out.removeAll(after.get(uid));
@@ -231,11 +232,11 @@ class DeltaStoresTest {
     }
 
     /** The rules' add (or remove) sets, those sharing a flag merged: each flag to its block. */
-    private static Map<Flag, Set<Flag>> blocks(List<RuleSpec> rules, Operation.StoreMode mode) {
+    private static Map<Flag, Set<Flag>> blocks(List<RuleSpec> rules, StoreMode mode) {
         Map<Flag, Set<Flag>> blockOf = new HashMap<>();
         for (RuleSpec rule : rules) {
             if (rule.flagChange() instanceof FlagChange.Delta d) {
-                Set<Flag> block = new TreeSet<>(mode == Operation.StoreMode.ADD ? d.add() : d.remove());
+                Set<Flag> block = new TreeSet<>(mode == StoreMode.ADD ? d.add() : d.remove());
                 new ArrayList<>(block).forEach(f -> block.addAll(blockOf.getOrDefault(f, Set.of())));
                 block.forEach(f -> blockOf.put(f, block));
             }
