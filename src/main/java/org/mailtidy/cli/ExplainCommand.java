@@ -162,7 +162,7 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> copies = e.rules().stream().flatMap(r -> r.actions().stream())
                 .filter(a -> a.startsWith("copy_to ")).map(a -> a.substring("copy_to ".length())).toList();
         String copied = copies.isEmpty() ? "" : ", copied to " + String.join(", ", copies);
-        if (plan.deletedUids().length > 0) {
+        if (!plan.deletedUids().isEmpty()) {
             return "deleted" + copied;
         }
         String leaving = e.rules().stream().flatMap(r -> r.actions().stream())

@@ -107,7 +107,7 @@ final class BatchExecutor {
         for (current = 0; current < sending.size(); current++) {
             Operation op = sending.get(current);
             guardUidValidity();
-            long[] uids = withoutLeftAlone(op.uids());
+            long[] uids = withoutLeftAlone(op.uids().toArray());
             if (op instanceof Operation.Copy c) {
                 int index = copies++;
                 if (uids.length > 0) {
@@ -168,7 +168,7 @@ final class BatchExecutor {
         List<SelectedMailbox.StoreRequest> requests = new ArrayList<>();
         int last = first;
         while (last < sending.size() && sending.get(last) instanceof Operation.Store s) {
-            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids()), s.mode(),
+            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids().toArray()), s.mode(),
                     s.flags().stream().map(Flag::name).toList()));
             last++;
         }
@@ -200,7 +200,7 @@ final class BatchExecutor {
         out.addAll(refused);
         out.addAll(storesUnfinished);
         for (int i = current; i < sending.size(); i++) {
-            LongStream.of(sending.get(i).uids()).forEach(out::add);
+            sending.get(i).uids().stream().forEach(out::add);
         }
         if (!expunged) {
             copiedInsteadOfMoved.forEach(u -> LongStream.of(u).forEach(out::add));

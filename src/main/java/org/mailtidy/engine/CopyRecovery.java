@@ -198,11 +198,9 @@ final class CopyRecovery {
 
     private static Map<String, Set<Long>> plannedCopies(MailboxPlan plan) {
         Map<String, Set<Long>> out = new HashMap<>();
-        for (Operation op : plan.operations()) {
-            if (op instanceof Operation.Copy c) {
-                Set<Long> uids = out.computeIfAbsent(c.mailbox(), m -> new HashSet<>());
-                LongStream.of(c.uids()).forEach(uids::add);
-            }
+        for (Operation.Copy c : plan.copies()) {
+            Set<Long> uids = out.computeIfAbsent(c.mailbox(), m -> new HashSet<>());
+            c.uids().stream().forEach(uids::add);
         }
         return out;
     }

@@ -93,34 +93,10 @@ public final class Explain {
             List<String> ids = fields.getOrDefault("Message-ID", List.of());
             return new Result(Optional.of(new Found(account, mailbox, box.uidValidity(), chosen,
                     ids.isEmpty() ? null : ids.get(0).trim(), Instant.ofEpochMilli(table.internalDates()[0]),
-                    table.sizes()[0], snapshotFlags(snapshot), explanation, commands(explanation.plan()),
+                    table.sizes()[0], snapshotFlags(snapshot), explanation,
+                    org.mailtidy.rules.PlanText.commands(explanation.plan()),
                     candidates.subList(1, candidates.size()))), "");
         }
-    }
-
-    /** The plan's operations as the commands a run would send for this one message. */
-    private static List<String> commands(org.mailtidy.rules.MailboxPlan plan) {
-        List<String> out = new ArrayList<>();
-        for (org.mailtidy.rules.Operation op : plan.operations()) {
-            String uids = LongStream.of(op.uids()).mapToObj(Long::toString).collect(
-                    java.util.stream.Collectors.joining(","));
-            if (op instanceof org.mailtidy.rules.Operation.Store st) {
-                String item = switch (st.mode()) {
-                    case ADD -> "+FLAGS.SILENT";
-                    case REMOVE -> "-FLAGS.SILENT";
-                    case REPLACE -> "FLAGS.SILENT";
-                };
-                out.add("UID STORE " + uids + " " + item + " (" + String.join(" ", st.flags().stream()
-                        .map(org.mailtidy.rules.Flag::name).toList()) + ")");
-            } else if (op instanceof org.mailtidy.rules.Operation.Copy c) {
-                out.add("UID COPY " + uids + " " + c.mailbox());
-            } else if (op instanceof org.mailtidy.rules.Operation.Move m) {
-                out.add("UID MOVE " + uids + " " + m.mailbox());
-            } else if (op instanceof org.mailtidy.rules.Operation.Expunge) {
-                out.add("UID EXPUNGE " + uids);
-            }
-        }
-        return out;
     }
 
     private static List<String> snapshotFlags(MailboxSnapshot snapshot) {

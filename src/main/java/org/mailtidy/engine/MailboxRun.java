@@ -121,7 +121,7 @@ public final class MailboxRun {
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                         : RunResult.Status.FAILED, outcome.messages, outcome.stats(), took, commandsSince(before),
-                        PlannedCommands.describe(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error),
+                        org.mailtidy.rules.PlanText.summaries(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error),
                         runId);
                 logSummary(result, outcome.cache);
                 return result;
@@ -195,12 +195,12 @@ public final class MailboxRun {
                 return out;
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
-            if (settings.backupDir().isPresent() && out.plan.deletedUids().length > 0) {
+            if (settings.backupDir().isPresent() && !out.plan.deletedUids().isEmpty()) {
                 settings.progress().phase(account, mailbox, String.format(java.util.Locale.ROOT,
-                        "saving %,d messages to backup_dir", out.plan.deletedUids().length));
+                        "saving %,d messages to backup_dir", out.plan.deletedUids().size()));
             }
             Map<Long, BackupWriter.Saved> saved = new BackupWriter(settings.backupDir(), account, mailbox)
-                    .save(box, out.plan.deletedUids(), settings.progress());
+                    .save(box, out.plan.deletedUids().toArray(), settings.progress());
             if (!saved.isEmpty()) {
                 audit = audit.stream().map(l -> {
                     BackupWriter.Saved b = l.action().equals("delete") ? saved.get(l.uid()) : null;

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * One direction (add or remove) of the {@code add_flags}/{@code remove_flags} changes that one
@@ -151,7 +152,7 @@ final class DeltaGroups {
     }
 
     /** The STOREs, each with the messages (as {@code uidsOf} names them) that change by its flags. */
-    List<Operation.Store> stores(Function<int[], long[]> uidsOf) {
+    List<Operation.Store> stores(Function<int[], UidSet> uidsOf) {
         List<Operation.Store> out = new ArrayList<>();
         groups().forEach((flags, messages) -> out.add(new Operation.Store(uidsOf.apply(messages.ascending()), mode,
                 flags)));

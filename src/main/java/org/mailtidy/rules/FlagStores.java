@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * Writes the {@code UID STORE} operations that bring messages from the flags the server has to the
@@ -139,12 +140,12 @@ final class FlagStores {
         return (long) targetId << 32 | serverId;
     }
 
-    private long[] uidsOfIndexes(int[] ascendingIndexes) {
+    private UidSet uidsOfIndexes(int[] ascendingIndexes) {
         long[] out = new long[ascendingIndexes.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = uids[ascendingIndexes[i]];
         }
-        return out;
+        return UidSet.of(out);
     }
 
     private static Set<Flag> difference(Set<Flag> a, Set<Flag> b) {
@@ -160,12 +161,12 @@ final class FlagStores {
     }
 
     /** The UIDs of these messages, ascending because the snapshot's are. */
-    long[] uidsOf(BitSet messages) {
+    UidSet uidsOf(BitSet messages) {
         long[] out = new long[messages.cardinality()];
         int i = 0;
         for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
             out[i++] = uids[m];
         }
-        return out;
+        return UidSet.of(out);
     }
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * One planning pass: folds the rules in file order over the mailbox (the contract's "Meaning of a
@@ -56,7 +57,7 @@ final class MailboxFold {
         for (RuleSpec rule : rules) {
             apply(rule);
         }
-        long[] deletedUids = finish();
+        UidSet deletedUids = finish();
         return new MailboxPlan(operations, stats, audit.build(table), deletedUids, stores.uidsOf(trashed),
                 stores.uidsOf(moved), effects);
     }
@@ -141,7 +142,7 @@ final class MailboxFold {
                 return flagSets.size() - 1;
             });
         }
-        return new Operation.Copy(stores.uidsOf(matched), mailbox, rule, flagSets, flagSetOf);
+        return Operation.Copy.of(stores.uidsOf(matched), mailbox, rule, flagSets, flagSetOf);
     }
 
     /** Records where the matched messages go; returns how many leave the mailbox. */
@@ -176,16 +177,16 @@ final class MailboxFold {
     /**
      * Final flags (deletion makes them moot), moves per destination, then mark and expunge.
      *
-     * @return the deleted UIDs (the expunge's own array: a million UIDs are not kept twice)
+     * @return the deleted UIDs (the expunge's own set: a million UIDs are not kept twice)
      */
-    private long[] finish() {
+    private UidSet finish() {
         BitSet staying = new BitSet();
         staying.set(0, size);
         staying.andNot(deleted);
         stores.bring(staying, effective, replaced, operations);
         moves.forEach((mailbox, messages) -> operations.add(new Operation.Move(stores.uidsOf(messages), mailbox)));
-        long[] deletedUids = stores.uidsOf(deleted);
-        if (deletedUids.length > 0) {
+        UidSet deletedUids = stores.uidsOf(deleted);
+        if (!deletedUids.isEmpty()) {
             BitSet unmarked = new BitSet();
             for (int m = deleted.nextSetBit(0); m >= 0; m = deleted.nextSetBit(m + 1)) {
                 if (!stores.serverHas(m, Flag.DELETED)) {

@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * How add_flags/remove_flags changes become STOREs: one per distinct set of flags a message gains
@@ -45,7 +46,7 @@ class DeltaStoresTest {
     }
 
     private static List<String> operations(MailboxPlan plan) {
-        return plan.operations().stream().map(ImapSimulator::describe).toList();
+        return plan.operations().stream().map(PlanText::command).toList();
     }
 
     @Test
@@ -56,7 +57,7 @@ class DeltaStoresTest {
 
         // Message 2 has \Seen already and needs only $Newsletter; +FLAGS of \Seen leaves it as it is.
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$Newsletter, \\Seen] [1, 2, 3]");
+                "UID STORE 1:3 +FLAGS.SILENT ($Newsletter \\Seen)");
     }
 
     @Test
@@ -65,7 +66,7 @@ class DeltaStoresTest {
                 message(4, "x"));
         List<RuleSpec> rules = List.of(rule("x", "x", Set.of(), Set.of(A, B)));
 
-        assertThat(operations(plan(rules, messages))).containsExactly("Store REMOVE [$A, $B] [1, 2, 3]");
+        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 1:3 -FLAGS.SILENT ($A $B)");
     }
 
     @Test
@@ -77,9 +78,9 @@ class DeltaStoresTest {
                 rule("unseen", "unseen", Set.of(), Set.of(Flag.SEEN)));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$Newsletter] [2]",
-                "Store ADD [$Newsletter, \\Seen] [1, 3]",
-                "Store REMOVE [\\Seen] [2]");
+                "UID STORE 2 +FLAGS.SILENT ($Newsletter)",
+                "UID STORE 1,3 +FLAGS.SILENT ($Newsletter \\Seen)",
+                "UID STORE 2 -FLAGS.SILENT (\\Seen)");
     }
 
     @Test
@@ -89,8 +90,8 @@ class DeltaStoresTest {
         List<RuleSpec> rules = List.of(rule("a", "a", Set.of(A), Set.of()), rule("b", "b", Set.of(B), Set.of()));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$A] [1]",
-                "Store ADD [$A, $B] [2, 3]");
+                "UID STORE 1 +FLAGS.SILENT ($A)",
+                "UID STORE 2:3 +FLAGS.SILENT ($A $B)");
     }
 
     @Test
@@ -100,8 +101,8 @@ class DeltaStoresTest {
         List<RuleSpec> rules = List.of(rule("x", "x", Set.of(A, Flag.SEEN), Set.of(B, JUNK)));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$A, \\Seen] [1, 2, 3]",
-                "Store REMOVE [$B, $Junk] [1, 2]");
+                "UID STORE 1:3 +FLAGS.SILENT ($A \\Seen)",
+                "UID STORE 1:2 -FLAGS.SILENT ($B $Junk)");
     }
 
     @Test
@@ -132,8 +133,8 @@ class DeltaStoresTest {
             String token = "k" + i + ";";
             assertThat(store.mode()).isEqualTo(StoreMode.ADD);
             assertThat(store.flags()).containsExactly(Flag.of("$K" + i));
-            assertThat(store.uids()).containsExactly(messages.stream()
-                    .filter(m -> m.header("Subject").get(0).contains(token)).mapToLong(TestMessage::uid).toArray());
+            assertThat(store.uids()).isEqualTo(UidSet.of(messages.stream()
+                    .filter(m -> m.header("Subject").get(0).contains(token)).mapToLong(TestMessage::uid)));
         }
     }
 
@@ -152,10 +153,10 @@ class DeltaStoresTest {
         // Seven distinct sets over five flags: too many. Within the block {$Newsletter, \\Seen} every
         // newsletter goes to both flags, so one STORE, whatever \\Seen it had; the others are single flags.
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$Finance] [7]",
-                "Store ADD [$Invoice] [6]",
-                "Store ADD [$Newsletter, \\Seen] [1, 2, 3, 4]",
-                "Store ADD [$Purge] [3, 4, 5]");
+                "UID STORE 7 +FLAGS.SILENT ($Finance)",
+                "UID STORE 6 +FLAGS.SILENT ($Invoice)",
+                "UID STORE 1:4 +FLAGS.SILENT ($Newsletter \\Seen)",
+                "UID STORE 3:5 +FLAGS.SILENT ($Purge)");
     }
 
     /**
@@ -287,7 +288,7 @@ class DeltaStoresTest {
                 || whole.size() <= changed.size() && whole.size() < byBlocks.size() ? whole : byBlocks;
         List<String> choice = expected != whole ? (blocksWidened ? List.of(blocksChoice, "block widened") : List.of(blocksChoice))
                 : exact.size() <= changed.size() ? List.of(wholeChoice) : List.of(wholeChoice + " instead of blocks");
-        Set<String> actual = stores.stream().map(s -> new TreeSet<>(s.flags()) + " " + java.util.Arrays.toString(s.uids()))
+        Set<String> actual = stores.stream().map(s -> new TreeSet<>(s.flags()) + " " + java.util.Arrays.toString(s.uids().toArray()))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(actual).as(context).isEqualTo(expected);
         assertThat(stores).as(context).hasSameSizeAs(expected);
