@@ -135,13 +135,8 @@ public final class Explainer {
     }
 
     private static String gone(Disposition d, PlanContext context) {
-        if (d instanceof Disposition.MoveTo m) {
-            return "moved to " + m.mailbox();
-        }
-        if (d instanceof Disposition.Trash) {
-            return "trashed to " + context.trashMailbox().orElse("the trash");
-        }
-        return "deleted";
+        return d.match(k -> "kept", del -> "deleted",
+                t -> "trashed to " + context.trashMailbox().orElse("the trash"), m -> "moved to " + m.mailbox());
     }
 
     /**

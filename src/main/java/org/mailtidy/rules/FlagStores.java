@@ -43,10 +43,11 @@ final class FlagStores {
         List<Set<Flag>> added = new ArrayList<>();
         List<Set<Flag>> removed = new ArrayList<>();
         for (RuleSpec rule : rules) {
-            if (rule.flagChange() instanceof FlagChange.Delta d) {
+            rule.flagChange().match(r -> null, d -> {
                 added.add(d.add());
                 removed.add(d.remove());
-            }
+                return null;
+            });
         }
         this.addedTogether = DeltaGroups.blocks(added);
         this.removedTogether = DeltaGroups.blocks(removed);

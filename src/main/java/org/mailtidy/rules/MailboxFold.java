@@ -70,7 +70,7 @@ final class MailboxFold {
         if (rule.stop() || rule.disposition().removesMessage()) {
             seen.andNot(matched);
         }
-        boolean deletes = rule.disposition() instanceof Disposition.Delete;
+        boolean deletes = rule.disposition().deletes();
         stats.add(new RuleStats(rule.name(), matched.cardinality(), changedFlags.cardinality(), copied,
                 deletes ? 0 : left, deletes ? left : 0));
         BitSet none = new BitSet();
@@ -147,24 +147,23 @@ final class MailboxFold {
 
     /** Records where the matched messages go; returns how many leave the mailbox. */
     private int dispose(RuleSpec rule, BitSet matched) {
-        Disposition d = rule.disposition();
-        if (d instanceof Disposition.Delete) {
+        return rule.disposition().match(keep -> 0, delete -> {
             deleted.or(matched);
             auditEach(matched, rule, "delete");
-        } else if (d instanceof Disposition.Trash) {
-            String trash = context.trashMailbox().orElseThrow(() -> new IllegalArgumentException(
+            return matched.cardinality();
+        }, trash -> {
+            String to = context.trashMailbox().orElseThrow(() -> new IllegalArgumentException(
                     "rule " + rule.name() + " trashes messages but the account has no trash mailbox"));
             trashed.or(matched);
-            moves.computeIfAbsent(trash, t -> new BitSet()).or(matched);
-            auditEach(matched, rule, "trash " + trash);
-        } else if (d instanceof Disposition.MoveTo to) {
+            moves.computeIfAbsent(to, t -> new BitSet()).or(matched);
+            auditEach(matched, rule, "trash " + to);
+            return matched.cardinality();
+        }, move -> {
             moved.or(matched);
-            moves.computeIfAbsent(to.mailbox(), t -> new BitSet()).or(matched);
-            auditEach(matched, rule, "move_to " + to.mailbox());
-        } else {
-            return 0;
-        }
-        return matched.cardinality();
+            moves.computeIfAbsent(move.mailbox(), t -> new BitSet()).or(matched);
+            auditEach(matched, rule, "move_to " + move.mailbox());
+            return matched.cardinality();
+        });
     }
 
     private void auditEach(BitSet messages, RuleSpec rule, String action) {

@@ -38,6 +38,12 @@ public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats,
         return audit instanceof AuditLog log ? log.flagsAfter(index) : java.util.Set.of();
     }
 
+    /** The store operations, in order. */
+    public List<Operation.Store> stores() {
+        return operations.stream().<Operation.Store>flatMap(op -> op.match(Stream::of, c -> Stream.empty(),
+                m -> Stream.empty(), e -> Stream.empty())).toList();
+    }
+
     /** The copy operations, in order. */
     public List<Operation.Copy> copies() {
         return operations.stream().<Operation.Copy>flatMap(op -> op.match(s -> Stream.empty(), Stream::of,
