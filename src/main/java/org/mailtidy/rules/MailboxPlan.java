@@ -57,7 +57,10 @@ public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats,
 
     @Override
     public String toString() {
-        return "MailboxPlan[" + String.join("; ", PlanText.commands(this)) + "; deleted " + deletedUids + ", trashed "
-                + trashedUids + ", moved " + movedUids + "; " + ruleStats + "]";
+        StringBuilder out = new StringBuilder("MailboxPlan[").append(String.join("; ", PlanText.commands(this)));
+        out.append(deletedUids.isEmpty() ? "" : "; deleted " + deletedUids);
+        out.append(trashedUids.isEmpty() ? "" : "; trashed " + trashedUids);
+        out.append(movedUids.isEmpty() ? "" : "; moved " + movedUids);
+        return out.append("; ").append(ruleStats).append(']').toString();
     }
 }

@@ -58,6 +58,25 @@ class PlannerTest {
     }
 
     @Test
+    void aPlanIsAValueThatReadsAsItsCommands() {
+        List<TestMessage> messages = List.of(message(1, "a"), message(2, "b"), message(3, "c"), message(5, "e", Flag.SEEN));
+        List<RuleSpec> rules = List.of(rule("read", new FlagIs(Flag.SEEN, false), add(Flag.SEEN),
+                new Disposition.MoveTo("Old")));
+
+        MailboxPlan plan = plan(rules, messages);
+
+        assertThat(plan).isEqualTo(plan(rules, messages)).hasSameHashCodeAs(plan(rules, messages));
+        assertThat(plan).isNotEqualTo(plan(rules, messages.subList(0, 2)));
+        assertThat(PlanText.commands(plan)).containsExactly("UID STORE 1:3 +FLAGS.SILENT (\\Seen)", "UID MOVE 1:3 Old");
+        assertThat(PlanText.summaries(plan))
+                .containsExactly("UID STORE +FLAGS.SILENT (\\Seen) of 3 messages", "UID MOVE to Old of 3 messages");
+        assertThat(plan).hasToString("MailboxPlan[UID STORE 1:3 +FLAGS.SILENT (\\Seen); UID MOVE 1:3 Old; moved 1:3; "
+                + plan.ruleStats() + "]");
+        assertThat(plan.operations().get(1)).hasToString("UID MOVE 1:3 Old")
+                .isEqualTo(new Operation.Move(UidSet.of(3, 2, 1), "Old"));
+    }
+
+    @Test
     void copiesCarryTheFlagsOfTheirRuleWhileLaterRulesGoOnChangingTheOriginal() {
         List<TestMessage> messages = List.of(message(1, "a"), message(2, "b", Flag.SEEN),
                 message(3, "c", Flag.DELETED));
