@@ -12,7 +12,7 @@ import java.util.stream.LongStream;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
-import org.mailtidy.imap.SearchArg;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.CriteriaKinds;
 import org.mailtidy.rules.Explainer;
@@ -81,7 +81,7 @@ public final class Explain {
                 List<SearchArg> args = new ArrayList<>();
                 args.add(new SearchArg.Atom("UID"));
                 args.add(new SearchArg.Atom(Long.toString(chosen)));
-                args.addAll(MailboxRun.toArgs(program));
+                args.addAll(program.tokens());
                 evidence.addSearch(q, box.uidSearch(args, program.utf8(), snapshot.uids()));
             }
             Set<String> headers = new LinkedHashSet<>(List.of("Message-ID"));

@@ -16,7 +16,7 @@ import java.util.stream.LongStream;
 import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
-import org.mailtidy.imap.SearchArg;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Disposition;
@@ -577,7 +577,7 @@ public final class MailboxRun {
         }
         List<SelectedMailbox.SearchRequest> requests = new ArrayList<>();
         asked.forEach((key, p) -> requests.add(new SelectedMailbox.SearchRequest(
-                restricted(toArgs(p), Long.parseLong(key.substring(0, key.indexOf(' ')))), p.utf8())));
+                restricted(p.tokens(), Long.parseLong(key.substring(0, key.indexOf(' ')))), p.utf8())));
         List<BitSet> found = box.uidSearchAll(requests, snapshot.uids());
         Map<String, BitSet> out = new HashMap<>();
         int i = 0;
@@ -590,19 +590,7 @@ public final class MailboxRun {
     /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */
     private static BitSet search(SelectedMailbox box, MailboxSnapshot snapshot, long from, SearchProgram program)
             throws ImapException {
-        return box.uidSearch(restricted(toArgs(program), from), program.utf8(), snapshot.uids());
-    }
-
-    static List<SearchArg> toArgs(SearchProgram program) {
-        List<SearchArg> args = new ArrayList<>(program.tokens().size());
-        for (SearchProgram.Token t : program.tokens()) {
-            if (t instanceof SearchProgram.Atom a) {
-                args.add(new SearchArg.Atom(a.text()));
-            } else if (t instanceof SearchProgram.Str s) {
-                args.add(new SearchArg.Str(s.value()));
-            }
-        }
-        return args;
+        return box.uidSearch(restricted(program.tokens(), from), program.utf8(), snapshot.uids());
     }
 
     /** Search keys are ANDed (RFC 3501 section 6.4.4), so a leading {@code UID n:*} restricts any program. */

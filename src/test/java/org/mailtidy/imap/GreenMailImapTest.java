@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.mail.StoreMode;
 import org.mailtidy.testsupport.GreenMailServer;
 import org.mailtidy.testsupport.StoredMessage;

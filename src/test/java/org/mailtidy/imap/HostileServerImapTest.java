@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.mail.StoreMode;
 import org.mailtidy.testsupport.HostileImapServer;
 import org.mailtidy.testsupport.HostileImapServer.Behaviour;
