@@ -13,6 +13,7 @@ import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.Moved;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
@@ -224,7 +225,7 @@ final class BatchExecutor {
         } else {
             copied = toDestination(mailbox, () -> box.copy(uids, mailbox));
         }
-        copiesMade.add(new CopyLedger.Made(rule, mailbox, uids));
+        copiesMade.add(new CopyLedger.Made(rule, mailbox, UidSet.of(uids)));
         if (journal != null) {
             journal.acknowledged(journalIndex);
         }

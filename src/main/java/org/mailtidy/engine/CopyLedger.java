@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
 import org.mailtidy.imap.UidSets;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.PriorCopies;
 
 /**
@@ -43,8 +44,8 @@ final class CopyLedger {
     record Key(String rule, String mailbox) {
     }
 
-    /** Copies made: {@code uids} ascending. */
-    record Made(String rule, String mailbox, long[] uids) {
+    /** Copies made. */
+    record Made(String rule, String mailbox, UidSet uids) {
     }
 
     /** What the ledger holds for one UIDVALIDITY; empty for a mailbox nothing was copied from. */
@@ -65,7 +66,7 @@ final class CopyLedger {
             }
             Map<Key, long[]> out = new LinkedHashMap<>(copied);
             for (Made m : more) {
-                out.merge(new Key(m.rule(), m.mailbox()), m.uids(), CopyLedger::union);
+                out.merge(new Key(m.rule(), m.mailbox()), m.uids().toArray(), CopyLedger::union);
             }
             return new Records(uidValidity, out);
         }

@@ -15,6 +15,7 @@ import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
 import org.slf4j.Logger;
@@ -97,7 +98,7 @@ final class CopyRecovery {
         for (int i = 0; i < earlier.copies().size(); i++) {
             CopyJournal.Copy c = earlier.copies().get(i);
             if (c.done()) {
-                out.add(new CopyLedger.Made(c.rule(), c.mailbox(), c.uids()));
+                out.add(new CopyLedger.Made(c.rule(), c.mailbox(), UidSet.of(c.uids())));
             } else if (c.inDoubt() && arrived.containsKey(i)) {
                 long[] candidates = LongStream.of(c.uids()).filter(u -> Arrays.binarySearch(present, u) >= 0)
                         .toArray();
@@ -107,7 +108,7 @@ final class CopyRecovery {
                 foundThere.put(i, there);
                 if (!there.isEmpty()) {
                     out.add(new CopyLedger.Made(c.rule(), c.mailbox(),
-                            there.stream().mapToLong(Long::longValue).sorted().toArray()));
+                            UidSet.of(there.stream().mapToLong(Long::longValue))));
                 }
             }
         }
@@ -226,7 +227,7 @@ final class CopyRecovery {
                 }
                 Map<Long, Long> target = where.targetBySource();
                 for (CopyJournal.Group g : c.groups()) {
-                    long[] copies = LongStream.of(g.uids()).filter(target::containsKey).map(target::get).sorted()
+                    long[] copies = g.uids().stream().filter(target::containsKey).map(target::get).sorted()
                             .toArray();
                     if (copies.length > 0) {
                         box.store(copies, StoreMode.REPLACE, g.flags());

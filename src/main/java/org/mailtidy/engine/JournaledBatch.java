@@ -58,7 +58,7 @@ final class JournaledBatch {
     static CopyJournal.Copy entry(Operation.Copy c) {
         List<CopyJournal.Group> groups = new ArrayList<>();
         for (Map.Entry<Set<Flag>, UidSet> g : c.uidsByFlags().entrySet()) {
-            groups.add(new CopyJournal.Group(g.getKey().stream().map(Flag::name).toList(), g.getValue().toArray()));
+            groups.add(new CopyJournal.Group(g.getKey().stream().map(Flag::name).toList(), g.getValue()));
         }
         return new CopyJournal.Copy(c.mailbox(), c.rule(), groups, -1, false);
     }

@@ -16,6 +16,7 @@ import org.mailtidy.config.Config;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.imap.ConnectionSettings;
 import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.RuleStats;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.FaultProxy;
@@ -290,7 +291,7 @@ class CopyOnceDovecotTest {
         Files.delete(record(user));
         CopyJournal journal = new CopyJournal(state(user).get().mailboxFile("journal", "main", "INBOX", ".bin"));
         journal.write(new CopyJournal.Entries(made.uidValidity(), List.of(new CopyJournal.Copy("Receipts", "receipts",
-                List.of(new CopyJournal.Group(List.of(), made.uids("receipts", "Receipts"))), 1, true))));
+                List.of(new CopyJournal.Group(List.of(), UidSet.of(made.uids("receipts", "Receipts")))), 1, true))));
         String flagOnly = """
                   - name: flag
                     match: {subject: hello}
