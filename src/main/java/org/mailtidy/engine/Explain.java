@@ -12,8 +12,10 @@ import java.util.stream.LongStream;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
+import org.mailtidy.mail.MailboxRef;
 import org.mailtidy.mail.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.mail.Uid;
 import org.mailtidy.rules.CriteriaKinds;
 import org.mailtidy.rules.Explainer;
 import org.mailtidy.rules.ImapSearch;
@@ -38,7 +40,7 @@ public final class Explain {
      * @param plannedCommands what a run would send for this message, one line each
      * @param otherUids       other messages with the same Message-ID (explained: the first)
      */
-    public record Found(String account, String mailbox, long uidValidity, long uid, String messageId,
+    public record Found(MailboxRef where, long uidValidity, Uid uid, String messageId,
                         Instant internalDate, long size, List<String> flags, Explainer.Explanation explanation,
                         List<String> plannedCommands, List<Long> otherUids) {
     }
@@ -46,9 +48,11 @@ public final class Explain {
     private Explain() {
     }
 
-    public static Result explain(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
+    public static Result explain(ImapConnection connection, MailboxRef where, List<RuleSpec> rules,
                                  Optional<String> configuredTrash, Instant now, java.time.ZoneId zone,
                                  Optional<Long> uid, Optional<String> messageId) throws ImapException {
+        String account = where.account();
+        String mailbox = where.mailbox();
         PlanContext context = new PlanContext(now, LocalDate.ofInstant(now, zone),
                 MailboxRun.trashMailbox(connection, account, rules, configuredTrash));
         List<RuleSpec> effective = MailboxRun.rulesIn(mailbox, rules, context, Provider.isGmail(connection),
@@ -91,7 +95,7 @@ public final class Explain {
             evidence.addHeaders(0, fields);
             Explainer.Explanation explanation = Explainer.explain(effective, snapshot, evidence, context);
             List<String> ids = fields.getOrDefault("Message-ID", List.of());
-            return new Result(Optional.of(new Found(account, mailbox, box.uidValidity(), chosen,
+            return new Result(Optional.of(new Found(where, box.uidValidity(), Uid.of(chosen),
                     ids.isEmpty() ? null : ids.get(0).trim(), Instant.ofEpochMilli(table.internalDates()[0]),
                     table.sizes()[0], snapshotFlags(snapshot), explanation,
                     org.mailtidy.rules.PlanText.commands(explanation.plan()),

@@ -26,6 +26,7 @@ import org.mailtidy.rules.ImapSearch;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.MailboxSnapshot;
 import org.mailtidy.rules.PlanContext;
+import org.mailtidy.rules.PlanText;
 import org.mailtidy.rules.Planner;
 import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.RuleSpec;
@@ -121,7 +122,7 @@ public final class MailboxRun {
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                         : RunResult.Status.FAILED, outcome.messages, outcome.stats(), took, commandsSince(before),
-                        org.mailtidy.rules.PlanText.summaries(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error),
+                        PlanText.summaries(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error),
                         runId);
                 logSummary(result, outcome.cache);
                 return result;
