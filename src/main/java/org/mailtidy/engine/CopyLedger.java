@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
-import org.mailtidy.imap.UidSets;
 import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.PriorCopies;
 
@@ -49,14 +48,14 @@ final class CopyLedger {
     }
 
     /** What the ledger holds for one UIDVALIDITY; empty for a mailbox nothing was copied from. */
-    record Records(long uidValidity, Map<Key, long[]> copied) implements PriorCopies {
+    record Records(long uidValidity, Map<Key, UidSet> copied) implements PriorCopies {
         Records {
             copied = Map.copyOf(copied);
         }
 
         @Override
-        public long[] uids(String rule, String mailbox) {
-            return copied.getOrDefault(new Key(rule, mailbox), new long[0]);
+        public UidSet uids(String rule, String mailbox) {
+            return copied.getOrDefault(new Key(rule, mailbox), UidSet.EMPTY);
         }
 
         /** These records with {@code more} added. */
@@ -64,20 +63,20 @@ final class CopyLedger {
             if (more.isEmpty()) {
                 return this;
             }
-            Map<Key, long[]> out = new LinkedHashMap<>(copied);
+            Map<Key, UidSet> out = new LinkedHashMap<>(copied);
             for (Made m : more) {
-                out.merge(new Key(m.rule(), m.mailbox()), m.uids().toArray(), CopyLedger::union);
+                out.merge(new Key(m.rule(), m.mailbox()), m.uids(), CopyLedger::union);
             }
             return new Records(uidValidity, out);
         }
 
         /** Without the UIDs below {@code seenBelow} that are not in {@code present} (ascending): mail that vanished. */
         Records pruned(long[] present, long seenBelow) {
-            Map<Key, long[]> out = new LinkedHashMap<>();
+            Map<Key, UidSet> out = new LinkedHashMap<>();
             copied.forEach((k, uids) -> {
-                long[] kept = LongStream.of(uids).filter(u -> u >= seenBelow || Arrays.binarySearch(present, u) >= 0)
-                        .toArray();
-                if (kept.length > 0) {
+                UidSet kept = UidSet.of(uids.stream()
+                        .filter(u -> u >= seenBelow || Arrays.binarySearch(present, u) >= 0));
+                if (!kept.isEmpty()) {
                     out.put(k, kept);
                 }
             });
@@ -85,14 +84,7 @@ final class CopyLedger {
         }
 
         int size() {
-            return copied.values().stream().mapToInt(u -> u.length).sum();
-        }
-
-        boolean sameAs(Records other) {
-            if (uidValidity != other.uidValidity || !copied.keySet().equals(other.copied.keySet())) {
-                return false;
-            }
-            return copied.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), other.copied.get(e.getKey())));
+            return copied.values().stream().mapToInt(UidSet::size).sum();
         }
     }
 
@@ -142,15 +134,14 @@ final class CopyLedger {
                 return;
             }
             Key key = new Key(rule, destination);
-            long[] was = stored.copied().get(key);
+            UidSet was = stored.copied().get(key);
             if (was == null) {
                 return;
             }
-            long[] gone = uids.clone();
-            Arrays.sort(gone);
-            long[] kept = LongStream.of(was).filter(u -> Arrays.binarySearch(gone, u) < 0).toArray();
-            Map<Key, long[]> out = new LinkedHashMap<>(stored.copied());
-            if (kept.length == 0) {
+            UidSet gone = UidSet.of(uids);
+            UidSet kept = UidSet.of(was.stream().filter(u -> !gone.contains(u)));
+            Map<Key, UidSet> out = new LinkedHashMap<>(stored.copied());
+            if (kept.isEmpty()) {
                 out.remove(key);
             } else {
                 out.put(key, kept);
@@ -172,7 +163,7 @@ final class CopyLedger {
             if (present != null) {
                 next = next.pruned(present, seenBelow);
             }
-            if (stored != null && next.sameAs(stored)) {
+            if (next.equals(stored)) {
                 return;
             }
             if (next.copied().isEmpty()) {
@@ -206,10 +197,10 @@ final class CopyLedger {
             }
             long uidValidity = in.readLong();
             int keys = readCount(in);
-            Map<Key, long[]> copied = new LinkedHashMap<>();
+            Map<Key, UidSet> copied = new LinkedHashMap<>();
             for (int i = 0; i < keys; i++) {
                 Key key = new Key(in.readUTF(), in.readUTF());
-                copied.put(key, readRuns(in));
+                copied.put(key, UidSet.of(readRuns(in)));
             }
             return new Records(uidValidity, copied);
         } catch (EOFException e) {
@@ -225,10 +216,10 @@ final class CopyLedger {
             out.writeInt(MAGIC);
             out.writeLong(records.uidValidity());
             writeVarint(records.copied().size(), out);
-            for (Map.Entry<Key, long[]> e : records.copied().entrySet()) {
+            for (Map.Entry<Key, UidSet> e : records.copied().entrySet()) {
                 out.writeUTF(e.getKey().rule());
                 out.writeUTF(e.getKey().mailbox());
-                writeRuns(e.getValue(), out);
+                writeRuns(e.getValue().toArray(), out);
             }
         }
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
@@ -326,7 +317,7 @@ final class CopyLedger {
         throw new IOException("bad number in a copy record");
     }
 
-    private static long[] union(long[] a, long[] b) {
-        return UidSets.sortedDistinct(LongStream.concat(LongStream.of(a), LongStream.of(b)).toArray());
+    private static UidSet union(UidSet a, UidSet b) {
+        return UidSet.of(LongStream.concat(a.stream(), b.stream()));
     }
 }

@@ -117,12 +117,13 @@ final class MailboxFold {
 
     /** The matched messages this rule has not copied to {@code mailbox} in an earlier run. */
     private BitSet withoutPriorCopies(BitSet matched, String rule, String mailbox) {
-        long[] before = matched.isEmpty() ? new long[0] : context.priorCopies().uids(rule, mailbox);
-        if (before.length == 0) {
+        UidSet before = matched.isEmpty() ? UidSet.EMPTY : context.priorCopies().uids(rule, mailbox);
+        if (before.isEmpty()) {
             return matched;
         }
         BitSet out = (BitSet) matched.clone();
-        for (long uid : before) {
+        for (int b = 0; b < before.size(); b++) {
+            long uid = before.get(b);
             int m = Arrays.binarySearch(uids, uid);
             if (m >= 0) {
                 out.clear(m);

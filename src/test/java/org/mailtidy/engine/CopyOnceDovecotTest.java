@@ -208,7 +208,7 @@ class CopyOnceDovecotTest {
     }
 
     private long[] recorded(String user, long uidValidity) throws IOException {
-        return new CopyLedger(record(user)).read(uidValidity).uids("receipts", "Receipts");
+        return new CopyLedger(record(user)).read(uidValidity).uids("receipts", "Receipts").toArray();
     }
 
     @Test
@@ -291,7 +291,7 @@ class CopyOnceDovecotTest {
         Files.delete(record(user));
         CopyJournal journal = new CopyJournal(state(user).get().mailboxFile("journal", "main", "INBOX", ".bin"));
         journal.write(new CopyJournal.Entries(made.uidValidity(), List.of(new CopyJournal.Copy("Receipts", "receipts",
-                List.of(new CopyJournal.Group(List.of(), UidSet.of(made.uids("receipts", "Receipts")))), 1, true))));
+                List.of(new CopyJournal.Group(List.of(), made.uids("receipts", "Receipts"))), 1, true))));
         String flagOnly = """
                   - name: flag
                     match: {subject: hello}

@@ -288,7 +288,8 @@ class DeltaStoresTest {
                 || whole.size() <= changed.size() && whole.size() < byBlocks.size() ? whole : byBlocks;
         List<String> choice = expected != whole ? (blocksWidened ? List.of(blocksChoice, "block widened") : List.of(blocksChoice))
                 : exact.size() <= changed.size() ? List.of(wholeChoice) : List.of(wholeChoice + " instead of blocks");
-        Set<String> actual = stores.stream().map(s -> new TreeSet<>(s.flags()) + " " + java.util.Arrays.toString(s.uids().toArray()))
+        Set<String> actual = stores.stream()
+                .map(s -> new TreeSet<>(s.flags()) + " " + java.util.Arrays.toString(s.uids().toArray()))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(actual).as(context).isEqualTo(expected);
         assertThat(stores).as(context).hasSameSizeAs(expected);

@@ -130,7 +130,8 @@ class PlannerReferenceTest {
         ImapSimulator server = new ImapSimulator(messages, expected.deleted());
         plan.operations().forEach(server::apply);
 
-        assertThat(server.state()).as(() -> "final state after\n" + String.join("\n", PlanText.commands(plan))).isEqualTo(expected.state());
+        assertThat(server.state()).as(() -> "final state after\n" + String.join("\n", PlanText.commands(plan)))
+                .isEqualTo(expected.state());
         assertThat(Planner.serverQueries(rules)).containsAll(evidence.asked);
         assertThat(asSet(plan.deletedUids())).isEqualTo(expected.deleted());
         assertThat(asSet(plan.trashedUids())).isEqualTo(expected.trashed());

@@ -59,7 +59,8 @@ class PlannerTest {
 
     @Test
     void aPlanIsAValueThatReadsAsItsCommands() {
-        List<TestMessage> messages = List.of(message(1, "a"), message(2, "b"), message(3, "c"), message(5, "e", Flag.SEEN));
+        List<TestMessage> messages = List.of(message(1, "a"), message(2, "b"), message(3, "c"),
+                message(5, "e", Flag.SEEN));
         List<RuleSpec> rules = List.of(rule("read", new FlagIs(Flag.SEEN, false), add(Flag.SEEN),
                 new Disposition.MoveTo("Old")));
 
@@ -143,7 +144,8 @@ class PlannerTest {
         List<TestMessage> messages = List.of(message(5, "x"));
         List<RuleSpec> rules = List.of(rule("seen", new Criterion.All(), add(Flag.SEEN), Disposition.KEEP),
                 rule("gone", new Criterion.All(), add(Flag.FLAGGED), Disposition.DELETE));
-        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 5 +FLAGS.SILENT (\\Deleted)", "UID EXPUNGE 5");
+        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 5 +FLAGS.SILENT (\\Deleted)",
+                "UID EXPUNGE 5");
     }
 
     @Test
@@ -179,7 +181,8 @@ class PlannerTest {
         List<RuleSpec> rules = List.of(
                 rule("old", new Criterion.Age(Duration.ofDays(7), true), add(Flag.of("Old")), Disposition.KEEP),
                 rule("new", new Criterion.Age(Duration.ofDays(7), false), add(Flag.of("New")), Disposition.KEEP));
-        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 2:3 +FLAGS.SILENT (New)", "UID STORE 1 +FLAGS.SILENT (Old)");
+        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 2:3 +FLAGS.SILENT (New)",
+                "UID STORE 1 +FLAGS.SILENT (Old)");
     }
 
     @Test
@@ -230,7 +233,7 @@ class PlannerTest {
                         true),
                 rule("flag-rest", new Criterion.All(), add(Flag.FLAGGED), Disposition.KEEP));
         PriorCopies earlier = (rule, mailbox) -> rule.equals("receipts") && mailbox.equals("Receipts")
-                ? new long[] {1, 99} : new long[0];
+                ? UidSet.of(1, 99) : UidSet.EMPTY;
         PlanContext context = new PlanContext(CONTEXT.now(), CONTEXT.today(), CONTEXT.trashMailbox(), earlier);
 
         MailboxPlan plan = plan(rules, messages, context);
@@ -304,7 +307,8 @@ class PlannerTest {
         assertThat(plan.audit()).containsExactly(new AuditEntry(1, "r", "add_flags \\Seen"),
                 new AuditEntry(maxUid, "r", "add_flags \\Seen"), new AuditEntry(1, "r", "delete"),
                 new AuditEntry(maxUid, "r", "delete"));
-        assertThat(operations(plan)).containsExactly("UID STORE 1,4294967295 +FLAGS.SILENT (\\Deleted)", "UID EXPUNGE 1,4294967295");
+        assertThat(operations(plan)).containsExactly("UID STORE 1,4294967295 +FLAGS.SILENT (\\Deleted)",
+                "UID EXPUNGE 1,4294967295");
     }
 
     @Test
