@@ -10,31 +10,25 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sealed types are dispatched by their visitors or {@code match} methods, so that a new case fails
  * compilation until every caller handles it; an {@code instanceof} test of one of their cases
- * compiles whatever cases exist. This ratchet allows the tests that remain where they are, and no
+ * compiles whatever cases exist. This ratchet allows as many such tests as remain, and no
  * more (issue 18).
  */
 class SealedDispatchTest {
     private static final Path MAIN = Path.of("src/main/java");
 
     /**
-     * The tests still standing, per file: single-kind questions about a criterion (the type has a
-     * visitor), and files that another change owns at the time of writing.
+     * The tests still standing (issue 18, December 2026): MailboxRun 6 (dispositions), BatchExecutor 5
+     * (operations), SelectedMailbox 4 (search tokens), Daemon 1 (user source), and single-kind
+     * questions about a criterion in CriteriaKinds 3, Explainer 2, SearchKeys 1. A total rather than a
+     * count per file, so that moving or splitting those classes does not trip it; lower it as they go.
      */
-    private static final Map<String, Integer> ALLOWED = Map.of(
-            "org/mailtidy/engine/MailboxRun.java", 6,
-            "org/mailtidy/engine/BatchExecutor.java", 5,
-            "org/mailtidy/imap/SelectedMailbox.java", 4,
-            "org/mailtidy/schedule/Daemon.java", 1,
-            "org/mailtidy/rules/CriteriaKinds.java", 3,
-            "org/mailtidy/rules/Explainer.java", 2,
-            "org/mailtidy/rules/SearchKeys.java", 1);
+    private static final int ALLOWED = 22;
 
     @Test
     void noNewInstanceofOverTheCasesOfASealedType() throws IOException {
@@ -56,11 +50,9 @@ class SealedDispatchTest {
             }
         }
 
-        Map<String, Integer> tooMany = found.entrySet().stream()
-                .filter(e -> e.getValue() > ALLOWED.getOrDefault(e.getKey(), 0))
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
-        assertThat(tooMany).as("instanceof over a sealed type's cases; use its visitor or match method")
-                .isEmpty();
+        int total = found.values().stream().mapToInt(Integer::intValue).sum();
+        assertThat(total).as("instanceof over a sealed type's cases (use its visitor or match method): %s", found)
+                .isLessThanOrEqualTo(ALLOWED);
     }
 
     private static Stream<String> matches(Pattern p, String text) {
