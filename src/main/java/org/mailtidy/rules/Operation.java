@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 import org.mailtidy.mail.StoreMode;
 import org.mailtidy.mail.UidSet;
 
@@ -97,11 +96,22 @@ public sealed interface Operation {
             if (flagSetOf.length != uids.size()) {
                 throw new IllegalArgumentException(uids.size() + " UIDs but " + flagSetOf.length + " flag set indexes");
             }
+            // One pass over the UIDs, however many flag sets.
+            long[][] grouped = new long[flagSets.size()][];
+            int[] filled = new int[flagSets.size()];
+            for (int set : flagSetOf) {
+                filled[set]++;
+            }
+            for (int set = 0; set < grouped.length; set++) {
+                grouped[set] = new long[filled[set]];
+                filled[set] = 0;
+            }
+            for (int i = 0; i < flagSetOf.length; i++) {
+                grouped[flagSetOf[i]][filled[flagSetOf[i]]++] = uids.get(i);
+            }
             Map<Set<Flag>, UidSet> byFlags = new LinkedHashMap<>();
-            for (int set = 0; set < flagSets.size(); set++) {
-                int s = set;
-                byFlags.put(flagSets.get(set), UidSet.of(IntStream.range(0, uids.size()).filter(i -> flagSetOf[i] == s)
-                        .mapToLong(uids::get)));
+            for (int set = 0; set < grouped.length; set++) {
+                byFlags.put(flagSets.get(set), UidSet.of(grouped[set]));
             }
             return new Copy(uids, mailbox, rule, byFlags);
         }
