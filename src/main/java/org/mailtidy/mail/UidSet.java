@@ -1,6 +1,7 @@
 package org.mailtidy.mail;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.stream.LongStream;
 
 /**
@@ -31,6 +32,33 @@ public final class UidSet {
 
     public static UidSet of(LongStream uids) {
         return of(uids.toArray());
+    }
+
+    /**
+     * The UIDs at these indexes of a table's ascending UID column: what the planner hands over for
+     * a million messages without a second copy of them.
+     */
+    public static UidSet select(long[] ascending, BitSet indexes) {
+        long[] out = new long[indexes.cardinality()];
+        int i = 0;
+        for (int m = indexes.nextSetBit(0); m >= 0; m = indexes.nextSetBit(m + 1)) {
+            out[i++] = ascending[m];
+        }
+        return owned(out);
+    }
+
+    /** The UIDs at these ascending indexes of a table's ascending UID column. */
+    public static UidSet select(long[] ascending, int[] indexes) {
+        long[] out = new long[indexes.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ascending[indexes[i]];
+        }
+        return owned(out);
+    }
+
+    /** The UIDs at these ascending positions of this set. */
+    public UidSet subset(int[] positions) {
+        return select(uids, positions);
     }
 
     public int size() {
@@ -88,6 +116,13 @@ public final class UidSet {
             i = j + 1;
         }
         return out.toString();
+    }
+
+    private static UidSet owned(long[] fresh) {
+        if (fresh.length == 0) {
+            return EMPTY;
+        }
+        return new UidSet(strictlyAscending(fresh) ? fresh : LongStream.of(fresh).sorted().distinct().toArray());
     }
 
     private static boolean strictlyAscending(long[] a) {

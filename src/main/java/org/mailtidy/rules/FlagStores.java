@@ -142,11 +142,7 @@ final class FlagStores {
     }
 
     private UidSet uidsOfIndexes(int[] ascendingIndexes) {
-        long[] out = new long[ascendingIndexes.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = uids[ascendingIndexes[i]];
-        }
-        return UidSet.of(out);
+        return UidSet.select(uids, ascendingIndexes);
     }
 
     private static Set<Flag> difference(Set<Flag> a, Set<Flag> b) {
@@ -163,11 +159,6 @@ final class FlagStores {
 
     /** The UIDs of these messages, ascending because the snapshot's are. */
     UidSet uidsOf(BitSet messages) {
-        long[] out = new long[messages.cardinality()];
-        int i = 0;
-        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
-            out[i++] = uids[m];
-        }
-        return UidSet.of(out);
+        return UidSet.select(uids, messages);
     }
 }

@@ -97,21 +97,21 @@ public sealed interface Operation {
                 throw new IllegalArgumentException(uids.size() + " UIDs but " + flagSetOf.length + " flag set indexes");
             }
             // One pass over the UIDs, however many flag sets.
-            long[][] grouped = new long[flagSets.size()][];
+            int[][] positions = new int[flagSets.size()][];
             int[] filled = new int[flagSets.size()];
             for (int set : flagSetOf) {
                 filled[set]++;
             }
-            for (int set = 0; set < grouped.length; set++) {
-                grouped[set] = new long[filled[set]];
+            for (int set = 0; set < positions.length; set++) {
+                positions[set] = new int[filled[set]];
                 filled[set] = 0;
             }
             for (int i = 0; i < flagSetOf.length; i++) {
-                grouped[flagSetOf[i]][filled[flagSetOf[i]]++] = uids.get(i);
+                positions[flagSetOf[i]][filled[flagSetOf[i]]++] = i;
             }
             Map<Set<Flag>, UidSet> byFlags = new LinkedHashMap<>();
-            for (int set = 0; set < grouped.length; set++) {
-                byFlags.put(flagSets.get(set), UidSet.of(grouped[set]));
+            for (int set = 0; set < positions.length; set++) {
+                byFlags.put(flagSets.get(set), uids.subset(positions[set]));
             }
             return new Copy(uids, mailbox, rule, byFlags);
         }

@@ -41,6 +41,18 @@ class UidSetTest {
     }
 
     @Test
+    void selectsFromATableColumnByIndex() {
+        long[] column = {3, 5, 8, 13, 21};
+        java.util.BitSet which = new java.util.BitSet();
+        which.set(1);
+        which.set(3);
+        assertThat(UidSet.select(column, which)).isEqualTo(UidSet.of(5, 13));
+        assertThat(UidSet.select(column, new int[] {0, 4})).isEqualTo(UidSet.of(3, 21));
+        assertThat(UidSet.select(column, new java.util.BitSet())).isSameAs(UidSet.EMPTY);
+        assertThat(UidSet.of(column).subset(new int[] {2})).hasToString("8");
+    }
+
+    @Test
     void aUidIsANonZero32BitNumber() {
         assertThat(Uid.of(4294967295L)).hasToString("4294967295");
         assertThatThrownBy(() -> Uid.of(0)).hasMessageContaining("nz-number");
