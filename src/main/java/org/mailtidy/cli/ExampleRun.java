@@ -85,41 +85,51 @@ record ExampleRun(Example example, List<String> matched, Example.Result result, 
         List<String> matched = plan.ruleStats().stream().filter(s -> s.matched() > 0).map(RuleStats::rule).toList();
         Set<Flag> flags = new TreeSet<>(original);
         List<String> copies = new ArrayList<>();
-        Optional<String> movedTo = Optional.empty();
+        List<String> movesTo = new ArrayList<>();
         for (Operation op : plan.operations()) {
-            if (!contains(op.uids())) {
+            if (!op.uids().contains(UID)) {
                 continue;
             }
-            if (op instanceof Operation.Store s) {
-                switch (s.mode()) {
-                    case ADD -> flags.addAll(s.flags());
-                    case REMOVE -> flags.removeAll(s.flags());
-                    case REPLACE -> {
-                        flags.clear();
-                        flags.addAll(s.flags());
+            op.accept(new Operation.Visitor<Void>() {
+                @Override
+                public Void store(Operation.Store s) {
+                    switch (s.mode()) {
+                        case ADD -> flags.addAll(s.flags());
+                        case REMOVE -> flags.removeAll(s.flags());
+                        case REPLACE -> {
+                            flags.clear();
+                            flags.addAll(s.flags());
+                        }
                     }
+                    return null;
                 }
-            } else if (op instanceof Operation.Copy c) {
-                copies.add(c.mailbox());
-            } else if (op instanceof Operation.Move mv) {
-                movedTo = Optional.of(mv.mailbox());
-            }
+
+                @Override
+                public Void copy(Operation.Copy c) {
+                    copies.add(c.mailbox());
+                    return null;
+                }
+
+                @Override
+                public Void move(Operation.Move mv) {
+                    movesTo.add(mv.mailbox());
+                    return null;
+                }
+
+                @Override
+                public Void expunge(Operation.Expunge e) {
+                    return null;
+                }
+            });
         }
-        Example.Result result = contains(plan.deletedUids()) ? Example.Result.DELETED
-                : contains(plan.trashedUids()) ? Example.Result.TRASHED
-                : contains(plan.movedUids()) ? Example.Result.MOVED
+        Example.Result result = plan.deletedUids().contains(UID) ? Example.Result.DELETED
+                : plan.trashedUids().contains(UID) ? Example.Result.TRASHED
+                : plan.movedUids().contains(UID) ? Example.Result.MOVED
                 : Example.Result.KEPT;
+        Optional<String> movedTo = movesTo.isEmpty() ? Optional.empty() : Optional.of(movesTo.get(movesTo.size() - 1));
         return new ExampleRun(example, matched, result, movedTo, flags, copies);
     }
 
-    private static boolean contains(long[] uids) {
-        for (long uid : uids) {
-            if (uid == UID) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     /** What differs from the expectation; empty when the example passes. */
     List<String> differences() {

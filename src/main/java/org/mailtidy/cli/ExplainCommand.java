@@ -15,6 +15,7 @@ import org.mailtidy.engine.Explain;
 import org.mailtidy.engine.MailboxPatterns;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
+import org.mailtidy.mail.MailboxRef;
 import org.mailtidy.rules.Explainer;
 import org.mailtidy.rules.RuleSpec;
 import picocli.CommandLine;
@@ -64,8 +65,9 @@ final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Explain.Result result;
         try (ImapConnection connection = Connections.open(a)) {
-            result = Explain.explain(connection, a.id(), mailbox, rules, a.trashMailbox(), Instant.now(),
-                    c.defaults().timezone(), Optional.ofNullable(which.uid), Optional.ofNullable(which.messageId));
+            result = Explain.explain(connection, new MailboxRef(a.id(), mailbox), rules, a.trashMailbox(),
+                    Instant.now(), c.defaults().timezone(), Optional.ofNullable(which.uid),
+                    Optional.ofNullable(which.messageId));
         } catch (ImapException e) {
             spec.commandLine().getErr().println("mailtidy explain: " + e.getMessage());
             return ExitCodes.RUN_FAILED;
@@ -96,8 +98,8 @@ final class ExplainCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, Explain.Found f, boolean noRules) {
         Explainer.Explanation e = f.explanation();
-        out.printf("Message UID %d in %s %s (UIDVALIDITY %d), examined read-only%n", f.uid(), f.account(),
-                f.mailbox(), f.uidValidity());
+        out.printf("Message UID %d in %s %s (UIDVALIDITY %d), examined read-only%n", f.uid().value(),
+                f.where().account(), f.where().mailbox(), f.uidValidity());
         List<String[]> facts = new ArrayList<>();
         facts.add(new String[] {"Message-ID", f.messageId() == null ? "(none)" : f.messageId()});
         facts.add(new String[] {"INTERNALDATE", f.internalDate().toString()});
@@ -111,7 +113,7 @@ final class ExplainCommand implements Callable<Integer> {
         out.println("  (each server criterion is shown with its own UID SEARCH, sent restricted to this UID)");
         out.println();
         if (noRules) {
-            out.println("No enabled rule of " + f.account() + " applies to " + f.mailbox() + ".");
+            out.println("No enabled rule of " + f.where().account() + " applies to " + f.where().mailbox() + ".");
             return;
         }
         int nameWidth = 0;
@@ -162,7 +164,7 @@ final class ExplainCommand implements Callable<Integer> {
         List<String> copies = e.rules().stream().flatMap(r -> r.actions().stream())
                 .filter(a -> a.startsWith("copy_to ")).map(a -> a.substring("copy_to ".length())).toList();
         String copied = copies.isEmpty() ? "" : ", copied to " + String.join(", ", copies);
-        if (plan.deletedUids().length > 0) {
+        if (!plan.deletedUids().isEmpty()) {
             return "deleted" + copied;
         }
         String leaving = e.rules().stream().flatMap(r -> r.actions().stream())

@@ -2,10 +2,9 @@ package org.mailtidy.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
-import org.mailtidy.rules.Disposition;
 import org.mailtidy.rules.Flag;
-import org.mailtidy.rules.FlagChange;
 import org.mailtidy.rules.RuleSpec;
 
 /** A rule's actions in the configuration's own words, for {@code check} and {@code demo}. */
@@ -15,25 +14,19 @@ final class RuleText {
 
     static String actions(RuleSpec r) {
         List<String> parts = new ArrayList<>();
-        if (r.flagChange() instanceof FlagChange.Replace rep) {
-            parts.add("set_flags " + names(rep.flags()));
-        } else if (r.flagChange() instanceof FlagChange.Delta d) {
+        parts.addAll(r.flagChange().match(rep -> List.of("set_flags " + names(rep.flags())), d -> {
+            List<String> out = new ArrayList<>();
             if (!d.add().isEmpty()) {
-                parts.add("add_flags " + names(d.add()));
+                out.add("add_flags " + names(d.add()));
             }
             if (!d.remove().isEmpty()) {
-                parts.add("remove_flags " + names(d.remove()));
+                out.add("remove_flags " + names(d.remove()));
             }
-        }
+            return out;
+        }));
         r.copyTo().ifPresent(m -> parts.add("copy_to " + m));
-        Disposition d = r.disposition();
-        if (d instanceof Disposition.Delete) {
-            parts.add("delete");
-        } else if (d instanceof Disposition.Trash) {
-            parts.add("trash");
-        } else if (d instanceof Disposition.MoveTo m) {
-            parts.add("move_to " + m.mailbox());
-        }
+        r.disposition().<Optional<String>>match(k -> Optional.empty(), d -> Optional.of("delete"),
+                t -> Optional.of("trash"), m -> Optional.of("move_to " + m.mailbox())).ifPresent(parts::add);
         if (r.stop()) {
             parts.add("stop");
         }

@@ -4,13 +4,18 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * When a rule runs: {@code every <duration>}, or a cron line. A 5-field crontab line is kept with
  * its crontab meaning (when day-of-month and day-of-week are both restricted, either matching
- * fires), which Quartz can only express as two cron expressions; hence a list.
+ * fires), which Quartz can only express as two cron expressions; hence a list. Code that must
+ * handle both kinds calls {@link #match}.
  */
 public sealed interface Schedule {
+
+    /** One function per kind; returns what the one for this kind returns. */
+    <R> R match(Function<Every, R> every, Function<Cron, R> cron);
 
     /** The text as written in the file. */
     String text();
@@ -20,6 +25,11 @@ public sealed interface Schedule {
 
     /** {@code every 15m}. */
     record Every(String text, Duration interval) implements Schedule {
+        @Override
+        public <R> R match(Function<Every, R> every, Function<Cron, R> cron) {
+            return every.apply(this);
+        }
+
         @Override
         public List<ZonedDateTime> nextFireTimes(ZonedDateTime from, int count, ZoneId zone) {
             java.util.ArrayList<ZonedDateTime> out = new java.util.ArrayList<>();
@@ -38,6 +48,11 @@ public sealed interface Schedule {
      * @param quartzExpressions equivalent Quartz cron expressions; the rule fires when any fires
      */
     record Cron(String text, List<String> quartzExpressions) implements Schedule {
+        @Override
+        public <R> R match(Function<Every, R> every, Function<Cron, R> cron) {
+            return cron.apply(this);
+        }
+
         public Cron {
             quartzExpressions = List.copyOf(quartzExpressions);
         }

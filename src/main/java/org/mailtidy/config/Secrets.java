@@ -45,16 +45,10 @@ public final class Secrets {
     }
 
     public static String read(SecretSource source, Duration timeout) throws SecretException {
-        if (source instanceof SecretSource.Literal l) {
-            return l.value();
-        }
-        if (source instanceof SecretSource.FromFile f) {
-            return fromFile(f.path());
-        }
-        if (source instanceof SecretSource.FromCommand c) {
-            return fromCommand(c, timeout);
-        }
-        throw new SecretException("no password is configured (the oauth2 block supplies the token)");
+        return source.<String, SecretException>match(SecretSource.Literal::value, f -> fromFile(f.path()),
+                c -> fromCommand(c, timeout), none -> {
+                    throw new SecretException("no password is configured (the oauth2 block supplies the token)");
+                });
     }
 
     private static String fromFile(Path path) throws SecretException {

@@ -72,14 +72,13 @@ public final class UserLists {
             accounts.put(e.getKey(), e.getValue());
         }
         for (AccountGroup group : config.groups().values()) {
-            if (mode == Mode.NO_COMMANDS && group.users() instanceof UserSource.FromCommand c) {
-                notChecked.add(new SecretNotChecked(group.keyPath(), group.line(), "the command " + c.shown()
-                        + " is not run: the users of " + group.id() + " are not known"));
-                continue;
-            }
-            if (mode == Mode.NO_COMMANDS && group.users() instanceof UserSource.FromFile f && !Files.exists(f.path())) {
-                notChecked.add(new SecretNotChecked(group.keyPath(), group.line(), "the file " + f.path()
-                        + " does not exist here: the users of " + group.id() + " are not known"));
+            Optional<String> unknown = mode != Mode.NO_COMMANDS ? Optional.empty() : group.users().match(
+                    f -> Files.exists(f.path()) ? Optional.empty()
+                            : Optional.of("the file " + f.path() + " does not exist here"),
+                    c -> Optional.of("the command " + c.shown() + " is not run"));
+            if (unknown.isPresent()) {
+                notChecked.add(new SecretNotChecked(group.keyPath(), group.line(), unknown.get() + ": the users of "
+                        + group.id() + " are not known"));
                 continue;
             }
             List<ConfigError> problems = new ArrayList<>();
@@ -108,16 +107,9 @@ public final class UserLists {
     /** The logins of one group; problems go to {@code problems}. */
     static List<String> read(Path configFile, AccountGroup group, List<ConfigError> problems) {
         String text;
-        Path shownFile;
+        Path shownFile = group.users().file().orElse(null);
         try {
-            if (group.users() instanceof UserSource.FromFile f) {
-                shownFile = f.path();
-                text = readFile(f.path());
-            } else {
-                UserSource.FromCommand c = (UserSource.FromCommand) group.users();
-                shownFile = null;
-                text = run(c);
-            }
+            text = group.users().<String, IOException>match(f -> readFile(f.path()), UserLists::run);
         } catch (IOException e) {
             problems.add(new ConfigError(configFile, group.line(), group.column(), group.keyPath(), e.getMessage()));
             return List.of();

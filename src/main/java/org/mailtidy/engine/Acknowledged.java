@@ -75,7 +75,7 @@ final class Acknowledged {
             }
         }
         BitSet plannedDeleted = new BitSet();
-        mark(plan.deletedUids(), plannedDeleted);
+        mark(plan.deletedUids().toArray(), plannedDeleted);
         BitSet flagsDone = new BitSet();
         flagsDone.set(0, uids.length);
         flagsDone.andNot(notDone);

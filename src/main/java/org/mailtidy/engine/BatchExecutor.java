@@ -14,7 +14,8 @@ import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.Moved;
 import org.mailtidy.imap.SelectedMailbox;
-import org.mailtidy.imap.StoreMode;
+import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
@@ -109,7 +110,7 @@ final class BatchExecutor {
         for (current = 0; current < sending.size(); current++) {
             Operation op = sending.get(current);
             guardUidValidity();
-            long[] uids = withoutLeftAlone(op.uids());
+            long[] uids = withoutLeftAlone(op.uids().toArray());
             if (op instanceof Operation.Copy c) {
                 int index = copies++;
                 if (uids.length > 0) {
@@ -170,7 +171,7 @@ final class BatchExecutor {
         List<SelectedMailbox.StoreRequest> requests = new ArrayList<>();
         int last = first;
         while (last < sending.size() && sending.get(last) instanceof Operation.Store s) {
-            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids()), mode(s.mode()),
+            requests.add(new SelectedMailbox.StoreRequest(withoutLeftAlone(s.uids().toArray()), s.mode(),
                     s.flags().stream().map(Flag::name).toList()));
             last++;
         }
@@ -202,7 +203,7 @@ final class BatchExecutor {
         out.addAll(refused);
         out.addAll(storesUnfinished);
         for (int i = current; i < sending.size(); i++) {
-            LongStream.of(sending.get(i).uids()).forEach(out::add);
+            sending.get(i).uids().stream().forEach(out::add);
         }
         if (!expunged) {
             copiedInsteadOfMoved.forEach(u -> LongStream.of(u).forEach(out::add));
@@ -226,7 +227,7 @@ final class BatchExecutor {
         } else {
             copied = toDestination(mailbox, () -> box.copy(uids, mailbox));
         }
-        copiesMade.add(new CopyLedger.Made(rule, mailbox, uids));
+        copiesMade.add(new CopyLedger.Made(rule, mailbox, UidSet.of(uids)));
         if (journal != null) {
             journal.acknowledged(journalIndex);
         }
@@ -333,13 +334,6 @@ final class BatchExecutor {
         }
     }
 
-    private static StoreMode mode(Operation.StoreMode m) {
-        return switch (m) {
-            case ADD -> StoreMode.ADD;
-            case REMOVE -> StoreMode.REMOVE;
-            case REPLACE -> StoreMode.REPLACE;
-        };
-    }
 
     private static long[] union(long[] first, List<long[]> more) {
         if (more.isEmpty()) {

@@ -16,7 +16,8 @@ import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SelectedMailbox;
-import org.mailtidy.imap.StoreMode;
+import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
 import org.slf4j.Logger;
@@ -99,7 +100,7 @@ final class CopyRecovery {
         for (int i = 0; i < earlier.copies().size(); i++) {
             CopyJournal.Copy c = earlier.copies().get(i);
             if (c.done()) {
-                out.add(new CopyLedger.Made(c.rule(), c.mailbox(), c.uids()));
+                out.add(new CopyLedger.Made(c.rule(), c.mailbox(), UidSet.of(c.uids())));
             } else if (c.inDoubt() && arrived.containsKey(i)) {
                 long[] candidates = LongStream.of(c.uids()).filter(u -> Arrays.binarySearch(present, u) >= 0)
                         .toArray();
@@ -109,7 +110,7 @@ final class CopyRecovery {
                 foundThere.put(i, there);
                 if (!there.isEmpty()) {
                     out.add(new CopyLedger.Made(c.rule(), c.mailbox(),
-                            there.stream().mapToLong(Long::longValue).sorted().toArray()));
+                            UidSet.of(there.stream().mapToLong(Long::longValue))));
                 }
             }
         }
@@ -200,11 +201,9 @@ final class CopyRecovery {
 
     private static Map<String, Set<Long>> plannedCopies(MailboxPlan plan) {
         Map<String, Set<Long>> out = new HashMap<>();
-        for (Operation op : plan.operations()) {
-            if (op instanceof Operation.Copy c) {
-                Set<Long> uids = out.computeIfAbsent(c.mailbox(), m -> new HashSet<>());
-                LongStream.of(c.uids()).forEach(uids::add);
-            }
+        for (Operation.Copy c : plan.copies()) {
+            Set<Long> uids = out.computeIfAbsent(c.mailbox(), m -> new HashSet<>());
+            c.uids().stream().forEach(uids::add);
         }
         return out;
     }
@@ -230,7 +229,7 @@ final class CopyRecovery {
                 }
                 Map<Long, Long> target = where.targetBySource();
                 for (CopyJournal.Group g : c.groups()) {
-                    long[] copies = LongStream.of(g.uids()).filter(target::containsKey).map(target::get).sorted()
+                    long[] copies = g.uids().stream().filter(target::containsKey).map(target::get).sorted()
                             .toArray();
                     if (copies.length > 0) {
                         box.store(copies, StoreMode.REPLACE, g.flags());

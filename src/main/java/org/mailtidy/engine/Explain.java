@@ -12,8 +12,10 @@ import java.util.stream.LongStream;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
-import org.mailtidy.imap.SearchArg;
+import org.mailtidy.mail.MailboxRef;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.mail.Uid;
 import org.mailtidy.rules.CriteriaKinds;
 import org.mailtidy.rules.Explainer;
 import org.mailtidy.rules.ImapSearch;
@@ -38,7 +40,7 @@ public final class Explain {
      * @param plannedCommands what a run would send for this message, one line each
      * @param otherUids       other messages with the same Message-ID (explained: the first)
      */
-    public record Found(String account, String mailbox, long uidValidity, long uid, String messageId,
+    public record Found(MailboxRef where, long uidValidity, Uid uid, String messageId,
                         Instant internalDate, long size, List<String> flags, Explainer.Explanation explanation,
                         List<String> plannedCommands, List<Long> otherUids) {
     }
@@ -46,9 +48,11 @@ public final class Explain {
     private Explain() {
     }
 
-    public static Result explain(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
+    public static Result explain(ImapConnection connection, MailboxRef where, List<RuleSpec> rules,
                                  Optional<String> configuredTrash, Instant now, java.time.ZoneId zone,
                                  Optional<Long> uid, Optional<String> messageId) throws ImapException {
+        String account = where.account();
+        String mailbox = where.mailbox();
         PlanContext context = new PlanContext(now, LocalDate.ofInstant(now, zone),
                 MailboxRun.trashMailbox(connection, account, rules, configuredTrash));
         List<RuleSpec> effective = MailboxRun.rulesIn(mailbox, rules, context, Provider.isGmail(connection),
@@ -81,7 +85,7 @@ public final class Explain {
                 List<SearchArg> args = new ArrayList<>();
                 args.add(new SearchArg.Atom("UID"));
                 args.add(new SearchArg.Atom(Long.toString(chosen)));
-                args.addAll(MailboxRun.toArgs(program));
+                args.addAll(program.tokens());
                 evidence.addSearch(q, box.uidSearch(args, program.utf8(), snapshot.uids()));
             }
             Set<String> headers = new LinkedHashSet<>(List.of("Message-ID"));
@@ -91,36 +95,12 @@ public final class Explain {
             evidence.addHeaders(0, fields);
             Explainer.Explanation explanation = Explainer.explain(effective, snapshot, evidence, context);
             List<String> ids = fields.getOrDefault("Message-ID", List.of());
-            return new Result(Optional.of(new Found(account, mailbox, box.uidValidity(), chosen,
+            return new Result(Optional.of(new Found(where, box.uidValidity(), Uid.of(chosen),
                     ids.isEmpty() ? null : ids.get(0).trim(), Instant.ofEpochMilli(table.internalDates()[0]),
-                    table.sizes()[0], snapshotFlags(snapshot), explanation, commands(explanation.plan()),
+                    table.sizes()[0], snapshotFlags(snapshot), explanation,
+                    org.mailtidy.rules.PlanText.commands(explanation.plan()),
                     candidates.subList(1, candidates.size()))), "");
         }
-    }
-
-    /** The plan's operations as the commands a run would send for this one message. */
-    private static List<String> commands(org.mailtidy.rules.MailboxPlan plan) {
-        List<String> out = new ArrayList<>();
-        for (org.mailtidy.rules.Operation op : plan.operations()) {
-            String uids = LongStream.of(op.uids()).mapToObj(Long::toString).collect(
-                    java.util.stream.Collectors.joining(","));
-            if (op instanceof org.mailtidy.rules.Operation.Store st) {
-                String item = switch (st.mode()) {
-                    case ADD -> "+FLAGS.SILENT";
-                    case REMOVE -> "-FLAGS.SILENT";
-                    case REPLACE -> "FLAGS.SILENT";
-                };
-                out.add("UID STORE " + uids + " " + item + " (" + String.join(" ", st.flags().stream()
-                        .map(org.mailtidy.rules.Flag::name).toList()) + ")");
-            } else if (op instanceof org.mailtidy.rules.Operation.Copy c) {
-                out.add("UID COPY " + uids + " " + c.mailbox());
-            } else if (op instanceof org.mailtidy.rules.Operation.Move m) {
-                out.add("UID MOVE " + uids + " " + m.mailbox());
-            } else if (op instanceof org.mailtidy.rules.Operation.Expunge) {
-                out.add("UID EXPUNGE " + uids);
-            }
-        }
-        return out;
     }
 
     private static List<String> snapshotFlags(MailboxSnapshot snapshot) {

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.mailtidy.engine.journal.CopyJournal;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
@@ -39,10 +40,8 @@ final class JournaledBatch {
     static JournaledBatch begin(CopyJournal journal, long uidValidity, List<CopyJournal.Copy> earlier,
                                 MailboxPlan plan) throws RunFailure {
         List<CopyJournal.Copy> copies = new ArrayList<>(earlier);
-        for (Operation op : plan.operations()) {
-            if (op instanceof Operation.Copy c) {
-                copies.add(entry(c));
-            }
+        for (Operation.Copy c : plan.copies()) {
+            copies.add(entry(c));
         }
         try {
             if (copies.isEmpty()) {
@@ -59,7 +58,7 @@ final class JournaledBatch {
 
     static CopyJournal.Copy entry(Operation.Copy c) {
         List<CopyJournal.Group> groups = new ArrayList<>();
-        for (Map.Entry<Set<Flag>, long[]> g : c.uidsByFlags().entrySet()) {
+        for (Map.Entry<Set<Flag>, UidSet> g : c.uidsByFlags().entrySet()) {
             groups.add(new CopyJournal.Group(g.getKey().stream().map(Flag::name).toList(), g.getValue()));
         }
         return new CopyJournal.Copy(c.mailbox(), c.rule(), groups, -1, false);

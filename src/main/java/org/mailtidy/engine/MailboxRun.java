@@ -18,7 +18,7 @@ import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
-import org.mailtidy.imap.SearchArg;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Disposition;
@@ -28,6 +28,7 @@ import org.mailtidy.rules.ImapSearch;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.MailboxSnapshot;
 import org.mailtidy.rules.PlanContext;
+import org.mailtidy.rules.PlanText;
 import org.mailtidy.rules.Planner;
 import org.mailtidy.rules.RegexOutcomes;
 import org.mailtidy.rules.RuleSpec;
@@ -123,7 +124,7 @@ public final class MailboxRun {
                 Duration took = Duration.ofNanos(System.nanoTime() - startedNanos);
                 RunResult result = new RunResult(account, mailbox, outcome.error == null ? RunResult.Status.OK
                         : RunResult.Status.FAILED, outcome.messages, outcome.stats(), took, commandsSince(before),
-                        PlannedCommands.describe(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error),
+                        PlanText.summaries(outcome.plan), outcome.notes, Optional.ofNullable(outcome.error),
                         runId);
                 logSummary(result, outcome.cache);
                 return result;
@@ -197,12 +198,12 @@ public final class MailboxRun {
                 return out;
             }
             List<AuditLog.Line> audit = auditLines(box, out.plan, started);
-            if (settings.backupDir().isPresent() && out.plan.deletedUids().length > 0) {
+            if (settings.backupDir().isPresent() && !out.plan.deletedUids().isEmpty()) {
                 settings.progress().phase(account, mailbox, String.format(java.util.Locale.ROOT,
-                        "saving %,d messages to backup_dir", out.plan.deletedUids().length));
+                        "saving %,d messages to backup_dir", out.plan.deletedUids().size()));
             }
             Map<Long, BackupWriter.Saved> saved = new BackupWriter(settings.backupDir(), account, mailbox)
-                    .save(box, out.plan.deletedUids(), settings.progress());
+                    .save(box, out.plan.deletedUids().toArray(), settings.progress());
             if (!saved.isEmpty()) {
                 audit = audit.stream().map(l -> {
                     BackupWriter.Saved b = l.action().equals("delete") ? saved.get(l.uid()) : null;
@@ -579,7 +580,7 @@ public final class MailboxRun {
         }
         List<SelectedMailbox.SearchRequest> requests = new ArrayList<>();
         asked.forEach((key, p) -> requests.add(new SelectedMailbox.SearchRequest(
-                restricted(toArgs(p), Long.parseLong(key.substring(0, key.indexOf(' ')))), p.utf8())));
+                restricted(p.tokens(), Long.parseLong(key.substring(0, key.indexOf(' ')))), p.utf8())));
         List<BitSet> found = box.uidSearchAll(requests, snapshot.uids());
         Map<String, BitSet> out = new HashMap<>();
         int i = 0;
@@ -592,19 +593,7 @@ public final class MailboxRun {
     /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */
     private static BitSet search(SelectedMailbox box, MailboxSnapshot snapshot, long from, SearchProgram program)
             throws ImapException {
-        return box.uidSearch(restricted(toArgs(program), from), program.utf8(), snapshot.uids());
-    }
-
-    static List<SearchArg> toArgs(SearchProgram program) {
-        List<SearchArg> args = new ArrayList<>(program.tokens().size());
-        for (SearchProgram.Token t : program.tokens()) {
-            if (t instanceof SearchProgram.Atom a) {
-                args.add(new SearchArg.Atom(a.text()));
-            } else if (t instanceof SearchProgram.Str s) {
-                args.add(new SearchArg.Str(s.value()));
-            }
-        }
-        return args;
+        return box.uidSearch(restricted(program.tokens(), from), program.utf8(), snapshot.uids());
     }
 
     /** Search keys are ANDed (RFC 3501 section 6.4.4), so a leading {@code UID n:*} restricts any program. */

@@ -28,12 +28,10 @@ final class PlanChecks {
         Set<String> permanent = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
         permanent.addAll(box.permanentFlags());
         Set<String> refused = new LinkedHashSet<>();
-        for (var op : plan.operations()) {
-            if (op instanceof org.mailtidy.rules.Operation.Store s) {
-                for (Flag f : s.flags()) {
-                    if (!permanent.contains(f.name())) {
-                        refused.add(f.name());
-                    }
+        for (var s : plan.stores()) {
+            for (Flag f : s.flags()) {
+                if (!permanent.contains(f.name())) {
+                    refused.add(f.name());
                 }
             }
         }
@@ -46,13 +44,6 @@ final class PlanChecks {
     }
 
     private static boolean usesAny(RuleSpec rule, Set<String> flags) {
-        Set<Flag> named = new java.util.HashSet<>();
-        if (rule.flagChange() instanceof org.mailtidy.rules.FlagChange.Replace r) {
-            named.addAll(r.flags());
-        } else if (rule.flagChange() instanceof org.mailtidy.rules.FlagChange.Delta d) {
-            named.addAll(d.add());
-            named.addAll(d.remove());
-        }
-        return named.stream().anyMatch(f -> flags.contains(f.name()));
+        return rule.flagChange().named().stream().anyMatch(f -> flags.contains(f.name()));
     }
 }

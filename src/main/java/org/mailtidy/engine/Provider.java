@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.mailtidy.imap.ImapConnection;
-import org.mailtidy.rules.Disposition;
 import org.mailtidy.rules.RuleSpec;
 
 /**
@@ -62,21 +61,19 @@ public enum Provider {
             return out;
         }
         boolean onlyInTrash = mailboxes.stream().allMatch(m -> m.equalsIgnoreCase(TRASH));
-        if (rule.disposition() instanceof Disposition.Delete && !onlyInTrash) {
+        if (rule.disposition().deletes() && !onlyInTrash) {
             out.add("on Gmail, delete moves to [Gmail]/Trash (the \\Trash mailbox), where Gmail deletes it after 30"
                     + " days: expunging would only remove this mailbox's label. To remove only the label, write"
                     + " move_to: \"[Gmail]/All Mail\" instead");
         }
         rule.copyTo().ifPresent(to -> out.add("on Gmail, copy_to " + to + " adds the label " + to + " to the same"
                 + " message: no second message, and later rules' flag changes show in " + to + " too"));
-        if (rule.disposition() instanceof Disposition.MoveTo m) {
-            boolean fromAllMail = mailboxes.stream().anyMatch(ALL_MAIL::equalsIgnoreCase);
-            out.add(fromAllMail
-                    ? "on Gmail, move_to " + m.mailbox() + " from [Gmail]/All Mail only adds the label " + m.mailbox()
-                            + ": every message stays in All Mail"
-                    : "on Gmail, move_to " + m.mailbox() + " replaces this mailbox's label with " + m.mailbox()
-                            + " (from INBOX: archives and labels)");
-        }
+        boolean fromAllMail = mailboxes.stream().anyMatch(ALL_MAIL::equalsIgnoreCase);
+        rule.disposition().match(k -> null, d -> null, t -> null, m -> out.add(fromAllMail
+                ? "on Gmail, move_to " + m.mailbox() + " from [Gmail]/All Mail only adds the label " + m.mailbox()
+                        + ": every message stays in All Mail"
+                : "on Gmail, move_to " + m.mailbox() + " replaces this mailbox's label with " + m.mailbox()
+                        + " (from INBOX: archives and labels)"));
         return out;
     }
 }

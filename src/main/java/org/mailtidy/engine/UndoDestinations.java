@@ -17,9 +17,9 @@ import org.mailtidy.imap.CopiedUids;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
-import org.mailtidy.imap.SearchArg;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
-import org.mailtidy.imap.StoreMode;
+import org.mailtidy.mail.StoreMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -15,7 +15,7 @@ import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MessageTable;
 import org.mailtidy.imap.SelectedMailbox;
-import org.mailtidy.imap.StoreMode;
+import org.mailtidy.mail.StoreMode;
 
 /**
  * The part of {@code mailtidy undo} in the audited mailbox itself: flag changes put back (under the

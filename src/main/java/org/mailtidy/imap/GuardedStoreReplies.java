@@ -17,6 +17,7 @@ import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.MODSEQ;
 import org.eclipse.angus.mail.imap.protocol.UID;
 import org.eclipse.angus.mail.imap.protocol.UIDSet;
+import org.mailtidy.mail.StoreMode;
 
 /**
  * Reads the answer to one {@code UID STORE set (UNCHANGEDSINCE m) ±FLAGS.SILENT (flags)} by RFC 7162

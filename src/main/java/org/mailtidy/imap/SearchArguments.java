@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import org.eclipse.angus.mail.iap.Argument;
+import org.mailtidy.mail.SearchArg;
 
 /** Builds the argument of a UID SEARCH. */
 final class SearchArguments {
@@ -20,21 +21,29 @@ final class SearchArguments {
         Deque<Argument> open = new ArrayDeque<>();
         Argument current = new Argument();
         for (SearchArg arg : program) {
-            if (arg instanceof SearchArg.Atom atom && atom.text().equals("(")) {
-                open.push(current);
-                current = new Argument();
-            } else if (arg instanceof SearchArg.Atom atom && atom.text().equals(")")) {
-                if (open.isEmpty()) {
-                    throw new IllegalArgumentException("unbalanced ')' in search program " + program);
+            Argument into = current;
+            current = arg.match(atom -> {
+                if (atom.is("(")) {
+                    open.push(into);
+                    return new Argument();
                 }
-                Argument inner = current;
-                current = open.pop();
-                current.writeArgument(inner);
-            } else if (arg instanceof SearchArg.Atom atom) {
-                current.writeAtom(atom.text());
-            } else {
-                current.writeString(((SearchArg.Str) arg).value(), StandardCharsets.UTF_8);
-            }
+                if (atom.is(")")) {
+                    if (open.isEmpty()) {
+                        throw new IllegalArgumentException("unbalanced ')' in search program " + program);
+                    }
+                    Argument outer = open.pop();
+                    outer.writeArgument(into);
+                    return outer;
+                }
+                if (!atom.isSendable()) {
+                    throw new IllegalArgumentException("not an IMAP atom: '" + atom.text() + "'");
+                }
+                into.writeAtom(atom.text());
+                return into;
+            }, str -> {
+                into.writeString(str.value(), StandardCharsets.UTF_8);
+                return into;
+            });
         }
         if (!open.isEmpty()) {
             throw new IllegalArgumentException("unbalanced '(' in search program " + program);

@@ -30,6 +30,8 @@ import org.eclipse.angus.mail.imap.protocol.MODSEQ;
 import org.eclipse.angus.mail.imap.protocol.RFC822SIZE;
 import org.eclipse.angus.mail.imap.protocol.UID;
 import org.eclipse.angus.mail.imap.protocol.UIDSet;
+import org.mailtidy.mail.SearchArg;
+import org.mailtidy.mail.StoreMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

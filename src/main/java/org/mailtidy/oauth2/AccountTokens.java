@@ -154,8 +154,8 @@ public final class AccountTokens {
         try {
             return Secrets.read(source, SECRET_TIMEOUT);
         } catch (SecretException e) {
-            String hint = source instanceof SecretSource.FromFile f && what.equals("refresh token")
-                    && !java.nio.file.Files.exists(f.path())
+            String hint = what.equals("refresh token") && source.file().filter(f -> !java.nio.file.Files.exists(f))
+                    .isPresent()
                     ? "; run `mailtidy oauth2 login --account " + accountId + "` to create it" : "";
             throw new OAuth2Exception(OAuth2Exception.Kind.REJECTED, "account " + accountId + ": cannot read the "
                     + what + ": " + e.getMessage() + hint);

@@ -26,6 +26,7 @@ import org.mailtidy.schedule.AccountLanes;
 import org.mailtidy.schedule.ConnectionPool;
 import org.mailtidy.schedule.DaemonMetrics;
 import org.mailtidy.schedule.Loaded;
+import org.mailtidy.mail.MailboxRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -44,10 +45,9 @@ import org.slf4j.MDC;
 final class ArrivalRuns {
     private static final Logger LOG = LoggerFactory.getLogger(ArrivalRuns.class);
 
-    record Key(String account, String mailbox) {
-        Key {
-            mailbox = MailboxPatterns.canonical(mailbox);
-        }
+    /** The mailbox as a key: its name in canonical form, so INBOX is INBOX however it is written. */
+    private static MailboxRef key(String account, String mailbox) {
+        return new MailboxRef(account, MailboxPatterns.canonical(mailbox));
     }
 
     /** Every message of the mailbox with a UID below {@code nextUid} has been handled. */
@@ -68,8 +68,8 @@ final class ArrivalRuns {
     private final PushOptions options;
     private final BooleanSupplier stopping;
     private final Clock clock;
-    private final Map<Key, Mark> marks = new ConcurrentHashMap<>();
-    private final Map<Key, Pending> pending = new HashMap<>();
+    private final Map<MailboxRef, Mark> marks = new ConcurrentHashMap<>();
+    private final Map<MailboxRef, Pending> pending = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Push.daemonThreads("arrival-timer"));
     private final AccountLanes lanes;
@@ -89,7 +89,7 @@ final class ArrivalRuns {
 
     /** A watching connection reported the mailbox (on connecting, and on every change). */
     void changed(String account, MailWatch.Change change) {
-        Key key = new Key(account, change.mailbox());
+        MailboxRef key = key(account, change.mailbox());
         LOG.trace("{} {}: reported UIDVALIDITY {} UIDNEXT {}", account, key.mailbox(), change.uidValidity(),
                 change.uidNext());
         if (change.uidNextKnown()) {
@@ -110,14 +110,14 @@ final class ArrivalRuns {
 
     /** A mailbox without a watching connection is due for a look. */
     void poll(String account, String mailbox) {
-        signal(new Key(account, mailbox));
+        signal(key(account, mailbox));
     }
 
     Optional<Mark> mark(String account, String mailbox) {
-        return Optional.ofNullable(marks.get(new Key(account, mailbox)));
+        return Optional.ofNullable(marks.get(key(account, mailbox)));
     }
 
-    private synchronized void signal(Key key) {
+    private synchronized void signal(MailboxRef key) {
         if (stopping.getAsBoolean() || timer.isShutdown()) {
             return;
         }
@@ -135,7 +135,7 @@ final class ArrivalRuns {
         }
     }
 
-    private synchronized void due(Key key) {
+    private synchronized void due(MailboxRef key) {
         Pending p = pending.get(key);
         long now = System.nanoTime();
         long runAt = Math.min(p.lastNanos + options.quiet().toNanos(), p.firstNanos + options.maxDelay().toNanos());
@@ -156,7 +156,7 @@ final class ArrivalRuns {
         }
     }
 
-    private void run(Key key) {
+    private void run(MailboxRef key) {
         try {
             runOnce(key);
         } catch (RuntimeException e) {
@@ -175,7 +175,7 @@ final class ArrivalRuns {
         }
     }
 
-    private void runOnce(Key key) {
+    private void runOnce(MailboxRef key) {
         Loaded loaded = current.get();
         if (!loaded.config().accounts().containsKey(key.account())) {
             return;
@@ -237,7 +237,7 @@ final class ArrivalRuns {
     }
 
     /** The rule connection is down: look again when its back-off allows, not only at the next report. */
-    private void retryLater(Key key) {
+    private void retryLater(MailboxRef key) {
         Instant next = pool.get(key.account()).snapshot().nextAttempt();
         long delay = next == null ? 0 : Duration.between(clock.instant(), next).toMillis();
         delay = Math.max(delay, Math.max(100, options.quiet().toMillis()));

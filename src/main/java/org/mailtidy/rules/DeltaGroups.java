@@ -17,6 +17,8 @@ import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * One direction (add or remove) of the {@code add_flags}/{@code remove_flags} changes that one
@@ -67,7 +69,7 @@ final class DeltaGroups {
 
     /** Each flag's block; a flag no rule names in this direction is a block of its own. */
     private final Map<Flag, SortedSet<Flag>> blockOf;
-    private final Operation.StoreMode mode;
+    private final StoreMode mode;
     private final List<Part> parts = new ArrayList<>();
 
     /** Messages (ascending indexes) that change by the same flags towards the same target. */
@@ -107,7 +109,7 @@ final class DeltaGroups {
     }
 
     /** {@code mode}: ADD or REMOVE, the direction; {@code blockOf}: from {@link #blocks}. */
-    DeltaGroups(Operation.StoreMode mode, Map<Flag, SortedSet<Flag>> blockOf) {
+    DeltaGroups(StoreMode mode, Map<Flag, SortedSet<Flag>> blockOf) {
         this.mode = mode;
         this.blockOf = blockOf;
     }
@@ -150,7 +152,7 @@ final class DeltaGroups {
     }
 
     /** The STOREs, each with the messages (as {@code uidsOf} names them) that change by its flags. */
-    List<Operation.Store> stores(Function<int[], long[]> uidsOf) {
+    List<Operation.Store> stores(Function<int[], UidSet> uidsOf) {
         List<Operation.Store> out = new ArrayList<>();
         groups().forEach((flags, messages) -> out.add(new Operation.Store(uidsOf.apply(messages.ascending()), mode,
                 flags)));
@@ -216,7 +218,7 @@ final class DeltaGroups {
         for (Part part : parts) {
             if (!Collections.disjoint(part.change(), scope)) {
                 SortedSet<Flag> key = new TreeSet<>(scope);
-                if (mode == Operation.StoreMode.ADD) {
+                if (mode == StoreMode.ADD) {
                     key.retainAll(part.target());
                 } else {
                     key.removeAll(part.target());

@@ -135,13 +135,8 @@ public final class Explainer {
     }
 
     private static String gone(Disposition d, PlanContext context) {
-        if (d instanceof Disposition.MoveTo m) {
-            return "moved to " + m.mailbox();
-        }
-        if (d instanceof Disposition.Trash) {
-            return "trashed to " + context.trashMailbox().orElse("the trash");
-        }
-        return "deleted";
+        return d.match(k -> "kept", del -> "deleted",
+                t -> "trashed to " + context.trashMailbox().orElse("the trash"), m -> "moved to " + m.mailbox());
     }
 
     /**
@@ -175,29 +170,85 @@ public final class Explainer {
         return value;
     }
 
+    /** Where the criterion's verdict comes from, for each kind of node. */
     private static String source(Criterion c, Evidence evidence, PlanContext context, Set<Flag> flags, Facts facts) {
-        return switch (CriteriaKinds.kindOf(c)) {
-            case CONNECTIVE -> CriteriaKinds.isServerSide(c) && !CriteriaKinds.isConstant(c)
-                    ? "server: UID SEARCH " + ImapSearch.render(c, context.today()).display() : "";
-            case ALL -> "every message";
-            case SERVER -> "server: UID SEARCH " + ImapSearch.render(c, context.today()).display();
-            case LOCAL -> local(c, context, flags, facts);
-            case REGEX -> regex((Criterion.HeaderRegex) c, evidence);
-        };
-    }
+        String server = "server: UID SEARCH ";
+        return c.accept(new Criterion.Visitor<>() {
+            private String connective() {
+                return CriteriaKinds.isServerSide(c) && !CriteriaKinds.isConstant(c)
+                        ? server + ImapSearch.render(c, context.today()).display() : "";
+            }
 
-    private static String local(Criterion c, PlanContext context, Set<Flag> flags, Facts facts) {
-        if (c instanceof Criterion.FlagIs) {
-            return "flag table: " + flagText(flags);
-        }
-        if (c instanceof Criterion.Age a) {
-            return "INTERNALDATE " + Instant.ofEpochMilli(facts.internalDates[0]) + "; now - " + duration(a.age())
-                    + " = " + Instant.ofEpochMilli(facts.nowMillis - a.age().toMillis());
-        }
-        if (c instanceof Criterion.Size) {
-            return "RFC822.SIZE " + facts.sizes[0] + " bytes";
-        }
-        return "";
+            private String searched() {
+                return server + ImapSearch.render(c, context.today()).display();
+            }
+
+            @Override
+            public String all(Criterion.All x) {
+                return "every message";
+            }
+
+            @Override
+            public String and(Criterion.And x) {
+                return connective();
+            }
+
+            @Override
+            public String or(Criterion.Or x) {
+                return connective();
+            }
+
+            @Override
+            public String not(Criterion.Not x) {
+                return connective();
+            }
+
+            @Override
+            public String text(Criterion.Text x) {
+                return searched();
+            }
+
+            @Override
+            public String header(Criterion.Header x) {
+                return searched();
+            }
+
+            @Override
+            public String flag(Criterion.FlagIs x) {
+                return "flag table: " + flagText(flags);
+            }
+
+            @Override
+            public String age(Criterion.Age a) {
+                return "INTERNALDATE " + Instant.ofEpochMilli(facts.internalDates[0]) + "; now - " + duration(a.age())
+                        + " = " + Instant.ofEpochMilli(facts.nowMillis - a.age().toMillis());
+            }
+
+            @Override
+            public String receivedDate(Criterion.ReceivedDate x) {
+                return searched();
+            }
+
+            @Override
+            public String sentDate(Criterion.SentDate x) {
+                return searched();
+            }
+
+            @Override
+            public String sentAge(Criterion.SentAge x) {
+                return searched();
+            }
+
+            @Override
+            public String size(Criterion.Size x) {
+                return "RFC822.SIZE " + facts.sizes[0] + " bytes";
+            }
+
+            @Override
+            public String regex(Criterion.HeaderRegex r) {
+                return Explainer.regex(r, evidence);
+            }
+        });
     }
 
     private static String regex(Criterion.HeaderRegex r, Evidence evidence) {

@@ -3,11 +3,14 @@ package org.mailtidy.rules;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * A pending change to a message's flags: either replace them all ({@link Replace}) or add and
  * remove some ({@link Delta}). Changes compose with {@link #then(FlagChange)}; the composition is
  * associative with {@link #NONE} as identity (see docs/architecture.md, "The flag-change algebra").
+ * Code that must handle both kinds calls {@link #match}, so a new kind fails compilation until each
+ * caller handles it.
  */
 public sealed interface FlagChange {
 
@@ -20,8 +23,20 @@ public sealed interface FlagChange {
     /** The single change equivalent to applying this change and then {@code next}. */
     FlagChange then(FlagChange next);
 
+    /** One function per kind; returns what the one for this kind returns. */
+    <R> R match(Function<Replace, R> replace, Function<Delta, R> delta);
+
     default boolean isNone() {
-        return this instanceof Delta d && d.add().isEmpty() && d.remove().isEmpty();
+        return match(r -> false, d -> d.add().isEmpty() && d.remove().isEmpty());
+    }
+
+    /** Every flag the change names (set, added or removed). */
+    default Set<Flag> named() {
+        return match(Replace::flags, d -> {
+            TreeSet<Flag> out = new TreeSet<>(d.add());
+            out.addAll(d.remove());
+            return Collections.unmodifiableSortedSet(out);
+        });
     }
 
     /** {@code set_flags}: the message's flags become exactly {@code flags}. */
@@ -31,16 +46,18 @@ public sealed interface FlagChange {
         }
 
         @Override
+        public <R> R match(Function<Replace, R> replace, Function<Delta, R> delta) {
+            return replace.apply(this);
+        }
+
+        @Override
         public Set<Flag> applyTo(Set<Flag> current) {
             return flags;
         }
 
         @Override
         public FlagChange then(FlagChange next) {
-            if (next instanceof Delta d) {
-                return new Replace(d.applyTo(flags));
-            }
-            return next;
+            return next.match(r -> r, d -> new Replace(d.applyTo(flags)));
         }
 
         @Override
@@ -71,8 +88,13 @@ public sealed interface FlagChange {
         }
 
         @Override
+        public <R> R match(Function<Replace, R> replace, Function<Delta, R> delta) {
+            return delta.apply(this);
+        }
+
+        @Override
         public FlagChange then(FlagChange next) {
-            if (next instanceof Delta n) {
+            return next.match(r -> r, n -> {
                 TreeSet<Flag> a = new TreeSet<>(add);
                 a.removeAll(n.remove);
                 a.addAll(n.add);
@@ -80,8 +102,7 @@ public sealed interface FlagChange {
                 r.removeAll(n.add);
                 r.addAll(n.remove);
                 return new Delta(a, r);
-            }
-            return next;
+            });
         }
 
         @Override

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * Writes the {@code UID STORE} operations that bring messages from the flags the server has to the
@@ -41,10 +43,11 @@ final class FlagStores {
         List<Set<Flag>> added = new ArrayList<>();
         List<Set<Flag>> removed = new ArrayList<>();
         for (RuleSpec rule : rules) {
-            if (rule.flagChange() instanceof FlagChange.Delta d) {
+            rule.flagChange().match(r -> null, d -> {
                 added.add(d.add());
                 removed.add(d.remove());
-            }
+                return null;
+            });
         }
         this.addedTogether = DeltaGroups.blocks(added);
         this.removedTogether = DeltaGroups.blocks(removed);
@@ -91,7 +94,7 @@ final class FlagStores {
             byTarget[t].set(m);
         }
         for (int t : order) {
-            out.add(new Operation.Store(uidsOf(byTarget[t]), Operation.StoreMode.REPLACE, table.get(t)));
+            out.add(new Operation.Store(uidsOf(byTarget[t]), StoreMode.REPLACE, table.get(t)));
         }
     }
 
@@ -120,8 +123,8 @@ final class FlagStores {
             long key = pair(target[m], server[m]);
             members.get(key)[filled.get(key)[0]++] = m;
         }
-        DeltaGroups adds = new DeltaGroups(Operation.StoreMode.ADD, addedTogether);
-        DeltaGroups removes = new DeltaGroups(Operation.StoreMode.REMOVE, removedTogether);
+        DeltaGroups adds = new DeltaGroups(StoreMode.ADD, addedTogether);
+        DeltaGroups removes = new DeltaGroups(StoreMode.REMOVE, removedTogether);
         members.forEach((key, indexes) -> {
             Set<Flag> to = table.get((int) (key >>> 32));
             Set<Flag> from = table.get((int) (long) key);
@@ -138,12 +141,8 @@ final class FlagStores {
         return (long) targetId << 32 | serverId;
     }
 
-    private long[] uidsOfIndexes(int[] ascendingIndexes) {
-        long[] out = new long[ascendingIndexes.length];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = uids[ascendingIndexes[i]];
-        }
-        return out;
+    private UidSet uidsOfIndexes(int[] ascendingIndexes) {
+        return UidSet.select(uids, ascendingIndexes);
     }
 
     private static Set<Flag> difference(Set<Flag> a, Set<Flag> b) {
@@ -152,19 +151,14 @@ final class FlagStores {
         return out;
     }
 
-    void store(BitSet messages, Operation.StoreMode mode, Flag flag, List<Operation> out) {
+    void store(BitSet messages, StoreMode mode, Flag flag, List<Operation> out) {
         if (!messages.isEmpty()) {
             out.add(new Operation.Store(uidsOf(messages), mode, Set.of(flag)));
         }
     }
 
     /** The UIDs of these messages, ascending because the snapshot's are. */
-    long[] uidsOf(BitSet messages) {
-        long[] out = new long[messages.cardinality()];
-        int i = 0;
-        for (int m = messages.nextSetBit(0); m >= 0; m = messages.nextSetBit(m + 1)) {
-            out[i++] = uids[m];
-        }
-        return out;
+    UidSet uidsOf(BitSet messages) {
+        return UidSet.select(uids, messages);
     }
 }

@@ -69,11 +69,12 @@ final class HeaderNeedAnalysis {
     private static void noteFlagChanges(RuleSpec rule, BitSet all, Condition.Tri outcome, Facts facts) {
         BitSet mayMatch = (BitSet) all.clone();
         mayMatch.andNot(outcome.no());
-        if (rule.flagChange() instanceof FlagChange.Replace) {
+        rule.flagChange().match(r -> {
             facts.mayHaveReplaced(mayMatch);
-        } else if (rule.flagChange() instanceof FlagChange.Delta d) {
-            d.add().forEach(f -> facts.mayHaveChanged(f, mayMatch));
-            d.remove().forEach(f -> facts.mayHaveChanged(f, mayMatch));
-        }
+            return null;
+        }, d -> {
+            d.named().forEach(f -> facts.mayHaveChanged(f, mayMatch));
+            return null;
+        });
     }
 }

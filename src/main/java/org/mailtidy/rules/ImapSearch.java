@@ -3,6 +3,7 @@ package org.mailtidy.rules;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import org.mailtidy.mail.SearchArg;
 
 /**
  * Renders criteria as IMAP SEARCH programs (RFC 3501 section 6.4.4, RFC 9051 section 6.4.4):
@@ -20,7 +21,7 @@ public final class ImapSearch {
      * @throws IllegalArgumentException if the subtree holds a criterion the server does not answer
      */
     public static SearchProgram render(Criterion serverSubtree, LocalDate today) {
-        List<SearchProgram.Token> out = new ArrayList<>();
+        List<SearchArg> out = new ArrayList<>();
         serverSubtree.accept(new SearchKeys(out, today, false));
         return SearchProgram.of(out);
     }
@@ -36,7 +37,7 @@ public final class ImapSearch {
         if (CriteriaKinds.containsRegex(criterion)) {
             throw new IllegalArgumentException("a regex criterion has no IMAP SEARCH key: " + criterion);
         }
-        List<SearchProgram.Token> out = new ArrayList<>();
+        List<SearchArg> out = new ArrayList<>();
         criterion.accept(new SearchKeys(out, today, true));
         return SearchProgram.of(out);
     }
@@ -47,7 +48,7 @@ public final class ImapSearch {
      * {@code [client: Header =~ /regex/]}. Strings are quoted even when not ASCII, for readability.
      */
     public static String describe(Criterion whole, LocalDate today) {
-        List<SearchProgram.Token> out = new ArrayList<>();
+        List<SearchArg> out = new ArrayList<>();
         whole.accept(new SearchKeys(out, today, true));
         return SearchProgram.of(out).display();
     }

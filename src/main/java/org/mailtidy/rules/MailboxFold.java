@@ -6,6 +6,8 @@ import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * One planning pass: folds the rules in file order over the mailbox (the contract's "Meaning of a
@@ -55,7 +57,7 @@ final class MailboxFold {
         for (RuleSpec rule : rules) {
             apply(rule);
         }
-        long[] deletedUids = finish();
+        UidSet deletedUids = finish();
         return new MailboxPlan(operations, stats, audit.build(table), deletedUids, stores.uidsOf(trashed),
                 stores.uidsOf(moved), effects);
     }
@@ -68,7 +70,7 @@ final class MailboxFold {
         if (rule.stop() || rule.disposition().removesMessage()) {
             seen.andNot(matched);
         }
-        boolean deletes = rule.disposition() instanceof Disposition.Delete;
+        boolean deletes = rule.disposition().deletes();
         stats.add(new RuleStats(rule.name(), matched.cardinality(), changedFlags.cardinality(), copied,
                 deletes ? 0 : left, deletes ? left : 0));
         BitSet none = new BitSet();
@@ -115,12 +117,13 @@ final class MailboxFold {
 
     /** The matched messages this rule has not copied to {@code mailbox} in an earlier run. */
     private BitSet withoutPriorCopies(BitSet matched, String rule, String mailbox) {
-        long[] before = matched.isEmpty() ? new long[0] : context.priorCopies().uids(rule, mailbox);
-        if (before.length == 0) {
+        UidSet before = matched.isEmpty() ? UidSet.EMPTY : context.priorCopies().uids(rule, mailbox);
+        if (before.isEmpty()) {
             return matched;
         }
         BitSet out = (BitSet) matched.clone();
-        for (long uid : before) {
+        for (int b = 0; b < before.size(); b++) {
+            long uid = before.get(b);
             int m = Arrays.binarySearch(uids, uid);
             if (m >= 0) {
                 out.clear(m);
@@ -140,29 +143,28 @@ final class MailboxFold {
                 return flagSets.size() - 1;
             });
         }
-        return new Operation.Copy(stores.uidsOf(matched), mailbox, rule, flagSets, flagSetOf);
+        return Operation.Copy.of(stores.uidsOf(matched), mailbox, rule, flagSets, flagSetOf);
     }
 
     /** Records where the matched messages go; returns how many leave the mailbox. */
     private int dispose(RuleSpec rule, BitSet matched) {
-        Disposition d = rule.disposition();
-        if (d instanceof Disposition.Delete) {
+        return rule.disposition().match(keep -> 0, delete -> {
             deleted.or(matched);
             auditEach(matched, rule, "delete");
-        } else if (d instanceof Disposition.Trash) {
-            String trash = context.trashMailbox().orElseThrow(() -> new IllegalArgumentException(
+            return matched.cardinality();
+        }, trash -> {
+            String to = context.trashMailbox().orElseThrow(() -> new IllegalArgumentException(
                     "rule " + rule.name() + " trashes messages but the account has no trash mailbox"));
             trashed.or(matched);
-            moves.computeIfAbsent(trash, t -> new BitSet()).or(matched);
-            auditEach(matched, rule, "trash " + trash);
-        } else if (d instanceof Disposition.MoveTo to) {
+            moves.computeIfAbsent(to, t -> new BitSet()).or(matched);
+            auditEach(matched, rule, "trash " + to);
+            return matched.cardinality();
+        }, move -> {
             moved.or(matched);
-            moves.computeIfAbsent(to.mailbox(), t -> new BitSet()).or(matched);
-            auditEach(matched, rule, "move_to " + to.mailbox());
-        } else {
-            return 0;
-        }
-        return matched.cardinality();
+            moves.computeIfAbsent(move.mailbox(), t -> new BitSet()).or(matched);
+            auditEach(matched, rule, "move_to " + move.mailbox());
+            return matched.cardinality();
+        });
     }
 
     private void auditEach(BitSet messages, RuleSpec rule, String action) {
@@ -175,23 +177,23 @@ final class MailboxFold {
     /**
      * Final flags (deletion makes them moot), moves per destination, then mark and expunge.
      *
-     * @return the deleted UIDs (the expunge's own array: a million UIDs are not kept twice)
+     * @return the deleted UIDs (the expunge's own set: a million UIDs are not kept twice)
      */
-    private long[] finish() {
+    private UidSet finish() {
         BitSet staying = new BitSet();
         staying.set(0, size);
         staying.andNot(deleted);
         stores.bring(staying, effective, replaced, operations);
         moves.forEach((mailbox, messages) -> operations.add(new Operation.Move(stores.uidsOf(messages), mailbox)));
-        long[] deletedUids = stores.uidsOf(deleted);
-        if (deletedUids.length > 0) {
+        UidSet deletedUids = stores.uidsOf(deleted);
+        if (!deletedUids.isEmpty()) {
             BitSet unmarked = new BitSet();
             for (int m = deleted.nextSetBit(0); m >= 0; m = deleted.nextSetBit(m + 1)) {
                 if (!stores.serverHas(m, Flag.DELETED)) {
                     unmarked.set(m);
                 }
             }
-            stores.store(unmarked, Operation.StoreMode.ADD, Flag.DELETED, operations);
+            stores.store(unmarked, StoreMode.ADD, Flag.DELETED, operations);
             operations.add(new Operation.Expunge(deletedUids));
         }
         return deletedUids;

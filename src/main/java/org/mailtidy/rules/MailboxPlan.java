@@ -1,10 +1,13 @@
 package org.mailtidy.rules;
 
 import java.util.List;
+import java.util.stream.Stream;
+import org.mailtidy.mail.UidSet;
 
 /**
  * The immutable result of planning one mailbox run: the operations to send, in order, and what
- * each rule did.
+ * each rule did. Equal when everything in it is; {@code toString} lists the commands as
+ * {@link PlanText} renders them.
  *
  * @param operations  steps to send, in order; empty when nothing changes
  * @param deletedUids UIDs the {@code delete} rules chose (the only ones ever expunged)
@@ -13,7 +16,7 @@ import java.util.List;
  * @param ruleEffects per rule, the messages behind each count of {@code ruleStats} (same order)
  */
 public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats, List<AuditEntry> audit,
-                          long[] deletedUids, long[] trashedUids, long[] movedUids, List<RuleEffects> ruleEffects) {
+                          UidSet deletedUids, UidSet trashedUids, UidSet movedUids, List<RuleEffects> ruleEffects) {
     public MailboxPlan {
         operations = List.copyOf(operations);
         ruleStats = List.copyOf(ruleStats);
@@ -35,8 +38,29 @@ public record MailboxPlan(List<Operation> operations, List<RuleStats> ruleStats,
         return audit instanceof AuditLog log ? log.flagsAfter(index) : java.util.Set.of();
     }
 
+    /** The store operations, in order. */
+    public List<Operation.Store> stores() {
+        return operations.stream().<Operation.Store>flatMap(op -> op.match(Stream::of, c -> Stream.empty(),
+                m -> Stream.empty(), e -> Stream.empty())).toList();
+    }
+
+    /** The copy operations, in order. */
+    public List<Operation.Copy> copies() {
+        return operations.stream().<Operation.Copy>flatMap(op -> op.match(s -> Stream.empty(), Stream::of,
+                m -> Stream.empty(), e -> Stream.empty())).toList();
+    }
+
     /** Deletes and trashes, which {@code safety.max_deletes_per_run} bounds. */
     public int deletionCount() {
-        return deletedUids.length + trashedUids.length;
+        return deletedUids.size() + trashedUids.size();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("MailboxPlan[").append(String.join("; ", PlanText.commands(this)));
+        out.append(deletedUids.isEmpty() ? "" : "; deleted " + deletedUids);
+        out.append(trashedUids.isEmpty() ? "" : "; trashed " + trashedUids);
+        out.append(movedUids.isEmpty() ? "" : "; moved " + movedUids);
+        return out.append("; ").append(ruleStats).append(']').toString();
     }
 }

@@ -1,5 +1,7 @@
 package org.mailtidy.rules;
 
+import org.mailtidy.mail.UidSet;
+
 /**
  * The copies earlier runs made, which a copying rule does not make again: the contract's "a copying
  * rule copies a message once". The rule still matches such a message (its flag actions, {@code stop}
@@ -9,8 +11,8 @@ package org.mailtidy.rules;
 public interface PriorCopies {
 
     /** No copies remembered: every copying rule copies every message it matches. */
-    PriorCopies NONE = (rule, mailbox) -> new long[0];
+    PriorCopies NONE = (rule, mailbox) -> UidSet.EMPTY;
 
-    /** The UIDs, ascending, of the messages that {@code rule} has already copied to {@code mailbox}. */
-    long[] uids(String rule, String mailbox);
+    /** The UIDs of the messages that {@code rule} has already copied to {@code mailbox}. */
+    UidSet uids(String rule, String mailbox);
 }

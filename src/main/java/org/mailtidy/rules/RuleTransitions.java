@@ -34,7 +34,7 @@ final class RuleTransitions {
     }
 
     boolean replaces() {
-        return change instanceof FlagChange.Replace;
+        return change.match(r -> true, d -> false);
     }
 
     /** The id of the flags after this rule for a message whose flags were {@code from}. */
@@ -68,10 +68,10 @@ final class RuleTransitions {
         if (to == from) {
             return List.of();
         }
-        if (change instanceof FlagChange.Replace r) {
-            return List.of(action("set_flags", r.flags()));
-        }
-        FlagChange.Delta d = (FlagChange.Delta) change;
+        return change.match(r -> List.of(action("set_flags", r.flags())), d -> deltaActions(d, from));
+    }
+
+    private List<String> deltaActions(FlagChange.Delta d, int from) {
         Set<Flag> before = table.get(from);
         List<String> out = new ArrayList<>(2);
         Set<Flag> added = new TreeSet<>(d.add());

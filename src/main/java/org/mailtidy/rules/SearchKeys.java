@@ -3,16 +3,17 @@ package org.mailtidy.rules;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Locale;
+import org.mailtidy.mail.SearchArg;
 
 /** Appends the IMAP search keys of a criterion to a token list (RFC 3501 section 6.4.4). */
 final class SearchKeys implements Criterion.Visitor<Void> {
 
-    private final List<SearchProgram.Token> out;
+    private final List<SearchArg> out;
     private final LocalDate today;
     /** When false, only server-side criteria are allowed; when true, local ones are shown too. */
     private final boolean describeLocal;
 
-    SearchKeys(List<SearchProgram.Token> out, LocalDate today, boolean describeLocal) {
+    SearchKeys(List<SearchArg> out, LocalDate today, boolean describeLocal) {
         this.out = out;
         this.today = today;
         this.describeLocal = describeLocal;
@@ -136,13 +137,13 @@ final class SearchKeys implements Criterion.Visitor<Void> {
 
     private Void atoms(String... texts) {
         for (String t : texts) {
-            out.add(new SearchProgram.Atom(t));
+            out.add(new SearchArg.Atom(t));
         }
         return null;
     }
 
     private Void string(String value) {
-        out.add(new SearchProgram.Str(value));
+        out.add(new SearchArg.Str(value));
         return null;
     }
 

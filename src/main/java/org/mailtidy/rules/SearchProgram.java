@@ -1,9 +1,9 @@
 package org.mailtidy.rules;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.mailtidy.mail.SearchArg;
 
 /**
  * An IMAP SEARCH program as tokens (RFC 3501 section 6.4.4). Strings stay strings so the IMAP
@@ -11,15 +11,15 @@ import java.util.Map;
  *
  * @param utf8 true when some string is not ASCII: send {@code CHARSET UTF-8}
  */
-public record SearchProgram(List<Token> tokens, boolean utf8) {
+public record SearchProgram(List<SearchArg> tokens, boolean utf8) {
 
     public SearchProgram {
         tokens = List.copyOf(tokens);
     }
 
     /** A program whose {@code utf8} flag follows from its strings. */
-    public static SearchProgram of(List<Token> tokens) {
-        return new SearchProgram(tokens, tokens.stream().anyMatch(t -> t instanceof Str s && !s.isAscii()));
+    public static SearchProgram of(List<SearchArg> tokens) {
+        return new SearchProgram(tokens, tokens.stream().anyMatch(t -> t.match(a -> false, s -> !s.isAscii())));
     }
 
     /**
@@ -43,10 +43,9 @@ public record SearchProgram(List<Token> tokens, boolean utf8) {
     public boolean isImmutable() {
         int i = 0;
         while (i < tokens.size()) {
-            if (!(tokens.get(i) instanceof Atom key)) {
-                return false; // a string where a key belongs: not a program we understand
-            }
-            Integer arguments = IMMUTABLE_KEYS.get(key.text().toUpperCase(Locale.ROOT));
+            // a string where a key belongs: not a program we understand
+            Integer arguments = tokens.get(i).match(key -> IMMUTABLE_KEYS.get(key.text().toUpperCase(Locale.ROOT)),
+                    s -> null);
             if (arguments == null || i + arguments >= tokens.size()) {
                 return false;
             }
@@ -62,40 +61,6 @@ public record SearchProgram(List<Token> tokens, boolean utf8) {
      */
     public String cacheKey() {
         return (utf8 ? "CHARSET UTF-8 " : "") + this;
-    }
-
-    public sealed interface Token {
-    }
-
-    /** A search key, number, date or parenthesis, sent as is. */
-    public record Atom(String text) implements Token {
-    }
-
-    /** A string argument: quoted if ASCII without CR/LF/NUL, else a literal. */
-    public record Str(String value) implements Token {
-
-        public boolean isAscii() {
-            return value.chars().allMatch(ch -> ch < 0x80);
-        }
-
-        /** RFC 3501 section 9: a quoted string holds 7-bit characters except CR, LF and NUL. */
-        public boolean canBeQuoted() {
-            return value.chars().allMatch(ch -> ch < 0x80 && ch != '\r' && ch != '\n' && ch != 0);
-        }
-
-        /** The string quoted, with {@code \} and {@code "} escaped (RFC 3501 quoted-specials). */
-        public String quoted() {
-            return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-        }
-
-        /**
-         * The literal form {@code {n}CRLF<value>}, n the UTF-8 byte count (RFC 3501 section 4.3).
-         * On the wire the client must wait for a continuation after {@code {n}CRLF} unless the
-         * server has LITERAL+; the IMAP layer sends it, this text only shows it.
-         */
-        public String literal() {
-            return "{" + value.getBytes(StandardCharsets.UTF_8).length + "}\r\n" + value;
-        }
     }
 
     /**
@@ -114,8 +79,8 @@ public record SearchProgram(List<Token> tokens, boolean utf8) {
 
     private String join(boolean forDisplay) {
         StringBuilder sb = new StringBuilder();
-        Token previous = null;
-        for (Token t : tokens) {
+        SearchArg previous = null;
+        for (SearchArg t : tokens) {
             if (previous != null && !isOpen(previous) && !isClose(t)) {
                 sb.append(' ');
             }
@@ -125,18 +90,15 @@ public record SearchProgram(List<Token> tokens, boolean utf8) {
         return sb.toString();
     }
 
-    private static String text(Token t, boolean forDisplay) {
-        if (t instanceof Str s) {
-            return forDisplay || s.canBeQuoted() ? s.quoted() : s.literal();
-        }
-        return ((Atom) t).text();
+    private static String text(SearchArg t, boolean forDisplay) {
+        return t.match(SearchArg.Atom::text, s -> forDisplay || s.canBeQuoted() ? s.quoted() : s.literal());
     }
 
-    private static boolean isOpen(Token t) {
-        return t instanceof Atom a && a.text().equals("(");
+    private static boolean isOpen(SearchArg t) {
+        return t.match(a -> a.is("("), s -> false);
     }
 
-    private static boolean isClose(Token t) {
-        return t instanceof Atom a && a.text().equals(")");
+    private static boolean isClose(SearchArg t) {
+        return t.match(a -> a.is(")"), s -> false);
     }
 }

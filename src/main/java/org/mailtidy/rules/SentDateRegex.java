@@ -86,10 +86,76 @@ public final class SentDateRegex {
 
     /** True when the tree has a {@code sent_*} leaf. */
     public static boolean hasSentDates(Criterion c) {
-        if (c instanceof Criterion.SentDate || c instanceof Criterion.SentAge) {
-            return true;
-        }
-        return CriteriaKinds.children(c).stream().anyMatch(SentDateRegex::hasSentDates);
+        return c.accept(new Criterion.Visitor<>() {
+            private Boolean anyPart(List<Criterion> parts) {
+                return parts.stream().anyMatch(SentDateRegex::hasSentDates);
+            }
+
+            @Override
+            public Boolean all(Criterion.All x) {
+                return false;
+            }
+
+            @Override
+            public Boolean and(Criterion.And x) {
+                return anyPart(x.parts());
+            }
+
+            @Override
+            public Boolean or(Criterion.Or x) {
+                return anyPart(x.parts());
+            }
+
+            @Override
+            public Boolean not(Criterion.Not x) {
+                return hasSentDates(x.part());
+            }
+
+            @Override
+            public Boolean text(Criterion.Text x) {
+                return false;
+            }
+
+            @Override
+            public Boolean header(Criterion.Header x) {
+                return false;
+            }
+
+            @Override
+            public Boolean flag(Criterion.FlagIs x) {
+                return false;
+            }
+
+            @Override
+            public Boolean age(Criterion.Age x) {
+                return false;
+            }
+
+            @Override
+            public Boolean receivedDate(Criterion.ReceivedDate x) {
+                return false;
+            }
+
+            @Override
+            public Boolean sentDate(Criterion.SentDate x) {
+                return true;
+            }
+
+            @Override
+            public Boolean sentAge(Criterion.SentAge x) {
+                return true;
+            }
+
+            @Override
+            public Boolean size(Criterion.Size x) {
+                return false;
+            }
+
+            @Override
+            public Boolean regex(Criterion.HeaderRegex x) {
+                return false;
+            }
+        });
     }
 
     /** The Date: regex of one comparison. */

@@ -194,30 +194,30 @@ public final class QuartzJobs {
      */
     static List<Trigger> triggers(JobPlan.Job job, ZoneId zone, Instant anchor, Instant now, Duration jitterMax) {
         List<Trigger> out = new ArrayList<>();
-        job.schedules().forEach((key, schedule) -> {
-            if (schedule instanceof Schedule.Every every) {
-                long interval = every.interval().toMillis();
-                Instant shifted = anchor.plus(Jitter.of(job.account(), every.interval(), jitterMax));
-                out.add(base(job, key, key.id()).startAt(Date.from(nextOnGrid(shifted, interval, now)))
-                        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval)
-                                .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
-                        .build());
-            } else {
-                List<String> expressions = ((Schedule.Cron) schedule).quartzExpressions();
-                Duration jitter = Jitter.of(job.account(), period(schedule, now, zone), jitterMax);
-                for (int i = 0; i < expressions.size(); i++) {
-                    TriggerBuilder<Trigger> b = base(job, key, key.id() + " #" + i + " " + zone.getId());
-                    if (!jitter.isZero()) {
-                        b.usingJobData(MailboxJob.JITTER, Long.toString(jitter.toMillis()));
-                    }
-                    out.add(b.startAt(Date.from(now))
-                            .withSchedule(CronScheduleBuilder.cronSchedule(expressions.get(i))
-                                    .inTimeZone(TimeZone.getTimeZone(zone))
-                                    .withMisfireHandlingInstructionFireAndProceed())
-                            .build());
+        job.schedules().forEach((key, schedule) -> out.addAll(schedule.match(every -> {
+            long interval = every.interval().toMillis();
+            Instant shifted = anchor.plus(Jitter.of(job.account(), every.interval(), jitterMax));
+            return List.of(base(job, key, key.id()).startAt(Date.from(nextOnGrid(shifted, interval, now)))
+                    .withSchedule(SimpleScheduleBuilder.simpleSchedule().withIntervalInMilliseconds(interval)
+                            .repeatForever().withMisfireHandlingInstructionNowWithExistingCount())
+                    .build());
+        }, cron -> {
+            List<String> expressions = cron.quartzExpressions();
+            Duration jitter = Jitter.of(job.account(), period(cron, now, zone), jitterMax);
+            List<Trigger> triggers = new ArrayList<>();
+            for (int i = 0; i < expressions.size(); i++) {
+                TriggerBuilder<Trigger> b = base(job, key, key.id() + " #" + i + " " + zone.getId());
+                if (!jitter.isZero()) {
+                    b.usingJobData(MailboxJob.JITTER, Long.toString(jitter.toMillis()));
                 }
+                triggers.add(b.startAt(Date.from(now))
+                        .withSchedule(CronScheduleBuilder.cronSchedule(expressions.get(i))
+                                .inTimeZone(TimeZone.getTimeZone(zone))
+                                .withMisfireHandlingInstructionFireAndProceed())
+                        .build());
             }
-        });
+            return triggers;
+        })));
         return out;
     }
 

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.mailtidy.engine.MailboxPatterns;
 import org.mailtidy.engine.RunResult;
+import org.mailtidy.mail.MailboxRef;
 
 /**
  * What the daemon remembers of its mailbox runs: the last result of each mailbox (for status and
@@ -24,26 +25,25 @@ public final class RunLedger {
                  Instant runningSince) {
     }
 
-    private record MailboxKey(String account, String mailbox) {
-        static MailboxKey of(String account, String mailbox) {
-            return new MailboxKey(account, MailboxPatterns.canonical(mailbox));
-        }
+    /** The mailbox as a key: its name in canonical form, so INBOX is INBOX however it is written. */
+    private static MailboxRef key(String account, String mailbox) {
+        return new MailboxRef(account, MailboxPatterns.canonical(mailbox));
     }
 
-    private record CoverKey(MailboxKey mailbox, String schedule) {
+    private record CoverKey(MailboxRef mailbox, String schedule) {
     }
 
-    private final Map<MailboxKey, Entry> entries = new ConcurrentHashMap<>();
+    private final Map<MailboxRef, Entry> entries = new ConcurrentHashMap<>();
     private final Map<CoverKey, Instant> covered = new ConcurrentHashMap<>();
 
     /** True if a run of these rules that reached the server started at or after {@code due}. */
     boolean coveredSince(String account, String mailbox, ScheduleKey schedule, Instant due) {
-        Instant last = covered.get(new CoverKey(MailboxKey.of(account, mailbox), schedule.id()));
+        Instant last = covered.get(new CoverKey(key(account, mailbox), schedule.id()));
         return last != null && !last.isBefore(due);
     }
 
     void started(String account, String mailbox, Instant at) {
-        entries.compute(MailboxKey.of(account, mailbox), (k, e) -> e == null
+        entries.compute(key(account, mailbox), (k, e) -> e == null
                 ? new Entry(account, k.mailbox(), null, null, null, at)
                 : new Entry(account, k.mailbox(), e.lastResult(), e.lastStarted(), e.lastSuccess(), at));
     }
@@ -54,7 +54,7 @@ public final class RunLedger {
      * @param reachedServer false if the run failed for want of a connection (it did not do its work)
      */
     void finished(ScheduleKey schedule, Instant started, RunResult result, boolean reachedServer) {
-        MailboxKey key = MailboxKey.of(result.account(), result.mailbox());
+        MailboxRef key = key(result.account(), result.mailbox());
         entries.compute(key, (k, e) -> new Entry(result.account(), k.mailbox(), result, started,
                 result.ok() ? started.plus(result.duration()) : e == null ? null : e.lastSuccess(), null));
         if (reachedServer) {
@@ -63,7 +63,7 @@ public final class RunLedger {
     }
 
     Optional<Entry> entry(String account, String mailbox) {
-        return Optional.ofNullable(entries.get(MailboxKey.of(account, mailbox)));
+        return Optional.ofNullable(entries.get(key(account, mailbox)));
     }
 
     /** The entries of an account's mailboxes that match {@code pattern}, by mailbox name. */

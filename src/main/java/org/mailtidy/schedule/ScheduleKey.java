@@ -1,6 +1,5 @@
 package org.mailtidy.schedule;
 
-import java.util.List;
 import org.mailtidy.config.Schedule;
 
 /**
@@ -13,11 +12,8 @@ import org.mailtidy.config.Schedule;
 public record ScheduleKey(String id, String text) {
 
     public static ScheduleKey of(Schedule schedule) {
-        if (schedule instanceof Schedule.Every e) {
-            return new ScheduleKey("every " + e.interval().toMillis() + "ms", e.text());
-        }
-        List<String> expressions = ((Schedule.Cron) schedule).quartzExpressions();
-        return new ScheduleKey("cron " + String.join(" | ", expressions), schedule.text());
+        return schedule.match(e -> new ScheduleKey("every " + e.interval().toMillis() + "ms", e.text()),
+                c -> new ScheduleKey("cron " + String.join(" | ", c.quartzExpressions()), c.text()));
     }
 
     @Override

@@ -18,6 +18,7 @@ import org.mailtidy.engine.journal.CopyJournal;
 import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.ConnectionSettings;
 import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.RuleStats;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.FaultProxy;
@@ -209,7 +210,7 @@ class CopyOnceDovecotIT {
     }
 
     private long[] recorded(String user, long uidValidity) throws IOException {
-        return new CopyLedger(record(user)).read(uidValidity).uids("receipts", "Receipts");
+        return new CopyLedger(record(user)).read(uidValidity).uids("receipts", "Receipts").toArray();
     }
 
     @Test

@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.MessageTable;
-import org.mailtidy.imap.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.SearchArg;
 
 /**
  * The reference scenario at a size of choice on each named server, measured: result right or

@@ -160,8 +160,8 @@ class UndoDovecotIT {
         try (ImapConnection other = Connections.open(first.account("test"));
              SelectedMailbox box = other.select("INBOX", false)) {
             long b = uidOf(user, "INBOX", "<b@test>");
-            box.store(new long[] {b}, org.mailtidy.imap.StoreMode.ADD, List.of("Elsewhere"));
-            box.store(new long[] {b}, org.mailtidy.imap.StoreMode.REMOVE, List.of("Elsewhere"));
+            box.store(new long[] {b}, org.mailtidy.mail.StoreMode.ADD, List.of("Elsewhere"));
+            box.store(new long[] {b}, org.mailtidy.mail.StoreMode.REMOVE, List.of("Elsewhere"));
         }
 
         Undo.Report report = new Undo(id -> Optional.ofNullable(first.accounts().get(id)), Connections::open, false)

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.SearchArg;
+import org.mailtidy.mail.StoreMode;
 import org.mailtidy.testsupport.GreenMailServer;
 import org.mailtidy.testsupport.StoredMessage;
 import org.mailtidy.testsupport.TestMessage;

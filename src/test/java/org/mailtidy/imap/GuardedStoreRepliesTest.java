@@ -6,6 +6,7 @@ import java.util.List;
 import org.eclipse.angus.mail.imap.protocol.FetchResponse;
 import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.StoreMode;
 
 /** How the answer to one guarded STORE is read (RFC 7162 section 3.1.3), from the server's own lines. */
 class GuardedStoreRepliesTest {

@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mailtidy.testsupport.Await;
+import org.mailtidy.mail.SearchArg;
+import org.mailtidy.mail.StoreMode;
 import org.mailtidy.testsupport.HostileImapServer;
 import org.mailtidy.testsupport.HostileImapServer.Behaviour;
 

@@ -14,6 +14,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.SearchArg;
+import org.mailtidy.mail.StoreMode;
 import org.mailtidy.testsupport.MailServer;
 import org.mailtidy.testsupport.PlainImapClient;
 import org.mailtidy.testsupport.StoredMessage;

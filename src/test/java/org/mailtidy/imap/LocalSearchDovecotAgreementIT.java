@@ -22,6 +22,7 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Criterion.DateOp;
 import org.mailtidy.rules.Criterion.TextField;
@@ -294,8 +295,7 @@ class LocalSearchDovecotAgreementIT {
     }
 
     private static List<SearchArg> args(SearchProgram program) {
-        return program.tokens().stream().<SearchArg>map(t -> t instanceof SearchProgram.Atom a
-                ? new SearchArg.Atom(a.text()) : new SearchArg.Str(((SearchProgram.Str) t).value())).toList();
+        return program.tokens();
     }
 
     private static String describe(Criterion c, SearchProgram program, long[] local, long[] server, List<byte[]> raw,

@@ -12,6 +12,7 @@ import org.eclipse.angus.mail.imap.protocol.UIDSet;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.StoreMode;
 import org.mailtidy.testsupport.CapabilityFilterProxy;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.StoredMessage;

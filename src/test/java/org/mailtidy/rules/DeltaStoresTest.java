@@ -14,6 +14,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.StoreMode;
+import org.mailtidy.mail.UidSet;
 
 /**
  * How add_flags/remove_flags changes become STOREs: one per distinct set of flags a message gains
@@ -43,7 +45,7 @@ class DeltaStoresTest {
     }
 
     private static List<String> operations(MailboxPlan plan) {
-        return plan.operations().stream().map(ImapSimulator::describe).toList();
+        return plan.operations().stream().map(PlanText::command).toList();
     }
 
     @Test
@@ -54,7 +56,7 @@ class DeltaStoresTest {
 
         // Message 2 has \Seen already and needs only $Newsletter; +FLAGS of \Seen leaves it as it is.
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$Newsletter, \\Seen] [1, 2, 3]");
+                "UID STORE 1:3 +FLAGS.SILENT ($Newsletter \\Seen)");
     }
 
     @Test
@@ -63,7 +65,7 @@ class DeltaStoresTest {
                 message(4, "x"));
         List<RuleSpec> rules = List.of(rule("x", "x", Set.of(), Set.of(A, B)));
 
-        assertThat(operations(plan(rules, messages))).containsExactly("Store REMOVE [$A, $B] [1, 2, 3]");
+        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 1:3 -FLAGS.SILENT ($A $B)");
     }
 
     @Test
@@ -75,9 +77,9 @@ class DeltaStoresTest {
                 rule("unseen", "unseen", Set.of(), Set.of(Flag.SEEN)));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$Newsletter] [2]",
-                "Store ADD [$Newsletter, \\Seen] [1, 3]",
-                "Store REMOVE [\\Seen] [2]");
+                "UID STORE 2 +FLAGS.SILENT ($Newsletter)",
+                "UID STORE 1,3 +FLAGS.SILENT ($Newsletter \\Seen)",
+                "UID STORE 2 -FLAGS.SILENT (\\Seen)");
     }
 
     @Test
@@ -87,8 +89,8 @@ class DeltaStoresTest {
         List<RuleSpec> rules = List.of(rule("a", "a", Set.of(A), Set.of()), rule("b", "b", Set.of(B), Set.of()));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$A] [1]",
-                "Store ADD [$A, $B] [2, 3]");
+                "UID STORE 1 +FLAGS.SILENT ($A)",
+                "UID STORE 2:3 +FLAGS.SILENT ($A $B)");
     }
 
     @Test
@@ -98,8 +100,8 @@ class DeltaStoresTest {
         List<RuleSpec> rules = List.of(rule("x", "x", Set.of(A, Flag.SEEN), Set.of(B, JUNK)));
 
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$A, \\Seen] [1, 2, 3]",
-                "Store REMOVE [$B, $Junk] [1, 2]");
+                "UID STORE 1:3 +FLAGS.SILENT ($A \\Seen)",
+                "UID STORE 1:2 -FLAGS.SILENT ($B $Junk)");
     }
 
     @Test
@@ -128,10 +130,10 @@ class DeltaStoresTest {
         for (int i = 0; i < 8; i++) {
             Operation.Store store = (Operation.Store) plan.operations().get(i);
             String token = "k" + i + ";";
-            assertThat(store.mode()).isEqualTo(Operation.StoreMode.ADD);
+            assertThat(store.mode()).isEqualTo(StoreMode.ADD);
             assertThat(store.flags()).containsExactly(Flag.of("$K" + i));
-            assertThat(store.uids()).containsExactly(messages.stream()
-                    .filter(m -> m.header("Subject").get(0).contains(token)).mapToLong(MemoryMessage::uid).toArray());
+            assertThat(store.uids()).isEqualTo(UidSet.of(messages.stream()
+                    .filter(m -> m.header("Subject").get(0).contains(token)).mapToLong(MemoryMessage::uid)));
         }
     }
 
@@ -150,10 +152,10 @@ class DeltaStoresTest {
         // Seven distinct sets over five flags: too many. Within the block {$Newsletter, \\Seen} every
         // newsletter goes to both flags, so one STORE, whatever \\Seen it had; the others are single flags.
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Store ADD [$Finance] [7]",
-                "Store ADD [$Invoice] [6]",
-                "Store ADD [$Newsletter, \\Seen] [1, 2, 3, 4]",
-                "Store ADD [$Purge] [3, 4, 5]");
+                "UID STORE 7 +FLAGS.SILENT ($Finance)",
+                "UID STORE 6 +FLAGS.SILENT ($Invoice)",
+                "UID STORE 1:4 +FLAGS.SILENT ($Newsletter \\Seen)",
+                "UID STORE 3:5 +FLAGS.SILENT ($Purge)");
     }
 
     /**
@@ -179,7 +181,7 @@ class DeltaStoresTest {
             Map<Long, Set<Flag>> before = server.state().source();
             for (Operation op : plan.operations()) {
                 // The final \Deleted marking is not a rule's change: it covers only deleted messages.
-                if (op instanceof Operation.Store s && s.mode() != Operation.StoreMode.REPLACE
+                if (op instanceof Operation.Store s && s.mode() != StoreMode.REPLACE
                         && !deleted.containsAll(PlannerReferenceTest.asSet(s.uids()))) {
                     batch.add(s);
                     server.apply(op);
@@ -200,7 +202,7 @@ class DeltaStoresTest {
 
     private static void checkBatch(List<Operation.Store> batch, Map<Long, Set<Flag>> before,
             Map<Long, Set<Flag>> after, Map<String, Integer> shapes, String context) {
-        for (Operation.StoreMode mode : List.of(Operation.StoreMode.ADD, Operation.StoreMode.REMOVE)) {
+        for (StoreMode mode : List.of(StoreMode.ADD, StoreMode.REMOVE)) {
             List<Operation.Store> stores = batch.stream().filter(s -> s.mode() == mode).toList();
             if (!stores.isEmpty()) {
                 checkDirection(stores, new Direction(mode, before, after), context).forEach(
@@ -210,18 +212,18 @@ class DeltaStoresTest {
     }
 
     /** One direction of a batch: each message's exact change, and the widest STORE it may share. */
-    private record Direction(Operation.StoreMode mode, Map<Long, Set<Flag>> before, Map<Long, Set<Flag>> after) {
+    private record Direction(StoreMode mode, Map<Long, Set<Flag>> before, Map<Long, Set<Flag>> after) {
 
         /** The flags the message gains (ADD) or loses (REMOVE) in this batch. */
         Set<Flag> change(long uid) {
-            Set<Flag> out = new TreeSet<>(mode == Operation.StoreMode.ADD ? after.get(uid) : before.get(uid));
-            out.removeAll(mode == Operation.StoreMode.ADD ? before.get(uid) : after.get(uid));
+            Set<Flag> out = new TreeSet<>(mode == StoreMode.ADD ? after.get(uid) : before.get(uid));
+            out.removeAll(mode == StoreMode.ADD ? before.get(uid) : after.get(uid));
             return out;
         }
 
         /** Whether a STORE of this direction may hold {@code flag} for the message: it changes nothing the target disagrees with. */
         boolean mayHold(long uid, Flag flag) {
-            return (mode == Operation.StoreMode.ADD) == after.get(uid).contains(flag);
+            return (mode == StoreMode.ADD) == after.get(uid).contains(flag);
         }
     }
 
@@ -238,7 +240,7 @@ class DeltaStoresTest {
         Map<Long, Set<Flag>> sent = new TreeMap<>();
         boolean widened = false;
         for (Operation.Store store : stores) {
-            for (long uid : store.uids()) {
+            for (long uid : store.uids().toArray()) {
                 assertThat(change).as("%s: %s stores only messages this batch changes", context, store).containsKey(uid);
                 for (Flag flag : store.flags()) {
                     assertThat(direction.mayHold(uid, flag)).as("%s: %s never contradicts UID %d's target",

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.rules.Criterion.And;
 import org.mailtidy.rules.Criterion.DateOp;
 import org.mailtidy.rules.Criterion.Header;
@@ -45,8 +46,8 @@ class ImapSearchTest {
         SearchProgram p = ImapSearch.render(new And(List.of(subject("Jürgen"), from("a"))), TODAY);
         assertThat(p.toString()).isEqualTo("SUBJECT {7}\r\nJürgen FROM \"a\"");
         assertThat(p.utf8()).isTrue();
-        assertThat(p.tokens()).containsExactly(new SearchProgram.Atom("SUBJECT"), new SearchProgram.Str("Jürgen"),
-                new SearchProgram.Atom("FROM"), new SearchProgram.Str("a"));
+        assertThat(p.tokens()).containsExactly(new SearchArg.Atom("SUBJECT"), new SearchArg.Str("Jürgen"),
+                new SearchArg.Atom("FROM"), new SearchArg.Str("a"));
     }
 
     @Test

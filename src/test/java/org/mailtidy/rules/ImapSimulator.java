@@ -27,21 +27,35 @@ final class ImapSimulator {
     }
 
     void apply(Operation op) {
-        checkUidSet(op.uids());
-        if (op instanceof Operation.Store s) {
-            store(s);
-        } else if (op instanceof Operation.Copy c) {
-            for (long uid : c.uids()) {
-                arrive(c.mailbox(), uid);
+        checkUidSet(op.uids().toArray());
+        op.accept(new Operation.Visitor<Void>() {
+            @Override
+            public Void store(Operation.Store s) {
+                ImapSimulator.this.store(s);
+                return null;
             }
-        } else if (op instanceof Operation.Move mv) {
-            for (long uid : mv.uids()) {
-                arrive(mv.mailbox(), uid);
-                source.remove(uid);
+
+            @Override
+            public Void copy(Operation.Copy c) {
+                c.uids().stream().forEach(uid -> arrive(c.mailbox(), uid));
+                return null;
             }
-        } else if (op instanceof Operation.Expunge e) {
-            expunge(e);
-        }
+
+            @Override
+            public Void move(Operation.Move mv) {
+                mv.uids().stream().forEach(uid -> {
+                    arrive(mv.mailbox(), uid);
+                    source.remove(uid);
+                });
+                return null;
+            }
+
+            @Override
+            public Void expunge(Operation.Expunge e) {
+                ImapSimulator.this.expunge(e);
+                return null;
+            }
+        });
     }
 
     FinalState state() {
@@ -49,7 +63,7 @@ final class ImapSimulator {
     }
 
     private void store(Operation.Store s) {
-        for (long uid : s.uids()) {
+        for (long uid : s.uids().toArray()) {
             Set<Flag> flags = source.get(uid);
             Set<Flag> after = new TreeSet<>(flags);
             switch (s.mode()) {
@@ -61,14 +75,14 @@ final class ImapSimulator {
                 }
             }
             if (after.equals(flags)) {
-                throw new AssertionError("STORE changes nothing for UID " + uid + ": " + describe(s));
+                throw new AssertionError("STORE changes nothing for UID " + uid + ": " + s);
             }
             source.put(uid, after);
         }
     }
 
     private void expunge(Operation.Expunge e) {
-        for (long uid : e.uids()) {
+        for (long uid : e.uids().toArray()) {
             if (!mayExpunge.contains(uid)) {
                 throw new AssertionError("asked to expunge UID " + uid + ", which no delete rule chose");
             }
@@ -95,19 +109,5 @@ final class ImapSimulator {
                 throw new AssertionError("no message with UID " + uids[i]);
             }
         }
-    }
-
-    static String describe(Operation op) {
-        String uids = java.util.Arrays.toString(op.uids());
-        if (op instanceof Operation.Store s) {
-            return "Store " + s.mode() + " " + new TreeSet<>(s.flags()) + " " + uids;
-        }
-        if (op instanceof Operation.Copy c) {
-            return "Copy " + c.mailbox() + " " + uids;
-        }
-        if (op instanceof Operation.Move m) {
-            return "Move " + m.mailbox() + " " + uids;
-        }
-        return "Expunge " + uids;
     }
 }

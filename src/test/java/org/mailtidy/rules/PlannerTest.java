@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.Criterion.FlagIs;
 
 /** The contract's "Meaning of a run", case by case, with the exact operations a plan sends. */
@@ -53,7 +54,27 @@ class PlannerTest {
     }
 
     private static List<String> operations(MailboxPlan plan) {
-        return plan.operations().stream().map(ImapSimulator::describe).toList();
+        return plan.operations().stream().map(PlanText::command).toList();
+    }
+
+    @Test
+    void aPlanIsAValueThatReadsAsItsCommands() {
+        List<MemoryMessage> messages = List.of(message(1, "a"), message(2, "b"), message(3, "c"),
+                message(5, "e", Flag.SEEN));
+        List<RuleSpec> rules = List.of(rule("read", new FlagIs(Flag.SEEN, false), add(Flag.SEEN),
+                new Disposition.MoveTo("Old")));
+
+        MailboxPlan plan = plan(rules, messages);
+
+        assertThat(plan).isEqualTo(plan(rules, messages)).hasSameHashCodeAs(plan(rules, messages));
+        assertThat(plan).isNotEqualTo(plan(rules, messages.subList(0, 2)));
+        assertThat(PlanText.commands(plan)).containsExactly("UID STORE 1:3 +FLAGS.SILENT (\\Seen)", "UID MOVE 1:3 Old");
+        assertThat(PlanText.summaries(plan))
+                .containsExactly("UID STORE +FLAGS.SILENT (\\Seen) of 3 messages", "UID MOVE to Old of 3 messages");
+        assertThat(plan).hasToString("MailboxPlan[UID STORE 1:3 +FLAGS.SILENT (\\Seen); UID MOVE 1:3 Old; moved 1:3; "
+                + plan.ruleStats() + "]");
+        assertThat(plan.operations().get(1)).hasToString("UID MOVE 1:3 Old")
+                .isEqualTo(new Operation.Move(UidSet.of(3, 2, 1), "Old"));
     }
 
     @Test
@@ -68,17 +89,17 @@ class PlannerTest {
         MailboxPlan plan = plan(rules, messages);
 
         assertThat(operations(plan)).containsExactly(
-                "Store ADD [$Todo] [1, 3]",
-                "Copy Backup [1, 3]",
-                "Store ADD [\\Seen] [1, 3]",
-                "Move Old [3]");
+                "UID STORE 1,3 +FLAGS.SILENT ($Todo)",
+                "UID COPY 1,3 Backup",
+                "UID STORE 1,3 +FLAGS.SILENT (\\Seen)",
+                "UID MOVE 3 Old");
         // The copy knows the flags each copy must carry (for completing it after a broken connection).
         Operation.Copy copy = (Operation.Copy) plan.operations().get(1);
         assertThat(copy.rule()).isEqualTo("todo");
         assertThat(copy.uidsByFlags()).containsOnlyKeys(Set.of(TODO), Set.of(TODO, Flag.DELETED));
-        assertThat(copy.uidsByFlags().get(Set.of(TODO))).containsExactly(1);
-        assertThat(copy.uidsByFlags().get(Set.of(TODO, Flag.DELETED))).containsExactly(3);
-        assertThat(plan.movedUids()).containsExactly(3);
+        assertThat(copy.uidsByFlags().get(Set.of(TODO))).isEqualTo(UidSet.of(1));
+        assertThat(copy.uidsByFlags().get(Set.of(TODO, Flag.DELETED))).isEqualTo(UidSet.of(3));
+        assertThat(plan.movedUids()).isEqualTo(UidSet.of(3));
         assertThat(plan.ruleStats()).containsExactly(new RuleStats("todo", 2, 2, 2, 0, 0),
                 new RuleStats("read", 3, 2, 0, 0, 0), new RuleStats("old", 1, 0, 0, 1, 0));
         assertThat(plan.audit()).containsExactly(
@@ -104,11 +125,11 @@ class PlannerTest {
         // not expunged (it goes with Later, the other flag message 3 gains, in one STORE); the
         // already-\Deleted message 2 that "purge" chose is expunged without a STORE.
         assertThat(operations(plan)).containsExactly(
-                "Store REPLACE [\\Seen] [1]",
-                "Store ADD [Later, \\Deleted] [3]",
-                "Store ADD [\\Deleted] [4]",
-                "Expunge [2, 4]");
-        assertThat(plan.deletedUids()).containsExactly(2, 4);
+                "UID STORE 1 FLAGS.SILENT (\\Seen)",
+                "UID STORE 3 +FLAGS.SILENT (Later \\Deleted)",
+                "UID STORE 4 +FLAGS.SILENT (\\Deleted)",
+                "UID EXPUNGE 2,4");
+        assertThat(plan.deletedUids()).isEqualTo(UidSet.of(2, 4));
         assertThat(plan.deletionCount()).isEqualTo(2);
         assertThat(plan.audit()).containsExactly(
                 new AuditEntry(1, "clear", "set_flags \\Seen"),
@@ -123,7 +144,8 @@ class PlannerTest {
         List<MemoryMessage> messages = List.of(message(5, "x"));
         List<RuleSpec> rules = List.of(rule("seen", new Criterion.All(), add(Flag.SEEN), Disposition.KEEP),
                 rule("gone", new Criterion.All(), add(Flag.FLAGGED), Disposition.DELETE));
-        assertThat(operations(plan(rules, messages))).containsExactly("Store ADD [\\Deleted] [5]", "Expunge [5]");
+        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 5 +FLAGS.SILENT (\\Deleted)",
+                "UID EXPUNGE 5");
     }
 
     @Test
@@ -135,8 +157,8 @@ class PlannerTest {
 
         MailboxPlan plan = plan(rules, messages);
 
-        assertThat(operations(plan)).containsExactly("Store ADD [\\Flagged] [1]", "Move Trash [2]");
-        assertThat(plan.trashedUids()).containsExactly(2);
+        assertThat(operations(plan)).containsExactly("UID STORE 1 +FLAGS.SILENT (\\Flagged)", "UID MOVE 2 Trash");
+        assertThat(plan.trashedUids()).isEqualTo(UidSet.of(2));
         assertThat(plan.audit()).contains(new AuditEntry(2, "rest", "trash Trash"));
         assertThat(plan.ruleStats().get(1)).isEqualTo(new RuleStats("rest", 1, 0, 0, 1, 0));
     }
@@ -159,7 +181,8 @@ class PlannerTest {
         List<RuleSpec> rules = List.of(
                 rule("old", new Criterion.Age(Duration.ofDays(7), true), add(Flag.of("Old")), Disposition.KEEP),
                 rule("new", new Criterion.Age(Duration.ofDays(7), false), add(Flag.of("New")), Disposition.KEEP));
-        assertThat(operations(plan(rules, messages))).containsExactly("Store ADD [New] [2, 3]", "Store ADD [Old] [1]");
+        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 2:3 +FLAGS.SILENT (New)",
+                "UID STORE 1 +FLAGS.SILENT (Old)");
     }
 
     @Test
@@ -169,7 +192,7 @@ class PlannerTest {
                 rule("big", new Criterion.Size(1000, true), add(Flag.of("Big")), Disposition.KEEP),
                 rule("small", new Criterion.Size(1000, false), add(Flag.of("Small")), Disposition.KEEP),
                 rule("mid", new Criterion.Size(999, true), add(Flag.of("Mid")), Disposition.KEEP));
-        assertThat(operations(plan(rules, messages))).containsExactly("Store ADD [Mid] [1]");
+        assertThat(operations(plan(rules, messages))).containsExactly("UID STORE 1 +FLAGS.SILENT (Mid)");
     }
 
     @Test
@@ -183,9 +206,9 @@ class PlannerTest {
         MailboxPlan plan = plan(rules, messages);
 
         assertThat(operations(plan)).containsExactly(
-                "Store REPLACE [Invoice] [1, 2]",
-                "Copy Invoices [1, 2]",
-                "Store REPLACE [Invoice, \\Seen] [1, 2]");
+                "UID STORE 1:2 FLAGS.SILENT (Invoice)",
+                "UID COPY 1:2 Invoices",
+                "UID STORE 1:2 FLAGS.SILENT (Invoice \\Seen)");
         assertThat(plan.audit()).contains(new AuditEntry(1, "file", "set_flags Invoice"),
                 new AuditEntry(2, "read", "add_flags \\Seen"));
     }
@@ -199,7 +222,7 @@ class PlannerTest {
                 new RuleSpec("c2", new Criterion.All(), FlagChange.NONE, Disposition.KEEP, Optional.of("B"), false),
                 rule("unx", new Criterion.All(), new FlagChange.Delta(Set.of(), Set.of(Flag.of("$X"))), Disposition.KEEP));
         assertThat(operations(plan(rules, messages))).containsExactly(
-                "Copy A [1]", "Store ADD [$X] [1]", "Copy B [1]", "Store REMOVE [$X] [1]");
+                "UID COPY 1 A", "UID STORE 1 +FLAGS.SILENT ($X)", "UID COPY 1 B", "UID STORE 1 -FLAGS.SILENT ($X)");
     }
 
     @Test
@@ -210,17 +233,17 @@ class PlannerTest {
                         true),
                 rule("flag-rest", new Criterion.All(), add(Flag.FLAGGED), Disposition.KEEP));
         PriorCopies earlier = (rule, mailbox) -> rule.equals("receipts") && mailbox.equals("Receipts")
-                ? new long[] {1, 99} : new long[0];
+                ? UidSet.of(1, 99) : UidSet.EMPTY;
         PlanContext context = new PlanContext(CONTEXT.now(), CONTEXT.today(), CONTEXT.trashMailbox(), earlier);
 
         MailboxPlan plan = plan(rules, messages, context);
 
         // UID 1 is only left out of the COPY: its flags change and the stop still shields it.
         assertThat(operations(plan)).containsExactly(
-                "Store ADD [Invoice] [2]",
-                "Copy Receipts [2]",
-                "Store ADD [Invoice] [1]",
-                "Store ADD [\\Flagged] [3]");
+                "UID STORE 2 +FLAGS.SILENT (Invoice)",
+                "UID COPY 2 Receipts",
+                "UID STORE 1 +FLAGS.SILENT (Invoice)",
+                "UID STORE 3 +FLAGS.SILENT (\\Flagged)");
         assertThat(plan.ruleStats()).containsExactly(new RuleStats("receipts", 2, 2, 1, 0, 0),
                 new RuleStats("flag-rest", 1, 1, 0, 0, 0));
         assertThat(plan.audit()).doesNotContain(new AuditEntry(1, "receipts", "copy_to Receipts"))
@@ -249,9 +272,9 @@ class PlannerTest {
                 rule("toA", subject("a"), FlagChange.NONE, new Disposition.MoveTo("A")),
                 rule("alsoTrash", new Criterion.All(), FlagChange.NONE, new Disposition.MoveTo("Trash")));
         MailboxPlan plan = plan(rules, messages);
-        assertThat(operations(plan)).containsExactly("Move B [1, 3]", "Move Trash [4]", "Move A [2]");
-        assertThat(plan.trashedUids()).containsExactly(4);
-        assertThat(plan.movedUids()).containsExactly(1, 2, 3);
+        assertThat(operations(plan)).containsExactly("UID MOVE 1,3 B", "UID MOVE 4 Trash", "UID MOVE 2 A");
+        assertThat(plan.trashedUids()).isEqualTo(UidSet.of(4));
+        assertThat(plan.movedUids()).isEqualTo(UidSet.of(1, 2, 3));
     }
 
     @Test
@@ -273,7 +296,7 @@ class PlannerTest {
         List<RuleSpec> rules = List.of(rule("yes", invoice, add(Flag.of("Yes")), Disposition.KEEP),
                 rule("no", new Criterion.Not(invoice), add(Flag.of("No")), Disposition.KEEP));
         assertThat(operations(plan(rules, List.of(twoSubjects, noSubject))))
-                .containsExactly("Store ADD [No] [2]", "Store ADD [Yes] [1]");
+                .containsExactly("UID STORE 2 +FLAGS.SILENT (No)", "UID STORE 1 +FLAGS.SILENT (Yes)");
     }
 
     @Test
@@ -284,7 +307,8 @@ class PlannerTest {
         assertThat(plan.audit()).containsExactly(new AuditEntry(1, "r", "add_flags \\Seen"),
                 new AuditEntry(maxUid, "r", "add_flags \\Seen"), new AuditEntry(1, "r", "delete"),
                 new AuditEntry(maxUid, "r", "delete"));
-        assertThat(operations(plan)).containsExactly("Store ADD [\\Deleted] [1, 4294967295]", "Expunge [1, 4294967295]");
+        assertThat(operations(plan)).containsExactly("UID STORE 1,4294967295 +FLAGS.SILENT (\\Deleted)",
+                "UID EXPUNGE 1,4294967295");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mailtidy.mail.SearchArg;
 import org.mailtidy.rules.Criterion.And;
 import org.mailtidy.rules.Criterion.DateOp;
 import org.mailtidy.rules.Criterion.Header;
@@ -19,9 +20,9 @@ class SearchProgramCacheTest {
     private static final LocalDate TODAY = LocalDate.of(2026, 3, 15);
 
     private static SearchProgram program(String... atomsAndStrings) {
-        List<SearchProgram.Token> tokens = new ArrayList<>();
+        List<SearchArg> tokens = new ArrayList<>();
         for (String t : atomsAndStrings) {
-            tokens.add(t.startsWith("\"") ? new SearchProgram.Str(t.substring(1)) : new SearchProgram.Atom(t));
+            tokens.add(t.startsWith("\"") ? new SearchArg.Str(t.substring(1)) : new SearchArg.Atom(t));
         }
         return SearchProgram.of(tokens);
     }

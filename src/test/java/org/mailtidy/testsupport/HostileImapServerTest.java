@@ -6,8 +6,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.MessageTable;
-import org.mailtidy.imap.SearchArg;
 import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.mail.SearchArg;
 
 /** The script itself: without misbehaviour a client gets through a whole mailbox run. */
 class HostileImapServerTest {

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.LongStream;
 import org.mailtidy.files.DurableFiles;
-import org.mailtidy.imap.UidSets;
+import org.mailtidy.mail.UidSet;
 
 /**
  * The pending-copy journal of one mailbox: the copies a batch is about to send, so that a copy a
@@ -29,7 +29,7 @@ public final class CopyJournal {
     private static final int MAGIC = 0x4d544a31; // "MTJ1"
 
     /** UIDs of one copy that must carry the same flags. */
-    public record Group(List<String> flags, long[] uids) {
+    public record Group(List<String> flags, UidSet uids) {
         public Group {
             flags = List.copyOf(flags);
         }
@@ -48,7 +48,7 @@ public final class CopyJournal {
         }
 
         public long[] uids() {
-            return UidSets.sortedDistinct(groups.stream().flatMapToLong(g -> LongStream.of(g.uids())).toArray());
+            return UidSet.of(groups.stream().flatMapToLong(g -> g.uids().stream())).toArray();
         }
 
         public boolean inDoubt() {
@@ -59,8 +59,8 @@ public final class CopyJournal {
         public Copy keeping(Set<Long> kept) {
             List<Group> out = new ArrayList<>();
             for (Group g : groups) {
-                long[] u = LongStream.of(g.uids()).filter(kept::contains).toArray();
-                if (u.length > 0) {
+                UidSet u = UidSet.of(g.uids().stream().filter(kept::contains));
+                if (!u.isEmpty()) {
                     out.add(new Group(g.flags(), u));
                 }
             }
@@ -144,7 +144,7 @@ public final class CopyJournal {
                 for (String f : g.flags()) {
                     out.writeUTF(f);
                 }
-                writeRanges(g.uids(), out);
+                writeRanges(g.uids().toArray(), out);
             }
         }
     }
@@ -169,7 +169,7 @@ public final class CopyJournal {
                 for (int k = 0; k < n; k++) {
                     flags.add(in.readUTF());
                 }
-                gs.add(new Group(flags, readRanges(in)));
+                gs.add(new Group(flags, UidSet.of(readRanges(in))));
             }
             list.add(new Copy(mailbox, rule, gs, uidNext, done));
         }

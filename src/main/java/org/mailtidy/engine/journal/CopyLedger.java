@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.LongStream;
-import org.mailtidy.imap.UidSets;
+import org.mailtidy.mail.UidSet;
 import org.mailtidy.rules.PriorCopies;
 
 /**
@@ -43,19 +43,19 @@ public final class CopyLedger {
     record Key(String rule, String mailbox) {
     }
 
-    /** Copies made: {@code uids} ascending. */
-    public record Made(String rule, String mailbox, long[] uids) {
+    /** Copies made. */
+    public record Made(String rule, String mailbox, UidSet uids) {
     }
 
     /** What the ledger holds for one UIDVALIDITY; empty for a mailbox nothing was copied from. */
-    public record Records(long uidValidity, Map<Key, long[]> copied) implements PriorCopies {
+    public record Records(long uidValidity, Map<Key, UidSet> copied) implements PriorCopies {
         public Records {
             copied = Map.copyOf(copied);
         }
 
         @Override
-        public long[] uids(String rule, String mailbox) {
-            return copied.getOrDefault(new Key(rule, mailbox), new long[0]);
+        public UidSet uids(String rule, String mailbox) {
+            return copied.getOrDefault(new Key(rule, mailbox), UidSet.EMPTY);
         }
 
         /** These records with {@code more} added. */
@@ -63,7 +63,7 @@ public final class CopyLedger {
             if (more.isEmpty()) {
                 return this;
             }
-            Map<Key, long[]> out = new LinkedHashMap<>(copied);
+            Map<Key, UidSet> out = new LinkedHashMap<>(copied);
             for (Made m : more) {
                 out.merge(new Key(m.rule(), m.mailbox()), m.uids(), CopyLedger::union);
             }
@@ -72,11 +72,11 @@ public final class CopyLedger {
 
         /** Without the UIDs below {@code seenBelow} that are not in {@code present} (ascending): mail that vanished. */
         Records pruned(long[] present, long seenBelow) {
-            Map<Key, long[]> out = new LinkedHashMap<>();
+            Map<Key, UidSet> out = new LinkedHashMap<>();
             copied.forEach((k, uids) -> {
-                long[] kept = LongStream.of(uids).filter(u -> u >= seenBelow || Arrays.binarySearch(present, u) >= 0)
-                        .toArray();
-                if (kept.length > 0) {
+                UidSet kept = UidSet.of(uids.stream()
+                        .filter(u -> u >= seenBelow || Arrays.binarySearch(present, u) >= 0));
+                if (!kept.isEmpty()) {
                     out.put(k, kept);
                 }
             });
@@ -84,14 +84,7 @@ public final class CopyLedger {
         }
 
         int size() {
-            return copied.values().stream().mapToInt(u -> u.length).sum();
-        }
-
-        boolean sameAs(Records other) {
-            if (uidValidity != other.uidValidity || !copied.keySet().equals(other.copied.keySet())) {
-                return false;
-            }
-            return copied.entrySet().stream().allMatch(e -> Arrays.equals(e.getValue(), other.copied.get(e.getKey())));
+            return copied.values().stream().mapToInt(UidSet::size).sum();
         }
     }
 
@@ -141,15 +134,14 @@ public final class CopyLedger {
                 return;
             }
             Key key = new Key(rule, destination);
-            long[] was = stored.copied().get(key);
+            UidSet was = stored.copied().get(key);
             if (was == null) {
                 return;
             }
-            long[] gone = uids.clone();
-            Arrays.sort(gone);
-            long[] kept = LongStream.of(was).filter(u -> Arrays.binarySearch(gone, u) < 0).toArray();
-            Map<Key, long[]> out = new LinkedHashMap<>(stored.copied());
-            if (kept.length == 0) {
+            UidSet gone = UidSet.of(uids);
+            UidSet kept = UidSet.of(was.stream().filter(u -> !gone.contains(u)));
+            Map<Key, UidSet> out = new LinkedHashMap<>(stored.copied());
+            if (kept.isEmpty()) {
                 out.remove(key);
             } else {
                 out.put(key, kept);
@@ -171,7 +163,7 @@ public final class CopyLedger {
             if (present != null) {
                 next = next.pruned(present, seenBelow);
             }
-            if (stored != null && next.sameAs(stored)) {
+            if (next.equals(stored)) {
                 return;
             }
             if (next.copied().isEmpty()) {
@@ -205,10 +197,10 @@ public final class CopyLedger {
             }
             long uidValidity = in.readLong();
             int keys = readCount(in);
-            Map<Key, long[]> copied = new LinkedHashMap<>();
+            Map<Key, UidSet> copied = new LinkedHashMap<>();
             for (int i = 0; i < keys; i++) {
                 Key key = new Key(in.readUTF(), in.readUTF());
-                copied.put(key, readRuns(in));
+                copied.put(key, UidSet.of(readRuns(in)));
             }
             return new Records(uidValidity, copied);
         } catch (EOFException e) {
@@ -224,10 +216,10 @@ public final class CopyLedger {
             out.writeInt(MAGIC);
             out.writeLong(records.uidValidity());
             writeVarint(records.copied().size(), out);
-            for (Map.Entry<Key, long[]> e : records.copied().entrySet()) {
+            for (Map.Entry<Key, UidSet> e : records.copied().entrySet()) {
                 out.writeUTF(e.getKey().rule());
                 out.writeUTF(e.getKey().mailbox());
-                writeRuns(e.getValue(), out);
+                writeRuns(e.getValue().toArray(), out);
             }
         }
         Path tmp = dir.resolve(file.getFileName() + ".tmp");
@@ -325,7 +317,7 @@ public final class CopyLedger {
         throw new IOException("bad number in a copy record");
     }
 
-    private static long[] union(long[] a, long[] b) {
-        return UidSets.sortedDistinct(LongStream.concat(LongStream.of(a), LongStream.of(b)).toArray());
+    private static UidSet union(UidSet a, UidSet b) {
+        return UidSet.of(LongStream.concat(a.stream(), b.stream()));
     }
 }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mailtidy.mail.UidSet;
 
 class CopyJournalTest {
     @TempDir
@@ -25,9 +26,9 @@ class CopyJournalTest {
         CopyJournal journal = new CopyJournal(dir.resolve("journal/main/494e424f58.bin"));
         assertThat(journal.read()).isEmpty();
         CopyJournal.Entries entries = new CopyJournal.Entries(1795673021L, List.of(
-                copy("Backup", 17, true, new CopyJournal.Group(List.of("Copied", "\\Seen"), new long[] {1, 2, 3, 7})),
-                copy("Archiv/Straße", -1, false, new CopyJournal.Group(List.of(), new long[] {4294967294L}),
-                        new CopyJournal.Group(List.of("Copied"), new long[] {5, 9, 10}))));
+                copy("Backup", 17, true, new CopyJournal.Group(List.of("Copied", "\\Seen"), UidSet.of(1, 2, 3, 7))),
+                copy("Archiv/Straße", -1, false, new CopyJournal.Group(List.of(), UidSet.of(4294967294L)),
+                        new CopyJournal.Group(List.of("Copied"), UidSet.of(5, 9, 10)))));
 
         journal.write(entries);
         CopyJournal.Entries back = journal.read().orElseThrow();
@@ -41,7 +42,7 @@ class CopyJournalTest {
         assertThat(back.copies().get(1).inDoubt()).isFalse();
         assertThat(back.copies().get(1).uids()).containsExactly(5, 9, 10, 4294967294L);
         assertThat(back.copies().get(1).groups().get(1).flags()).containsExactly("Copied");
-        assertThat(back.copies().get(0).groups().get(0).uids()).containsExactly(1, 2, 3, 7);
+        assertThat(back.copies().get(0).groups().get(0).uids()).isEqualTo(UidSet.of(1, 2, 3, 7));
         assertThat(Files.list(journal.file().getParent())).containsExactly(journal.file());
     }
 
@@ -51,7 +52,7 @@ class CopyJournalTest {
         long[] million = LongStream.rangeClosed(1, 1_000_000).toArray();
 
         journal.write(new CopyJournal.Entries(1, List.of(copy("B", -1, false,
-                new CopyJournal.Group(List.of("Copied"), million)))));
+                new CopyJournal.Group(List.of("Copied"), UidSet.of(million))))));
 
         assertThat(Files.size(journal.file())).isLessThan(100);
         assertThat(journal.read().orElseThrow().copies().get(0).uids()).isEqualTo(million);
@@ -59,8 +60,8 @@ class CopyJournalTest {
 
     @Test
     void keepingAndMarkingMakeNewValues() {
-        CopyJournal.Copy c = copy("B", -1, false, new CopyJournal.Group(List.of("A"), new long[] {1, 2}),
-                new CopyJournal.Group(List.of("B"), new long[] {3}));
+        CopyJournal.Copy c = copy("B", -1, false, new CopyJournal.Group(List.of("A"), UidSet.of(1, 2)),
+                new CopyJournal.Group(List.of("B"), UidSet.of(3)));
 
         CopyJournal.Copy kept = c.keeping(Set.of(2L)).sent(40);
 
@@ -75,7 +76,7 @@ class CopyJournalTest {
     void aDamagedJournalIsAnErrorNotAnEmptyJournal() throws IOException {
         CopyJournal journal = new CopyJournal(dir.resolve("j.bin"));
         journal.write(new CopyJournal.Entries(5, List.of(copy("B", 3, false,
-                new CopyJournal.Group(List.of("X"), new long[] {1})))));
+                new CopyJournal.Group(List.of("X"), UidSet.of(1))))));
         byte[] whole = Files.readAllBytes(journal.file());
         Files.write(journal.file(), java.util.Arrays.copyOf(whole, whole.length - 3));
 

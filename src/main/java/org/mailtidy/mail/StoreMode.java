@@ -1,8 +1,13 @@
-package org.mailtidy.imap;
+package org.mailtidy.mail;
 
 /** The three forms of STORE (RFC 3501 section 6.4.6), always sent {@code .SILENT}. */
 public enum StoreMode {
-    ADD("+FLAGS.SILENT"), REMOVE("-FLAGS.SILENT"), REPLACE("FLAGS.SILENT");
+    /** {@code +FLAGS.SILENT}. */
+    ADD("+FLAGS.SILENT"),
+    /** {@code -FLAGS.SILENT}. */
+    REMOVE("-FLAGS.SILENT"),
+    /** {@code FLAGS.SILENT}: replace. */
+    REPLACE("FLAGS.SILENT");
 
     private final String item;
 
