@@ -84,6 +84,11 @@ public final class FakeImapSession implements ImapSession {
         return List.copyOf(commands);
     }
 
+    /** Forgets the commands recorded so far (those of a test's own setup). */
+    public void forgetCommands() {
+        commands.clear();
+    }
+
     /** The commands given so far that start with {@code prefix}. */
     public List<String> commands(String prefix) {
         return commands.stream().filter(c -> c.startsWith(prefix)).toList();
