@@ -42,7 +42,12 @@ public final class AccountRun {
         this(account, rules, settings, (Sessions) connector::connect);
     }
 
-    AccountRun(Account account, List<RuleConfig> rules, RunSettings settings, Sessions connector) {
+    /** A run over sessions that need not be {@link ImapConnection}s (the engine's fast tests). */
+    static AccountRun overSessions(Account account, List<RuleConfig> rules, RunSettings settings, Sessions sessions) {
+        return new AccountRun(account, rules, settings, sessions);
+    }
+
+    private AccountRun(Account account, List<RuleConfig> rules, RunSettings settings, Sessions connector) {
         this.account = account;
         this.rules = List.copyOf(rules);
         this.settings = settings;
