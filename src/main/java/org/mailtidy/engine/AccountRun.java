@@ -8,6 +8,7 @@ import org.mailtidy.config.Account;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.ImapSession;
 import org.mailtidy.rules.RuleSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ public final class AccountRun {
     private final Account account;
     private final List<RuleConfig> rules;
     private final RunSettings settings;
-    private final Connector connector;
+    private final Sessions connector;
 
     /** Opens a connection for an account; the daemon passes one that reuses healthy connections. */
     @FunctionalInterface
@@ -31,7 +32,22 @@ public final class AccountRun {
         ImapConnection connect(Account account) throws ImapException;
     }
 
+    /** What a run needs of a {@link Connector}: a session, which the engine's fast tests make in memory. */
+    @FunctionalInterface
+    interface Sessions {
+        ImapSession connect(Account account) throws ImapException;
+    }
+
     public AccountRun(Account account, List<RuleConfig> rules, RunSettings settings, Connector connector) {
+        this(account, rules, settings, (Sessions) connector::connect);
+    }
+
+    /** A run over sessions that need not be {@link ImapConnection}s (the engine's fast tests). */
+    static AccountRun overSessions(Account account, List<RuleConfig> rules, RunSettings settings, Sessions sessions) {
+        return new AccountRun(account, rules, settings, sessions);
+    }
+
+    private AccountRun(Account account, List<RuleConfig> rules, RunSettings settings, Sessions connector) {
         this.account = account;
         this.rules = List.copyOf(rules);
         this.settings = settings;
@@ -40,7 +56,7 @@ public final class AccountRun {
 
     public List<RunResult> execute() {
         List<RunResult> results = new ArrayList<>();
-        ImapConnection connection = null;
+        ImapSession connection = null;
         try {
             connection = connector.connect(account);
             Map<String, List<RuleSpec>> plan = mailboxes(connection, results);
@@ -70,7 +86,7 @@ public final class AccountRun {
         return results;
     }
 
-    private ImapConnection reconnect(String mailbox, List<RunResult> results) {
+    private ImapSession reconnect(String mailbox, List<RunResult> results) {
         try {
             return connector.connect(account);
         } catch (ImapException e) {
@@ -88,7 +104,7 @@ public final class AccountRun {
      * A wildcard that matches no mailbox is reported in {@code results} (a line in {@code once}'s
      * output) and logged, never skipped silently.
      */
-    Map<String, List<RuleSpec>> mailboxes(ImapConnection connection, List<RunResult> results) throws ImapException {
+    Map<String, List<RuleSpec>> mailboxes(ImapSession connection, List<RunResult> results) throws ImapException {
         List<String> names = new ArrayList<>();
         List<String> unmatched = new ArrayList<>();
         for (RuleConfig rule : rules) {
@@ -124,7 +140,7 @@ public final class AccountRun {
                 Map.of(), List.of(), List.of(note), java.util.Optional.empty());
     }
 
-    private static void closeQuietly(ImapConnection c) {
+    private static void closeQuietly(ImapSession c) {
         if (c != null) {
             try {
                 c.close();

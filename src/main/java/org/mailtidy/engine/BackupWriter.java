@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import org.mailtidy.files.DurableFiles;
 import org.mailtidy.imap.ImapException;
-import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.imap.MailboxSession;
 
 /**
  * Saves messages as Maildir files ({@code <backup_dir>/<account>/<mailbox>/cur}) before they are
@@ -39,12 +39,12 @@ final class BackupWriter {
     }
 
     /** @return per UID, where the message was saved (empty without a backup_dir) */
-    java.util.Map<Long, Saved> save(SelectedMailbox box, long[] uids) throws ImapException, RunFailure {
+    java.util.Map<Long, Saved> save(MailboxSession box, long[] uids) throws ImapException, RunFailure {
         return save(box, uids, Progress.NONE);
     }
 
-    /** As {@link #save(SelectedMailbox, long[])}, telling {@code progress} how many are saved. */
-    java.util.Map<Long, Saved> save(SelectedMailbox box, long[] uids, Progress progress)
+    /** As {@link #save(MailboxSession, long[])}, telling {@code progress} how many are saved. */
+    java.util.Map<Long, Saved> save(MailboxSession box, long[] uids, Progress progress)
             throws ImapException, RunFailure {
         java.util.Map<Long, Saved> saved = new java.util.HashMap<>();
         if (root.isEmpty() || uids.length == 0) {

@@ -10,8 +10,9 @@ import java.util.stream.LongStream;
 import org.mailtidy.engine.journal.CopyJournal;
 import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.CopiedUids;
-import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.ImapSession;
+import org.mailtidy.imap.MailboxSession;
 import org.mailtidy.imap.Moved;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.mail.StoreMode;
@@ -28,8 +29,8 @@ import org.mailtidy.rules.Operation;
  * the rest of the plan leaves that message alone too: no copy, move or expunge on a stale decision.
  */
 final class BatchExecutor {
-    private final ImapConnection connection;
-    private final SelectedMailbox box;
+    private final ImapSession connection;
+    private final MailboxSession box;
     private final boolean expungeWithoutUidplus;
     private final List<String> notes;
     private final Set<String> createdDestinations = new LinkedHashSet<>();
@@ -60,7 +61,7 @@ final class BatchExecutor {
      * gets what the server confirmed of each operation; {@code permit} is asked before each
      * operation, and once it is revoked nothing more is sent.
      */
-    BatchExecutor(ImapConnection connection, SelectedMailbox box, boolean expungeWithoutUidplus, List<String> notes,
+    BatchExecutor(ImapSession connection, MailboxSession box, boolean expungeWithoutUidplus, List<String> notes,
                   MailboxPlan plan, JournaledBatch journal, Acknowledged acknowledged, SendPermit permit) {
         this.acknowledged = acknowledged;
         this.permit = permit;

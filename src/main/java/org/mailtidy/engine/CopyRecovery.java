@@ -13,11 +13,12 @@ import java.util.stream.LongStream;
 import org.mailtidy.engine.journal.CopyJournal;
 import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.CopiedUids;
-import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.mail.StoreMode;
 import org.mailtidy.mail.UidSet;
+import org.mailtidy.imap.ImapSession;
+import org.mailtidy.imap.MailboxSession;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.Operation;
 import org.slf4j.Logger;
@@ -50,7 +51,7 @@ final class CopyRecovery {
      * Reads the journal and, for a full run, for every copy in doubt the Message-IDs that arrived
      * in its destination since (EXAMINE, one fetch). Call before the source mailbox is selected.
      */
-    static CopyRecovery prepare(ImapConnection connection, CopyJournal journal, boolean fullRun)
+    static CopyRecovery prepare(ImapSession connection, CopyJournal journal, boolean fullRun)
             throws ImapException, RunFailure {
         CopyJournal.Entries entries;
         try {
@@ -71,9 +72,9 @@ final class CopyRecovery {
         return new CopyRecovery(entries, arrived);
     }
 
-    private static Set<String> messageIdsSince(ImapConnection connection, String mailbox, long uid)
+    private static Set<String> messageIdsSince(ImapSession connection, String mailbox, long uid)
             throws ImapException {
-        try (SelectedMailbox box = connection.select(mailbox, true)) {
+        try (MailboxSession box = connection.select(mailbox, true)) {
             long[] uids = box.fetchTable(uid).uids();
             if (uids.length == 0) {
                 return Set.of();
@@ -92,7 +93,7 @@ final class CopyRecovery {
      * in doubt the originals whose Message-ID arrived in the destination (full runs only). They go to
      * the {@link CopyLedger}, so a rule that still matches does not copy them again.
      */
-    List<CopyLedger.Made> made(SelectedMailbox box, long[] present, String where) throws ImapException {
+    List<CopyLedger.Made> made(MailboxSession box, long[] present, String where) throws ImapException {
         if (earlier == null || earlier.uidValidity() != box.uidValidity()) {
             return List.of();
         }
@@ -118,7 +119,7 @@ final class CopyRecovery {
     }
 
     /** The copies still owed, each with its UIDNEXT not yet known (they are sent afresh). */
-    List<CopyJournal.Copy> owed(SelectedMailbox box, long[] present, MailboxPlan plan, String where)
+    List<CopyJournal.Copy> owed(MailboxSession box, long[] present, MailboxPlan plan, String where)
             throws ImapException {
         if (earlier == null) {
             return List.of();
@@ -157,7 +158,7 @@ final class CopyRecovery {
      * For a run that sees only new mail (which cannot tell what exists below its watermark): the
      * unfinished copies as they are, less what this plan copies anyway, left for the next full run.
      */
-    List<CopyJournal.Copy> carried(SelectedMailbox box, MailboxPlan plan) {
+    List<CopyJournal.Copy> carried(MailboxSession box, MailboxPlan plan) {
         if (earlier == null || earlier.uidValidity() != box.uidValidity()) {
             return List.of();
         }
@@ -174,7 +175,7 @@ final class CopyRecovery {
         return out;
     }
 
-    private static Set<Long> notYetThere(SelectedMailbox box, long[] candidates, Set<String> arrived,
+    private static Set<Long> notYetThere(MailboxSession box, long[] candidates, Set<String> arrived,
                                          String destination, String where) throws ImapException {
         Set<Long> keep = new HashSet<>();
         if (candidates.length == 0) {
@@ -213,7 +214,7 @@ final class CopyRecovery {
      * FLAGS.SILENT} on the copies that COPYUID names); without UIDPLUS a recovered copy keeps the
      * flags its original had when it was copied. Selects the destinations: call after the batch.
      */
-    static void giveFlags(ImapConnection connection, List<CopyJournal.Copy> owed, List<CopiedUids> copied)
+    static void giveFlags(ImapSession connection, List<CopyJournal.Copy> owed, List<CopiedUids> copied)
             throws ImapException {
         for (int i = 0; i < owed.size() && i < copied.size(); i++) {
             CopiedUids where = copied.get(i);
@@ -221,7 +222,7 @@ final class CopyRecovery {
                 continue;
             }
             CopyJournal.Copy c = owed.get(i);
-            try (SelectedMailbox box = connection.select(c.mailbox(), false)) {
+            try (MailboxSession box = connection.select(c.mailbox(), false)) {
                 if (box.uidValidity() != where.uidValidity()) {
                     LOG.warn("{} changed its UIDVALIDITY since the copies were made; their flags are left as copied",
                             c.mailbox());

@@ -12,10 +12,10 @@ import org.mailtidy.engine.cache.MailboxCache;
 import org.mailtidy.engine.cache.TableColumns;
 import org.mailtidy.imap.ChangesSince;
 import org.mailtidy.imap.FlagUpdates;
-import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
+import org.mailtidy.imap.ImapSession;
+import org.mailtidy.imap.MailboxSession;
 import org.mailtidy.imap.MessageTable;
-import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.MailboxSnapshot;
 import org.mailtidy.rules.RegexOutcomes;
@@ -49,7 +49,7 @@ final class IncrementalObservation {
         BitSet find(long fromUid, SearchProgram program) throws ImapException;
     }
 
-    private final SelectedMailbox box;
+    private final MailboxSession box;
     private final String server;
     private final long fromUid;
     /** Null when the cache is not used for this run. */
@@ -61,7 +61,7 @@ final class IncrementalObservation {
     private boolean changed;
     private String outcome = "";
 
-    private IncrementalObservation(SelectedMailbox box, String server, long fromUid, Path file) {
+    private IncrementalObservation(MailboxSession box, String server, long fromUid, Path file) {
         this.box = box;
         this.server = server;
         this.fromUid = fromUid;
@@ -73,7 +73,7 @@ final class IncrementalObservation {
      * restricted to new mail ({@code fromUid > 1}) fetches little anyway, and must not replace the
      * cache with a part of the mailbox.
      */
-    static IncrementalObservation of(RunSettings settings, ImapConnection connection, SelectedMailbox box,
+    static IncrementalObservation of(RunSettings settings, ImapSession connection, MailboxSession box,
                                      String account, String mailbox, long fromUid) {
         boolean usable = fromUid == 1 && settings.state().isPresent()
                 && (box.qresync() || connection.hasCapability("ESEARCH"))

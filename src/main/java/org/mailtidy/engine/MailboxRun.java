@@ -16,9 +16,10 @@ import java.util.stream.LongStream;
 import org.mailtidy.engine.journal.CopyJournal;
 import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.CopiedUids;
-import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.mail.SearchArg;
+import org.mailtidy.imap.ImapSession;
+import org.mailtidy.imap.MailboxSession;
 import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.Disposition;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
 public final class MailboxRun {
     private static final Logger LOG = LoggerFactory.getLogger(MailboxRun.class);
 
-    private final ImapConnection connection;
+    private final ImapSession connection;
     private final String account;
     private final String mailbox;
     private final List<RuleSpec> rules;
@@ -65,12 +66,12 @@ public final class MailboxRun {
     public record Seen(long uidValidity, long nextUid) {
     }
 
-    public MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
+    public MailboxRun(ImapSession connection, String account, String mailbox, List<RuleSpec> rules,
                       Optional<String> configuredTrash, RunSettings settings) {
         this(connection, account, mailbox, rules, configuredTrash, settings, 1, SendPermit.ALWAYS);
     }
 
-    private MailboxRun(ImapConnection connection, String account, String mailbox, List<RuleSpec> rules,
+    private MailboxRun(ImapSession connection, String account, String mailbox, List<RuleSpec> rules,
                        Optional<String> configuredTrash, RunSettings settings, long fromUid, SendPermit permit) {
         this.connection = connection;
         this.account = account;
@@ -114,7 +115,7 @@ public final class MailboxRun {
             Optional<CopyJournal> journal = copyJournal();
             CopyRecovery recovery = journal.isEmpty() ? null
                     : CopyRecovery.prepare(connection, journal.get(), fromUid == 1);
-            try (SelectedMailbox box = connection.select(mailbox, settings.dryRun())) {
+            try (MailboxSession box = connection.select(mailbox, settings.dryRun())) {
                 Outcome outcome;
                 try {
                     outcome = run(box, started, journal, recovery);
@@ -167,7 +168,7 @@ public final class MailboxRun {
         }
     }
 
-    private Outcome run(SelectedMailbox box, Instant started, Optional<CopyJournal> journal, CopyRecovery recovery)
+    private Outcome run(MailboxSession box, Instant started, Optional<CopyJournal> journal, CopyRecovery recovery)
             throws ImapException {
         Outcome out = new Outcome();
         settings.progress().phase(account, mailbox, String.format(java.util.Locale.ROOT, "reading %,d messages",
@@ -225,7 +226,7 @@ public final class MailboxRun {
      * copies. If sending fails part-way, the audit still gets the lines of every message whose
      * operations all reached the server; the rest is redone (and audited) by the next run.
      */
-    private void send(SelectedMailbox box, MailboxSnapshot snapshot, Outcome out, List<AuditLog.Line> audit,
+    private void send(MailboxSession box, MailboxSnapshot snapshot, Outcome out, List<AuditLog.Line> audit,
                       Optional<CopyJournal> journal, CopyRecovery recovery, RememberedCopies copies,
                       Instant started) throws ImapException, RunFailure, IOException {
         boolean full = fromUid == 1;
@@ -297,7 +298,7 @@ public final class MailboxRun {
      * The lines with what only the sending told: each copy's or moved message's UID in its destination
      * (COPYUID) and the mod-sequence guard of the message's state after the run.
      */
-    private static List<AuditLog.Line> where(List<AuditLog.Line> lines, SelectedMailbox box, BatchExecutor executor) {
+    private static List<AuditLog.Line> where(List<AuditLog.Line> lines, MailboxSession box, BatchExecutor executor) {
         if (lines.isEmpty()) {
             return lines;
         }
@@ -387,7 +388,7 @@ public final class MailboxRun {
     }
 
     /** Per owed copy, one line per message ({@code copy_to}, by the copying rule). */
-    private List<List<AuditLog.Line>> owedAuditLines(SelectedMailbox box, List<CopyJournal.Copy> owed, Instant time)
+    private List<List<AuditLog.Line>> owedAuditLines(MailboxSession box, List<CopyJournal.Copy> owed, Instant time)
             throws ImapException {
         if (settings.audit().isEmpty() || owed.isEmpty()) {
             return List.of();
@@ -408,7 +409,7 @@ public final class MailboxRun {
     }
 
     /** The evidence (search answers, header fields) is no longer referenced once the plan is made. */
-    private MailboxPlan observeAndPlan(SelectedMailbox box, MailboxSnapshot snapshot, PlanContext context,
+    private MailboxPlan observeAndPlan(MailboxSession box, MailboxSnapshot snapshot, PlanContext context,
                                        IncrementalObservation cached) throws ImapException {
         List<RuleSpec> effectiveRules = rulesFor(context);
         ServerEvidence evidence = observe(box, snapshot, effectiveRules, context, cached);
@@ -419,7 +420,7 @@ public final class MailboxRun {
     }
 
     /** UIDNEXT at SELECT, or past the highest UID fetched if mail arrived between SELECT and the fetch. */
-    private long nextUid(SelectedMailbox box, MailboxSnapshot snapshot) {
+    private long nextUid(MailboxSession box, MailboxSnapshot snapshot) {
         long[] uids = snapshot.uids();
         long afterFetched = uids.length == 0 ? fromUid : uids[uids.length - 1] + 1;
         return Math.max(Math.max(box.uidNext(), afterFetched), fromUid);
@@ -463,7 +464,7 @@ public final class MailboxRun {
         return gmail && rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Delete);
     }
 
-    private Optional<String> trashMailbox(SelectedMailbox box) throws ImapException {
+    private Optional<String> trashMailbox(MailboxSession box) throws ImapException {
         return trashMailbox(connection, account, rules, configuredTrash);
     }
 
@@ -471,7 +472,7 @@ public final class MailboxRun {
      * The trash mailbox, when a rule trashes (or deletes, on Gmail): the configured one, else the
      * {@code \Trash} special-use one.
      */
-    static Optional<String> trashMailbox(ImapConnection connection, String account, List<RuleSpec> rules,
+    static Optional<String> trashMailbox(ImapSession connection, String account, List<RuleSpec> rules,
                                          Optional<String> configuredTrash) throws ImapException {
         boolean needed = rules.stream().anyMatch(r -> r.disposition() instanceof Disposition.Trash)
                 || deletesToTrash(Provider.isGmail(connection), rules);
@@ -505,7 +506,7 @@ public final class MailboxRun {
         }
     }
 
-    private ServerEvidence observe(SelectedMailbox box, MailboxSnapshot snapshot, List<RuleSpec> effectiveRules,
+    private ServerEvidence observe(MailboxSession box, MailboxSnapshot snapshot, List<RuleSpec> effectiveRules,
                                    PlanContext context, IncrementalObservation cached) throws ImapException {
         ServerEvidence evidence = new ServerEvidence();
         if (snapshot.size() == 0) {
@@ -544,7 +545,7 @@ public final class MailboxRun {
      * Fetches the needed header fields into the evidence; returns the messages the server answered
      * for (a message expunged meanwhile is not among them, and has no fields left to match).
      */
-    private static BitSet fetchHeaders(SelectedMailbox box, MailboxSnapshot snapshot, HeaderNeed need,
+    private static BitSet fetchHeaders(MailboxSession box, MailboxSnapshot snapshot, HeaderNeed need,
                                        ServerEvidence evidence) throws ImapException {
         long[] uids = need.messages().stream().mapToLong(i -> snapshot.uids()[i]).toArray();
         BitSet answered = new BitSet();
@@ -565,7 +566,7 @@ public final class MailboxRun {
      * Every UID SEARCH the run's observation will ask, sent together (pipelined): one round trip
      * instead of one per search. Keyed by the UID searched from and the program's cache key.
      */
-    private static Map<String, BitSet> searchAll(SelectedMailbox box, MailboxSnapshot snapshot,
+    private static Map<String, BitSet> searchAll(MailboxSession box, MailboxSnapshot snapshot,
                                                  List<SearchProgram> programs, IncrementalObservation cached)
             throws ImapException {
         Map<String, SearchProgram> asked = new java.util.LinkedHashMap<>();
@@ -591,7 +592,7 @@ public final class MailboxRun {
     }
 
     /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */
-    private static BitSet search(SelectedMailbox box, MailboxSnapshot snapshot, long from, SearchProgram program)
+    private static BitSet search(MailboxSession box, MailboxSnapshot snapshot, long from, SearchProgram program)
             throws ImapException {
         return box.uidSearch(restricted(program.tokens(), from), program.utf8(), snapshot.uids());
     }
@@ -608,7 +609,7 @@ public final class MailboxRun {
         return out;
     }
 
-    private List<AuditLog.Line> auditLines(SelectedMailbox box, MailboxPlan plan, Instant time) throws ImapException {
+    private List<AuditLog.Line> auditLines(MailboxSession box, MailboxPlan plan, Instant time) throws ImapException {
         if (settings.audit().isEmpty() || plan.audit().isEmpty()) {
             return List.of();
         }

@@ -4,7 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.imap.MailboxSession;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.RuleSpec;
@@ -15,7 +15,7 @@ final class PlanChecks {
     }
 
     /** Safety checks between plan and execute: a refused plan sends nothing. */
-    static void check(SelectedMailbox box, MailboxPlan plan, List<RuleSpec> rules, int maxDeletes) throws RunFailure {
+    static void check(MailboxSession box, MailboxPlan plan, List<RuleSpec> rules, int maxDeletes) throws RunFailure {
         if (plan.deletionCount() > maxDeletes) {
             throw new RunFailure("refused: the rules would delete or trash " + plan.deletionCount()
                     + " messages, more than safety.max_deletes_per_run (" + maxDeletes

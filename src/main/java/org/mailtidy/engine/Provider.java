@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.mailtidy.imap.ImapConnection;
+import org.mailtidy.imap.ImapSession;
+import org.mailtidy.rules.Disposition;
 import org.mailtidy.rules.RuleSpec;
 
 /**
@@ -47,7 +49,7 @@ public enum Provider {
     }
 
     /** The connected server is Gmail (or speaks as Gmail does). */
-    static boolean isGmail(ImapConnection connection) {
+    static boolean isGmail(ImapSession connection) {
         return connection.hasCapability(GMAIL_CAPABILITY);
     }
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import org.mailtidy.engine.journal.CopyLedger;
 import org.mailtidy.imap.ImapException;
-import org.mailtidy.imap.SelectedMailbox;
+import org.mailtidy.imap.MailboxSession;
 import org.mailtidy.rules.PriorCopies;
 import org.mailtidy.rules.RuleSpec;
 
@@ -37,7 +37,7 @@ final class RememberedCopies {
      * @throws RunFailure if the record cannot be read: planning without it would copy everything again
      */
     static RememberedCopies load(Optional<StateDir> state, String account, String mailbox, List<RuleSpec> rules,
-                                 SelectedMailbox box, CopyRecovery recovery, long[] present)
+                                 MailboxSession box, CopyRecovery recovery, long[] present)
             throws ImapException, RunFailure {
         boolean copying = rules.stream().anyMatch(r -> r.copyTo().isPresent());
         // A journal is read even by a run without copy rules (another schedule's), since its batch

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * One logged-in IMAP connection (Angus {@link IMAPStore}) with at most one selected mailbox at a
  * time. Mailbox names are UTF-8 with {@code /} as separator on this side of the API.
  */
-public final class ImapConnection implements AutoCloseable {
+public final class ImapConnection implements ImapSession {
     private static final Logger LOG = LoggerFactory.getLogger(ImapConnection.class);
 
     private final IMAPStore store;

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * with its UID set compressed and split so that each line stays under 8,000 octets. Changing commands
  * are refused on a read-only (EXAMINEd) mailbox and after the server reported a new UIDVALIDITY.
  */
-public final class SelectedMailbox implements AutoCloseable {
+public final class SelectedMailbox implements MailboxSession {
     private static final Logger LOG = LoggerFactory.getLogger(SelectedMailbox.class);
     private static final Pattern UIDVALIDITY_CODE = Pattern.compile("^\\[UIDVALIDITY (\\d+)]",
             Pattern.CASE_INSENSITIVE);
