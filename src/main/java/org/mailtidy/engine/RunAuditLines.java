@@ -19,16 +19,7 @@ import org.mailtidy.rules.MailboxPlan;
  * The audit lines of one mailbox run: made from the plan before sending, completed with what only
  * the sending told (destination UIDs, mod-sequence guards), and cut to what the server acknowledged.
  */
-final class RunAuditLines {
-    private final String runId;
-    private final String account;
-    private final String mailbox;
-
-    RunAuditLines(String runId, String account, String mailbox) {
-        this.runId = runId;
-        this.account = account;
-        this.mailbox = mailbox;
-    }
+record RunAuditLines(String runId, String account, String mailbox) {
 
     /** One line per audit entry of the plan, with each message's Message-ID. */
     List<AuditLog.Line> ofPlan(SelectedMailbox box, MailboxPlan plan, Instant time) throws ImapException {
