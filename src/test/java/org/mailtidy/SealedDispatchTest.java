@@ -23,12 +23,12 @@ class SealedDispatchTest {
     private static final Path MAIN = Path.of("src/main/java");
 
     /**
-     * The tests still standing (issue 18, December 2026): MailboxRun 6 (dispositions), BatchExecutor 5
-     * (operations), SelectedMailbox 4 (search tokens), Daemon 1 (user source), and single-kind
-     * questions about a criterion in CriteriaKinds 3, Explainer 2, SearchKeys 1. A total rather than a
-     * count per file, so that moving or splitting those classes does not trip it; lower it as they go.
+     * The tests still standing (issue 18, December 2026): BatchExecutor 5 (operations) and
+     * SelectedMailbox 4 (search tokens), left until the IMAP pipelining work on them is merged. A total
+     * rather than a count per file, so that moving or splitting those classes does not trip it; lower
+     * it as they go.
      */
-    private static final int ALLOWED = 22;
+    private static final int ALLOWED = 9;
 
     @Test
     void noNewInstanceofOverTheCasesOfASealedType() throws IOException {

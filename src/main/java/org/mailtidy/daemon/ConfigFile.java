@@ -16,7 +16,6 @@ import org.mailtidy.config.Config;
 import org.mailtidy.config.ConfigException;
 import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.config.UserLists;
-import org.mailtidy.config.UserSource;
 import org.mailtidy.engine.AuditLog;
 import org.mailtidy.engine.RunSettings;
 import org.mailtidy.engine.StateDir;
@@ -84,9 +83,10 @@ final class ConfigFile {
     private static Instant latest(Instant fileModified, Config config) {
         Instant latest = fileModified;
         for (AccountGroup g : config.groups().values()) {
-            if (g.users() instanceof UserSource.FromFile f) {
+            Optional<Path> file = g.users().file();
+            if (file.isPresent()) {
                 try {
-                    Instant m = Files.getLastModifiedTime(f.path()).toInstant();
+                    Instant m = Files.getLastModifiedTime(file.get()).toInstant();
                     latest = m.isAfter(latest) ? m : latest;
                 } catch (IOException e) {
                     // the last good list is in use; its file's time is unknown

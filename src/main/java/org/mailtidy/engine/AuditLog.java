@@ -84,6 +84,16 @@ public final class AuditLog {
     private final Path file;
     private final DurableFiles files;
 
+    /** The mailbox of a {@code copy_to}, {@code move_to} or {@code trash} action; else null. */
+    static String destination(String action) {
+        for (String verb : List.of("copy_to ", "move_to ", "trash ")) {
+            if (action.startsWith(verb)) {
+                return action.substring(verb.length());
+            }
+        }
+        return null;
+    }
+
     public AuditLog(Path file) {
         this(file, DurableFiles.SYSTEM);
     }

@@ -84,7 +84,7 @@ public final class AuditReader {
         }
         String action = string(o, "action", false);
         String destination = string(o, "destination", true);
-        String actionMailbox = MailboxRun.destination(action);
+        String actionMailbox = AuditLog.destination(action);
         if (actionMailbox == null && !action.equals("delete") && !FLAG_ACTION.matcher(action).matches()) {
             throw new IllegalArgumentException("unknown action \"" + action + "\"");
         }

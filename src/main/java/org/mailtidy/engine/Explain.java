@@ -54,8 +54,8 @@ public final class Explain {
         String account = where.account();
         String mailbox = where.mailbox();
         PlanContext context = new PlanContext(now, LocalDate.ofInstant(now, zone),
-                MailboxRun.trashMailbox(connection, account, rules, configuredTrash));
-        List<RuleSpec> effective = MailboxRun.rulesIn(mailbox, rules, context, Provider.isGmail(connection),
+                RulesOnServer.trashMailbox(connection, account, rules, configuredTrash));
+        List<RuleSpec> effective = RulesOnServer.rulesIn(mailbox, rules, context, Provider.isGmail(connection),
                 connection.sentDatesInUtc());
         try (SelectedMailbox box = connection.select(mailbox, true)) {
             List<Long> candidates = new ArrayList<>();

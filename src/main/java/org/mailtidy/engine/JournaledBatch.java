@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
@@ -34,10 +35,10 @@ final class JournaledBatch {
     }
 
     /**
-     * Writes the journal before anything of the batch is sent, or returns null (no journal, the
+     * Writes the journal before anything of the batch is sent, or returns empty (no journal, the
      * earlier one deleted) when the batch copies nothing.
      */
-    static JournaledBatch begin(CopyJournal journal, long uidValidity, List<CopyJournal.Copy> earlier,
+    static Optional<JournaledBatch> begin(CopyJournal journal, long uidValidity, List<CopyJournal.Copy> earlier,
                                 MailboxPlan plan) throws RunFailure {
         List<CopyJournal.Copy> copies = new ArrayList<>(earlier);
         for (Operation.Copy c : plan.copies()) {
@@ -46,11 +47,11 @@ final class JournaledBatch {
         try {
             if (copies.isEmpty()) {
                 journal.delete();
-                return null;
+                return Optional.empty();
             }
             CopyJournal.Entries entries = new CopyJournal.Entries(uidValidity, copies);
             journal.write(entries);
-            return new JournaledBatch(journal, entries, earlier.size());
+            return Optional.of(new JournaledBatch(journal, entries, earlier.size()));
         } catch (IOException e) {
             throw failure(journal, e, "nothing was sent");
         }

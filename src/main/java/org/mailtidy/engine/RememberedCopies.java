@@ -37,12 +37,12 @@ final class RememberedCopies {
      * @throws RunFailure if the record cannot be read: planning without it would copy everything again
      */
     static RememberedCopies load(Optional<StateDir> state, String account, String mailbox, List<RuleSpec> rules,
-                                 MailboxSession box, CopyRecovery recovery, long[] present)
+                                 MailboxSession box, Optional<CopyRecovery> recovery, long[] present)
             throws ImapException, RunFailure {
         boolean copying = rules.stream().anyMatch(r -> r.copyTo().isPresent());
         // A journal is read even by a run without copy rules (another schedule's), since its batch
         // replaces the journal: the copies it shows made must reach the record first.
-        if (state.isEmpty() || !copying && (recovery == null || !recovery.hasEntries())) {
+        if (state.isEmpty() || !copying && !recovery.filter(CopyRecovery::hasEntries).isPresent()) {
             return new RememberedCopies(null, box.uidValidity(), List.of(), PriorCopies.NONE);
         }
         CopyLedger ledger = new CopyLedger(state.get().mailboxFile("copied", account, mailbox, ".bin"));
@@ -54,8 +54,8 @@ final class RememberedCopies {
                     + "); nothing was sent. Delete it if it is damaged: copy rules then copy again the messages"
                     + " they match", e);
         }
-        List<CopyLedger.Made> earlier = recovery == null ? List.of()
-                : recovery.made(box, present, account + " " + mailbox);
+        List<CopyLedger.Made> earlier = recovery.isEmpty() ? List.of()
+                : recovery.get().made(box, present, account + " " + mailbox);
         return new RememberedCopies(ledger, box.uidValidity(), earlier, records.with(earlier));
     }
 

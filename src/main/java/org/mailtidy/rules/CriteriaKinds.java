@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -70,8 +71,9 @@ public final class CriteriaKinds {
 
     /** The regex criteria of {@code c}, depth first, added to {@code out} (equal ones once). */
     static void collectRegexCriteria(Criterion c, Set<Criterion.HeaderRegex> out) {
-        if (c instanceof Criterion.HeaderRegex r) {
-            out.add(r);
+        Optional<Criterion.HeaderRegex> regex = c.asRegex();
+        if (regex.isPresent()) {
+            out.add(regex.get());
             return;
         }
         children(c).forEach(child -> collectRegexCriteria(child, out));
@@ -84,7 +86,7 @@ public final class CriteriaKinds {
             }
             return;
         }
-        List<Criterion> parts = c instanceof Criterion.And and ? groupedAnd(and) : children(c);
+        List<Criterion> parts = c.asAnd().map(CriteriaKinds::groupedAnd).orElseGet(() -> children(c));
         parts.forEach(child -> collectServerSubtrees(child, out));
     }
 
@@ -109,8 +111,9 @@ public final class CriteriaKinds {
     }
 
     private static void collectRegexHeaders(Criterion c, Map<String, String> out) {
-        if (c instanceof Criterion.HeaderRegex r) {
-            out.putIfAbsent(r.header().toLowerCase(Locale.ROOT), r.header());
+        Optional<Criterion.HeaderRegex> regex = c.asRegex();
+        if (regex.isPresent()) {
+            out.putIfAbsent(regex.get().header().toLowerCase(Locale.ROOT), regex.get().header());
             return;
         }
         children(c).forEach(child -> collectRegexHeaders(child, out));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -14,6 +15,19 @@ import java.util.regex.Pattern;
 public sealed interface Criterion {
 
     <R> R accept(Visitor<R> v);
+
+    /**
+     * This node as an AND, for the questions only a conjunction raises (grouping its server-side
+     * operands, which operand decided a non-match); empty for every other kind.
+     */
+    default Optional<And> asAnd() {
+        return Optional.empty();
+    }
+
+    /** This node as a regex criterion, for collecting those; empty for every other kind. */
+    default Optional<HeaderRegex> asRegex() {
+        return Optional.empty();
+    }
 
     /** One method per kind of node. */
     interface Visitor<R> {
@@ -64,6 +78,11 @@ public sealed interface Criterion {
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.and(this);
+        }
+
+        @Override
+        public Optional<And> asAnd() {
+            return Optional.of(this);
         }
     }
 
@@ -196,6 +215,11 @@ public sealed interface Criterion {
         @Override
         public <R> R accept(Visitor<R> v) {
             return v.regex(this);
+        }
+
+        @Override
+        public Optional<HeaderRegex> asRegex() {
+            return Optional.of(this);
         }
 
         /**

@@ -151,7 +151,7 @@ public final class Explainer {
         out.add(null);
         List<Criterion> parts = CriteriaKinds.children(c);
         boolean partDecides = false;
-        if (c instanceof Criterion.And && !value && decide) {
+        if (c.asAnd().isPresent() && !value && decide) {
             boolean first = true;
             for (Criterion p : parts) {
                 boolean v = describe(p, depth + 1, first, message, facts, evidence, context, flags, out);
@@ -160,9 +160,8 @@ public final class Explainer {
                     partDecides = true;
                 }
             }
-        } else if (c instanceof Criterion.Not && !value && decide) {
-            parts.forEach(p -> describe(p, depth + 1, false, message, facts, evidence, context, flags, out));
         } else {
+            // a false OR or NOT, like a true node, is decided by no single part
             parts.forEach(p -> describe(p, depth + 1, false, message, facts, evidence, context, flags, out));
         }
         boolean deciding = decide && !value && !partDecides;

@@ -126,7 +126,7 @@ final class SearchKeys implements Criterion.Visitor<Void> {
     }
 
     private static boolean isGroup(Criterion c) {
-        return c instanceof Criterion.And a && (a.parts().size() > 1 || isGroup(a.parts().get(0)));
+        return c.asAnd().filter(a -> a.parts().size() > 1 || isGroup(a.parts().get(0))).isPresent();
     }
 
     private void requireDescribing(Criterion c) {
