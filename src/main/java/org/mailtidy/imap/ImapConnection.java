@@ -88,8 +88,78 @@ public final class ImapConnection implements AutoCloseable {
         Set<String> caps = connection.readCapabilities();
         String greeting = connection.readGreeting();
         LOG.debug("connected to {}; capabilities {}", s.describe(), caps);
-        return new ImapConnection(store, s.describe(), caps, guard, greeting);
+        ImapConnection ready = new ImapConnection(store, s.describe(), caps, guard, greeting);
+        ready.writeAhead();
+        return ready;
     }
+
+    /**
+     * What every run on this connection needs and nothing waits for, written at once so that it
+     * rides in the flight of the first command (RFC 9051 section 5.5): {@code ENABLE QRESYNC}, which
+     * must come before the first SELECT (RFC 5161 section 3.1), and {@code NAMESPACE}, whose answer
+     * is read when a mailbox name first needs it. UNSELECT and LOGOUT are written the same way
+     * later: nothing on this connection waits for their answers.
+     */
+    private void writeAhead() throws ImapException {
+        boolean qresync = hasCapability("ENABLE") && hasCapability("CONDSTORE") && hasCapability("QRESYNC");
+        boolean ns = hasCapability("NAMESPACE");
+        try {
+            ((IMAPFolder) store.getDefaultFolder()).doCommand(p -> {
+                if (!(p instanceof LineEndTolerantProtocol t)) {
+                    return null;
+                }
+                t.deferClosing();
+                try {
+                    if (qresync) {
+                        counter.increment("ENABLE");
+                        boolean[] enabled = {false};
+                        // Angus must not send an ENABLE CONDSTORE of its own before the SELECT
+                        t.markEnabled("QRESYNC", true);
+                        t.writeAhead("ENABLE QRESYNC", null, r -> {
+                            if (r instanceof IMAPResponse ir && ir.keyEquals("ENABLED")) {
+                                enabled[0] = r.toString().toUpperCase(Locale.ROOT).contains("QRESYNC");
+                                return true;
+                            }
+                            return false;
+                        }, tagged -> {
+                            if (!tagged.isOK() || !enabled[0]) {
+                                LOG.debug("ENABLE QRESYNC refused by {}: {}", description, tagged);
+                                t.markEnabled("QRESYNC", false);
+                            } else {
+                                LOG.debug("QRESYNC enabled on {}", description);
+                            }
+                        });
+                        selectedBefore = true;
+                    }
+                    if (ns) {
+                        counter.increment("NAMESPACE");
+                        namespaceAhead = true;
+                        Namespaces[] found = {null};
+                        t.writeAhead("NAMESPACE", null, r -> {
+                            if (r instanceof IMAPResponse ir && ir.keyEquals("NAMESPACE")) {
+                                found[0] = new Namespaces(ir);
+                                return true;
+                            }
+                            return false;
+                        }, tagged -> {
+                            namespaceAhead = false;
+                            if (namespace == null) {
+                                namespace = personalOf(tagged.isOK() ? found[0] : null);
+                            }
+                        });
+                    }
+                } catch (java.io.IOException e) {
+                    throw new ProtocolException("writing ahead: " + e.getMessage(), e);
+                }
+                return null;
+            });
+        } catch (MessagingException e) {
+            throw Failures.of(e, "ENABLE on " + description, guard);
+        }
+    }
+
+    /** NAMESPACE was written ahead and not answered yet. */
+    private volatile boolean namespaceAhead;
 
     /**
      * Angus failed on the server's answer with an unchecked exception: the answer was not IMAP it
@@ -151,20 +221,46 @@ public final class ImapConnection implements AutoCloseable {
      * server has it; else no prefix and the separator of {@code LIST "" ""}.
      */
     PersonalNamespace namespace() throws ImapException {
-        if (namespace == null) {
-            PersonalNamespace found = null;
-            if (hasCapability("NAMESPACE")) {
-                Namespaces all = (Namespaces) storeCommand("NAMESPACE", "", p -> p.namespace());
-                if (all != null && all.personal != null && all.personal.length > 0) {
-                    Namespaces.Namespace personal = all.personal[0];
-                    char delimiter = personal.delimiter != '\0' ? personal.delimiter : separator();
-                    found = new PersonalNamespace(personal.prefix == null ? "" : personal.prefix, delimiter);
-                }
+        if (namespace == null && namespaceAhead) {
+            // written ahead at login: its answer is read now, with whatever else was written ahead
+            try {
+                ((IMAPFolder) store.getDefaultFolder()).doCommand(p -> {
+                    try {
+                        ((LineEndTolerantProtocol) p).drainAhead();
+                    } catch (java.io.IOException e) {
+                        throw new ProtocolException(e.getMessage(), e);
+                    }
+                    return null;
+                });
+            } catch (MessagingException e) {
+                throw Failures.of(e, "NAMESPACE on " + description, guard);
+            } catch (RuntimeException e) {
+                throw unreadable("NAMESPACE on " + description, e, guard);
             }
-            namespace = found != null ? found : PersonalNamespace.none(separator());
+        }
+        if (namespace == null) {
+            Namespaces all = hasCapability("NAMESPACE") && !namespaceAsked
+                    ? (Namespaces) storeCommand("NAMESPACE", "", p -> p.namespace()) : null;
+            namespace = personalOf(all);
+        }
+        if (namespace.separator() == '\0') {
+            namespace = new PersonalNamespace(namespace.prefix(), separator());
             LOG.debug("personal namespace of {}: \"{}\" \"{}\"", description, namespace.prefix(), namespace.separator());
         }
         return namespace;
+    }
+
+    /** Set once NAMESPACE was sent (ahead or not), so a refusal is not asked again. */
+    private boolean namespaceAsked;
+
+    /** The personal namespace of a NAMESPACE answer; a separator of 0 is asked with LIST when needed. */
+    private PersonalNamespace personalOf(Namespaces all) {
+        namespaceAsked = true;
+        if (all != null && all.personal != null && all.personal.length > 0) {
+            Namespaces.Namespace personal = all.personal[0];
+            return new PersonalNamespace(personal.prefix == null ? "" : personal.prefix, personal.delimiter);
+        }
+        return new PersonalNamespace("", '\0');
     }
 
     /** The server's name (Unicode) of a mailbox named relative to the personal namespace. */
@@ -347,7 +443,7 @@ public final class ImapConnection implements AutoCloseable {
             // which the mailbox cache needs for read-only (dry) runs too.
             boolean condstore = hasCapability("CONDSTORE");
             if (!selectedBefore && condstore && hasCapability("QRESYNC")) {
-                enableQresync();
+                enableQresync();  // not written ahead at login (no ENABLE capability announced)
             }
             selectedBefore = true;
             if (condstore) {

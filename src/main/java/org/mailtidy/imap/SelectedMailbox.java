@@ -559,7 +559,16 @@ public final class SelectedMailbox implements AutoCloseable {
      * this session read them (CONDSTORE), as {@link #store} returns them; {@code refused}: the UIDs of
      * the commands the server answered NO or BAD, with the first such answer in {@code failure}.
      */
-    public record StoreOutcome(long[] leftAlone, long[] refused, java.util.Optional<ImapException> failure) {
+    public record StoreOutcome(long[] leftAlone, long[] refused, java.util.Optional<ImapException> failure,
+                               long[] expunged, java.util.Optional<ImapException> expungeFailure) {
+        /** True when the {@code UID EXPUNGE} asked for went in the stores' last flight. */
+        public boolean expungeSent() {
+            return expunged != null;
+        }
+    }
+
+    public StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException {
+        return storeAll(requests, null);
     }
 
     /**
@@ -571,8 +580,13 @@ public final class SelectedMailbox implements AutoCloseable {
      * the stores one at a time would leave it. So a batch costs as many round trips as the most
      * stores any one message is in, not one per command.
      */
-    public StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException {
+    public StoreOutcome storeAll(List<StoreRequest> requests, long[] expungeAfter) throws ImapException {
         requireWritable("UID STORE");
+        boolean expunge = expungeAfter != null && expungeAfter.length > 0 && guards != null
+                && connection.hasCapability("UIDPLUS");
+        UidRanges expunged = expunge ? new UidRanges() : null;
+        Response[] expungeAnswer = {null};
+        ExpungeWatch[] expungeWatch = {null};
         java.util.Set<Long> leftAlone = new java.util.HashSet<>();
         java.util.Set<Long> refused = new java.util.HashSet<>();
         ImapException[] failure = {null};
@@ -607,7 +621,26 @@ public final class SelectedMailbox implements AutoCloseable {
             if (flight.isEmpty()) {
                 continue;
             }
-            connection.counter().increment("UID STORE", flight.size());
+            if (expunge && java.util.Arrays.stream(pending).allMatch(u -> u.length == 0)) {
+                // The last flight carries the UID EXPUNGE too (docs/adr/0011): it removes only these
+                // UIDs, and only those that have \Deleted when it runs, after the stores before it.
+                long[] toExpunge = LongStream.of(expungeAfter).filter(u -> !leftAlone.contains(u) && !refused.contains(u))
+                        .toArray();
+                List<String> pieces = UidSets.split(toExpunge, Wire.setBudget("UID EXPUNGE ", ""));
+                if (pieces.size() == 1) {
+                    ExpungeWatch watch = new ExpungeWatch(pieces.get(0));
+                    expungeWatch[0] = watch;
+                    connection.counter().increment("UID EXPUNGE");
+                    String command = "UID EXPUNGE " + pieces.get(0);
+                    flight.add(new Wire.Pipelined(command, null, watch::take, command.length() + 24, false,
+                            r -> Vanished.is(r) || r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")));
+                    done.add(tagged -> expungeAnswer[0] = tagged);
+                } else {
+                    expunge = false;  // a set past one line: sent after the stores, as before
+                    expunged = null;
+                }
+            }
+            connection.counter().increment("UID STORE", flight.size() - (expungeWatch[0] != null ? 1 : 0));
             boolean[] answered = new boolean[flight.size()];
             try {
                 pipelined("UID STORE", p -> flight, (i, tagged) -> {
@@ -620,7 +653,7 @@ public final class SelectedMailbox implements AutoCloseable {
                 java.util.Set<Long> unfinished = new java.util.HashSet<>(leftAlone);
                 unfinished.addAll(refused);
                 for (int i = 0; i < flight.size(); i++) {
-                    if (!answered[i]) {
+                    if (!answered[i] && flight.get(i).command().startsWith("UID STORE ")) {
                         String line = flight.get(i).command();
                         String set = line.substring("UID STORE ".length(), line.indexOf(' ', "UID STORE ".length()));
                         LongStream.of(UidSets.parse(set)).forEach(unfinished::add);
@@ -633,9 +666,29 @@ public final class SelectedMailbox implements AutoCloseable {
                         .toArray()));
             }
         }
+        ImapException expungeFailure = null;
+        if (expungeAnswer[0] != null) {
+            if (expungeAnswer[0].isOK()) {
+                ownExpungeDone(expungeAnswer[0]);
+                expungeWatch[0].addTo(expunged);
+                // A message whose \Deleted store was refused but that had \Deleted all the same (another
+                // client's) was expunged: it is gone, no longer left alone.
+                long[] ranges = expunged.toArray();
+                for (int r = 0; r < ranges.length; r += 2) {
+                    for (long uid = ranges[r]; uid <= ranges[r + 1]; uid++) {
+                        leftAlone.remove(uid);
+                        refused.remove(uid);
+                    }
+                }
+            } else {
+                expungeFailure = refusal("UID EXPUNGE", expungeAnswer[0]);
+            }
+        }
         return new StoreOutcome(UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
                 UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
-                java.util.Optional.ofNullable(failure[0]));
+                java.util.Optional.ofNullable(failure[0]),
+                expungeAnswer[0] == null ? null : expungeAnswer[0].isOK() ? expunged.toArray() : new long[0],
+                java.util.Optional.ofNullable(expungeFailure));
     }
 
     /**
@@ -796,6 +849,130 @@ public final class SelectedMailbox implements AutoCloseable {
             watch.addTo(gone);
         });
         return new Moved(gone.toArray(), copied[0]);
+    }
+
+    /** One {@code UID COPY} or {@code UID MOVE} of a flight. */
+    public record TransferRequest(long[] uids, String mailbox, boolean move) {
+    }
+
+    /**
+     * What the server did with one {@link TransferRequest}: where the copies went and (a move) the UIDs
+     * gone from this mailbox; or its refusal, and whether the refusal said {@code [TRYCREATE]}
+     * (RFC 3501 section 6.4.7: the destination does not exist; a refused COPY or MOVE did nothing).
+     */
+    public record TransferOutcome(Moved done, long[] refusedUids, java.util.Optional<ImapException> refusal,
+                                  boolean tryCreate) {
+    }
+
+    /**
+     * The copies and moves in one flight (RFC 9051 section 5.5), in order; {@code createFirst}: the
+     * mailboxes to CREATE and SUBSCRIBE in front of them in the same flight (a destination known to be
+     * missing). The caller sends no message in two of them: each one's outcome does not depend on the
+     * others'. A refusal does not stop the rest (they were sent with it).
+     */
+    public List<TransferOutcome> transferAll(List<TransferRequest> requests, Collection<String> createFirst)
+            throws ImapException {
+        for (TransferRequest r : requests) {
+            requireWritable(r.move() ? "UID MOVE" : "UID COPY");
+            if (r.move() && !connection.hasCapability("MOVE")) {
+                throw new ImapException.MissingCapability("MOVE", connection.description()
+                        + " does not support MOVE (RFC 6851)");
+            }
+        }
+        List<String> creates = new java.util.ArrayList<>();
+        for (String mailbox : createFirst) {
+            creates.add(MailboxNames.encode(connection.serverName(mailbox)));
+        }
+        List<String> wires = new java.util.ArrayList<>();
+        for (TransferRequest r : requests) {
+            wires.add(MailboxNames.encode(connection.serverName(r.mailbox())));
+        }
+        boolean literalPlus = connection.hasCapability("LITERAL+");
+        List<Integer> requestOf = new java.util.ArrayList<>();
+        List<String> pieces = new java.util.ArrayList<>();
+        List<ExpungeWatch> watches = new java.util.ArrayList<>();
+        List<CopiedUids[]> untaggedCopied = new java.util.ArrayList<>();
+        List<Response> answers = pipelined("UID MOVE", p -> {
+            List<Wire.Pipelined> flight = new java.util.ArrayList<>();
+            for (int c = 0; c < creates.size(); c++) {
+                String wire = creates.get(c);
+                boolean literal = !literalPlus && (p.supportsUtf8() || !isAscii(wire));
+                for (String verb : List.of("CREATE", "SUBSCRIBE")) {
+                    connection.counter().increment(verb);
+                    flight.add(new Wire.Pipelined(verb, ImapConnection.mailboxArgument(p, wire), r -> false,
+                            wire.length() * 4 + 40, literal));
+                    requestOf.add(-1 - c);
+                    pieces.add(null);
+                    watches.add(null);
+                    untaggedCopied.add(null);
+                }
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                TransferRequest r = requests.get(i);
+                String verb = r.move() ? "UID MOVE" : "UID COPY";
+                String wire = wires.get(i);
+                String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
+                boolean literal = !literalPlus && (p.supportsUtf8() || !isAscii(wire));
+                for (String piece : UidSets.split(r.uids(), Wire.setBudget(verb + " ", room))) {
+                    connection.counter().increment(verb);
+                    ExpungeWatch watch = r.move() ? new ExpungeWatch(piece) : null;
+                    CopiedUids[] copied = {CopiedUids.NONE};
+                    Wire.Handler handler = watch == null ? x -> false : x -> {
+                        if (x.isUnTagged() && x.isOK()) {
+                            copied[0] = copied[0].plus(copyUid(x));
+                        }
+                        return watch.take(x);
+                    };
+                    flight.add(new Wire.Pipelined(verb + " " + piece, ImapConnection.mailboxArgument(p, wire), handler,
+                            verb.length() + piece.length() + wire.length() * 4 + 40, literal));
+                    requestOf.add(i);
+                    pieces.add(piece);
+                    watches.add(watch);
+                    untaggedCopied.add(copied);
+                }
+            }
+            return flight;
+        }, (i, tagged) -> { });
+        List<TransferOutcome> out = new java.util.ArrayList<>();
+        ImapException createRefused = null;
+        for (int i = 0; i < answers.size() && requestOf.get(i) < 0; i++) {
+            Response tagged = answers.get(i);
+            if (!tagged.isOK() && !tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("ALREADYEXISTS")
+                    && createRefused == null && i % 2 == 0) {
+                createRefused = refusal("CREATE", tagged);
+            }
+        }
+        for (int r = 0; r < requests.size(); r++) {
+            UidRanges gone = new UidRanges();
+            CopiedUids copied = CopiedUids.NONE;
+            ImapException refused = null;
+            boolean tryCreate = false;
+            LongStream.Builder refusedUids = LongStream.builder();
+            for (int i = 0; i < answers.size(); i++) {
+                if (requestOf.get(i) != r) {
+                    continue;
+                }
+                Response tagged = answers.get(i);
+                if (!tagged.isOK()) {
+                    LongStream.of(UidSets.parse(pieces.get(i))).forEach(refusedUids::add);
+                    if (refused == null) {
+                        refused = createRefused != null && createFirst.contains(requests.get(r).mailbox())
+                                ? createRefused : refusal(requests.get(r).move() ? "UID MOVE" : "UID COPY", tagged);
+                        tryCreate = tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
+                    }
+                    continue;
+                }
+                copied = copied.plus(untaggedCopied.get(i)[0]).plus(copyUid(tagged));
+                if (watches.get(i) != null) {
+                    ownExpungeDone(tagged);
+                    watches.get(i).addTo(gone);
+                }
+            }
+            out.add(new TransferOutcome(new Moved(gone.toArray(), copied),
+                    UidSets.sortedDistinct(refusedUids.build().toArray()), java.util.Optional.ofNullable(refused),
+                    tryCreate));
+        }
+        return out;
     }
 
     /**
