@@ -230,7 +230,11 @@ final class BatchExecutor {
         int last = first;
         while (last < sending.size() && pipelinedTransfer(sending.get(last))) {
             long[] uids = withoutLeftAlone(sending.get(last).uids());
-            if (LongStream.of(uids).anyMatch(inFlight::contains)) {
+            if (LongStream.of(uids).anyMatch(inFlight::contains)
+                    || !group.isEmpty() && !box.qresync() && (sending.get(last) instanceof Operation.Move
+                    || group.stream().anyMatch(o -> o instanceof Operation.Move))) {
+                // without QRESYNC a MOVE's expunges are reported by sequence number, which cannot tell
+                // which command of a flight they answer: one MOVE per flight
                 break;
             }
             LongStream.of(uids).forEach(inFlight::add);

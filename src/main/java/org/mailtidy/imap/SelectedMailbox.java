@@ -758,6 +758,18 @@ public final class SelectedMailbox implements AutoCloseable {
         return Failures.of(e, verb + " in " + name, connection.guard());
     }
 
+    /** Builds commands with the protocol at hand (their arguments depend on it) and sends nothing. */
+    private void pipelinedNothing(java.util.function.Consumer<IMAPProtocol> use) throws ImapException {
+        try {
+            folder.doCommand(p -> {
+                use.accept(p);
+                return null;
+            });
+        } catch (MessagingException e) {
+            throw Failures.of(e, "UID MOVE in " + name, connection.guard());
+        }
+    }
+
     private List<Response> pipelined(String verb, List<Wire.Pipelined> flight) throws ImapException {
         return pipelined(verb, p -> flight);
     }
@@ -892,7 +904,11 @@ public final class SelectedMailbox implements AutoCloseable {
         List<String> pieces = new java.util.ArrayList<>();
         List<ExpungeWatch> watches = new java.util.ArrayList<>();
         List<CopiedUids[]> untaggedCopied = new java.util.ArrayList<>();
-        List<Response> answers = pipelined("UID MOVE", p -> {
+        // With QRESYNC every expunge names its UIDs (VANISHED); Dovecot may answer pipelined MOVEs with
+        // one VANISHED for several of them, so each MOVE takes its own UIDs from all the flight's
+        UidRanges vanishedInFlight = new UidRanges();
+        boolean byUid = qresync;
+        Function<IMAPProtocol, List<Wire.Pipelined>> build = p -> {
             List<Wire.Pipelined> flight = new java.util.ArrayList<>();
             for (int c = 0; c < creates.size(); c++) {
                 String wire = creates.get(c);
@@ -921,10 +937,14 @@ public final class SelectedMailbox implements AutoCloseable {
                         if (x.isUnTagged() && x.isOK()) {
                             copied[0] = copied[0].plus(copyUid(x));
                         }
+                        if (byUid && Vanished.is(x)) {
+                            Vanished.read(x, vanishedInFlight);
+                        }
                         return watch.take(x);
                     };
                     flight.add(new Wire.Pipelined(verb + " " + piece, ImapConnection.mailboxArgument(p, wire), handler,
-                            verb.length() + piece.length() + wire.length() * 4 + 40, literal));
+                            verb.length() + piece.length() + wire.length() * 4 + 40, literal,
+                            watch == null ? x -> false : x -> namesAnyOf(x, piece)));
                     requestOf.add(i);
                     pieces.add(piece);
                     watches.add(watch);
@@ -932,7 +952,20 @@ public final class SelectedMailbox implements AutoCloseable {
                 }
             }
             return flight;
-        }, (i, tagged) -> { });
+        };
+        List<Response> answers;
+        if (byUid || requests.stream().noneMatch(TransferRequest::move)) {
+            answers = pipelined("UID MOVE", build, (i, tagged) -> { });
+        } else {
+            // EXPUNGE responses name sequence numbers, which cannot tell the commands of a flight apart:
+            // one command at a time
+            answers = new java.util.ArrayList<>();
+            List<Wire.Pipelined>[] all = new List[1];
+            pipelinedNothing(p -> all[0] = build.apply(p));
+            for (Wire.Pipelined one : all[0]) {
+                answers.addAll(pipelined("UID MOVE", List.of(one)));
+            }
+        }
         List<TransferOutcome> out = new java.util.ArrayList<>();
         ImapException createRefused = null;
         for (int i = 0; i < answers.size() && requestOf.get(i) < 0; i++) {
@@ -965,7 +998,11 @@ public final class SelectedMailbox implements AutoCloseable {
                 copied = copied.plus(untaggedCopied.get(i)[0]).plus(copyUid(tagged));
                 if (watches.get(i) != null) {
                     ownExpungeDone(tagged);
-                    watches.get(i).addTo(gone);
+                    if (byUid) {
+                        intersect(UidSets.parseRanges(pieces.get(i)), vanishedInFlight.toArray(), gone);
+                    } else {
+                        watches.get(i).addTo(gone);
+                    }
                 }
             }
             out.add(new TransferOutcome(new Moved(gone.toArray(), copied),
@@ -973,6 +1010,29 @@ public final class SelectedMailbox implements AutoCloseable {
                     tryCreate));
         }
         return out;
+    }
+
+    /**
+     * Whether a MOVE's untagged answer ({@code VANISHED}, or {@code OK [COPYUID ...]}) names a UID of
+     * {@code piece}: Dovecot answers pipelined MOVEs interleaved, so the answers are matched by UID (no
+     * message is in two commands of a flight), not by order.
+     */
+    private static boolean namesAnyOf(Response r, String piece) {
+        long[] sent = UidSets.parseRanges(piece);
+        UidRanges named = new UidRanges();
+        if (Vanished.is(r)) {
+            Vanished.read(r, named);
+        } else if (r.isUnTagged() && r.isOK()) {
+            CopiedUids c = copyUid(r);
+            for (long uid : c.source()) {
+                named.range(uid, uid);
+            }
+        } else {
+            return false;
+        }
+        UidRanges both = new UidRanges();
+        intersect(sent, named.toArray(), both);
+        return both.toArray().length > 0;
     }
 
     /**
