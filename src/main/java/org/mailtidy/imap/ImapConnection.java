@@ -108,6 +108,7 @@ public final class ImapConnection implements AutoCloseable {
                 if (!(p instanceof LineEndTolerantProtocol t)) {
                     return null;
                 }
+                protocol = t;
                 t.deferClosing();
                 try {
                     if (qresync) {
@@ -493,6 +494,27 @@ public final class ImapConnection implements AutoCloseable {
     public boolean isAlive() {
         return answeredWithin(1000) || store.isConnected();
     }
+
+    /**
+     * True unless the connection is known to be closed; sends nothing. A connection the server dropped
+     * while it was idle shows as soon as the next command is sent (its answer never comes): that costs
+     * nothing where the connection is alive, where a NOOP to check would cost a round trip each time.
+     */
+    public boolean isOpen() {
+        return guard.socketOpen();
+    }
+
+    /**
+     * How many responses the server sent on this connection so far (sends nothing): unchanged over a
+     * failed run means the server answered none of it, so none of it was done.
+     */
+    public long responsesRead() {
+        LineEndTolerantProtocol p = protocol;
+        return p == null ? -1 : p.responsesRead();
+    }
+
+    /** The connection's protocol object (Angus hands it to the selected folder too); null if not ours. */
+    private volatile LineEndTolerantProtocol protocol;
 
     private boolean answeredWithin(long millis) {
         try {

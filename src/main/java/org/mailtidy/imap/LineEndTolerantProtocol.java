@@ -53,12 +53,14 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
     /** Reads until every command written ahead is answered (one wait, for all of them). */
     synchronized void drainAhead() throws IOException, ProtocolException {
         while (aheadPending()) {
-            Response r = readResponse();
-            if (r.isBYE()) {
+            Response r = super.readResponse();
+            responsesRead++;
+            if (!takenAhead(r)) {
                 notifyResponseHandlers(new Response[] {r});
-                throw new IOException("the connection ended: " + r);
+                if (r.isBYE()) {
+                    throw new IOException("the connection ended: " + r);
+                }
             }
-            notifyResponseHandlers(new Response[] {r});
         }
         Wire.answered(this);
     }
@@ -80,35 +82,46 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
         deferClosing = true;
     }
 
+    /** Responses read so far (any thread may ask: a run that got no answer at all did nothing). */
+    long responsesRead() {
+        return responsesRead;
+    }
+
+    private volatile long responsesRead;
+
     @Override
     public Response readResponse() throws IOException, ProtocolException {
         while (true) {
             Response r = super.readResponse();
-            Ahead a = ahead == null ? null : ahead.peek();
-            if (a == null || r.isBYE()) {
+            responsesRead++;
+            if (!takenAhead(r)) {
                 return r;
             }
-            if (r.isTagged()) {
-                if (!a.tag().equals(r.getTag())) {
-                    return r;
-                }
-                ahead.poll();
-                if (!r.isOK()) {
-                    LOG.debug("{} (written ahead) answered: {}", a.command(), r);
-                }
-                a.done().accept(r);
-                continue;
+        }
+    }
+
+    /** True when the response answers the oldest command written ahead (and was handed to it). */
+    private boolean takenAhead(Response r) {
+        Ahead a = ahead == null ? null : ahead.peek();
+        if (a == null || r.isBYE()) {
+            return false;
+        }
+        if (r.isTagged()) {
+            if (!a.tag().equals(r.getTag())) {
+                return false;
             }
-            boolean consumed;
-            try {
-                consumed = a.handler().handle(r);
-            } catch (Exception e) {
-                LOG.debug("{} (written ahead): answer not understood: {}", a.command(), e.toString());
-                consumed = false;
+            ahead.poll();
+            if (!r.isOK()) {
+                LOG.debug("{} (written ahead) answered: {}", a.command(), r);
             }
-            if (!consumed) {
-                return r;
-            }
+            a.done().accept(r);
+            return true;
+        }
+        try {
+            return a.handler().handle(r);
+        } catch (Exception e) {
+            LOG.debug("{} (written ahead): answer not understood: {}", a.command(), e.toString());
+            return false;
         }
     }
 

@@ -65,6 +65,12 @@ public final class ResponseGuard {
         return violation;
     }
 
+    /** False once the socket is closed (by either side, as far as this side has learnt); sends nothing. */
+    boolean socketOpen() {
+        Socket s = socket;
+        return s != null && !s.isClosed() && violation == null;
+    }
+
     /** Closes the socket: a blocked read returns at once (with an error). From any thread. */
     public void abort() {
         Socket s = socket;
