@@ -88,6 +88,8 @@ public final class ImapConnection implements AutoCloseable {
         Set<String> caps = connection.readCapabilities();
         String greeting = connection.readGreeting();
         LOG.debug("connected to {}; capabilities {}", s.describe(), caps);
+        guard.tlsSession().ifPresent(tls -> LOG.debug("TLS with {}: {} {}, session {}", s.describe(),
+                tls.getProtocol(), tls.getCipherSuite(), java.util.HexFormat.of().formatHex(tls.getId())));
         ImapConnection ready = new ImapConnection(store, s.describe(), caps, guard, greeting);
         ready.writeAhead();
         return ready;
@@ -195,6 +197,11 @@ public final class ImapConnection implements AutoCloseable {
      */
     public boolean sentDatesInUtc() {
         return greeting.contains("Courier-IMAP");
+    }
+
+    /** The TLS session (protocol, cipher suite, session id) of the connection; empty without TLS. */
+    public Optional<javax.net.ssl.SSLSession> tlsSession() {
+        return guard.tlsSession();
     }
 
     /** The capabilities announced after login, upper case. */
