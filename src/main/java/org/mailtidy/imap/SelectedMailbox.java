@@ -271,6 +271,76 @@ public final class SelectedMailbox implements AutoCloseable {
         return new ChangesSince(updates.build(), vanished.toArray());
     }
 
+    /** What {@link #fetchChangesSinceAndTable} read: the changes up to a UID, and the table above it. */
+    public record ChangesAndTable(ChangesSince changes, MessageTable table) {
+    }
+
+    /**
+     * {@link #fetchChangesSince} and {@link #fetchTable(long)} from {@code upToUid + 1} in one flight
+     * (RFC 9051 section 5.5): neither depends on the other. Dovecot may answer the two at once, so each
+     * FETCH goes to the command whose UID range it is in.
+     */
+    public ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException {
+        if (!qresync) {
+            throw new IllegalStateException(name + " was not selected with QRESYNC enabled");
+        }
+        long fromUid = upToUid + 1;
+        FlagUpdates.Builder updates = new FlagUpdates.Builder();
+        UidRanges vanished = new UidRanges();
+        MessageTableBuilder table = new MessageTableBuilder(16);
+        Wire.Handler changes = r -> {
+            if (takeChangedFlags(r, upToUid, updates)) {
+                return true;
+            }
+            return Vanished.is(r) && Vanished.read(r, vanished);
+        };
+        Wire.Handler rows = r -> {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                INTERNALDATE date = f.getItem(INTERNALDATE.class);
+                RFC822SIZE size = f.getItem(RFC822SIZE.class);
+                if (uid != null && uid.uid < fromUid) {
+                    return true;  // n:* names the last message too when every UID is below n
+                }
+                checkUidAndFlags("UID FETCH", uid, flags);
+                if (uid != null && flags != null && date != null && size != null) {
+                    table.add(uid.uid, FlagNames.of(flags, false), date.getDate().getTime(), size.size);
+                    return true;
+                }
+            }
+            return false;
+        };
+        String changed = "UID FETCH 1:" + upToUid + " (UID FLAGS) (CHANGEDSINCE " + modSeq + " VANISHED)";
+        String rest = "UID FETCH " + fromUid + ":* (UID FLAGS INTERNALDATE RFC822.SIZE)";
+        connection.counter().increment("UID FETCH", 2);
+        List<Response> answers = pipelined("UID FETCH", List.of(
+                new Wire.Pipelined(changed, null, changes, changed.length() + 24, false,
+                        r -> Vanished.is(r) || fetchedUid(r) > 0 && !withDate(r)),
+                new Wire.Pipelined(rest, null, rows, rest.length() + 24, false, SelectedMailbox::withDate)));
+        for (Response tagged : answers) {
+            if (!tagged.isOK()) {
+                throw refusal("UID FETCH", tagged);
+            }
+        }
+        MessageTable built = table.build();
+        return new ChangesAndTable(new ChangesSince(updates.build(), vanished.toArray()), built);
+    }
+
+    /** A FETCH with INTERNALDATE: only the table's FETCH asks for it. */
+    private static boolean withDate(Response r) {
+        return r instanceof FetchResponse f && f.getItem(INTERNALDATE.class) != null;
+    }
+
+    /** The UID of a FETCH response; 0 for anything else. */
+    private static long fetchedUid(Response r) {
+        if (r instanceof FetchResponse f) {
+            UID uid = f.getItem(UID.class);
+            return uid == null ? 0 : uid.uid;
+        }
+        return 0;
+    }
+
     /**
      * The UIDs up to {@code upToUid} that exist, as ascending ranges (first, last pairs):
      * {@code UID SEARCH RETURN (ALL) UID 1:upToUid}, whose ESEARCH answer (RFC 4731) is a compact
