@@ -682,7 +682,9 @@ latency() {
   m="$(master "$n")"
   out="$results/latency-$n"
   k="${repeat:-3}"
-  rm -rf "$out"; mkdir -p "$out"
+  # BENCH_LATENCY_TOOLS="mailtidy" measures only those tools, keeping the other tools' results
+  [ -n "${BENCH_LATENCY_TOOLS:-}" ] || rm -rf "$out"
+  mkdir -p "$out"
   export BENCH_PASSWORD="$password"
   mkdir -p "$work/imapfilter-home"
   for rtt in ${BENCH_RTTS:-0 25 100}; do
@@ -695,7 +697,7 @@ latency() {
       sleep 0.1
     done
     export BENCH_PORT="$proxy_port"
-    for name in mailtidy imapfilter imapfilter-criteria; do
+    for name in ${BENCH_LATENCY_TOOLS:-mailtidy imapfilter imapfilter-criteria}; do
       : > "$out/proxy-$rtt.log"
       log "N=$n, RTT $rtt ms: $name (median of $k)"
       case "$name" in

@@ -531,7 +531,7 @@ public final class SelectedMailbox implements AutoCloseable {
             }
         }
         String suffix = " (UID BODY.PEEK[HEADER.FIELDS (" + String.join(" ", names) + ")])";
-        forEachPiece(uids, "UID FETCH ", suffix, piece -> run("UID FETCH", "UID FETCH " + piece + suffix, null, r -> {
+        Wire.Handler handler = r -> {
             if (r instanceof FetchResponse f) {
                 UID uid = f.getItem(UID.class);
                 BODY body = f.getItem(BODY.class);
@@ -543,7 +543,24 @@ public final class SelectedMailbox implements AutoCloseable {
                 }
             }
             return false;
-        }));
+        };
+        List<String> pieces = UidSets.split(uids, Wire.setBudget("UID FETCH ", suffix));
+        if (pieces.size() < 2) {
+            for (String piece : pieces) {
+                run("UID FETCH", "UID FETCH " + piece + suffix, null, handler);
+            }
+            return;
+        }
+        // The pieces in one flight: every answer names its UID, and one handler takes them all
+        connection.counter().increment("UID FETCH", pieces.size());
+        List<Wire.Pipelined> flight = pieces.stream().map(piece -> "UID FETCH " + piece + suffix)
+                .map(command -> new Wire.Pipelined(command, null, handler, command.length() + 24, false))
+                .toList();
+        for (Response tagged : pipelined("UID FETCH", flight)) {
+            if (!tagged.isOK()) {
+                throw refusal("UID FETCH", tagged);
+            }
+        }
     }
 
     /** Message-ID of each message (for audit lines); messages without one are absent. */
@@ -655,8 +672,11 @@ public final class SelectedMailbox implements AutoCloseable {
         boolean expunge = expungeAfter != null && expungeAfter.length > 0 && guards != null
                 && connection.hasCapability("UIDPLUS");
         UidRanges expunged = expunge ? new UidRanges() : null;
+        UidRanges expungedInFlight = new UidRanges();
         Response[] expungeAnswer = {null};
         ExpungeWatch[] expungeWatch = {null};
+        int expungePieces = 0;
+        long[] expungeSent = null;
         java.util.Set<Long> leftAlone = new java.util.HashSet<>();
         java.util.Set<Long> refused = new java.util.HashSet<>();
         ImapException[] failure = {null};
@@ -696,10 +716,31 @@ public final class SelectedMailbox implements AutoCloseable {
                 // UIDs, and only those that have \Deleted when it runs, after the stores before it.
                 long[] toExpunge = LongStream.of(expungeAfter).filter(u -> !leftAlone.contains(u) && !refused.contains(u))
                         .toArray();
+                expungeSent = toExpunge;
                 List<String> pieces = UidSets.split(toExpunge, Wire.setBudget("UID EXPUNGE ", ""));
-                if (pieces.size() == 1) {
+                if (pieces.size() > 1 && qresync) {
+                    // every piece in the flight: VANISHED names the UIDs, whichever piece it answers
+                    for (String piece : pieces) {
+                        connection.counter().increment("UID EXPUNGE");
+                        String command = "UID EXPUNGE " + piece;
+                        flight.add(new Wire.Pipelined(command, null, r -> {
+                            if (Vanished.is(r)) {
+                                Vanished.read(r, expungedInFlight);
+                            }
+                            return false;
+                        }, command.length() + 24, false, Vanished::is));
+                        done.add(tagged -> {
+                            if (expungeAnswer[0] == null || !tagged.isOK()) {
+                                expungeAnswer[0] = tagged;
+                            }
+                        });
+                    }
+                    expungeWatch[0] = null;
+                    expungePieces = pieces.size();
+                } else if (pieces.size() == 1) {
                     ExpungeWatch watch = new ExpungeWatch(pieces.get(0));
                     expungeWatch[0] = watch;
+                    expungePieces = 1;
                     connection.counter().increment("UID EXPUNGE");
                     String command = "UID EXPUNGE " + pieces.get(0);
                     flight.add(new Wire.Pipelined(command, null, watch::take, command.length() + 24, false,
@@ -710,7 +751,7 @@ public final class SelectedMailbox implements AutoCloseable {
                     expunged = null;
                 }
             }
-            connection.counter().increment("UID STORE", flight.size() - (expungeWatch[0] != null ? 1 : 0));
+            connection.counter().increment("UID STORE", flight.size() - expungePieces);
             boolean[] answered = new boolean[flight.size()];
             try {
                 pipelined("UID STORE", p -> flight, (i, tagged) -> {
@@ -740,7 +781,15 @@ public final class SelectedMailbox implements AutoCloseable {
         if (expungeAnswer[0] != null) {
             if (expungeAnswer[0].isOK()) {
                 ownExpungeDone(expungeAnswer[0]);
-                expungeWatch[0].addTo(expunged);
+                if (expungeWatch[0] != null) {
+                    expungeWatch[0].addTo(expunged);
+                } else {
+                    UidRanges sent = new UidRanges();
+                    for (long uid : expungeSent) {
+                        sent.range(uid, uid);
+                    }
+                    intersect(sent.toArray(), expungedInFlight.toArray(), expunged);
+                }
                 // A message whose \Deleted store was refused but that had \Deleted all the same (another
                 // client's) was expunged: it is gone, no longer left alone.
                 long[] ranges = expunged.toArray();
