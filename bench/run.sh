@@ -561,6 +561,23 @@ incremental() {
   # copy would otherwise overlap the run it was made for.
   local before_each=sync
 
+  # BENCH_PASS2_RTT=ms: both passes (not the raw replay) through the delay proxy, each direction delayed
+  # by ms/2 (issue 15: the daemon's incremental run over a slow network); results in incremental-N-rttMS.
+  # Pass 1 too: the mailbox cache is kept per server and port.
+  local proxy_pid=""
+  if [ -n "${BENCH_PASS2_RTT:-}" ]; then
+    local proxy_port
+    proxy_port="$(free_port)"
+    java "$top/src/test/java/org/mailtidy/testsupport/DelayProxy.java" "$proxy_port" 127.0.0.1 "$port" \
+      "$BENCH_PASS2_RTT" "$out/proxy.log" > "$out/proxy.out" 2>&1 &
+    proxy_pid=$!
+    for _ in $(seq 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break
+      sleep 0.1
+    done
+    export BENCH_PORT="$proxy_port"
+  fi
+
   log "N=$n: pass 1: mailtidy once with a fresh state dir, imapfilter (both variants)"
   rm -rf "$state"; mkdir -p "$state"
   copy_user "im-$n" "$m"
@@ -599,22 +616,6 @@ incremental() {
     fi
   done
 
-  # BENCH_PASS2_RTT=ms: pass 2 (not the raw replay) through the delay proxy, each direction delayed by
-  # ms/2 (issue 15: the daemon's incremental run over a slow network); results in incremental-N-rttMS
-  local proxy_pid=""
-  if [ -n "${BENCH_PASS2_RTT:-}" ]; then
-    local proxy_port
-    proxy_port="$(free_port)"
-    java "$top/src/test/java/org/mailtidy/testsupport/DelayProxy.java" "$proxy_port" 127.0.0.1 "$port" \
-      "$BENCH_PASS2_RTT" "$out/proxy.log" > "$out/proxy.out" 2>&1 &
-    proxy_pid=$!
-    for _ in $(seq 100); do
-      (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break
-      sleep 0.1
-    done
-    export BENCH_PORT="$proxy_port"
-  fi
-
   log "N=$n: pass 2: mailtidy once, state dir of pass 1 (median of $k)"
   before_each="restore_state $inc/state-after-pass1 $state" BENCH_USER="im-$n" \
     measure_median "$k" "im-$n" "$inc/im-$n" "$out/mailtidy.properties" \
@@ -635,7 +636,7 @@ incremental() {
     imapfilter -c "$bench/imapfilter-per-criterion.lua"
   final_state "ic-$n" > "$out/final-imapfilter-criteria.tsv"
 
-  [ -z "$proxy_pid" ] || cp "$out/proxy.log" "$out/proxy-once-imapfilter.log"
+  [ -z "$proxy_pid" ] || cp "$out/proxy.log" "$out/proxy-pass1-pass2-once-imapfilter.log"
   log "N=$n: pass 2: raw replay of mailtidy's pass-2 commands (median of $k)"
   extra_copy="rw-$n" measure_median "$k" "rp-$n" "$inc/im-$n" "$out/replay.raw" java -cp "$classes:$jar" \
     org.mailtidy.bench.BenchTool replay 127.0.0.1 "$port" "rp-$n" "$password" "$inc/rawlog-pass2" "rw-$n"
