@@ -54,7 +54,6 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
     synchronized void drainAhead() throws IOException, ProtocolException {
         while (aheadPending()) {
             Response r = super.readResponse();
-            responsesRead++;
             if (!takenAhead(r)) {
                 notifyResponseHandlers(new Response[] {r});
                 if (r.isBYE()) {
@@ -82,7 +81,10 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
         deferClosing = true;
     }
 
-    /** Responses read so far (any thread may ask: a run that got no answer at all did nothing). */
+    /**
+     * Responses to commands not written ahead read so far (any thread may ask): unchanged over a run
+     * means the server answered nothing of it.
+     */
     long responsesRead() {
         return responsesRead;
     }
@@ -93,8 +95,13 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
     public Response readResponse() throws IOException, ProtocolException {
         while (true) {
             Response r = super.readResponse();
-            responsesRead++;
             if (!takenAhead(r)) {
+                if (!r.isBYE()) {
+                    // an answer to a command of this flight: what was written ahead (an UNSELECT left
+                    // from the run before) or a BYE (the server's, or Angus's for a dropped connection)
+                    // says nothing of it
+                    responsesRead++;
+                }
                 return r;
             }
         }

@@ -192,7 +192,8 @@ final class Firings {
             RunResult result = new MailboxRun(connection, account.id(), mailbox,
                     rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings())
                     .sendingWhile(claim::lost).execute();
-            if (!result.ok() && lease.kept() && connection.responsesRead() == answered && !lease.connectionAlive()) {
+            // (not asked with connectionAlive(): Angus would log in again underneath to answer it)
+            if (!result.ok() && lease.kept() && connection.responsesRead() == answered) {
                 // The kept connection had died while idle (it is not checked with a NOOP first): the
                 // server answered nothing of this run, so nothing of it was done. Once more, fresh.
                 try {
