@@ -103,15 +103,20 @@ public final class ImapConnection implements AutoCloseable {
      * later: nothing on this connection waits for their answers.
      */
     private void writeAhead() throws ImapException {
-        boolean qresync = hasCapability("ENABLE") && hasCapability("CONDSTORE") && hasCapability("QRESYNC");
-        boolean ns = hasCapability("NAMESPACE");
+        // one command at a time (a server that mishandles pipelining): each waits for its answer
+        boolean oneAtATime = Integer.getInteger(Wire.MAX_IN_FLIGHT_PROPERTY, Wire.MAX_IN_FLIGHT_COMMANDS) <= 1;
+        boolean qresync = !oneAtATime && hasCapability("ENABLE") && hasCapability("CONDSTORE")
+                && hasCapability("QRESYNC");
+        boolean ns = !oneAtATime && hasCapability("NAMESPACE");
         try {
             ((IMAPFolder) store.getDefaultFolder()).doCommand(p -> {
                 if (!(p instanceof LineEndTolerantProtocol t)) {
                     return null;
                 }
                 protocol = t;
-                t.deferClosing();
+                if (!oneAtATime) {
+                    t.deferClosing();
+                }
                 try {
                     if (qresync) {
                         counter.increment("ENABLE");
