@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The daemon's idle check: a mailbox that did not change since the last run (the mailbox cache's
  * HIGHESTMODSEQ and UIDNEXT, QRESYNC) costs one round trip on the account's open connection, counted
- * by the delay proxy: the SELECT, with the previous run's UNSELECT answered in the same flight and
- * this run's UNSELECT written without waiting.
+ * by the delay proxy: the SELECT, with this run's UNSELECT written without waiting (the previous run's
+ * was answered while the connection was idle; had the next run come sooner, in its flight).
  */
 @Tag("dovecot")
 class IdleCheckRoundTripsDovecotTest {
@@ -70,6 +70,9 @@ class IdleCheckRoundTripsDovecotTest {
                 // the second run reads back the first run's own changes (the cache keeps the first
                 // SELECT's HIGHESTMODSEQ) and changes nothing
                 run(connection, account, rules, settings);
+                // the second run's UNSELECT, written and not waited for, is answered while the
+                // connection is idle; the idle check's flight is what the proxy counts from here
+                assertThat(counted.awaitAnswered(10_000)).isTrue();
 
                 int before = counted.roundTrips();
                 RunResult idle = run(connection, account, rules, settings);

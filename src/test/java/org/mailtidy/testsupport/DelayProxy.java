@@ -139,7 +139,25 @@ public final class DelayProxy implements AutoCloseable {
                 flights.add(pending);
                 pending = new ArrayList<>();
                 lastWasDelivery = true;
+                notifyAll();
             }
+        }
+
+        /**
+         * Waits until the server answered something after the client's last command (a command written
+         * and not waited for, such as an UNSELECT at the end of a run, has its answer delivered), so
+         * that the next command starts a round trip of its own.
+         */
+        public synchronized boolean awaitAnswered(long timeoutMillis) throws InterruptedException {
+            long end = System.currentTimeMillis() + timeoutMillis;
+            while (!pending.isEmpty()) {
+                long left = end - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
+            }
+            return true;
         }
 
         synchronized void closed() {
