@@ -549,7 +549,7 @@ RESET
 incremental() {
   local n="$1" m out inc k
   m="$(master "$n")"
-  out="$results/incremental-$n"
+  out="$results/incremental-$n${BENCH_PASS2_RTT:+-rtt$BENCH_PASS2_RTT}"
   inc="$work/incremental/$n"   # the snapshots: post-change mailboxes, the post-pass-1 state dir, the delivery
   k="${repeat:-$([ "$n" -ge 100000 ] && echo 1 || echo 3)}"
   rm -rf "$out" "$inc"
@@ -560,6 +560,23 @@ incremental() {
   # Each timed run starts after its fresh copy is written out: the kernel's writeback of a 100,000-message
   # copy would otherwise overlap the run it was made for.
   local before_each=sync
+
+  # BENCH_PASS2_RTT=ms: both passes (not the raw replay) through the delay proxy, each direction delayed
+  # by ms/2 (issue 15: the daemon's incremental run over a slow network); results in incremental-N-rttMS.
+  # Pass 1 too: the mailbox cache is kept per server and port.
+  local proxy_pid=""
+  if [ -n "${BENCH_PASS2_RTT:-}" ]; then
+    local proxy_port
+    proxy_port="$(free_port)"
+    java "$top/src/test/java/org/mailtidy/testsupport/DelayProxy.java" "$proxy_port" 127.0.0.1 "$port" \
+      "$BENCH_PASS2_RTT" "$out/proxy.log" > "$out/proxy.out" 2>&1 &
+    proxy_pid=$!
+    for _ in $(seq 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break
+      sleep 0.1
+    done
+    export BENCH_PORT="$proxy_port"
+  fi
 
   log "N=$n: pass 1: mailtidy once with a fresh state dir, imapfilter (both variants)"
   rm -rf "$state"; mkdir -p "$state"
@@ -619,6 +636,7 @@ incremental() {
     imapfilter -c "$bench/imapfilter-per-criterion.lua"
   final_state "ic-$n" > "$out/final-imapfilter-criteria.tsv"
 
+  [ -z "$proxy_pid" ] || cp "$out/proxy.log" "$out/proxy-pass1-pass2-once-imapfilter.log"
   log "N=$n: pass 2: raw replay of mailtidy's pass-2 commands (median of $k)"
   extra_copy="rw-$n" measure_median "$k" "rp-$n" "$inc/im-$n" "$out/replay.raw" java -cp "$classes:$jar" \
     org.mailtidy.bench.BenchTool replay 127.0.0.1 "$port" "rp-$n" "$password" "$inc/rawlog-pass2" "rw-$n"
@@ -628,6 +646,11 @@ incremental() {
   log "N=$n: pass 2: steady state, with and without the state dir ($steady_runs passes after a warm-up)"
   steady_pass2 steady "$state"
   steady_pass2 steady-nostate none
+  if [ -n "$proxy_pid" ]; then
+    kill "$proxy_pid" 2>/dev/null || true
+    wait "$proxy_pid" 2>/dev/null || true
+    export BENCH_PORT="$port"
+  fi
 
   local differing="" other
   for other in mailtidy-nostate imapfilter imapfilter-criteria replay steady steady-nostate; do
@@ -660,7 +683,9 @@ latency() {
   m="$(master "$n")"
   out="$results/latency-$n"
   k="${repeat:-3}"
-  rm -rf "$out"; mkdir -p "$out"
+  # BENCH_LATENCY_TOOLS="mailtidy" measures only those tools, keeping the other tools' results
+  [ -n "${BENCH_LATENCY_TOOLS:-}" ] || rm -rf "$out"
+  mkdir -p "$out"
   export BENCH_PASSWORD="$password"
   mkdir -p "$work/imapfilter-home"
   for rtt in ${BENCH_RTTS:-0 25 100}; do
@@ -673,7 +698,7 @@ latency() {
       sleep 0.1
     done
     export BENCH_PORT="$proxy_port"
-    for name in mailtidy imapfilter imapfilter-criteria; do
+    for name in ${BENCH_LATENCY_TOOLS:-mailtidy imapfilter imapfilter-criteria}; do
       : > "$out/proxy-$rtt.log"
       log "N=$n, RTT $rtt ms: $name (median of $k)"
       case "$name" in

@@ -55,6 +55,8 @@ final class BatchExecutor {
     /** COPYUID of the moves, by destination. */
     private final java.util.Map<String, CopiedUids> moved = new java.util.HashMap<>();
     private final SendPermit permit;
+    /** Copies of the plan handled so far (their index in the copy journal). */
+    private int copies;
 
     /**
      * {@code journal}: null when copies are not journaled (no state directory); {@code acknowledged}
@@ -107,11 +109,15 @@ final class BatchExecutor {
     }
 
     void send() throws ImapException, RunFailure {
-        int copies = 0;
+        copies = 0;
         for (current = 0; current < sending.size(); current++) {
             Operation op = sending.get(current);
             guardUidValidity();
             long[] uids = withoutLeftAlone(op.uids().toArray());
+            if (pipelinedTransfer(op)) {
+                transferFrom(current);
+                continue;
+            }
             if (op instanceof Operation.Copy c) {
                 int index = copies++;
                 if (uids.length > 0) {
@@ -176,9 +182,14 @@ final class BatchExecutor {
                     s.flags().stream().map(Flag::name).toList()));
             last++;
         }
+        // The UID EXPUNGE after the stores goes in their last flight where the stores are conditional
+        // (docs/adr/0014-fewer-round-trips-written-ahead-and-flights-of-moves.md)
+        long[] expungeAfter = last < sending.size() && sending.get(last) instanceof Operation.Expunge x
+                && connection.hasCapability("UIDPLUS") && box.conditionalStores()
+                ? withoutLeftAlone(union(x.uids().toArray(), copiedInsteadOfMoved)) : null;
         SelectedMailbox.StoreOutcome outcome;
         try {
-            outcome = box.storeAll(requests);
+            outcome = box.storeAll(requests, expungeAfter);
         } catch (SelectedMailbox.StoresInterrupted e) {
             // The stores the server acknowledged are done; the rest of them, and every operation
             // after them, are not.
@@ -192,6 +203,136 @@ final class BatchExecutor {
             storeFailure = outcome.failure().orElse(null);
         }
         current = last - 1;
+        if (outcome.expungeSent()) {
+            current = last;
+            if (outcome.expungeFailure().isPresent()) {
+                throw outcome.expungeFailure().get();
+            }
+            acknowledged.expungedRanges(outcome.expunged());
+            expunged = true;
+        }
+    }
+
+    /** Copies (not journaled) and moves go in flights; a journaled copy needs its destination's UIDNEXT first. */
+    private boolean pipelinedTransfer(Operation op) {
+        return op instanceof Operation.Copy && journal == null
+                || op instanceof Operation.Move && connection.hasCapability("MOVE");
+    }
+
+    /**
+     * The copies and moves from {@code first} on, in one flight while no message is in two of them
+     * (so none depends on another's outcome); {@link #current} ends at the last of them. A destination
+     * refused with {@code [TRYCREATE]} is created, and the refused commands sent again, in one more
+     * flight. A COPY or MOVE the server refuses otherwise leaves its messages alone for the rest of the
+     * batch (the others of its flight were sent with it), as a refused store does, and fails the run
+     * once the batch is through.
+     */
+    private void transferFrom(int first) throws ImapException {
+        List<Operation> group = new ArrayList<>();
+        List<long[]> sent = new ArrayList<>();
+        Set<Long> inFlight = new java.util.HashSet<>();
+        int last = first;
+        while (last < sending.size() && pipelinedTransfer(sending.get(last))) {
+            long[] uids = withoutLeftAlone(sending.get(last).uids().toArray());
+            if (LongStream.of(uids).anyMatch(inFlight::contains)
+                    || !group.isEmpty() && !box.qresync() && (sending.get(last) instanceof Operation.Move
+                    || group.stream().anyMatch(o -> o instanceof Operation.Move))) {
+                // without QRESYNC a MOVE's expunges are reported by sequence number, which cannot tell
+                // which command of a flight they answer: one MOVE per flight
+                break;
+            }
+            LongStream.of(uids).forEach(inFlight::add);
+            group.add(sending.get(last));
+            sent.add(uids);
+            last++;
+        }
+        List<SelectedMailbox.TransferRequest> requests = new ArrayList<>();
+        List<Integer> requestOf = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            if (sent.get(i).length > 0) {
+                requests.add(new SelectedMailbox.TransferRequest(sent.get(i), destination(group.get(i)),
+                        group.get(i) instanceof Operation.Move));
+                requestOf.add(i);
+            }
+        }
+        List<SelectedMailbox.TransferOutcome> outcomes = new ArrayList<>(box.transferAll(requests, List.of()));
+        retryCreated(requests, outcomes);
+        for (int r = 0; r < requests.size(); r++) {
+            Operation op = group.get(requestOf.get(r));
+            SelectedMailbox.TransferOutcome outcome = outcomes.get(r);
+            long[] refusedUids = outcome.refusedUids();
+            LongStream.of(refusedUids).forEach(refused::add);
+            if (outcome.refusal().isPresent() && storeFailure == null) {
+                storeFailure = outcome.refusal().get();
+            }
+            long[] done = LongStream.of(requests.get(r).uids()).filter(u -> Arrays.binarySearch(refusedUids, u) < 0)
+                    .toArray();
+            if (done.length == 0) {
+                continue;
+            }
+            createdDestinations.add(requests.get(r).mailbox());
+            if (op instanceof Operation.Copy c) {
+                CopiedUids copied = outcome.done().copied();
+                copiesMade.add(new CopyLedger.Made(c.rule(), c.mailbox(), UidSet.of(done)));
+                acknowledged.copied(c.rule(), sources(copied, done));
+                planCopied.merge(copyKey(c.rule(), c.mailbox()), copied, CopiedUids::plus);
+            } else if (op instanceof Operation.Move m) {
+                acknowledged.movedRanges(outcome.done().goneRanges());
+                moved.merge(m.mailbox(), outcome.done().copied(), CopiedUids::plus);
+            }
+        }
+        for (Operation op : group) {
+            if (op instanceof Operation.Copy) {
+                copies++;
+            }
+        }
+        current = last - 1;
+    }
+
+    /**
+     * The commands refused because their destination does not exist ({@code [TRYCREATE]}, or a refusal
+     * without it for a mailbox LIST does not show): the destinations created and the commands sent
+     * again, together in one flight. Their outcomes replace the refusals in {@code outcomes}.
+     */
+    private void retryCreated(List<SelectedMailbox.TransferRequest> requests,
+                              List<SelectedMailbox.TransferOutcome> outcomes) throws ImapException {
+        Set<String> create = new LinkedHashSet<>();
+        List<Integer> retry = new ArrayList<>();
+        for (int r = 0; r < requests.size(); r++) {
+            SelectedMailbox.TransferOutcome o = outcomes.get(r);
+            String mailbox = requests.get(r).mailbox();
+            if (o.refusal().isEmpty() || o.refusedUids().length == 0 || createdDestinations.contains(mailbox)) {
+                continue;
+            }
+            if (o.tryCreate() || !create.contains(mailbox) && !connection.list(mailbox).contains(mailbox)) {
+                create.add(mailbox);
+                retry.add(r);
+            } else if (create.contains(mailbox)) {
+                retry.add(r);
+            }
+        }
+        if (retry.isEmpty()) {
+            return;
+        }
+        for (String mailbox : create) {
+            org.slf4j.LoggerFactory.getLogger(BatchExecutor.class).info("creating mailbox '{}' on {}", mailbox,
+                    connection.description());
+        }
+        List<SelectedMailbox.TransferRequest> again = retry.stream().map(r -> new SelectedMailbox.TransferRequest(
+                outcomes.get(r).refusedUids(), requests.get(r).mailbox(), requests.get(r).move())).toList();
+        List<SelectedMailbox.TransferOutcome> retried = box.transferAll(again, create);
+        createdDestinations.addAll(create);
+        for (int i = 0; i < retry.size(); i++) {
+            int r = retry.get(i);
+            SelectedMailbox.TransferOutcome first = outcomes.get(r);
+            SelectedMailbox.TransferOutcome second = retried.get(i);
+            outcomes.set(r, new SelectedMailbox.TransferOutcome(first.done().plus(second.done()),
+                    second.refusedUids(), second.refusal(), second.tryCreate()));
+        }
+    }
+
+    private static String destination(Operation op) {
+        return op instanceof Operation.Copy c ? c.mailbox() : ((Operation.Move) op).mailbox();
     }
 
     /**

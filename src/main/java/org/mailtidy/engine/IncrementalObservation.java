@@ -15,6 +15,7 @@ import org.mailtidy.imap.FlagUpdates;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.ImapSession;
 import org.mailtidy.imap.MailboxSession;
+import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.imap.MessageTable;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.MailboxSnapshot;
@@ -234,13 +235,27 @@ final class IncrementalObservation {
     private MessageTable refresh(MailboxCache cache) throws ImapException {
         TableColumns columns = cache.table();
         int before = columns.size();
-        int flagChanges = box.qresync() ? qresyncChanges(cache, columns) : condstoreChanges(cache, columns);
+        boolean newMail = box.uidNext() < 0 || box.uidNext() > cache.maxUid() + 1;
+        MessageTable arrived = null;
+        int flagChanges;
+        if (box.qresync() && newMail && box.highestModSeq() != cache.highestModSeq()) {
+            // the changes and the new mail's table in one flight (issue 15)
+            SelectedMailbox.ChangesAndTable both = box.fetchChangesSinceAndTable(cache.maxUid(),
+                    cache.highestModSeq());
+            columns.removeAll(both.changes().vanished());
+            flagChanges = applyFlags(columns, both.changes().flags());
+            arrived = both.table();
+        } else {
+            flagChanges = box.qresync() ? qresyncChanges(cache, columns) : condstoreChanges(cache, columns);
+        }
         if (flagChanges < 0) {
             return null;
         }
         int gone = before - columns.size();
         int kept = columns.size();
-        if (box.uidNext() < 0 || box.uidNext() > cache.maxUid() + 1) {
+        if (arrived != null) {
+            columns.append(arrived);
+        } else if (newMail) {
             columns.append(box.fetchTable(cache.maxUid() + 1));
         }
         int added = columns.size() - kept;

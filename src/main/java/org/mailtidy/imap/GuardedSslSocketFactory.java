@@ -26,7 +26,9 @@ final class GuardedSslSocketFactory extends SSLSocketFactory {
     @Override
     public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
         Object token = guard.newLayer(s);
-        return new Guarded((SSLSocket) delegate.createSocket(s, host, port, autoClose), guard, token);
+        SSLSocket ssl = (SSLSocket) delegate.createSocket(s, host, port, autoClose);
+        guard.tls(ssl);
+        return new Guarded(ssl, guard, token);
     }
 
     @Override
@@ -53,6 +55,7 @@ final class GuardedSslSocketFactory extends SSLSocketFactory {
     private Socket wrap(Socket s) {
         SSLSocket ssl = (SSLSocket) s;
         GuardedSocketFactory.noDelay(ssl);
+        guard.tls(ssl);
         return new Guarded(ssl, guard, guard.newLayer(ssl));
     }
 

@@ -88,8 +88,86 @@ public final class ImapConnection implements ImapSession {
         Set<String> caps = connection.readCapabilities();
         String greeting = connection.readGreeting();
         LOG.debug("connected to {}; capabilities {}", s.describe(), caps);
-        return new ImapConnection(store, s.describe(), caps, guard, greeting);
+        guard.tlsSession().ifPresent(tls -> LOG.debug("TLS with {}: {} {}, session {}", s.describe(),
+                tls.getProtocol(), tls.getCipherSuite(), java.util.HexFormat.of().formatHex(tls.getId())));
+        ImapConnection ready = new ImapConnection(store, s.describe(), caps, guard, greeting);
+        ready.writeAhead();
+        return ready;
     }
+
+    /**
+     * What every run on this connection needs and nothing waits for, written at once so that it
+     * rides in the flight of the first command (RFC 9051 section 5.5): {@code ENABLE QRESYNC}, which
+     * must come before the first SELECT (RFC 5161 section 3.1), and {@code NAMESPACE}, whose answer
+     * is read when a mailbox name first needs it. UNSELECT and LOGOUT are written the same way
+     * later: nothing on this connection waits for their answers.
+     */
+    private void writeAhead() throws ImapException {
+        // one command at a time (a server that mishandles pipelining): each waits for its answer
+        boolean oneAtATime = Integer.getInteger(Wire.MAX_IN_FLIGHT_PROPERTY, Wire.MAX_IN_FLIGHT_COMMANDS) <= 1;
+        boolean qresync = !oneAtATime && hasCapability("ENABLE") && hasCapability("CONDSTORE")
+                && hasCapability("QRESYNC");
+        boolean ns = !oneAtATime && hasCapability("NAMESPACE");
+        try {
+            ((IMAPFolder) store.getDefaultFolder()).doCommand(p -> {
+                if (!(p instanceof LineEndTolerantProtocol t)) {
+                    return null;
+                }
+                protocol = t;
+                if (!oneAtATime) {
+                    t.deferClosing();
+                }
+                try {
+                    if (qresync) {
+                        counter.increment("ENABLE");
+                        boolean[] enabled = {false};
+                        // Angus must not send an ENABLE CONDSTORE of its own before the SELECT
+                        t.markEnabled("QRESYNC", true);
+                        t.writeAhead("ENABLE QRESYNC", null, r -> {
+                            if (r instanceof IMAPResponse ir && ir.keyEquals("ENABLED")) {
+                                enabled[0] = r.toString().toUpperCase(Locale.ROOT).contains("QRESYNC");
+                                return true;
+                            }
+                            return false;
+                        }, tagged -> {
+                            if (!tagged.isOK() || !enabled[0]) {
+                                LOG.debug("ENABLE QRESYNC refused by {}: {}", description, tagged);
+                                t.markEnabled("QRESYNC", false);
+                            } else {
+                                LOG.debug("QRESYNC enabled on {}", description);
+                            }
+                        });
+                        selectedBefore = true;
+                    }
+                    if (ns) {
+                        counter.increment("NAMESPACE");
+                        namespaceAhead = true;
+                        Namespaces[] found = {null};
+                        t.writeAhead("NAMESPACE", null, r -> {
+                            if (r instanceof IMAPResponse ir && ir.keyEquals("NAMESPACE")) {
+                                found[0] = new Namespaces(ir);
+                                return true;
+                            }
+                            return false;
+                        }, tagged -> {
+                            namespaceAhead = false;
+                            if (namespace == null) {
+                                namespace = personalOf(tagged.isOK() ? found[0] : null);
+                            }
+                        });
+                    }
+                } catch (java.io.IOException e) {
+                    throw new ProtocolException("writing ahead: " + e.getMessage(), e);
+                }
+                return null;
+            });
+        } catch (MessagingException e) {
+            throw Failures.of(e, "ENABLE on " + description, guard);
+        }
+    }
+
+    /** NAMESPACE was written ahead and not answered yet. */
+    private volatile boolean namespaceAhead;
 
     /**
      * Angus failed on the server's answer with an unchecked exception: the answer was not IMAP it
@@ -126,6 +204,11 @@ public final class ImapConnection implements ImapSession {
         return greeting.contains("Courier-IMAP");
     }
 
+    /** The TLS session (protocol, cipher suite, session id) of the connection; empty without TLS. */
+    public Optional<javax.net.ssl.SSLSession> tlsSession() {
+        return guard.tlsSession();
+    }
+
     /** The capabilities announced after login, upper case. */
     public Set<String> capabilities() {
         return capabilities;
@@ -151,20 +234,46 @@ public final class ImapConnection implements ImapSession {
      * server has it; else no prefix and the separator of {@code LIST "" ""}.
      */
     PersonalNamespace namespace() throws ImapException {
-        if (namespace == null) {
-            PersonalNamespace found = null;
-            if (hasCapability("NAMESPACE")) {
-                Namespaces all = (Namespaces) storeCommand("NAMESPACE", "", p -> p.namespace());
-                if (all != null && all.personal != null && all.personal.length > 0) {
-                    Namespaces.Namespace personal = all.personal[0];
-                    char delimiter = personal.delimiter != '\0' ? personal.delimiter : separator();
-                    found = new PersonalNamespace(personal.prefix == null ? "" : personal.prefix, delimiter);
-                }
+        if (namespace == null && namespaceAhead) {
+            // written ahead at login: its answer is read now, with whatever else was written ahead
+            try {
+                ((IMAPFolder) store.getDefaultFolder()).doCommand(p -> {
+                    try {
+                        ((LineEndTolerantProtocol) p).drainAhead();
+                    } catch (java.io.IOException e) {
+                        throw new ProtocolException(e.getMessage(), e);
+                    }
+                    return null;
+                });
+            } catch (MessagingException e) {
+                throw Failures.of(e, "NAMESPACE on " + description, guard);
+            } catch (RuntimeException e) {
+                throw unreadable("NAMESPACE on " + description, e, guard);
             }
-            namespace = found != null ? found : PersonalNamespace.none(separator());
+        }
+        if (namespace == null) {
+            Namespaces all = hasCapability("NAMESPACE") && !namespaceAsked
+                    ? (Namespaces) storeCommand("NAMESPACE", "", p -> p.namespace()) : null;
+            namespace = personalOf(all);
+        }
+        if (namespace.separator() == '\0') {
+            namespace = new PersonalNamespace(namespace.prefix(), separator());
             LOG.debug("personal namespace of {}: \"{}\" \"{}\"", description, namespace.prefix(), namespace.separator());
         }
         return namespace;
+    }
+
+    /** Set once NAMESPACE was sent (ahead or not), so a refusal is not asked again. */
+    private boolean namespaceAsked;
+
+    /** The personal namespace of a NAMESPACE answer; a separator of 0 is asked with LIST when needed. */
+    private PersonalNamespace personalOf(Namespaces all) {
+        namespaceAsked = true;
+        if (all != null && all.personal != null && all.personal.length > 0) {
+            Namespaces.Namespace personal = all.personal[0];
+            return new PersonalNamespace(personal.prefix == null ? "" : personal.prefix, personal.delimiter);
+        }
+        return new PersonalNamespace("", '\0');
     }
 
     /** The server's name (Unicode) of a mailbox named relative to the personal namespace. */
@@ -347,7 +456,7 @@ public final class ImapConnection implements ImapSession {
             // which the mailbox cache needs for read-only (dry) runs too.
             boolean condstore = hasCapability("CONDSTORE");
             if (!selectedBefore && condstore && hasCapability("QRESYNC")) {
-                enableQresync();
+                enableQresync();  // not written ahead at login (no ENABLE capability announced)
             }
             selectedBefore = true;
             if (condstore) {
@@ -397,6 +506,27 @@ public final class ImapConnection implements ImapSession {
     public boolean isAlive() {
         return answeredWithin(1000) || store.isConnected();
     }
+
+    /**
+     * True unless the connection is known to be closed; sends nothing. A connection the server dropped
+     * while it was idle shows as soon as the next command is sent (its answer never comes): that costs
+     * nothing where the connection is alive, where a NOOP to check would cost a round trip each time.
+     */
+    public boolean isOpen() {
+        return guard.socketOpen();
+    }
+
+    /**
+     * How many responses the server sent on this connection so far (sends nothing): unchanged over a
+     * failed run means the server answered none of it, so none of it was done.
+     */
+    public long responsesRead() {
+        LineEndTolerantProtocol p = protocol;
+        return p == null ? -1 : p.responsesRead();
+    }
+
+    /** The connection's protocol object (Angus hands it to the selected folder too); null if not ours. */
+    private volatile LineEndTolerantProtocol protocol;
 
     private boolean answeredWithin(long millis) {
         try {

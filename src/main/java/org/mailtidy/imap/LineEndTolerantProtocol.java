@@ -8,12 +8,163 @@ import org.eclipse.angus.mail.iap.ResponseInputStream;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 import org.eclipse.angus.mail.util.MailLogger;
 
-/** Angus's IMAP protocol reading response lines through {@link LineEndTolerantInput}. */
+/**
+ * Angus's IMAP protocol reading response lines through {@link LineEndTolerantInput}, with commands
+ * written ahead ({@link #writeAhead}): sent at once, their answers read in front of whatever command
+ * is read next (RFC 9051 section 5.5), so they ride in the next flight instead of costing a round
+ * trip of their own (ENABLE and NAMESPACE with SELECT, an UNSELECT or LOGOUT nothing waits for).
+ */
 final class LineEndTolerantProtocol extends IMAPProtocol {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LineEndTolerantProtocol.class);
     // No initialisers: the superclass constructor reads the greeting through getInputStream().
     private ResponseInputStream original;
     private ResponseInputStream tolerant;
     private String greeting;
+    /** Commands written ahead whose tagged answers were not read yet, oldest first. */
+    private java.util.ArrayDeque<Ahead> ahead;
+    /** When set, {@link #unselect()} and {@link #logout()} do not wait for their answers. */
+    private boolean deferClosing;
+
+    /** A command written ahead: its untagged answers go to {@code handler}, its tagged one to {@code done}. */
+    record Ahead(String tag, String command, Wire.Handler handler, java.util.function.Consumer<Response> done) {
+    }
+
+    /**
+     * Writes the command now without reading its answer: it is read, and taken out of the stream, in
+     * front of the next command's answers. Untagged responses that arrive before its tagged answer
+     * are offered to {@code handler} (the server answers commands in the order sent); what the handler
+     * does not consume goes on to the reader as any unsolicited response would.
+     */
+    synchronized void writeAhead(String command, org.eclipse.angus.mail.iap.Argument args, Wire.Handler handler,
+                                 java.util.function.Consumer<Response> done) throws IOException, ProtocolException {
+        String tag = writeCommand(command, args);
+        LOG.debug("C: {} (written ahead)", command);
+        if (ahead == null) {
+            ahead = new java.util.ArrayDeque<>();
+        }
+        ahead.add(new Ahead(tag, command, handler, done));
+    }
+
+    /** True while a command written ahead has not been answered. */
+    synchronized boolean aheadPending() {
+        return ahead != null && !ahead.isEmpty();
+    }
+
+    /** Reads until every command written ahead is answered (one wait, for all of them). */
+    synchronized void drainAhead() throws IOException, ProtocolException {
+        while (aheadPending()) {
+            Response r = super.readResponse();
+            if (!takenAhead(r)) {
+                notifyResponseHandlers(new Response[] {r});
+                if (r.isBYE()) {
+                    throw new IOException("the connection ended: " + r);
+                }
+            }
+        }
+        Wire.answered(this);
+    }
+
+    /** Marks an extension enabled before its ENABLE (written ahead) is answered, so Angus sends no ENABLE of its own. */
+    synchronized void markEnabled(String capability, boolean on) {
+        if (enabled == null) {
+            enabled = new java.util.HashSet<>();
+        }
+        if (on) {
+            enabled.add(capability.toUpperCase(java.util.Locale.ENGLISH));
+        } else {
+            enabled.remove(capability.toUpperCase(java.util.Locale.ENGLISH));
+        }
+    }
+
+    /** From now on UNSELECT and LOGOUT are written ahead: nothing waits for their answers. */
+    synchronized void deferClosing() {
+        deferClosing = true;
+    }
+
+    /**
+     * Responses to commands not written ahead read so far (any thread may ask): unchanged over a run
+     * means the server answered nothing of it.
+     */
+    long responsesRead() {
+        return responsesRead;
+    }
+
+    private volatile long responsesRead;
+
+    @Override
+    public Response readResponse() throws IOException, ProtocolException {
+        while (true) {
+            Response r = super.readResponse();
+            if (!takenAhead(r)) {
+                if (!r.isBYE()) {
+                    // an answer to a command of this flight: what was written ahead (an UNSELECT left
+                    // from the run before) or a BYE (the server's, or Angus's for a dropped connection)
+                    // says nothing of it
+                    responsesRead++;
+                }
+                return r;
+            }
+        }
+    }
+
+    /** True when the response answers the oldest command written ahead (and was handed to it). */
+    private boolean takenAhead(Response r) {
+        Ahead a = ahead == null ? null : ahead.peek();
+        if (a == null || r.isBYE()) {
+            return false;
+        }
+        if (r.isTagged()) {
+            if (!a.tag().equals(r.getTag())) {
+                return false;
+            }
+            ahead.poll();
+            if (!r.isOK()) {
+                LOG.debug("{} (written ahead) answered: {}", a.command(), r);
+            }
+            a.done().accept(r);
+            return true;
+        }
+        try {
+            return a.handler().handle(r);
+        } catch (Exception e) {
+            LOG.debug("{} (written ahead): answer not understood: {}", a.command(), e.toString());
+            return false;
+        }
+    }
+
+    /** Angus's folder close: with {@link #deferClosing()} written ahead, answered in the next flight. */
+    @Override
+    public void unselect() throws ProtocolException {
+        if (!deferClosing || !hasCapability("UNSELECT")) {
+            super.unselect();
+            return;
+        }
+        try {
+            writeAhead("UNSELECT", null, r -> false, r -> { });
+        } catch (IOException e) {
+            throw new ProtocolException("UNSELECT: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * LOGOUT with nothing after it: with {@link #deferClosing()} written and the connection closed
+     * without waiting for the server's BYE (RFC 9051 section 6.1.3 asks nothing more of the client).
+     */
+    @Override
+    public void logout() throws ProtocolException {
+        if (!deferClosing) {
+            super.logout();
+            return;
+        }
+        try {
+            writeCommand("LOGOUT", null);
+            LOG.debug("C: LOGOUT (not waiting for the answer)");
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("LOGOUT: {}", e.toString());
+        } finally {
+            disconnect();
+        }
+    }
 
     LineEndTolerantProtocol(String name, String host, int port, Properties props, boolean isSSL, MailLogger logger)
             throws IOException, ProtocolException {

@@ -36,6 +36,9 @@ public interface MailboxSession extends AutoCloseable {
 
     long highestModSeq();
 
+    /** Whether the stores carry {@code UNCHANGEDSINCE} (CONDSTORE), so their outcome per message is certain. */
+    boolean conditionalStores();
+
     boolean uidValidityChanged();
 
     MessageTable fetchTable(long fromUid) throws ImapException;
@@ -45,6 +48,9 @@ public interface MailboxSession extends AutoCloseable {
     FlagUpdates fetchFlagsChangedSince(long upToUid, long modSeq) throws ImapException;
 
     ChangesSince fetchChangesSince(long upToUid, long modSeq) throws ImapException;
+
+    /** The changes since {@code modSeq} and the table of the messages above {@code upToUid}, in one flight. */
+    SelectedMailbox.ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException;
 
     long[] existingUidRanges(long upToUid) throws ImapException;
 
@@ -63,6 +69,14 @@ public interface MailboxSession extends AutoCloseable {
     long[] store(long[] uids, StoreMode mode, Collection<String> flags) throws ImapException;
 
     SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests) throws ImapException;
+
+    /** As {@link #storeAll(List)}, with {@code UID EXPUNGE expungeAfter} in the last conditional flight. */
+    SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests, long[] expungeAfter)
+            throws ImapException;
+
+    /** Consecutive COPY/MOVEs in one flight; {@code createFirst} names destinations to create before them. */
+    List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests,
+            Collection<String> createFirst) throws ImapException;
 
     CopiedUids copy(long[] uids, String mailbox) throws ImapException;
 

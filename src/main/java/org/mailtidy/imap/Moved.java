@@ -21,4 +21,15 @@ public final class Moved {
     public CopiedUids copied() {
         return copied;
     }
+
+    /** Both reports together (a move sent again after its destination was created). */
+    public Moved plus(Moved other) {
+        UidRanges gone = new UidRanges();
+        for (long[] ranges : new long[][] {goneRanges, other.goneRanges}) {
+            for (int i = 0; i < ranges.length; i += 2) {
+                gone.range(ranges[i], ranges[i + 1]);
+            }
+        }
+        return new Moved(gone.toArray(), copied.plus(other.copied));
+    }
 }

@@ -65,6 +65,25 @@ public final class ResponseGuard {
         return violation;
     }
 
+    private volatile javax.net.ssl.SSLSocket tls;
+
+    /** The connection's TLS layer (implicit TLS or STARTTLS). */
+    void tls(javax.net.ssl.SSLSocket socket) {
+        tls = socket;
+    }
+
+    /** The TLS session of the connection, once its handshake is done; empty without TLS. */
+    java.util.Optional<javax.net.ssl.SSLSession> tlsSession() {
+        javax.net.ssl.SSLSocket s = tls;
+        return s == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(s.getSession());
+    }
+
+    /** False once the socket is closed (by either side, as far as this side has learnt); sends nothing. */
+    boolean socketOpen() {
+        Socket s = socket;
+        return s != null && !s.isClosed() && violation == null;
+    }
+
     /** Closes the socket: a blocked read returns at once (with an error). From any thread. */
     public void abort() {
         Socket s = socket;

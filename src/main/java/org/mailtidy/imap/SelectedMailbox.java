@@ -273,6 +273,76 @@ public final class SelectedMailbox implements MailboxSession {
         return new ChangesSince(updates.build(), vanished.toArray());
     }
 
+    /** What {@link #fetchChangesSinceAndTable} read: the changes up to a UID, and the table above it. */
+    public record ChangesAndTable(ChangesSince changes, MessageTable table) {
+    }
+
+    /**
+     * {@link #fetchChangesSince} and {@link #fetchTable(long)} from {@code upToUid + 1} in one flight
+     * (RFC 9051 section 5.5): neither depends on the other. Dovecot may answer the two at once, so each
+     * FETCH goes to the command whose UID range it is in.
+     */
+    public ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException {
+        if (!qresync) {
+            throw new IllegalStateException(name + " was not selected with QRESYNC enabled");
+        }
+        long fromUid = upToUid + 1;
+        FlagUpdates.Builder updates = new FlagUpdates.Builder();
+        UidRanges vanished = new UidRanges();
+        MessageTableBuilder table = new MessageTableBuilder(16);
+        Wire.Handler changes = r -> {
+            if (takeChangedFlags(r, upToUid, updates)) {
+                return true;
+            }
+            return Vanished.is(r) && Vanished.read(r, vanished);
+        };
+        Wire.Handler rows = r -> {
+            if (r instanceof FetchResponse f) {
+                UID uid = f.getItem(UID.class);
+                FLAGS flags = f.getItem(FLAGS.class);
+                INTERNALDATE date = f.getItem(INTERNALDATE.class);
+                RFC822SIZE size = f.getItem(RFC822SIZE.class);
+                if (uid != null && uid.uid < fromUid) {
+                    return true;  // n:* names the last message too when every UID is below n
+                }
+                checkUidAndFlags("UID FETCH", uid, flags);
+                if (uid != null && flags != null && date != null && size != null) {
+                    table.add(uid.uid, FlagNames.of(flags, false), date.getDate().getTime(), size.size);
+                    return true;
+                }
+            }
+            return false;
+        };
+        String changed = "UID FETCH 1:" + upToUid + " (UID FLAGS) (CHANGEDSINCE " + modSeq + " VANISHED)";
+        String rest = "UID FETCH " + fromUid + ":* (UID FLAGS INTERNALDATE RFC822.SIZE)";
+        connection.counter().increment("UID FETCH", 2);
+        List<Response> answers = pipelined("UID FETCH", List.of(
+                new Wire.Pipelined(changed, null, changes, changed.length() + 24, false,
+                        r -> Vanished.is(r) || fetchedUid(r) > 0 && !withDate(r)),
+                new Wire.Pipelined(rest, null, rows, rest.length() + 24, false, SelectedMailbox::withDate)));
+        for (Response tagged : answers) {
+            if (!tagged.isOK()) {
+                throw refusal("UID FETCH", tagged);
+            }
+        }
+        MessageTable built = table.build();
+        return new ChangesAndTable(new ChangesSince(updates.build(), vanished.toArray()), built);
+    }
+
+    /** A FETCH with INTERNALDATE: only the table's FETCH asks for it. */
+    private static boolean withDate(Response r) {
+        return r instanceof FetchResponse f && f.getItem(INTERNALDATE.class) != null;
+    }
+
+    /** The UID of a FETCH response; 0 for anything else. */
+    private static long fetchedUid(Response r) {
+        if (r instanceof FetchResponse f) {
+            UID uid = f.getItem(UID.class);
+            return uid == null ? 0 : uid.uid;
+        }
+        return 0;
+    }
+
     /**
      * The UIDs up to {@code upToUid} that exist, as ascending ranges (first, last pairs):
      * {@code UID SEARCH RETURN (ALL) UID 1:upToUid}, whose ESEARCH answer (RFC 4731) is a compact
@@ -463,7 +533,7 @@ public final class SelectedMailbox implements MailboxSession {
             }
         }
         String suffix = " (UID BODY.PEEK[HEADER.FIELDS (" + String.join(" ", names) + ")])";
-        forEachPiece(uids, "UID FETCH ", suffix, piece -> run("UID FETCH", "UID FETCH " + piece + suffix, null, r -> {
+        Wire.Handler handler = r -> {
             if (r instanceof FetchResponse f) {
                 UID uid = f.getItem(UID.class);
                 BODY body = f.getItem(BODY.class);
@@ -475,7 +545,24 @@ public final class SelectedMailbox implements MailboxSession {
                 }
             }
             return false;
-        }));
+        };
+        List<String> pieces = UidSets.split(uids, Wire.setBudget("UID FETCH ", suffix));
+        if (pieces.size() < 2) {
+            for (String piece : pieces) {
+                run("UID FETCH", "UID FETCH " + piece + suffix, null, handler);
+            }
+            return;
+        }
+        // The pieces in one flight: every answer names its UID, and one handler takes them all
+        connection.counter().increment("UID FETCH", pieces.size());
+        List<Wire.Pipelined> flight = pieces.stream().map(piece -> "UID FETCH " + piece + suffix)
+                .map(command -> new Wire.Pipelined(command, null, handler, command.length() + 24, false))
+                .toList();
+        for (Response tagged : pipelined("UID FETCH", flight)) {
+            if (!tagged.isOK()) {
+                throw refusal("UID FETCH", tagged);
+            }
+        }
     }
 
     /** Message-ID of each message (for audit lines); messages without one are absent. */
@@ -561,7 +648,16 @@ public final class SelectedMailbox implements MailboxSession {
      * this session read them (CONDSTORE), as {@link #store} returns them; {@code refused}: the UIDs of
      * the commands the server answered NO or BAD, with the first such answer in {@code failure}.
      */
-    public record StoreOutcome(long[] leftAlone, long[] refused, java.util.Optional<ImapException> failure) {
+    public record StoreOutcome(long[] leftAlone, long[] refused, java.util.Optional<ImapException> failure,
+                               long[] expunged, java.util.Optional<ImapException> expungeFailure) {
+        /** True when the {@code UID EXPUNGE} asked for went in the stores' last flight. */
+        public boolean expungeSent() {
+            return expunged != null;
+        }
+    }
+
+    public StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException {
+        return storeAll(requests, null);
     }
 
     /**
@@ -573,8 +669,16 @@ public final class SelectedMailbox implements MailboxSession {
      * the stores one at a time would leave it. So a batch costs as many round trips as the most
      * stores any one message is in, not one per command.
      */
-    public StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException {
+    public StoreOutcome storeAll(List<StoreRequest> requests, long[] expungeAfter) throws ImapException {
         requireWritable("UID STORE");
+        boolean expunge = expungeAfter != null && expungeAfter.length > 0 && guards != null
+                && connection.hasCapability("UIDPLUS");
+        UidRanges expunged = expunge ? new UidRanges() : null;
+        UidRanges expungedInFlight = new UidRanges();
+        Response[] expungeAnswer = {null};
+        ExpungeWatch[] expungeWatch = {null};
+        int expungePieces = 0;
+        long[] expungeSent = null;
         java.util.Set<Long> leftAlone = new java.util.HashSet<>();
         java.util.Set<Long> refused = new java.util.HashSet<>();
         ImapException[] failure = {null};
@@ -609,7 +713,47 @@ public final class SelectedMailbox implements MailboxSession {
             if (flight.isEmpty()) {
                 continue;
             }
-            connection.counter().increment("UID STORE", flight.size());
+            if (expunge && java.util.Arrays.stream(pending).allMatch(u -> u.length == 0)) {
+                // The last flight carries the UID EXPUNGE too (docs/adr/0011): it removes only these
+                // UIDs, and only those that have \Deleted when it runs, after the stores before it.
+                long[] toExpunge = LongStream.of(expungeAfter).filter(u -> !leftAlone.contains(u) && !refused.contains(u))
+                        .toArray();
+                expungeSent = toExpunge;
+                List<String> pieces = UidSets.split(toExpunge, Wire.setBudget("UID EXPUNGE ", ""));
+                if (pieces.size() > 1 && qresync) {
+                    // every piece in the flight: VANISHED names the UIDs, whichever piece it answers
+                    for (String piece : pieces) {
+                        connection.counter().increment("UID EXPUNGE");
+                        String command = "UID EXPUNGE " + piece;
+                        flight.add(new Wire.Pipelined(command, null, r -> {
+                            if (Vanished.is(r)) {
+                                Vanished.read(r, expungedInFlight);
+                            }
+                            return false;
+                        }, command.length() + 24, false, Vanished::is));
+                        done.add(tagged -> {
+                            if (expungeAnswer[0] == null || !tagged.isOK()) {
+                                expungeAnswer[0] = tagged;
+                            }
+                        });
+                    }
+                    expungeWatch[0] = null;
+                    expungePieces = pieces.size();
+                } else if (pieces.size() == 1) {
+                    ExpungeWatch watch = new ExpungeWatch(pieces.get(0));
+                    expungeWatch[0] = watch;
+                    expungePieces = 1;
+                    connection.counter().increment("UID EXPUNGE");
+                    String command = "UID EXPUNGE " + pieces.get(0);
+                    flight.add(new Wire.Pipelined(command, null, watch::take, command.length() + 24, false,
+                            r -> Vanished.is(r) || r instanceof IMAPResponse ir && ir.keyEquals("EXPUNGE")));
+                    done.add(tagged -> expungeAnswer[0] = tagged);
+                } else {
+                    expunge = false;  // a set past one line: sent after the stores, as before
+                    expunged = null;
+                }
+            }
+            connection.counter().increment("UID STORE", flight.size() - expungePieces);
             boolean[] answered = new boolean[flight.size()];
             try {
                 pipelined("UID STORE", p -> flight, (i, tagged) -> {
@@ -622,7 +766,7 @@ public final class SelectedMailbox implements MailboxSession {
                 java.util.Set<Long> unfinished = new java.util.HashSet<>(leftAlone);
                 unfinished.addAll(refused);
                 for (int i = 0; i < flight.size(); i++) {
-                    if (!answered[i]) {
+                    if (!answered[i] && flight.get(i).command().startsWith("UID STORE ")) {
                         String line = flight.get(i).command();
                         String set = line.substring("UID STORE ".length(), line.indexOf(' ', "UID STORE ".length()));
                         LongStream.of(UidSets.parse(set)).forEach(unfinished::add);
@@ -635,9 +779,37 @@ public final class SelectedMailbox implements MailboxSession {
                         .toArray()));
             }
         }
+        ImapException expungeFailure = null;
+        if (expungeAnswer[0] != null) {
+            if (expungeAnswer[0].isOK()) {
+                ownExpungeDone(expungeAnswer[0]);
+                if (expungeWatch[0] != null) {
+                    expungeWatch[0].addTo(expunged);
+                } else {
+                    UidRanges sent = new UidRanges();
+                    for (long uid : expungeSent) {
+                        sent.range(uid, uid);
+                    }
+                    intersect(sent.toArray(), expungedInFlight.toArray(), expunged);
+                }
+                // A message whose \Deleted store was refused but that had \Deleted all the same (another
+                // client's) was expunged: it is gone, no longer left alone.
+                long[] ranges = expunged.toArray();
+                for (int r = 0; r < ranges.length; r += 2) {
+                    for (long uid = ranges[r]; uid <= ranges[r + 1]; uid++) {
+                        leftAlone.remove(uid);
+                        refused.remove(uid);
+                    }
+                }
+            } else {
+                expungeFailure = refusal("UID EXPUNGE", expungeAnswer[0]);
+            }
+        }
         return new StoreOutcome(UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
                 UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
-                java.util.Optional.ofNullable(failure[0]));
+                java.util.Optional.ofNullable(failure[0]),
+                expungeAnswer[0] == null ? null : expungeAnswer[0].isOK() ? expunged.toArray() : new long[0],
+                java.util.Optional.ofNullable(expungeFailure));
     }
 
     /**
@@ -705,6 +877,18 @@ public final class SelectedMailbox implements MailboxSession {
                 ? new org.eclipse.angus.mail.iap.BadCommandException(tagged)
                 : new org.eclipse.angus.mail.iap.CommandFailedException(tagged);
         return Failures.of(e, verb + " in " + name, connection.guard());
+    }
+
+    /** Builds commands with the protocol at hand (their arguments depend on it) and sends nothing. */
+    private void pipelinedNothing(java.util.function.Consumer<IMAPProtocol> use) throws ImapException {
+        try {
+            folder.doCommand(p -> {
+                use.accept(p);
+                return null;
+            });
+        } catch (MessagingException e) {
+            throw Failures.of(e, "UID MOVE in " + name, connection.guard());
+        }
     }
 
     private List<Response> pipelined(String verb, List<Wire.Pipelined> flight) throws ImapException {
@@ -798,6 +982,178 @@ public final class SelectedMailbox implements MailboxSession {
             watch.addTo(gone);
         });
         return new Moved(gone.toArray(), copied[0]);
+    }
+
+    /** One {@code UID COPY} or {@code UID MOVE} of a flight. */
+    public record TransferRequest(long[] uids, String mailbox, boolean move) {
+    }
+
+    /**
+     * What the server did with one {@link TransferRequest}: where the copies went and (a move) the UIDs
+     * gone from this mailbox; or its refusal, and whether the refusal said {@code [TRYCREATE]}
+     * (RFC 3501 section 6.4.7: the destination does not exist; a refused COPY or MOVE did nothing).
+     */
+    public record TransferOutcome(Moved done, long[] refusedUids, java.util.Optional<ImapException> refusal,
+                                  boolean tryCreate) {
+    }
+
+    /**
+     * The copies and moves in one flight (RFC 9051 section 5.5), in order; {@code createFirst}: the
+     * mailboxes to CREATE and SUBSCRIBE in front of them in the same flight (a destination known to be
+     * missing). The caller sends no message in two of them: each one's outcome does not depend on the
+     * others'. A refusal does not stop the rest (they were sent with it).
+     */
+    public List<TransferOutcome> transferAll(List<TransferRequest> requests, Collection<String> createFirst)
+            throws ImapException {
+        for (TransferRequest r : requests) {
+            requireWritable(r.move() ? "UID MOVE" : "UID COPY");
+            if (r.move() && !connection.hasCapability("MOVE")) {
+                throw new ImapException.MissingCapability("MOVE", connection.description()
+                        + " does not support MOVE (RFC 6851)");
+            }
+        }
+        List<String> creates = new java.util.ArrayList<>();
+        for (String mailbox : createFirst) {
+            creates.add(MailboxNames.encode(connection.serverName(mailbox)));
+        }
+        List<String> wires = new java.util.ArrayList<>();
+        for (TransferRequest r : requests) {
+            wires.add(MailboxNames.encode(connection.serverName(r.mailbox())));
+        }
+        boolean literalPlus = connection.hasCapability("LITERAL+");
+        List<Integer> requestOf = new java.util.ArrayList<>();
+        List<String> pieces = new java.util.ArrayList<>();
+        List<ExpungeWatch> watches = new java.util.ArrayList<>();
+        List<CopiedUids[]> untaggedCopied = new java.util.ArrayList<>();
+        // With QRESYNC every expunge names its UIDs (VANISHED); Dovecot may answer pipelined MOVEs with
+        // one VANISHED for several of them, so each MOVE takes its own UIDs from all the flight's
+        UidRanges vanishedInFlight = new UidRanges();
+        boolean byUid = qresync;
+        Function<IMAPProtocol, List<Wire.Pipelined>> build = p -> {
+            List<Wire.Pipelined> flight = new java.util.ArrayList<>();
+            for (int c = 0; c < creates.size(); c++) {
+                String wire = creates.get(c);
+                boolean literal = !literalPlus && (p.supportsUtf8() || !isAscii(wire));
+                for (String verb : List.of("CREATE", "SUBSCRIBE")) {
+                    connection.counter().increment(verb);
+                    flight.add(new Wire.Pipelined(verb, ImapConnection.mailboxArgument(p, wire), r -> false,
+                            wire.length() * 4 + 40, literal));
+                    requestOf.add(-1 - c);
+                    pieces.add(null);
+                    watches.add(null);
+                    untaggedCopied.add(null);
+                }
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                TransferRequest r = requests.get(i);
+                String verb = r.move() ? "UID MOVE" : "UID COPY";
+                String wire = wires.get(i);
+                String room = " " + wire + "\"\"" + "\\".repeat(countQuoted(wire));
+                boolean literal = !literalPlus && (p.supportsUtf8() || !isAscii(wire));
+                for (String piece : UidSets.split(r.uids(), Wire.setBudget(verb + " ", room))) {
+                    connection.counter().increment(verb);
+                    ExpungeWatch watch = r.move() ? new ExpungeWatch(piece) : null;
+                    CopiedUids[] copied = {CopiedUids.NONE};
+                    Wire.Handler handler = watch == null ? x -> false : x -> {
+                        if (x.isUnTagged() && x.isOK()) {
+                            copied[0] = copied[0].plus(copyUid(x));
+                        }
+                        if (byUid && Vanished.is(x)) {
+                            Vanished.read(x, vanishedInFlight);
+                        }
+                        return watch.take(x);
+                    };
+                    flight.add(new Wire.Pipelined(verb + " " + piece, ImapConnection.mailboxArgument(p, wire), handler,
+                            verb.length() + piece.length() + wire.length() * 4 + 40, literal,
+                            watch == null ? x -> false : x -> namesAnyOf(x, piece)));
+                    requestOf.add(i);
+                    pieces.add(piece);
+                    watches.add(watch);
+                    untaggedCopied.add(copied);
+                }
+            }
+            return flight;
+        };
+        List<Response> answers;
+        if (byUid || requests.stream().noneMatch(TransferRequest::move)) {
+            answers = pipelined("UID MOVE", build, (i, tagged) -> { });
+        } else {
+            // EXPUNGE responses name sequence numbers, which cannot tell the commands of a flight apart:
+            // one command at a time
+            answers = new java.util.ArrayList<>();
+            List<Wire.Pipelined>[] all = new List[1];
+            pipelinedNothing(p -> all[0] = build.apply(p));
+            for (Wire.Pipelined one : all[0]) {
+                answers.addAll(pipelined("UID MOVE", List.of(one)));
+            }
+        }
+        List<TransferOutcome> out = new java.util.ArrayList<>();
+        ImapException createRefused = null;
+        for (int i = 0; i < answers.size() && requestOf.get(i) < 0; i++) {
+            Response tagged = answers.get(i);
+            if (!tagged.isOK() && !tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("ALREADYEXISTS")
+                    && createRefused == null && i % 2 == 0) {
+                createRefused = refusal("CREATE", tagged);
+            }
+        }
+        for (int r = 0; r < requests.size(); r++) {
+            UidRanges gone = new UidRanges();
+            CopiedUids copied = CopiedUids.NONE;
+            ImapException refused = null;
+            boolean tryCreate = false;
+            LongStream.Builder refusedUids = LongStream.builder();
+            for (int i = 0; i < answers.size(); i++) {
+                if (requestOf.get(i) != r) {
+                    continue;
+                }
+                Response tagged = answers.get(i);
+                if (!tagged.isOK()) {
+                    LongStream.of(UidSets.parse(pieces.get(i))).forEach(refusedUids::add);
+                    if (refused == null) {
+                        refused = createRefused != null && createFirst.contains(requests.get(r).mailbox())
+                                ? createRefused : refusal(requests.get(r).move() ? "UID MOVE" : "UID COPY", tagged);
+                        tryCreate = tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
+                    }
+                    continue;
+                }
+                copied = copied.plus(untaggedCopied.get(i)[0]).plus(copyUid(tagged));
+                if (watches.get(i) != null) {
+                    ownExpungeDone(tagged);
+                    if (byUid) {
+                        intersect(UidSets.parseRanges(pieces.get(i)), vanishedInFlight.toArray(), gone);
+                    } else {
+                        watches.get(i).addTo(gone);
+                    }
+                }
+            }
+            out.add(new TransferOutcome(new Moved(gone.toArray(), copied),
+                    UidSets.sortedDistinct(refusedUids.build().toArray()), java.util.Optional.ofNullable(refused),
+                    tryCreate));
+        }
+        return out;
+    }
+
+    /**
+     * Whether a MOVE's untagged answer ({@code VANISHED}, or {@code OK [COPYUID ...]}) names a UID of
+     * {@code piece}: Dovecot answers pipelined MOVEs interleaved, so the answers are matched by UID (no
+     * message is in two commands of a flight), not by order.
+     */
+    private static boolean namesAnyOf(Response r, String piece) {
+        long[] sent = UidSets.parseRanges(piece);
+        UidRanges named = new UidRanges();
+        if (Vanished.is(r)) {
+            Vanished.read(r, named);
+        } else if (r.isUnTagged() && r.isOK()) {
+            CopiedUids c = copyUid(r);
+            for (long uid : c.source()) {
+                named.range(uid, uid);
+            }
+        } else {
+            return false;
+        }
+        UidRanges both = new UidRanges();
+        intersect(sent, named.toArray(), both);
+        return both.toArray().length > 0;
     }
 
     /**

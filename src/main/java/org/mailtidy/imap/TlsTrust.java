@@ -32,7 +32,41 @@ final class TlsTrust {
     private TlsTrust() {
     }
 
+    /**
+     * One factory (one SSLContext, so one client session cache) per CA file as read: a reconnect to
+     * the same server resumes its TLS session (RFC 8446 section 2.2, an abbreviated handshake) instead
+     * of a full one. Re-read when the file changes.
+     */
+    /**
+     * Server certificates checked with a CA file so far: one per full handshake, none for a resumed
+     * session (its certificate was checked when the session was made).
+     */
+    static final java.util.concurrent.atomic.AtomicLong FULL_HANDSHAKES = new java.util.concurrent.atomic.AtomicLong();
+
+    private static final java.util.Map<String, SSLSocketFactory> FACTORIES = new java.util.concurrent.ConcurrentHashMap<>();
+
     static SSLSocketFactory socketFactory(Path caFile) throws ImapException {
+        String key;
+        try {
+            Path real = caFile.toAbsolutePath();
+            key = real + "\u0000" + java.nio.file.Files.getLastModifiedTime(real).toMillis() + "\u0000"
+                    + java.nio.file.Files.size(real);
+        } catch (IOException e) {
+            throw new ImapException.TlsFailure("cannot read the CA file " + caFile + ": " + e.getMessage(), e);
+        }
+        SSLSocketFactory known = FACTORIES.get(key);
+        if (known != null) {
+            return known;
+        }
+        SSLSocketFactory made = newSocketFactory(caFile);
+        if (FACTORIES.size() > 64) {
+            FACTORIES.clear();  // CA files replaced again and again: keep the map small
+        }
+        SSLSocketFactory raced = FACTORIES.putIfAbsent(key, made);
+        return raced != null ? raced : made;
+    }
+
+    private static SSLSocketFactory newSocketFactory(Path caFile) throws ImapException {
         try {
             X509TrustManager system = trustManager(null);
             X509TrustManager extra = trustManager(keyStoreOf(caFile));
@@ -101,6 +135,7 @@ final class TlsTrust {
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            FULL_HANDSHAKES.incrementAndGet();
             try {
                 first.checkServerTrusted(chain, authType);
             } catch (CertificateException notByExtraCa) {

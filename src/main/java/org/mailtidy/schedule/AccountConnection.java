@@ -157,23 +157,41 @@ public final class AccountConnection {
     public final class Lease implements AutoCloseable {
         private boolean released;
         private boolean checked;
+        private boolean kept;
 
         /**
-         * The open connection, reconnecting if it died; fails at once while backing off. A kept
-         * connection is checked once per lease (the server may have dropped it while idle).
+         * The open connection, reconnecting if it is known closed; fails at once while backing off. A
+         * kept connection is not checked with a NOOP (a round trip per run, issue 15): one the server
+         * dropped while idle fails at its first command, and {@link #kept()} tells the caller that a
+         * run which got no answer at all may go again on a fresh connection ({@link #reconnect()}).
          */
         public ImapConnection connection() throws ImapException {
             if (released) {
                 throw new IllegalStateException("lease already released");
             }
-            if (connection != null && (settingsChanged || (!checked && !connection.isAlive()))) {
+            if (connection != null && (settingsChanged || (!checked && !connection.isOpen()))) {
                 closeConnection();
+            }
+            if (!checked) {
+                kept = connection != null;
             }
             checked = true;
             if (connection == null) {
                 connect();
             }
             return connection;
+        }
+
+        /** True when {@link #connection()} gave a connection kept from an earlier lease (not checked by a command). */
+        boolean kept() {
+            return kept;
+        }
+
+        /** Drops the kept connection (it died while idle) and connects again. */
+        ImapConnection reconnect() throws ImapException {
+            closeConnection();
+            kept = false;
+            return connection();
         }
 
         /** True if the connection is still open; if not, the next {@link #connection()} reconnects. */

@@ -188,9 +188,25 @@ public final class Firings {
                 claim.finished(false, false);
                 return false;
             }
+            long answered = connection.responsesRead();
             RunResult result = new MailboxRun(connection, account.id(), mailbox,
                     rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings())
                     .sendingWhile(claim::lost).execute();
+            // (not asked with connectionAlive(): Angus would log in again underneath to answer it)
+            if (!result.ok() && lease.kept() && connection.responsesRead() == answered) {
+                // The kept connection had died while idle (it is not checked with a NOOP first): the
+                // server answered nothing of this run, so nothing of it was done. Once more, fresh.
+                try {
+                    connection = lease.reconnect();
+                } catch (ImapException e) {
+                    finished(schedule, started, failed(account.id(), mailbox, started, e), false);
+                    claim.finished(false, false);
+                    return false;
+                }
+                result = new MailboxRun(connection, account.id(), mailbox,
+                        rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings())
+                        .sendingWhile(claim::lost).execute();
+            }
             boolean reached = result.ok() || lease.connectionAlive();
             finished(schedule, started, result, reached);
             claim.finished(result.ok(), reached);

@@ -283,6 +283,32 @@ class DaemonDovecotIT {
         assertThat(get("/metrics")).contains("mailtidy_account_connect_failures{account=\"a\"} 0");
     }
 
+    /**
+     * A kept connection is not checked with a NOOP before a run (issue 15: a round trip per run); one
+     * the server dropped while idle fails at the run's first command, which got no answer, so the run
+     * goes again on a fresh connection: no failed run, nothing missed.
+     */
+    @Test
+    void aConnectionDroppedWhileIdleCostsAReconnectNotAFailedRun() throws Exception {
+        String user = dovecot.newUser("daemon-idle-drop");
+        dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("news 1")));
+        TcpProxy proxy = new TcpProxy("127.0.0.1", dovecot.imapPort());
+        cleanup.add(proxy);
+        writeConfig(account("a", user, proxy.port()), tagRule("tag", "a", "news", "Seen2"));
+        startDaemon();
+        await("the first run", Duration.ofSeconds(10), () -> flagged(user, "INBOX", "Seen2") == 1);
+        await("the connection to be idle", Duration.ofSeconds(10),
+                quietly(() -> get("/status").contains("\"status\":\"ok\"")));
+
+        proxy.cut();
+        proxy.restore();
+        dovecot.append(user, "INBOX", TestMessage.of("news 2").toBytes());
+
+        await("the run after the drop", Duration.ofSeconds(10), () -> flagged(user, "INBOX", "Seen2") == 2);
+        assertThat(connects).hasValue(2);
+        assertThat(get("/metrics")).doesNotContainPattern("mailtidy_run_failures_total\\{account=\"a\"[^}]*} [1-9]");
+    }
+
     @Test
     void aRunMissedInAnOutageIsRetriedWhenTheServerIsBackNotAtTheNextScheduledTime() throws Exception {
         String user = dovecot.newUser("daemon-retry");

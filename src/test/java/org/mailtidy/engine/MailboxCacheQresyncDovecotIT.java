@@ -82,7 +82,8 @@ class MailboxCacheQresyncDovecotIT {
 
         assertThat(full.ruleStats().stream().mapToInt(RuleStats::flagsChanged).sum()).isGreaterThan(100);
         assertThat(unchanged.messages()).isEqualTo(MESSAGES / 2);
-        assertThat(unchanged.commands()).isEqualTo(Map.of("ENABLE", 1L, "SELECT", 1L));
+        // ENABLE QRESYNC is the connection's (written at login), not the run's
+        assertThat(unchanged.commands()).isEqualTo(Map.of("SELECT", 1L));
         assertThat(afterOthers.messages()).isEqualTo(MESSAGES / 2 - 3);
         assertThat(moving.ruleStats()).filteredOn(s -> s.rule().equals("old-news")).singleElement()
                 .satisfies(s -> assertThat(s.deleted()).isGreaterThan(10));

@@ -68,7 +68,7 @@ class PipelinedRunGreenMailTest {
         Outcome alone = run("alone");
 
         assertThat(pipelined.results()).singleElement().satisfies(r -> assertThat(r.error()).isEmpty());
-        assertThat(pipelined.commands()).contains("LOGOUT").isEqualTo(alone.commands());
+        assertThat(pipelined.commands()).isNotEmpty().isEqualTo(alone.commands());
         assertThat(pipelined.mailboxes()).isEqualTo(alone.mailboxes());
         assertThat(pipelined.mailboxes().get("Receipts")).isNotEmpty();
         assertThat(pipelined.results().get(0).ruleStats()).isEqualTo(alone.results().get(0).ruleStats());
@@ -100,7 +100,12 @@ class PipelinedRunGreenMailTest {
             Config config = ConfigLoader.load(yaml, Path.of(user + ".yaml"), Map.of("PW", GreenMailServer.password(user)));
             List<RunResult> results = EngineReferenceContract.runOnce(config);
             List<String> commands = proxy.commands().stream().map(c -> c.replaceFirst("^\\S+ ", ""))
-                    .filter(c -> !c.startsWith("AUTHENTICATE") && !c.startsWith("LOGIN")).toList();
+                    .filter(c -> !c.startsWith("AUTHENTICATE") && !c.startsWith("LOGIN"))
+                    // written and not waited for, just before the connection closes: whether they reach
+                    // the proxy before the close does is not fixed
+                    .filter(c -> !c.equals("UNSELECT") && !c.equals("LOGOUT"))
+                    // written ahead with the first SELECT when pipelining, sent when first needed one at a time
+                    .filter(c -> !c.equals("ENABLE QRESYNC") && !c.equals("NAMESPACE")).toList();
             Map<String, Map<String, String>> boxes = new TreeMap<>();
             for (String mailbox : List.of("INBOX", "Receipts")) {
                 Map<String, String> byId = new TreeMap<>();

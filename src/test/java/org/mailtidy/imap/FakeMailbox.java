@@ -387,7 +387,48 @@ public final class FakeMailbox implements MailboxSession {
         return new SelectedMailbox.StoreOutcome(
                 UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
                 UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
-                Optional.ofNullable(failure));
+                Optional.ofNullable(failure), null, Optional.empty());
+    }
+
+    /** The fake has no CONDSTORE, so the engine never asks it for an expunge in the stores' flight. */
+    @Override
+    public SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests, long[] expungeAfter)
+            throws ImapException {
+        if (expungeAfter != null) {
+            throw new UnsupportedOperationException("the fake's stores are unconditional: no expunge in their flight");
+        }
+        return storeAll(requests);
+    }
+
+    @Override
+    public boolean conditionalStores() {
+        return false;
+    }
+
+    @Override
+    public SelectedMailbox.ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) {
+        throw new UnsupportedOperationException("the fake has no QRESYNC");
+    }
+
+    /** The flight's COPY/MOVEs one after another: a refusal (NO, BAD) is that command's outcome, as in a flight. */
+    @Override
+    public List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests,
+            java.util.Collection<String> createFirst) throws ImapException {
+        for (String mailbox : createFirst) {
+            session.create(mailbox);
+        }
+        List<SelectedMailbox.TransferOutcome> outcomes = new java.util.ArrayList<>();
+        for (SelectedMailbox.TransferRequest r : requests) {
+            try {
+                Moved done = r.move() ? move(r.uids(), r.mailbox())
+                        : new Moved(new long[0], copy(r.uids(), r.mailbox()));
+                outcomes.add(new SelectedMailbox.TransferOutcome(done, new long[0], Optional.empty(), false));
+            } catch (ImapException.NoResponse | ImapException.BadResponse refusal) {
+                boolean tryCreate = String.valueOf(refusal.serverResponse()).contains("[TRYCREATE]");
+                outcomes.add(new SelectedMailbox.TransferOutcome(new Moved(new long[0], CopiedUids.NONE), r.uids(), Optional.of(refusal), tryCreate));
+            }
+        }
+        return outcomes;
     }
 
     private CopiedUids copyTo(FakeMailbox destination, long[] uids) {

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * maximal run of deliveries with no client send between them is one round trip. The greeting is the
  * first (on a real network it comes after the TCP handshake); a command the client sends and then
  * waits for is one; commands sent together (pipelined) whose answers all arrive before the client
- * sends again are one. Counted with a delay large enough that the client's writes of one flight are
+ * sends again are one; what the server sends after the client closed its side (the answer to a LOGOUT
+ * written just before closing) is no round trip. Counted with a delay large enough that the client's writes of one flight are
  * done before the first answer comes back (a few milliseconds suffice), the count does not depend on
  * timing. Each round trip keeps the command lines the client sent before it (its "flight").
  *
@@ -101,6 +102,7 @@ public final class DelayProxy implements AutoCloseable {
         private boolean lastWasDelivery;
         private final StringBuilder partialLine = new StringBuilder();
         private boolean closed;
+        private boolean clientClosed;
 
         synchronized void clientSent(byte[] bytes, int n) {
             lastWasDelivery = false;
@@ -116,12 +118,46 @@ public final class DelayProxy implements AutoCloseable {
             }
         }
 
+        /**
+         * The client closed its side: what the server still sends is not waited for (a LOGOUT written
+         * and the connection closed at once), so it is no round trip.
+         */
+        synchronized void clientClosed() {
+            clientClosed = true;
+        }
+
+        /** Command lines sent after the last delivery and never answered to the client (LOGOUT and close). */
+        public synchronized List<String> unanswered() {
+            return List.copyOf(pending);
+        }
+
         synchronized void delivered() {
+            if (clientClosed) {
+                return;
+            }
             if (!lastWasDelivery) {
                 flights.add(pending);
                 pending = new ArrayList<>();
                 lastWasDelivery = true;
+                notifyAll();
             }
+        }
+
+        /**
+         * Waits until the server answered something after the client's last command (a command written
+         * and not waited for, such as an UNSELECT at the end of a run, has its answer delivered), so
+         * that the next command starts a round trip of its own.
+         */
+        public synchronized boolean awaitAnswered(long timeoutMillis) throws InterruptedException {
+            long end = System.currentTimeMillis() + timeoutMillis;
+            while (!pending.isEmpty()) {
+                long left = end - System.currentTimeMillis();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(left);
+            }
+            return true;
         }
 
         synchronized void closed() {
@@ -156,6 +192,9 @@ public final class DelayProxy implements AutoCloseable {
             StringBuilder s = new StringBuilder(flights.size() + " round trips");
             for (int i = 0; i < flights.size(); i++) {
                 s.append("\n  ").append(i + 1).append(": ").append(flights.get(i));
+            }
+            if (!pending.isEmpty()) {
+                s.append("\n  not waited for: ").append(pending);
             }
             return s.toString();
         }
@@ -218,6 +257,9 @@ public final class DelayProxy implements AutoCloseable {
                 }
             } catch (IOException ignored) {
                 // the other side closed; the writer ends
+            }
+            if (fromClient) {
+                counted.clientClosed();
             }
             queue.add(Chunk.END);
         }, name + "-read");
