@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * was answered while the connection was idle; had the next run come sooner, in its flight).
  */
 @Tag("dovecot")
-class IdleCheckRoundTripsDovecotTest {
+class IdleCheckRoundTripsDovecotIT {
     private static final long RTT_MILLIS = 40;
     private static final String RULES = """
             rules:

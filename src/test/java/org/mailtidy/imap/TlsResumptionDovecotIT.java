@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * handshake, because every connection with the same CA file shares one SSLContext.
  */
 @Tag("dovecot")
-class TlsResumptionDovecotTest {
+class TlsResumptionDovecotIT {
     private final Dovecot dovecot = Dovecot.get();
 
     @Test
