@@ -649,7 +649,7 @@ public final class Dovecot implements MailServer {
                 service imap-login {
                   # one login process for every connection (Dovecot's high-performance mode, as many
                   # sites run it): its TLS session ticket key is the same for all, so a client's
-                  # reconnect can resume its TLS session (TlsResumptionDovecotTest)
+                  # reconnect can resume its TLS session (TlsResumptionDovecotIT)
                   service_count = 0
                   inet_listener imap {
                     port = %8$d
