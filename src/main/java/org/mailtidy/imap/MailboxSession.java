@@ -102,8 +102,9 @@ public interface MailboxSession extends AutoCloseable {
     long[] existingUidRanges(long upToUid) throws ImapException;
 
     /**
-     * {@code UID SEARCH} with the program's tokens (with ESEARCH, RFC 4731, answered as compact ranges),
-     * answered as the indexes into {@code ascendingUids} (a snapshot's UIDs) of the UIDs found; found UIDs that are not in it (mail that arrived after the snapshot) are left out.
+     * {@code UID SEARCH} with the program's tokens (with ESEARCH, RFC 4731, answered as compact
+     * ranges), answered as the indexes into {@code ascendingUids} (a snapshot's UIDs) of the UIDs
+     * found; found UIDs that are not in it (mail that arrived after the snapshot) are left out.
      * The result goes from the response bytes straight into the bits: at a million messages no array
      * or string of UIDs is made.
      */

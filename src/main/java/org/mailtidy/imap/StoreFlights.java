@@ -29,7 +29,8 @@ final class StoreFlights {
         this.guards = commands.guards();
     }
 
-    SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests, long[] expungeAfter) throws ImapException {
+    SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests, long[] expungeAfter)
+            throws ImapException {
         commands.requireWritable("UID STORE");
         boolean expunge = expungeAfter != null && expungeAfter.length > 0 && guards != null
                 && commands.connection().hasCapability("UIDPLUS");
@@ -135,8 +136,8 @@ final class StoreFlights {
                 for (long[] later : pending) {
                     LongStream.of(later).forEach(unfinished::add);
                 }
-                throw new SelectedMailbox.StoresInterrupted(e, UidSets.sortedDistinct(unfinished.stream().mapToLong(Long::longValue)
-                        .toArray()));
+                throw new SelectedMailbox.StoresInterrupted(e, UidSets.sortedDistinct(unfinished.stream()
+                        .mapToLong(Long::longValue).toArray()));
             }
         }
         ImapException expungeFailure = null;
@@ -165,7 +166,8 @@ final class StoreFlights {
                 expungeFailure = commands.refusal("UID EXPUNGE", expungeAnswer[0]);
             }
         }
-        return new SelectedMailbox.StoreOutcome(UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
+        return new SelectedMailbox.StoreOutcome(
+                UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
                 UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
                 java.util.Optional.ofNullable(failure[0]),
                 expungeAnswer[0] == null ? null : expungeAnswer[0].isOK() ? expunged.toArray() : new long[0],

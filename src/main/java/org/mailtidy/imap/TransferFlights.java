@@ -26,7 +26,8 @@ final class TransferFlights {
      * missing). The caller sends no message in two of them: each one's outcome does not depend on the
      * others'. A refusal does not stop the rest (they were sent with it).
      */
-    List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests, Collection<String> createFirst)
+    List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests,
+                                                      Collection<String> createFirst)
             throws ImapException {
         for (SelectedMailbox.TransferRequest r : requests) {
             commands.requireWritable(r.move() ? "UID MOVE" : "UID COPY");
@@ -71,8 +72,9 @@ final class TransferFlights {
                 SelectedMailbox.TransferRequest r = requests.get(i);
                 String verb = r.move() ? "UID MOVE" : "UID COPY";
                 String wire = wires.get(i);
-                                boolean literal = !literalPlus && (p.supportsUtf8() || !MailboxCommands.isAscii(wire));
-                for (String piece : UidSets.split(r.uids(), Wire.setBudget(verb + " ", MailboxCommands.mailboxRoom(wire)))) {
+                boolean literal = !literalPlus && (p.supportsUtf8() || !MailboxCommands.isAscii(wire));
+                String room = MailboxCommands.mailboxRoom(wire);
+                for (String piece : UidSets.split(r.uids(), Wire.setBudget(verb + " ", room))) {
                     commands.connection().counter().increment(verb);
                     ExpungeWatch watch = r.move() ? new ExpungeWatch(piece, searches) : null;
                     CopiedUids[] copied = {CopiedUids.NONE};
@@ -133,7 +135,8 @@ final class TransferFlights {
                     LongStream.of(UidSets.parse(pieces.get(i))).forEach(refusedUids::add);
                     if (refused == null) {
                         refused = createRefused != null && createFirst.contains(requests.get(r).mailbox())
-                                ? createRefused : commands.refusal(requests.get(r).move() ? "UID MOVE" : "UID COPY", tagged);
+                                ? createRefused
+                                : commands.refusal(requests.get(r).move() ? "UID MOVE" : "UID COPY", tagged);
                         tryCreate = tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
                     }
                     continue;
