@@ -1,0 +1,183 @@
+package org.mailtidy.imap;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+import org.eclipse.angus.mail.iap.Response;
+import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
+
+/**
+ * Copies and moves of a selected mailbox in one flight (RFC 9051 section 5.5), with the CREATE and
+ * SUBSCRIBE of destinations known to be missing in front of them.
+ */
+final class TransferFlights {
+    private final MailboxCommands commands;
+    private final MailboxSearches searches;
+
+    TransferFlights(MailboxCommands commands, MailboxSearches searches) {
+        this.commands = commands;
+        this.searches = searches;
+    }
+
+    /**
+     * The copies and moves in one flight (RFC 9051 section 5.5), in order; {@code createFirst}: the
+     * mailboxes to CREATE and SUBSCRIBE in front of them in the same flight (a destination known to be
+     * missing). The caller sends no message in two of them: each one's outcome does not depend on the
+     * others'. A refusal does not stop the rest (they were sent with it).
+     */
+    List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests,
+                                                      Collection<String> createFirst)
+            throws ImapException {
+        for (SelectedMailbox.TransferRequest r : requests) {
+            commands.requireWritable(r.move() ? "UID MOVE" : "UID COPY");
+            if (r.move() && !commands.connection().hasCapability("MOVE")) {
+                throw new ImapException.MissingCapability("MOVE", commands.connection().description()
+                        + " does not support MOVE (RFC 6851)");
+            }
+        }
+        List<String> creates = new java.util.ArrayList<>();
+        for (String mailbox : createFirst) {
+            creates.add(MailboxNames.encode(commands.connection().serverName(mailbox)));
+        }
+        List<String> wires = new java.util.ArrayList<>();
+        for (SelectedMailbox.TransferRequest r : requests) {
+            wires.add(MailboxNames.encode(commands.connection().serverName(r.mailbox())));
+        }
+        boolean literalPlus = commands.connection().hasCapability("LITERAL+");
+        List<Integer> requestOf = new java.util.ArrayList<>();
+        List<String> pieces = new java.util.ArrayList<>();
+        List<ExpungeWatch> watches = new java.util.ArrayList<>();
+        List<CopiedUids[]> untaggedCopied = new java.util.ArrayList<>();
+        // With QRESYNC every expunge names its UIDs (VANISHED); Dovecot may answer pipelined MOVEs with
+        // one VANISHED for several of them, so each MOVE takes its own UIDs from all the flight's
+        UidRanges vanishedInFlight = new UidRanges();
+        boolean byUid = commands.qresync();
+        Function<IMAPProtocol, List<Wire.Pipelined>> build = p -> {
+            List<Wire.Pipelined> flight = new java.util.ArrayList<>();
+            for (int c = 0; c < creates.size(); c++) {
+                String wire = creates.get(c);
+                boolean literal = !literalPlus && (p.supportsUtf8() || !MailboxCommands.isAscii(wire));
+                for (String verb : List.of("CREATE", "SUBSCRIBE")) {
+                    commands.connection().counter().increment(verb);
+                    flight.add(new Wire.Pipelined(verb, ImapConnection.mailboxArgument(p, wire), r -> false,
+                            wire.length() * 4 + 40, literal));
+                    requestOf.add(-1 - c);
+                    pieces.add(null);
+                    watches.add(null);
+                    untaggedCopied.add(null);
+                }
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                SelectedMailbox.TransferRequest r = requests.get(i);
+                String verb = r.move() ? "UID MOVE" : "UID COPY";
+                String wire = wires.get(i);
+                boolean literal = !literalPlus && (p.supportsUtf8() || !MailboxCommands.isAscii(wire));
+                String room = MailboxCommands.mailboxRoom(wire);
+                for (String piece : UidSets.split(r.uids(), Wire.setBudget(verb + " ", room))) {
+                    commands.connection().counter().increment(verb);
+                    ExpungeWatch watch = r.move() ? new ExpungeWatch(piece, searches) : null;
+                    CopiedUids[] copied = {CopiedUids.NONE};
+                    Wire.Handler handler = watch == null ? x -> false : x -> {
+                        if (x.isUnTagged() && x.isOK()) {
+                            copied[0] = copied[0].plus(CopyUidCode.of(x));
+                        }
+                        if (byUid && Vanished.is(x)) {
+                            Vanished.read(x, vanishedInFlight);
+                        }
+                        return watch.take(x);
+                    };
+                    flight.add(new Wire.Pipelined(verb + " " + piece, ImapConnection.mailboxArgument(p, wire), handler,
+                            verb.length() + piece.length() + wire.length() * 4 + 40, literal,
+                            watch == null ? x -> false : x -> namesAnyOf(x, piece)));
+                    requestOf.add(i);
+                    pieces.add(piece);
+                    watches.add(watch);
+                    untaggedCopied.add(copied);
+                }
+            }
+            return flight;
+        };
+        List<Response> answers;
+        if (byUid || requests.stream().noneMatch(SelectedMailbox.TransferRequest::move)) {
+            answers = commands.pipelined("UID MOVE", build, (i, tagged) -> { });
+        } else {
+            // EXPUNGE responses name sequence numbers, which cannot tell the commands of a flight apart:
+            // one command at a time
+            answers = new java.util.ArrayList<>();
+            List<Wire.Pipelined>[] all = new List[1];
+            commands.pipelinedNothing(p -> all[0] = build.apply(p));
+            for (Wire.Pipelined one : all[0]) {
+                answers.addAll(commands.pipelined("UID MOVE", List.of(one)));
+            }
+        }
+        List<SelectedMailbox.TransferOutcome> out = new java.util.ArrayList<>();
+        ImapException createRefused = null;
+        for (int i = 0; i < answers.size() && requestOf.get(i) < 0; i++) {
+            Response tagged = answers.get(i);
+            if (!tagged.isOK() && !tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("ALREADYEXISTS")
+                    && createRefused == null && i % 2 == 0) {
+                createRefused = commands.refusal("CREATE", tagged);
+            }
+        }
+        for (int r = 0; r < requests.size(); r++) {
+            UidRanges gone = new UidRanges();
+            CopiedUids copied = CopiedUids.NONE;
+            ImapException refused = null;
+            boolean tryCreate = false;
+            LongStream.Builder refusedUids = LongStream.builder();
+            for (int i = 0; i < answers.size(); i++) {
+                if (requestOf.get(i) != r) {
+                    continue;
+                }
+                Response tagged = answers.get(i);
+                if (!tagged.isOK()) {
+                    LongStream.of(UidSets.parse(pieces.get(i))).forEach(refusedUids::add);
+                    if (refused == null) {
+                        refused = createRefused != null && createFirst.contains(requests.get(r).mailbox())
+                                ? createRefused
+                                : commands.refusal(requests.get(r).move() ? "UID MOVE" : "UID COPY", tagged);
+                        tryCreate = tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
+                    }
+                    continue;
+                }
+                copied = copied.plus(untaggedCopied.get(i)[0]).plus(CopyUidCode.of(tagged));
+                if (watches.get(i) != null) {
+                    commands.ownExpungeDone(tagged);
+                    if (byUid) {
+                        ExpungeWatch.intersect(UidSets.parseRanges(pieces.get(i)), vanishedInFlight.toArray(), gone);
+                    } else {
+                        watches.get(i).addTo(gone);
+                    }
+                }
+            }
+            out.add(new SelectedMailbox.TransferOutcome(new Moved(gone.toArray(), copied),
+                    UidSets.sortedDistinct(refusedUids.build().toArray()), java.util.Optional.ofNullable(refused),
+                    tryCreate));
+        }
+        return out;
+    }
+
+    /**
+     * Whether a MOVE's untagged answer ({@code VANISHED}, or {@code OK [COPYUID ...]}) names a UID of
+     * {@code piece}: Dovecot answers pipelined MOVEs interleaved, so the answers are matched by UID (no
+     * message is in two commands of a flight), not by order.
+     */
+    private static boolean namesAnyOf(Response r, String piece) {
+        long[] sent = UidSets.parseRanges(piece);
+        UidRanges named = new UidRanges();
+        if (Vanished.is(r)) {
+            Vanished.read(r, named);
+        } else if (r.isUnTagged() && r.isOK()) {
+            CopiedUids c = CopyUidCode.of(r);
+            for (long uid : c.source()) {
+                named.range(uid, uid);
+            }
+        } else {
+            return false;
+        }
+        UidRanges both = new UidRanges();
+        ExpungeWatch.intersect(sent, named.toArray(), both);
+        return both.toArray().length > 0;
+    }
+}
