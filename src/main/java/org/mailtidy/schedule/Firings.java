@@ -163,6 +163,11 @@ final class Firings {
             }
             try (RunClaims.Claim claim = claims.claim(account.id(), MailboxPatterns.canonical(mailbox), schedule, due,
                     recovering, stopping)) {
+                if (claim == null && recovering && !stopping.getAsBoolean()) {
+                    LOG.info("{} {}: the firing due at {} that a failed node left unfinished was covered by a run"
+                            + " since", account.id(), mailbox, due);
+                    continue;
+                }
                 if (claim == null) {
                     LOG.debug("{} {}: nothing to do for the firing due at {}", account.id(), mailbox, due);
                     continue;
