@@ -106,7 +106,9 @@ class ManyUsersClusterBench {
                 nodes.add(startNode(dir, "n" + i, config, proxy.port()));
             }
             // the first period is the warm-up (JIT, Dovecot indexing each INBOX at its first SELECT)
-            long from = started + every.toMillis();
+            Duration warmup = DaemonOptions.parse("many.warmup", System.getProperty("many.warmup",
+                    every.toMillis() + "ms"));
+            long from = started + warmup.toMillis();
             long until = started + length.toMillis();
             long killAt = from + (until - from) / 2;
             long[] killedAt = {0};
@@ -169,8 +171,8 @@ class ManyUsersClusterBench {
         long p = every.toMillis();
         double seconds = (until - from) / 1000.0;
         List<Run> inWindow = runs.stream().filter(r -> r.started() >= from && r.started() < until).toList();
-        System.out.printf("%n%d users, every %s, %d nodes, %.0f s measured (after %d s of warm-up), node n1 killed"
-                + " at +%d s of it%n", users, every, nodeCount, seconds, p / 1000, (killedAt - from) / 1000);
+        System.out.printf("%n%d users, every %s, %d nodes, %.0f s measured, node n1 killed at +%d s of it%n", users,
+                every, nodeCount, seconds, (killedAt - from) / 1000);
         System.out.printf("runs started: %d = %.2f runs/s (needed %.2f/s); before the kill %.2f/s, after %.2f/s%n",
                 inWindow.size(), inWindow.size() / seconds, users * 1000.0 / p,
                 inWindow.stream().filter(r -> r.started() < killedAt).count() / ((killedAt - from) / 1000.0),
