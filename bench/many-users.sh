@@ -3,7 +3,7 @@
 # Maildirs), one rule set for "*": runs/s, lateness after the due time, IMAP connections open,
 # threads and heap (docs/scaling.md). USERS (default 1000), EVERY (default 2m), MINUTES (default 4).
 # NODES=3: the cluster instead (ManyUsersClusterBench): that many `mailtidy run` processes on the tests'
-# private PostgreSQL (with pg_stat_statements), node 1 SIGKILLed half-way through the measured time;
+# private PostgreSQL (with pg_stat_statements), node 1 SIGKILLed half-way through the checked firings;
 # MINUTES defaults to 8 there, the first period (EVERY) is warm-up, WARMUP=1m makes it shorter.
 # Needs dovecot-imapd and PostgreSQL (see bin/test).
 set -euo pipefail
