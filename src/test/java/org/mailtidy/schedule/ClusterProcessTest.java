@@ -382,7 +382,7 @@ class ClusterProcessTest {
                 CHECKIN.toMillis());
     }
 
-    /** Polls every 10 ms (the runs to catch last 250 ms) until {@code find} finds something; fails after {@code timeout}. */
+    /** Polls every 10 ms (the runs to catch last 250 ms) until {@code find} finds something; fails after timeout. */
     private static <T> T poll(String what, Duration timeout, java.util.function.Supplier<Optional<T>> find)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -477,9 +477,9 @@ class ClusterProcessTest {
                 () -> read(lagging.log).contains("this node's configuration is older than the cluster's"));
         // a firing in progress finishes its mailboxes (at most 10 runs of about 200 ms)
         long paused = System.currentTimeMillis() + 3000;
-        Thread.sleep(8000);
+        await("5 s of the updated node's runs after the pause", Duration.ofSeconds(30),
+                () -> runs().stream().filter(updated::ran).anyMatch(r -> r.started() > paused + 5000));
         assertThat(runs()).filteredOn(lagging::ran).noneMatch(r -> r.started() > paused);
-        assertThat(runs()).filteredOn(updated::ran).anyMatch(r -> r.started() > paused);
 
         Files.copy(newFile, oldFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         await("the lagging node to fire again", Duration.ofSeconds(20),
