@@ -69,9 +69,10 @@ public final class Firings {
     /**
      * One firing of job (account, pattern) for one schedule, due at {@code due}: queued in the
      * account's lane ({@link AccountLanes}), so a firing that waits for its account holds no
-     * thread. A firing of the same job and schedule that still waits covers this one (not a recovering one). The returned
-     * future completes when the firing has run (or was covered or dropped): in a cluster the Quartz
-     * job waits for it, so that Quartz recovers the firing on another node if this one dies.
+     * thread. A firing of the same job and schedule that still waits covers this one (a recovering
+     * one it does not). The returned future completes when the firing has run (or was covered or
+     * dropped): in a cluster the Quartz job waits for it, so that Quartz recovers the firing on
+     * another node if this one dies.
      */
     java.util.concurrent.CompletableFuture<Void> fire(String account, String pattern, String scheduleId, Instant due,
                                                       boolean recovering) {
@@ -163,6 +164,13 @@ public final class Firings {
             }
             try (RunClaims.Claim claim = claims.claim(account.id(), MailboxPatterns.canonical(mailbox), schedule, due,
                     recovering, stopping)) {
+                if (claim == null && recovering && !stopping.getAsBoolean()) {
+                    // the one trace of a dead node's firing that another run (often another job's) did already
+                    LOG.info("{} {}: the firing due at {}, left unfinished by a failed node, is not run again: a run"
+                            + " since covered it (or the cluster database was unreachable)", account.id(), mailbox,
+                            due);
+                    continue;
+                }
                 if (claim == null) {
                     LOG.debug("{} {}: nothing to do for the firing due at {}", account.id(), mailbox, due);
                     continue;

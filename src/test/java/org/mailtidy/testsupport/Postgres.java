@@ -179,7 +179,30 @@ public final class Postgres {
     private String serverOptions() {
         return "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off"
                 + " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-                + " -c shared_buffers=32MB";
+                + " -c shared_buffers=32MB"
+                // -Dpostgres.stat_statements=true (benches): count the statements of each database
+                + (Boolean.getBoolean("postgres.stat_statements")
+                        ? " -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all" : "");
+    }
+
+    /**
+     * pg_stat_statements in {@code database} (needs {@code -Dpostgres.stat_statements=true} before the first
+     * {@link #get()}); false if the server was started without it. Made by the superuser: the extension is not trusted.
+     */
+    public boolean statementStats(String database) {
+        if (!Boolean.getBoolean("postgres.stat_statements")) {
+            return false;
+        }
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("password", SUPERUSER_PASSWORD);
+        try (Connection c = DriverManager.getConnection(jdbcUrl(database), p); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            s.execute("GRANT pg_read_all_stats TO " + USER);
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("pg_stat_statements: " + e.getMessage(), e);
+        }
     }
 
     private void pgCtl(String... args) {
