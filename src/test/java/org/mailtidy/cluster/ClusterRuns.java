@@ -1,4 +1,4 @@
-package org.mailtidy.schedule;
+package org.mailtidy.cluster;
 
 import java.io.IOException;
 import java.nio.file.Path;

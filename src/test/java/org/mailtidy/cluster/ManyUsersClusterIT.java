@@ -1,7 +1,7 @@
-package org.mailtidy.schedule;
+package org.mailtidy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mailtidy.schedule.DaemonDovecotTest.await;
+import static org.mailtidy.testsupport.Await.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.mailtidy.testsupport.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.mailtidy.schedule.ClusterRuns.Run;
+import org.mailtidy.cluster.ClusterRuns.Run;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.Postgres;
 import org.mailtidy.testsupport.TestMessage;
@@ -30,7 +31,7 @@ import org.mailtidy.testsupport.TestMessage;
  */
 @Tag("dovecot")
 @Tag("postgres")
-class ManyUsersClusterTest {
+class ManyUsersClusterIT {
     private static final int USERS = 50;
     private static final long PERIOD = 4000;
 

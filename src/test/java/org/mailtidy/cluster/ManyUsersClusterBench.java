@@ -1,4 +1,4 @@
-package org.mailtidy.schedule;
+package org.mailtidy.cluster;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -15,9 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.mailtidy.schedule.DaemonOptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import org.mailtidy.schedule.ClusterRuns.Run;
+import org.mailtidy.cluster.ClusterRuns.Run;
 import org.mailtidy.testsupport.CountingProxy;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.Postgres;
