@@ -112,8 +112,7 @@ final class BatchExecutor {
             long[] uids = leftAlone.without(op.uids().toArray());
             if (transfers.carries(op)) {
                 int next = transfers.send(sending, current);
-                copies += (int) sending.subList(current, next).stream()
-                        .filter(o -> o.match(s -> false, c -> true, m -> false, x -> false)).count();
+                copies += (int) sending.subList(current, next).stream().filter(BatchExecutor::isCopy).count();
                 current = next - 1;
                 continue;
             }
@@ -153,6 +152,10 @@ final class BatchExecutor {
                     + " another client after mailtidy read them and left alone (CONDSTORE, RFC 7162); the next run"
                     + " handles them");
         }
+    }
+
+    private static boolean isCopy(Operation op) {
+        return op.match(s -> false, c -> true, m -> false, x -> false);
     }
 
     /** The stores from {@link #current} on; {@link #current} ends where the flight says. */

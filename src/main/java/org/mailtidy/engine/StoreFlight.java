@@ -49,9 +49,14 @@ final class StoreFlight {
     Sent send(List<Operation> sending, int first, List<long[]> copiedInsteadOfMoved) throws ImapException {
         List<SelectedMailbox.StoreRequest> requests = new ArrayList<>();
         int last = first;
-        for (Optional<Operation.Store> s; last < sending.size() && (s = store(sending.get(last))).isPresent(); last++) {
+        while (last < sending.size()) {
+            Optional<Operation.Store> s = store(sending.get(last));
+            if (s.isEmpty()) {
+                break;
+            }
             requests.add(new SelectedMailbox.StoreRequest(leftAlone.without(s.get().uids().toArray()), s.get().mode(),
                     s.get().flags().stream().map(Flag::name).toList()));
+            last++;
         }
         // The UID EXPUNGE after the stores goes in their last flight where the stores are conditional
         // (docs/adr/0014-fewer-round-trips-written-ahead-and-flights-of-moves.md)
