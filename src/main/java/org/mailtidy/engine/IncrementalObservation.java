@@ -3,11 +3,9 @@ package org.mailtidy.engine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.LongStream;
 import org.mailtidy.engine.cache.MailboxCache;
 import org.mailtidy.engine.cache.TableColumns;
 import org.mailtidy.imap.ChangesSince;
@@ -103,10 +101,6 @@ final class IncrementalObservation {
     }
 
     /**
-     * The snapshot indexes of the messages the program matches. An immutable program's cached
-     * answer is reused for the messages it covered, and only newer messages are searched.
-     */
-    /**
      * The UID from which {@link #search} will ask the server for this program, or 0 when the cache
      * answers it whole: so that the run can send every search of the run at once beforehand.
      */
@@ -118,9 +112,13 @@ final class IncrementalObservation {
         if (cached == null) {
             return 1;
         }
-        return firstAbove(snapshot.uids(), previous.maxUid()) < snapshot.size() ? previous.maxUid() + 1 : 0;
+        return UidRanges.firstAbove(snapshot.uids(), previous.maxUid()) < snapshot.size() ? previous.maxUid() + 1 : 0;
     }
 
+    /**
+     * The snapshot indexes of the messages the program matches. An immutable program's cached
+     * answer is reused for the messages it covered, and only newer messages are searched.
+     */
     BitSet search(SearchProgram program, MailboxSnapshot snapshot, Search search) throws ImapException {
         if (file == null || !program.isImmutable()) {
             return search.find(fromUid, program);
@@ -133,8 +131,8 @@ final class IncrementalObservation {
             changed = true;
             found = search.find(1, program);
         } else {
-            found = fromRanges(snapshot.uids(), cached, previous.maxUid());
-            int firstNew = firstAbove(snapshot.uids(), previous.maxUid());
+            found = UidRanges.fromRanges(snapshot.uids(), cached, previous.maxUid());
+            int firstNew = UidRanges.firstAbove(snapshot.uids(), previous.maxUid());
             if (firstNew < snapshot.size()) {
                 BitSet fresh = search.find(previous.maxUid() + 1, program);
                 // UID m:* also names the last message when none is above m (RFC 3501 section 6.4.8)
@@ -142,7 +140,7 @@ final class IncrementalObservation {
                 found.or(fresh);
             }
         }
-        results.put(key, toRanges(snapshot.uids(), found));
+        results.put(key, UidRanges.toRanges(snapshot.uids(), found));
         return found;
     }
 
@@ -157,16 +155,17 @@ final class IncrementalObservation {
         if (cached == null) {
             return RegexOutcomes.none();
         }
-        return new RegexOutcomes(fromRanges(snapshot.uids(), cached.evaluated(), previous.maxUid()),
-                fromRanges(snapshot.uids(), cached.matching(), previous.maxUid()));
+        return new RegexOutcomes(UidRanges.fromRanges(snapshot.uids(), cached.evaluated(), previous.maxUid()),
+                UidRanges.fromRanges(snapshot.uids(), cached.matching(), previous.maxUid()));
     }
 
     /** Keeps a regex criterion's outcomes for the next run; {@code grew}: some were found by this run. */
     void keepRegexOutcomes(Criterion.HeaderRegex regex, MailboxSnapshot snapshot, RegexOutcomes outcomes,
                            boolean grew) {
         changed |= grew;
-        regexResults.put(regex.cacheKey(), new MailboxCache.RegexAnswer(toRanges(snapshot.uids(), outcomes.known()),
-                toRanges(snapshot.uids(), outcomes.matching())));
+        regexResults.put(regex.cacheKey(), new MailboxCache.RegexAnswer(
+                UidRanges.toRanges(snapshot.uids(), outcomes.known()),
+                UidRanges.toRanges(snapshot.uids(), outcomes.matching())));
     }
 
     /** Writes the cache after a successful observation; a failure to write is logged, never thrown. */
@@ -321,39 +320,5 @@ final class IncrementalObservation {
         } catch (IOException e) {
             LOG.warn("{}: cannot delete the cache file {}: {}", box.name(), file, e.toString());
         }
-    }
-
-    /** The index of the first UID above {@code uid}; the length when there is none. */
-    static int firstAbove(long[] uids, long uid) {
-        int i = Arrays.binarySearch(uids, uid);
-        return i >= 0 ? i + 1 : -i - 1;
-    }
-
-    /** The indexes of the UIDs up to {@code upTo} that lie in the ascending ranges. */
-    static BitSet fromRanges(long[] uids, long[] ranges, long upTo) {
-        BitSet out = new BitSet(uids.length);
-        for (int r = 0; r + 1 < ranges.length; r += 2) {
-            int from = firstAbove(uids, ranges[r] - 1);
-            int to = firstAbove(uids, Math.min(ranges[r + 1], upTo));
-            if (from < to) {
-                out.set(from, to);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The matched UIDs as ranges over runs of consecutive indexes: a range may span UIDs that do not
-     * exist, which never come back (UIDs are not reused), so {@code 1:1000} stays one range when
-     * some of those messages were expunged.
-     */
-    static long[] toRanges(long[] uids, BitSet matched) {
-        LongStream.Builder out = LongStream.builder();
-        for (int i = matched.nextSetBit(0); i >= 0; ) {
-            int end = matched.nextClearBit(i);
-            out.add(uids[i]).add(uids[end - 1]);
-            i = matched.nextSetBit(end);
-        }
-        return out.build().toArray();
     }
 }

@@ -70,24 +70,6 @@ public final class AccountConnection {
     private volatile Instant lastUsed;
     private volatile String lastRunError;
     private volatile Instant lastRunAt;
-    /** Connections to one server: a permit is held while this account's connection is open. */
-    interface ServerPermits {
-        /** Waits for a permit of {@code server}; false if none came in time. */
-        public boolean acquire(String server) throws InterruptedException;
-
-        void release(String server);
-
-        ServerPermits NONE = new ServerPermits() {
-            @Override
-            public boolean acquire(String server) {
-                return true;
-            }
-
-            @Override
-            public void release(String server) {
-            }
-        };
-    }
 
     private volatile ServerPermits permits = ServerPermits.NONE;
     /** The server whose permit the open connection holds. */

@@ -61,7 +61,7 @@ public final class ConnectionPool {
      * permits are held, idle kept connections to that server are logged out first, least recently
      * used first; then the connect waits, at most 60 s.
      */
-    private final AccountConnection.ServerPermits serverPermits = new AccountConnection.ServerPermits() {
+    private final ServerPermits serverPermits = new ServerPermits() {
         @Override
         public boolean acquire(String server) throws InterruptedException {
             java.util.concurrent.Semaphore s = servers.computeIfAbsent(server,

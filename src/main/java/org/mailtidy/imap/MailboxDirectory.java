@@ -1,0 +1,167 @@
+package org.mailtidy.imap;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.angus.mail.iap.Argument;
+import org.eclipse.angus.mail.imap.protocol.IMAPResponse;
+import org.eclipse.angus.mail.imap.protocol.ListInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The commands about mailboxes other than the selected one: LIST (names, the hierarchy separator,
+ * special-use attributes), CREATE with SUBSCRIBE, and STATUS. Names on this side are relative to the
+ * personal namespace, UTF-8 with {@code /} as separator.
+ */
+final class MailboxDirectory {
+    private static final Logger LOG = LoggerFactory.getLogger(ImapConnection.class);
+
+    private final ImapConnection connection;
+    private char separator;
+    /** Asked once per connection: a LIST per mailbox run would cost a round trip each. */
+    private final Map<String, Optional<String>> specialUses = new HashMap<>();
+
+    MailboxDirectory(ImapConnection connection) {
+        this.connection = connection;
+    }
+
+    /** The server's hierarchy separator (RFC 3501 section 6.3.8, {@code LIST "" ""}). */
+    char separator() throws ImapException {
+        if (separator == 0) {
+            // On the connection in use: Angus's getSeparator() would open a second connection
+            // while a mailbox is selected (three more round trips).
+            List<ListInfo> root = rawList(null, "");
+            separator = root.isEmpty() || root.get(0).separator == '\0' ? '/' : root.get(0).separator;
+        }
+        return separator;
+    }
+
+    /** See {@link ImapConnection#list}. */
+    List<String> list(String pattern) throws ImapException {
+        PersonalNamespace ns = connection.namespace();
+        boolean keepPrefix = MailboxNames.writtenWithPrefix(pattern, ns);
+        List<String> names = new ArrayList<>();
+        if (!keepPrefix && !ns.prefix().isEmpty() && MailboxNames.matches(pattern, "INBOX")) {
+            names.add("INBOX"); // INBOX is not under a prefix such as "INBOX.", but "*" names it
+        }
+        String wirePattern = MailboxNames.encode(MailboxNames.toServer(pattern, ns));
+        for (ListInfo info : rawList(null, wirePattern)) {
+            String name = MailboxNames.fromServer(info.name, new PersonalNamespace(ns.prefix(), separatorOf(info)),
+                    keepPrefix);
+            if (info.canOpen && !names.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /** See {@link ImapConnection#specialUse}. */
+    Optional<String> specialUse(String attribute) throws ImapException {
+        String key = attribute.toLowerCase(Locale.ROOT);
+        Optional<String> known = specialUses.get(key);
+        if (known == null) {
+            known = askSpecialUse(attribute);
+            specialUses.put(key, known);
+        }
+        return known;
+    }
+
+    private Optional<String> askSpecialUse(String attribute) throws ImapException {
+        String selection = connection.hasCapability("SPECIAL-USE") ? "(SPECIAL-USE)" : null;
+        for (ListInfo info : rawList(selection, "*")) {
+            if (info.canOpen && info.attrs != null) {
+                for (String attr : info.attrs) {
+                    if (attr.equalsIgnoreCase(attribute)) {
+                        return Optional.of(MailboxNames.fromServer(info.name,
+                                new PersonalNamespace(connection.namespace().prefix(), separatorOf(info)), false));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** CREATE and SUBSCRIBE the mailbox unless it exists (RFC 3501 sections 6.3.3, 6.3.6). */
+    void createIfMissing(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
+        boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
+        if (!exists) {
+            create(mailbox);
+        }
+    }
+
+    /**
+     * CREATE and SUBSCRIBE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501
+     * section 6.4.7).
+     */
+    void create(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
+        LOG.info("creating mailbox '{}' on {}", mailbox, connection.description());
+        connection.counter().increment("SUBSCRIBE");
+        // SUBSCRIBE goes with CREATE, not after its answer: subscribing a name that does not exist
+        // is allowed (RFC 3501 section 6.3.6), and a refused CREATE still fails the command.
+        connection.storeCommand("CREATE", mailbox, p -> {
+            int octets = wire.length() * 4 + 40;
+            boolean literal = !connection.hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
+            List<org.eclipse.angus.mail.iap.Response> answers = Wire.pipeline(p, List.of(
+                    new Wire.Pipelined("CREATE", ImapConnection.mailboxArgument(p, wire), r -> false, octets, literal),
+                    new Wire.Pipelined("SUBSCRIBE", ImapConnection.mailboxArgument(p, wire), r -> false, octets,
+                            literal)), r -> { });
+            for (org.eclipse.angus.mail.iap.Response answer : answers) {
+                p.handleResult(answer);
+            }
+            return null;
+        });
+    }
+
+    private static boolean isPlainAscii(String s) {
+        return s.chars().allMatch(c -> c >= 0x20 && c < 0x7f);
+    }
+
+    /** See {@link ImapConnection#uidNext}. */
+    long uidNext(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
+        long[] next = {-1};
+        connection.storeCommand("STATUS", mailbox, p -> {
+            Wire.run(p, "STATUS", ImapConnection.mailboxArgument(p, wire).writeAtom("(UIDNEXT)"), r -> {
+                if (r instanceof IMAPResponse ir && ir.keyEquals("STATUS")) {
+                    next[0] = new org.eclipse.angus.mail.imap.protocol.Status(ir).uidnext;
+                    return true;
+                }
+                return false;
+            }, r -> { });
+            return null;
+        });
+        if (next[0] < 1) {
+            throw new ImapException("STATUS " + mailbox + " on " + connection.description() + " gave no UIDNEXT",
+                    null, null);
+        }
+        return next[0];
+    }
+
+    private List<ListInfo> rawList(String selection, String wirePattern) throws ImapException {
+        String command = selection == null ? "LIST" : "LIST " + selection;
+        @SuppressWarnings("unchecked")
+        List<ListInfo> infos = (List<ListInfo>) connection.storeCommand("LIST", wirePattern, p -> {
+            List<ListInfo> out = new ArrayList<>();
+            Argument args = new Argument().writeString("").writeString(wirePattern);
+            Wire.run(p, command, args, r -> {
+                if (r instanceof IMAPResponse ir && ir.keyEquals("LIST")) {
+                    out.add(new ListInfo(ir));
+                    return true;
+                }
+                return false;
+            }, r -> { });
+            return out;
+        });
+        return infos;
+    }
+
+    private char separatorOf(ListInfo info) throws ImapException {
+        return info.separator != '\0' ? info.separator : separator();
+    }
+}
