@@ -21,7 +21,15 @@ final class StoreFlight {
     private final LeftAlone leftAlone;
     private final Acknowledged acknowledged;
 
-    StoreFlight(ImapSession connection, MailboxSession box, LeftAlone leftAlone, Acknowledged acknowledged) {
+    /**
+     * False where a permit guards each operation (a cluster's mailbox lock): then the expunge is an
+     * operation of its own, sent only if the permit still holds after the stores.
+     */
+    private final boolean expungeMayRideAlong;
+
+    StoreFlight(ImapSession connection, MailboxSession box, LeftAlone leftAlone, Acknowledged acknowledged,
+                boolean expungeMayRideAlong) {
+        this.expungeMayRideAlong = expungeMayRideAlong;
         this.connection = connection;
         this.box = box;
         this.leftAlone = leftAlone;
@@ -61,7 +69,8 @@ final class StoreFlight {
         // The UID EXPUNGE after the stores goes in their last flight where the stores are conditional
         // (docs/adr/0014-fewer-round-trips-written-ahead-and-flights-of-moves.md)
         Optional<Operation.Expunge> next = last < sending.size() ? expunge(sending.get(last)) : Optional.empty();
-        long[] expungeAfter = next.isPresent() && connection.hasCapability("UIDPLUS") && box.conditionalStores()
+        long[] expungeAfter = expungeMayRideAlong && next.isPresent() && connection.hasCapability("UIDPLUS")
+                && box.conditionalStores()
                 ? leftAlone.without(ExpungeSender.union(next.get().uids().toArray(), copiedInsteadOfMoved)) : null;
         SelectedMailbox.StoreOutcome outcome;
         try {

@@ -3,7 +3,10 @@ package org.mailtidy.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import org.mailtidy.testsupport.Await;
 import java.util.stream.Collectors;
 import org.mailtidy.config.Config;
 import org.mailtidy.testsupport.Dovecot;
@@ -44,7 +47,12 @@ class EngineReferenceDovecotIT extends EngineReferenceContract {
         String rules = RULES.lines().takeWhile(l -> !l.contains("name: dated")).collect(Collectors.joining("\n"));
         List<RunResult> results = runOnce(config(user, rules));
         assertThat(results).allSatisfy(r -> assertThat(r.error()).isEmpty());
-        return dovecot.rawCommands(user);
+        // LOGOUT is written without waiting for its answer (issue 15), so Dovecot may log it a moment
+        // after the run has returned.
+        return Await.awaitValue("LOGOUT in the rawlog of " + user, Duration.ofSeconds(10), () -> {
+            List<String> wire = dovecot.rawCommands(user);
+            return wire.stream().anyMatch(l -> l.matches("\\S+ LOGOUT")) ? Optional.of(wire) : Optional.empty();
+        });
     }
 
     /**
