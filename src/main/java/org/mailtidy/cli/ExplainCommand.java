@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.mailtidy.config.Account;
 import org.mailtidy.config.Config;
-import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.engine.Connections;
 import org.mailtidy.engine.Explain;
@@ -18,18 +16,13 @@ import org.mailtidy.imap.ImapException;
 import org.mailtidy.mail.MailboxRef;
 import org.mailtidy.rules.Explainer;
 import org.mailtidy.rules.RuleSpec;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "explain", description = "Show, read-only, what every rule does with one message and why."
         + " Exit 0 found, 1 not found or failed, 2 bad configuration or usage.")
-final class ExplainCommand implements Callable<Integer> {
-
-    @Mixin
-    ConfigOption config;
+final class ExplainCommand extends ConfiguredCommand {
 
     @Option(names = "--account", paramLabel = "ID", description = "the account (default: the only one)")
     String account;
@@ -48,12 +41,8 @@ final class ExplainCommand implements Callable<Integer> {
         String messageId;
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        Config c = ConfigLoader.load(config.resolve());
+    int run(Config c, PrintWriter out) throws Exception {
         Account a = account(c);
         if (which.uid != null && (which.uid < 1 || which.uid > 0xFFFF_FFFFL)) {
             throw new ExitCodes.UsageError("--uid " + which.uid + ": a UID is between 1 and 4294967295");
@@ -62,7 +51,6 @@ final class ExplainCommand implements Callable<Integer> {
         List<RuleSpec> rules = c.rules().stream().filter(RuleConfig::enabled)
                 .filter(r -> r.appliesTo(a.id()) && MailboxPatterns.matchesAny(r.mailboxes(), mailbox))
                 .map(RuleConfig::spec).toList();
-        PrintWriter out = spec.commandLine().getOut();
         Explain.Result result;
         try (ImapConnection connection = Connections.open(a)) {
             result = Explain.explain(connection, new MailboxRef(a.id(), mailbox), rules, a.trashMailbox(),

@@ -4,9 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.mailtidy.config.Config;
-import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.engine.AuditLog;
 import org.mailtidy.engine.Connections;
@@ -15,17 +13,13 @@ import org.mailtidy.engine.Progress;
 import org.mailtidy.engine.RunIds;
 import org.mailtidy.engine.RunResult;
 import org.mailtidy.engine.RunSettings;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "once", description = "One pass over every mailbox that has rules, then exit. Exit 0 all runs"
         + " succeeded, 1 some failed, 2 bad configuration or usage.")
-final class OnceCommand implements Callable<Integer> {
-
-    @Mixin
-    ConfigOption config;
+final class OnceCommand extends ConfiguredCommand {
 
     @Mixin
     StateDirOption state;
@@ -40,12 +34,8 @@ final class OnceCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "examine read-only and report what would change; change nothing")
     boolean dryRun;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        Config c = ConfigLoader.load(config.resolve());
+    int run(Config c, PrintWriter out) throws Exception {
         checkSelection(c);
         List<RuleConfig> selected = OncePass.selectRules(c, rules, account);
         Optional<TerminalProgress> progress = TerminalProgress.forStandardError();
@@ -60,7 +50,6 @@ final class OnceCommand implements Callable<Integer> {
         } finally {
             progress.ifPresent(TerminalProgress::close);
         }
-        PrintWriter out = spec.commandLine().getOut();
         new SummaryTable(settings.dryRun(), settings.audit().map(AuditLog::file)).print(out, results);
         StateDirOption.copiesAgainWarning(settings.state(), selected).ifPresent(out::println);
         out.flush();

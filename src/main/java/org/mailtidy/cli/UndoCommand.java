@@ -11,14 +11,11 @@ import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import org.mailtidy.config.Config;
-import org.mailtidy.config.ConfigLoader;
 import org.mailtidy.engine.AuditLog;
 import org.mailtidy.engine.AuditReader;
 import org.mailtidy.engine.Connections;
 import org.mailtidy.engine.Undo;
-import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,10 +23,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "undo", description = "Take back what the audit file records for a run (or since a time), newest"
         + " first. Exit 0 all undone, 1 some could not be, 2 bad configuration or usage.")
-final class UndoCommand implements Callable<Integer> {
-
-    @Mixin
-    ConfigOption config;
+final class UndoCommand extends ConfiguredCommand {
 
     @Mixin
     StateDirOption state;
@@ -52,12 +46,8 @@ final class UndoCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print what would be undone; change nothing")
     boolean dryRun;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
     @Override
-    public Integer call() throws Exception {
-        Config c = ConfigLoader.load(config.resolve());
+    int run(Config c, PrintWriter out) throws Exception {
         List<AuditLog.Line> all;
         try {
             all = AuditReader.read(audit);
@@ -69,7 +59,6 @@ final class UndoCommand implements Callable<Integer> {
         Optional<Instant> since = which.since == null ? Optional.empty()
                 : Optional.of(parseTime(which.since, c.defaults().timezone()));
         List<AuditLog.Line> chosen = Undo.select(all, Optional.ofNullable(which.run), since);
-        PrintWriter out = spec.commandLine().getOut();
         if (chosen.isEmpty()) {
             throw new ExitCodes.UsageError(which.run != null ? "--run " + which.run + ": no line of " + audit
                     + " has this run id" : "--since " + which.since + ": no line of " + audit + " is that recent");

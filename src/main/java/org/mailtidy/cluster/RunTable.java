@@ -162,10 +162,7 @@ public final class RunTable implements AutoCloseable {
             throws SQLException {
         try (PreparedStatement ps = connection().prepareStatement("SELECT 1 FROM mailtidy_run WHERE account = ?"
                 + " AND mailbox = ? AND schedule = ? AND started >= ? AND reached LIMIT 1")) {
-            ps.setString(1, account);
-            ps.setString(2, mailbox);
-            ps.setString(3, schedule);
-            ps.setLong(4, due.toEpochMilli());
+            setFiring(ps, account, mailbox, schedule, due);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }
@@ -175,14 +172,20 @@ public final class RunTable implements AutoCloseable {
         }
     }
 
+    /** Parameters 1 to 4 of the statements that look up or record one firing: its columns, in table order. */
+    private static void setFiring(PreparedStatement ps, String account, String mailbox, String schedule, Instant due)
+            throws SQLException {
+        ps.setString(1, account);
+        ps.setString(2, mailbox);
+        ps.setString(3, schedule);
+        ps.setLong(4, due.toEpochMilli());
+    }
+
     private synchronized long insert(String account, String mailbox, String schedule, Instant due,
                                      boolean recovering) throws SQLException {
         try (PreparedStatement ps = connection().prepareStatement("INSERT INTO mailtidy_run (account, mailbox,"
                 + " schedule, due, node, recovering, started) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id")) {
-            ps.setString(1, account);
-            ps.setString(2, mailbox);
-            ps.setString(3, schedule);
-            ps.setLong(4, due.toEpochMilli());
+            setFiring(ps, account, mailbox, schedule, due);
             ps.setString(5, node);
             ps.setBoolean(6, recovering);
             ps.setLong(7, System.currentTimeMillis());

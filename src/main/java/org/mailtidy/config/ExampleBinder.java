@@ -71,21 +71,19 @@ final class ExampleBinder {
     }
 
     Optional<Example> bind(Node node, String path) {
-        int before = values.problems().count();
-        Optional<YamlMap> map = values.map(node, path, KEYS);
-        if (map.isEmpty()) {
-            return Optional.empty();
-        }
-        YamlMap m = map.get();
+        return values.map(node, path, KEYS).flatMap(this::example);
+    }
+
+    private Optional<Example> example(YamlMap m) {
         String name = m.required("name").flatMap(n -> name(n, m.child("name"))).orElse(null);
         String account = account(m).orElse(null);
         String mailbox = m.value("mailbox").flatMap(n -> values.mailbox(n, m.child("mailbox"))).orElse("INBOX");
         Example.Message message = m.required("message").flatMap(n -> message(n, m.child("message"))).orElse(null);
         Example.Expectation expect = m.required("expect").flatMap(n -> expectation(n, m.child("expect"))).orElse(null);
-        if (values.problems().count() > before) {
+        if (m.hasProblems()) {
             return Optional.empty();
         }
-        return Optional.of(new Example(name, account, mailbox, message, expect, node.getStartMark().getLine() + 1));
+        return Optional.of(new Example(name, account, mailbox, message, expect, m.node().getStartMark().getLine() + 1));
     }
 
     private Optional<String> name(Node n, String path) {
@@ -106,12 +104,10 @@ final class ExampleBinder {
     }
 
     private Optional<Example.Message> message(Node node, String path) {
-        int before = values.problems().count();
-        Optional<YamlMap> map = values.map(node, path, MESSAGE_KEYS);
-        if (map.isEmpty()) {
-            return Optional.empty();
-        }
-        YamlMap m = map.get();
+        return values.map(node, path, MESSAGE_KEYS).flatMap(this::message);
+    }
+
+    private Optional<Example.Message> message(YamlMap m) {
         Optional<String> from = field(m, "from");
         Optional<String> to = field(m, "to");
         Optional<String> cc = field(m, "cc");
@@ -123,7 +119,7 @@ final class ExampleBinder {
         long size = m.value("size").flatMap(n -> values.read(n, m.child("size"), Syntax.SIZE_EXAMPLES, Syntax::size))
                 .orElse(Example.Message.DEFAULT_SIZE);
         String body = m.value("body").flatMap(n -> values.rawText(n, m.child("body"), "the body text")).orElse("");
-        if (values.problems().count() > before) {
+        if (m.hasProblems()) {
             return Optional.empty();
         }
         return Optional.of(new Example.Message(from, to, cc, subject, headers, flags, received, sent, size, body));
@@ -210,12 +206,10 @@ final class ExampleBinder {
     }
 
     private Optional<Example.Expectation> expectation(Node node, String path) {
-        int before = values.problems().count();
-        Optional<YamlMap> map = values.map(node, path, EXPECT_KEYS);
-        if (map.isEmpty()) {
-            return Optional.empty();
-        }
-        YamlMap m = map.get();
+        return values.map(node, path, EXPECT_KEYS).flatMap(this::expectation);
+    }
+
+    private Optional<Example.Expectation> expectation(YamlMap m) {
         Optional<List<String>> rules = m.value("rules").flatMap(n -> ruleList(n, m.child("rules")));
         Optional<Example.Result> result = m.required("result")
                 .flatMap(n -> values.choice(n, m.child("result"), RESULTS))
@@ -227,13 +221,13 @@ final class ExampleBinder {
         if (result.isPresent()) {
             boolean moved = result.get() == Example.Result.MOVED;
             if (moved && !m.has("moved_to")) {
-                values.problems().add(m.node(), path, "result: moved needs moved_to: the mailbox it is moved to");
+                values.problems().add(m.node(), m.path(), "result: moved needs moved_to: the mailbox it is moved to");
             } else if (!moved && m.has("moved_to")) {
                 values.problems().add(m.keyNode("moved_to"), m.child("moved_to"),
                         "moved_to goes with result: moved, not " + result.get().word());
             }
         }
-        if (values.problems().count() > before) {
+        if (m.hasProblems()) {
             return Optional.empty();
         }
         return Optional.of(new Example.Expectation(rules, result.orElseThrow(), movedTo, flags, copiedTo));

@@ -49,12 +49,10 @@ final class RuleBinder {
     }
 
     Optional<RuleConfig> bind(Node node, String path) {
-        int before = values.problems().count();
-        Optional<YamlMap> map = values.map(node, path, KEYS);
-        if (map.isEmpty()) {
-            return Optional.empty();
-        }
-        YamlMap m = map.get();
+        return values.map(node, path, KEYS).flatMap(this::rule);
+    }
+
+    private Optional<RuleConfig> rule(YamlMap m) {
         String name = m.required("name").flatMap(n -> name(n, m.child("name"))).orElse(null);
         AccountSelector account = account(m).orElse(null);
         List<String> mailboxes = mailboxes(m).orElse(List.of());
@@ -66,14 +64,14 @@ final class RuleBinder {
         Disposition disposition = disposition(m).orElse(null);
         Optional<String> copyTo = m.value("copy_to").flatMap(n -> values.mailbox(n, m.child("copy_to")));
         boolean stop = m.value("stop").flatMap(n -> values.bool(n, m.child("stop"))).orElse(false);
-        if (values.problems().count() > before) {
+        if (m.hasProblems()) {
             return Optional.empty();
         }
         if (flagChange.isNone() && !disposition.removesMessage() && copyTo.isEmpty() && !stop) {
             if (m.misspelt(ACTIONS)) {
                 return Optional.empty();
             }
-            values.problems().add(node, path, "the rule has no action; add one of " + String.join(", ", ACTIONS));
+            values.problems().add(m.node(), m.path(), "the rule has no action; add one of " + String.join(", ", ACTIONS));
             return Optional.empty();
         }
         if (m.has("schedule") && schedule.isEmpty()) {
@@ -82,7 +80,7 @@ final class RuleBinder {
         Optional<Schedule> effective = schedule.isPresent() || onArrival ? schedule : Optional.of(defaultSchedule);
         RuleSpec spec = new RuleSpec(name, match, flagChange, disposition, copyTo, stop);
         return Optional.of(new RuleConfig(spec, account, mailboxes, effective, onArrival, enabled,
-                node.getStartMark().getLine() + 1));
+                m.node().getStartMark().getLine() + 1));
     }
 
     private Optional<String> name(Node n, String path) {

@@ -31,6 +31,7 @@ final class YamlMap {
     private final MappingNode node;
     private final String path;
     private final Problems problems;
+    private final int problemsBefore;
     private final Map<String, NodeTuple> entries = new LinkedHashMap<>();
     /** Valid keys suggested for misspelt ones: their absence needs no second error. */
     private final Set<String> suggested = new java.util.HashSet<>();
@@ -39,6 +40,7 @@ final class YamlMap {
         this.node = node;
         this.path = path;
         this.problems = problems;
+        this.problemsBefore = problems.count();
     }
 
     /** A mapping with the given keys; {@code keys == null} accepts any key (header names, account ids). */
@@ -82,6 +84,14 @@ final class YamlMap {
 
     String path() {
         return path;
+    }
+
+    /**
+     * Whether a problem was recorded since this mapping began to be read: in its keys or in any value read
+     * from it. A binder then returns nothing rather than an object built from the fields that did bind.
+     */
+    boolean hasProblems() {
+        return problems.count() > problemsBefore;
     }
 
     MappingNode node() {

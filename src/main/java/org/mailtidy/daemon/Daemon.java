@@ -32,6 +32,7 @@ import org.mailtidy.schedule.Firings;
 import org.mailtidy.schedule.Loaded;
 import org.mailtidy.schedule.QuartzJobs;
 import org.mailtidy.schedule.RunLedger;
+import org.mailtidy.schedule.RunServices;
 import org.quartz.SchedulerException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,11 +101,11 @@ public final class Daemon {
         this.connector = new org.mailtidy.engine.MasterLogins(clock, options.backoff().max()).guard(connector);
         this.clock = clock;
         this.pool = new ConnectionPool(this.connector, options.backoff(), clock);
-        this.firings = new Firings(current::get, pool, ledger, metrics, () -> stopping, clock, lanes);
+        RunServices services = new RunServices(current::get, pool, metrics, () -> stopping, clock, lanes);
+        this.firings = new Firings(services, ledger);
         this.status = new Status(current::get, ledger, pool, () -> quartz, () -> cluster, () -> lastReload, options,
                 clock);
-        this.push = new Push(current::get, pool, metrics, options.backoff(), pushOptions, this.connector, () -> stopping,
-                clock, lanes);
+        this.push = new Push(services, options.backoff(), pushOptions, this.connector);
         this.schedulerSwitch = new SchedulerSwitch(() -> quartz, metrics, () -> stopping);
     }
 

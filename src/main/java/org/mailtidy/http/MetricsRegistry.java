@@ -58,10 +58,12 @@ public final class MetricsRegistry {
     public abstract static class Family<S> {
         final String name;
         final String help;
+        /** The exposition format's TYPE: counter, gauge or histogram. */
+        final String type;
         final List<String> labelNames;
         private final Map<List<String>, S> series = new ConcurrentHashMap<>();
 
-        Family(String name, String help, String... labelNames) {
+        Family(String name, String help, String type, String... labelNames) {
             if (!METRIC_NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("invalid metric name " + name);
             }
@@ -72,6 +74,7 @@ public final class MetricsRegistry {
             }
             this.name = name;
             this.help = help;
+            this.type = type;
             this.labelNames = List.of(labelNames);
         }
 
@@ -95,13 +98,11 @@ public final class MetricsRegistry {
 
         abstract S newSeries();
 
-        abstract String type();
-
         abstract void writeSeries(StringBuilder out, List<String> labelValues, S s);
 
         void write(StringBuilder out) {
             out.append("# HELP ").append(name).append(' ').append(escapeHelp(help)).append('\n');
-            out.append("# TYPE ").append(name).append(' ').append(type()).append('\n');
+            out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
             List<Map.Entry<List<String>, S>> sorted = new ArrayList<>(series.entrySet());
             sorted.sort(Map.Entry.comparingByKey(LABEL_ORDER));
             for (Map.Entry<List<String>, S> e : sorted) {
@@ -140,13 +141,30 @@ public final class MetricsRegistry {
         return Integer.compare(a.size(), b.size());
     };
 
-    /** A value that only goes up (reset when the process starts). */
-    public static final class Counter extends Family<Counter.Series> {
-        Counter(String name, String help, String... labelNames) {
-            super(name, help, labelNames);
+    /** A series that is one number. */
+    public interface Value {
+        double get();
+    }
+
+    /** A family whose series are one sample each: counters and gauges. */
+    public abstract static class SingleValued<S extends Value> extends Family<S> {
+        SingleValued(String name, String help, String type, String... labelNames) {
+            super(name, help, type, labelNames);
         }
 
-        public static final class Series {
+        @Override
+        final void writeSeries(StringBuilder out, List<String> labelValues, S s) {
+            sample(out, name, labelValues, null, null, s.get());
+        }
+    }
+
+    /** A value that only goes up (reset when the process starts). */
+    public static final class Counter extends SingleValued<Counter.Series> {
+        Counter(String name, String help, String... labelNames) {
+            super(name, help, "counter", labelNames);
+        }
+
+        public static final class Series implements Value {
             private final DoubleAdder value = new DoubleAdder();
 
             public void inc() {
@@ -160,6 +178,7 @@ public final class MetricsRegistry {
                 value.add(amount);
             }
 
+            @Override
             public double get() {
                 return value.sum();
             }
@@ -169,31 +188,22 @@ public final class MetricsRegistry {
         Series newSeries() {
             return new Series();
         }
-
-        @Override
-        String type() {
-            return "counter";
-        }
-
-        @Override
-        void writeSeries(StringBuilder out, List<String> labelValues, Series s) {
-            sample(out, name, labelValues, null, null, s.get());
-        }
     }
 
     /** A value that is set. */
-    public static final class Gauge extends Family<Gauge.Series> {
+    public static final class Gauge extends SingleValued<Gauge.Series> {
         Gauge(String name, String help, String... labelNames) {
-            super(name, help, labelNames);
+            super(name, help, "gauge", labelNames);
         }
 
-        public static final class Series {
+        public static final class Series implements Value {
             private volatile double value;
 
             public void set(double v) {
                 value = v;
             }
 
+            @Override
             public double get() {
                 return value;
             }
@@ -203,16 +213,6 @@ public final class MetricsRegistry {
         Series newSeries() {
             return new Series();
         }
-
-        @Override
-        String type() {
-            return "gauge";
-        }
-
-        @Override
-        void writeSeries(StringBuilder out, List<String> labelValues, Series s) {
-            sample(out, name, labelValues, null, null, s.get());
-        }
     }
 
     /** Observations counted into cumulative buckets, with their sum and count. */
@@ -220,7 +220,7 @@ public final class MetricsRegistry {
         private final double[] upperBounds;
 
         Histogram(String name, String help, double[] upperBounds, String... labelNames) {
-            super(name, help, labelNames);
+            super(name, help, "histogram", labelNames);
             for (int i = 1; i < upperBounds.length; i++) {
                 if (!(upperBounds[i] > upperBounds[i - 1])) {
                     throw new IllegalArgumentException("buckets of " + name + " must ascend");
@@ -258,11 +258,6 @@ public final class MetricsRegistry {
         @Override
         Series newSeries() {
             return new Series();
-        }
-
-        @Override
-        String type() {
-            return "histogram";
         }
 
         @Override

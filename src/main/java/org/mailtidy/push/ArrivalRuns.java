@@ -1,6 +1,5 @@
 package org.mailtidy.push;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -11,8 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.mailtidy.config.Account;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.engine.MailboxPatterns;
@@ -22,10 +19,8 @@ import org.mailtidy.imap.ImapConnection;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MailWatch;
 import org.mailtidy.schedule.AccountConnection;
-import org.mailtidy.schedule.AccountLanes;
-import org.mailtidy.schedule.ConnectionPool;
-import org.mailtidy.schedule.DaemonMetrics;
 import org.mailtidy.schedule.Loaded;
+import org.mailtidy.schedule.RunServices;
 import org.mailtidy.mail.MailboxRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,29 +57,18 @@ final class ArrivalRuns {
         long lastNanos;
     }
 
-    private final Supplier<Loaded> current;
-    private final ConnectionPool pool;
-    private final DaemonMetrics metrics;
+    private final RunServices services;
     private final PushOptions options;
-    private final BooleanSupplier stopping;
-    private final Clock clock;
     private final Map<MailboxRef, Mark> marks = new ConcurrentHashMap<>();
     private final Map<MailboxRef, Pending> pending = new HashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Push.daemonThreads("arrival-timer"));
-    private final AccountLanes lanes;
     private int inFlight;
 
-    /** {@code lanes}: where the runs go, one account at a time, with the scheduled firings. */
-    ArrivalRuns(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, PushOptions options,
-                BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
-        this.lanes = lanes;
-        this.current = current;
-        this.pool = pool;
-        this.metrics = metrics;
+    /** {@code services.lanes()}: where the runs go, one account at a time, with the scheduled firings. */
+    ArrivalRuns(RunServices services, PushOptions options) {
+        this.services = services;
         this.options = options;
-        this.stopping = stopping;
-        this.clock = clock;
     }
 
     /** A watching connection reported the mailbox (on connecting, and on every change). */
@@ -118,7 +102,7 @@ final class ArrivalRuns {
     }
 
     private synchronized void signal(MailboxRef key) {
-        if (stopping.getAsBoolean() || timer.isShutdown()) {
+        if (services.stopping().getAsBoolean() || timer.isShutdown()) {
             return;
         }
         Pending p = pending.computeIfAbsent(key, k -> new Pending());
@@ -139,17 +123,17 @@ final class ArrivalRuns {
         Pending p = pending.get(key);
         long now = System.nanoTime();
         long runAt = Math.min(p.lastNanos + options.quiet().toNanos(), p.firstNanos + options.maxDelay().toNanos());
-        if (now - runAt < 0 && !stopping.getAsBoolean()) {
+        if (now - runAt < 0 && !services.stopping().getAsBoolean()) {
             timer.schedule(() -> due(key), runAt - now, TimeUnit.NANOSECONDS);
             return;
         }
         p.scheduled = false;
-        if (stopping.getAsBoolean()) {
+        if (services.stopping().getAsBoolean()) {
             return;
         }
         p.running = true;
         inFlight++;
-        if (!lanes.submit(key.account(), key, () -> run(key))) {
+        if (!services.lanes().submit(key.account(), key, () -> run(key))) {
             p.running = false;
             inFlight--;
             notifyAll();
@@ -176,7 +160,7 @@ final class ArrivalRuns {
     }
 
     private void runOnce(MailboxRef key) {
-        Loaded loaded = current.get();
+        Loaded loaded = services.current().get();
         if (!loaded.config().accounts().containsKey(key.account())) {
             return;
         }
@@ -187,7 +171,7 @@ final class ArrivalRuns {
         Account account = loaded.config().account(key.account());
         MDC.put("account", key.account());
         MDC.put("mailbox", key.mailbox());
-        try (AccountConnection.Lease lease = pool.get(key.account()).acquire(stopping)) {
+        try (AccountConnection.Lease lease = services.pool().get(key.account()).acquire(services.stopping())) {
             if (lease == null) {
                 return;
             }
@@ -216,8 +200,8 @@ final class ArrivalRuns {
                     rules.stream().map(RuleConfig::spec).toList(), account.trashMailbox(), loaded.settings())
                     .onlyFromUid(mark.nextUid());
             RunResult result = run.execute();
-            metrics.record(result, clock.instant());
-            pool.ran(result);
+            services.metrics().record(result, services.clock().instant());
+            services.pool().ran(result);
             Optional<MailboxRun.Seen> seen = run.seen();
             if (result.ok() && seen.isPresent() && seen.get().uidValidity() == mark.uidValidity()) {
                 marks.merge(key, new Mark(mark.uidValidity(), seen.get().nextUid()),
@@ -238,8 +222,8 @@ final class ArrivalRuns {
 
     /** The rule connection is down: look again when its back-off allows, not only at the next report. */
     private void retryLater(MailboxRef key) {
-        Instant next = pool.get(key.account()).snapshot().nextAttempt();
-        long delay = next == null ? 0 : Duration.between(clock.instant(), next).toMillis();
+        Instant next = services.pool().get(key.account()).snapshot().nextAttempt();
+        long delay = next == null ? 0 : Duration.between(services.clock().instant(), next).toMillis();
         delay = Math.max(delay, Math.max(100, options.quiet().toMillis()));
         if (!timer.isShutdown()) {
             timer.schedule(() -> signal(key), delay, TimeUnit.MILLISECONDS);

@@ -1,6 +1,5 @@
 package org.mailtidy.push;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -8,16 +7,12 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.mailtidy.config.Account;
 import org.mailtidy.engine.AccountRun;
 import org.mailtidy.http.MetricsRegistry;
-import org.mailtidy.schedule.AccountLanes;
 import org.mailtidy.schedule.Backoff;
-import org.mailtidy.schedule.ConnectionPool;
-import org.mailtidy.schedule.DaemonMetrics;
 import org.mailtidy.schedule.Loaded;
+import org.mailtidy.schedule.RunServices;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +49,11 @@ public final class Push {
     private boolean stopped;
     private int unwatchedWarnedFor;
 
-    public Push(Supplier<Loaded> current, ConnectionPool pool, DaemonMetrics metrics, Backoff backoff, PushOptions options,
-         AccountRun.Connector connector, BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
+    public Push(RunServices services, Backoff backoff, PushOptions options, AccountRun.Connector connector) {
         this.connector = connector;
         this.backoff = backoff;
         this.options = options;
-        this.runs = new ArrivalRuns(current, pool, metrics, options, stopping, clock, lanes);
+        this.runs = new ArrivalRuns(services, options);
     }
 
     /** Starts, restarts and stops account watches to match the configuration. */

@@ -1,12 +1,9 @@
 package org.mailtidy.schedule;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.mailtidy.config.Account;
 import org.mailtidy.config.RuleConfig;
 import org.mailtidy.engine.MailboxPatterns;
@@ -26,16 +23,11 @@ import org.slf4j.MDC;
 public final class Firings {
     private static final Logger LOG = LoggerFactory.getLogger(Firings.class);
 
-    private final Supplier<Loaded> current;
-    private final ConnectionPool pool;
+    private final RunServices services;
     private final RunLedger ledger;
-    private final DaemonMetrics metrics;
-    private final BooleanSupplier stopping;
-    private final Clock clock;
     private volatile Retries retries = (account, pattern, scheduleId, due, at) -> { };
     private volatile RunClaims claims;
     private volatile boolean waitForRuns;
-    private final AccountLanes lanes;
     private int inFlight;
 
     /** Fires a job again for a firing that could not reach the server. */
@@ -44,15 +36,9 @@ public final class Firings {
         void retry(String account, String pattern, String scheduleId, Instant due, Instant at);
     }
 
-    public Firings(Supplier<Loaded> current, ConnectionPool pool, RunLedger ledger, DaemonMetrics metrics,
-            BooleanSupplier stopping, Clock clock, AccountLanes lanes) {
-        this.lanes = lanes;
-        this.current = current;
-        this.pool = pool;
+    public Firings(RunServices services, RunLedger ledger) {
+        this.services = services;
         this.ledger = ledger;
-        this.metrics = metrics;
-        this.stopping = stopping;
-        this.clock = clock;
         this.claims = RunClaims.local(ledger);
     }
 
@@ -77,7 +63,7 @@ public final class Firings {
     java.util.concurrent.CompletableFuture<Void> fire(String account, String pattern, String scheduleId, Instant due,
                                                       boolean recovering) {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-        if (stopping.getAsBoolean()) {
+        if (services.stopping().getAsBoolean()) {
             done.complete(null);
             return done;
         }
@@ -86,7 +72,7 @@ public final class Firings {
         // firing of the same job that waits must not cover it, or the dead node's run is never redone.
         Object key = recovering ? List.of("recovering", pattern, scheduleId, due.toString())
                 : List.of("scheduled", pattern, scheduleId);
-        boolean queued = lanes.submit(account, key, () -> {
+        boolean queued = services.lanes().submit(account, key, () -> {
             try {
                 run(account, pattern, scheduleId, due, recovering);
             } catch (InterruptedException e) {
@@ -115,17 +101,18 @@ public final class Firings {
      */
     private void run(String account, String pattern, String scheduleId, Instant due, boolean recovering)
             throws InterruptedException {
-        Loaded loaded = current.get();
+        Loaded loaded = services.current().get();
         Optional<ScheduleKey> schedule = loaded.schedule(account, pattern, scheduleId);
-        if (schedule.isEmpty() || !loaded.config().accounts().containsKey(account) || stopping.getAsBoolean()) {
+        if (schedule.isEmpty() || !loaded.config().accounts().containsKey(account)
+                || services.stopping().getAsBoolean()) {
             return; // removed by a reload after the trigger fired
         }
         MDC.put("account", account);
-        try (AccountConnection.Lease lease = pool.get(account).acquire(stopping)) {
+        try (AccountConnection.Lease lease = services.pool().get(account).acquire(services.stopping())) {
             if (lease != null && !fire(lease, loaded, loaded.config().account(account), pattern, schedule.get(), due,
-                    recovering) && !stopping.getAsBoolean()) {
-                Instant at = pool.get(account).snapshot().nextAttempt();
-                retries.retry(account, pattern, scheduleId, due, at == null ? clock.instant() : at);
+                    recovering) && !services.stopping().getAsBoolean()) {
+                Instant at = services.pool().get(account).snapshot().nextAttempt();
+                retries.retry(account, pattern, scheduleId, due, at == null ? services.clock().instant() : at);
             }
         } finally {
             MDC.remove("account");
@@ -137,7 +124,7 @@ public final class Firings {
                          ScheduleKey schedule, Instant due, boolean recovering) throws InterruptedException {
         List<String> mailboxes;
         if (MailboxPatterns.isWildcard(pattern)) {
-            Instant started = clock.instant();
+            Instant started = services.clock().instant();
             try {
                 mailboxes = lease.connection().list(pattern);
                 if (mailboxes.isEmpty()) {
@@ -154,7 +141,7 @@ public final class Firings {
         }
         boolean reached = true;
         for (String mailbox : mailboxes) {
-            if (stopping.getAsBoolean()) {
+            if (services.stopping().getAsBoolean()) {
                 LOG.info("{}: stopping; {} is left for the next start", account.id(), mailbox);
                 return true;
             }
@@ -163,8 +150,8 @@ public final class Firings {
                 continue;
             }
             try (RunClaims.Claim claim = claims.claim(account.id(), MailboxPatterns.canonical(mailbox), schedule, due,
-                    recovering, stopping)) {
-                if (claim == null && recovering && !stopping.getAsBoolean()) {
+                    recovering, services.stopping())) {
+                if (claim == null && recovering && !services.stopping().getAsBoolean()) {
                     // the one trace of a dead node's firing that another run (often another job's) did already
                     LOG.info("{} {}: the firing due at {}, left unfinished by a failed node, is not run again: a run"
                             + " since covered it (or the cluster database was unreachable)", account.id(), mailbox,
@@ -185,7 +172,7 @@ public final class Firings {
     private boolean runMailbox(AccountConnection.Lease lease, Loaded loaded, Account account, String mailbox,
                             List<RuleConfig> rules, ScheduleKey schedule, RunClaims.Claim claim) {
         MDC.put("mailbox", mailbox);
-        Instant started = clock.instant();
+        Instant started = services.clock().instant();
         ledger.started(account.id(), mailbox, started);
         try {
             ImapConnection connection;
@@ -226,14 +213,14 @@ public final class Firings {
 
     private RunResult failed(String account, String mailbox, Instant started, ImapException e) {
         return new RunResult(account, mailbox, RunResult.Status.FAILED, 0, List.of(),
-                Duration.between(started, clock.instant()), java.util.Map.of(), List.of(), List.of(),
+                Duration.between(started, services.clock().instant()), java.util.Map.of(), List.of(), List.of(),
                 Optional.of(e.getMessage()));
     }
 
     private void finished(ScheduleKey schedule, Instant started, RunResult result, boolean reachedServer) {
         ledger.finished(schedule, started, result, reachedServer);
-        pool.ran(result);
-        metrics.record(result, clock.instant());
+        services.pool().ran(result);
+        services.metrics().record(result, services.clock().instant());
     }
 
     private synchronized void enter() {
