@@ -104,8 +104,8 @@ public final class Explain {
     }
 
     private static List<String> snapshotFlags(MailboxSnapshot snapshot) {
-        return Explainer.flagText(snapshot.flagSets().get(snapshot.flagSetIds()[0])).equals("(none)") ? List.of()
-                : List.of(Explainer.flagText(snapshot.flagSets().get(snapshot.flagSetIds()[0])).split(" "));
+        String text = Explainer.flagText(snapshot.flags(0));
+        return text.equals("(none)") ? List.of() : List.of(text.split(" "));
     }
 
     /** The row of {@code uid} alone, or null when the table has none. */

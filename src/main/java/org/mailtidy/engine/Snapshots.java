@@ -9,7 +9,7 @@ import org.mailtidy.imap.MessageTable;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxSnapshot;
 
-/** Turns the IMAP layer's message table into the planner's snapshot; the arrays are shared, not copied. */
+/** Parses the flag names of the IMAP layer's message table for the planner; the columns are shared, not copied. */
 final class Snapshots {
     private Snapshots() {
     }
@@ -26,8 +26,7 @@ final class Snapshots {
             }
             sets.add(Collections.unmodifiableSet(flags));
         }
-        return new MailboxSnapshot(uidValidity, table.uids(), table.flagSetIds(), sets, table.internalDates(),
-                table.sizes());
+        return new MailboxSnapshot(uidValidity, table, sets);
     }
 
 }

@@ -5,25 +5,15 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.mailtidy.mail.FlagColumns;
 
 /**
- * The current flags of some messages (a {@code CHANGEDSINCE} answer) as primitive arrays in the
- * server's order; each message points at one of a few distinct flag sets.
+ * The current flags of some messages (a {@code CHANGEDSINCE} answer) as the server spells them, in
+ * the server's order; each message points at one of a few distinct flag sets.
  */
-public record FlagUpdates(long[] uids, int[] flagSetIds, List<List<String>> flagSets) {
-    public FlagUpdates {
-        if (flagSetIds.length != uids.length) {
-            throw new IllegalArgumentException("arrays of different lengths");
-        }
-        flagSets = List.copyOf(flagSets);
-    }
-
-    public int size() {
-        return uids.length;
-    }
-
-    public List<String> flags(int index) {
-        return flagSets.get(flagSetIds[index]);
+public final class FlagUpdates extends FlagColumns<List<String>> {
+    public FlagUpdates(long[] uids, int[] flagSetIds, List<List<String>> flagSets) {
+        super(uids, flagSetIds, flagSets);
     }
 
     /** Collects FETCH results; equal flag sets are stored once. */

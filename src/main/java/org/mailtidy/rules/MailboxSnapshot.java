@@ -2,32 +2,34 @@ package org.mailtidy.rules;
 
 import java.util.List;
 import java.util.Set;
+import org.mailtidy.mail.MessageColumns;
 
 /**
- * What a run knows about a mailbox when it starts, as primitive arrays indexed by message
- * (ascending UID), so a million messages cost a few arrays, not a million objects.
- *
- * @param uids          ascending UIDs (unsigned 32-bit values in a long)
- * @param flagSetIds    per message, an index into {@code flagSets}
- * @param flagSets      the distinct flag sets of the mailbox ({@code \Recent} left out)
- * @param internalDates per message, INTERNALDATE as epoch milliseconds
- * @param sizes         per message, RFC822.SIZE in bytes
+ * What a run knows about a mailbox when it starts: the message columns (ascending UIDs, unsigned
+ * 32-bit values in a long) with the flags parsed, {@code \Recent} left out, and the UIDVALIDITY
+ * they belong to.
  */
-public record MailboxSnapshot(long uidValidity, long[] uids, int[] flagSetIds, List<Set<Flag>> flagSets,
-                              long[] internalDates, long[] sizes) {
-    public MailboxSnapshot {
-        int n = uids.length;
-        if (flagSetIds.length != n || internalDates.length != n || sizes.length != n) {
-            throw new IllegalArgumentException("arrays of different lengths");
-        }
-        flagSets = List.copyOf(flagSets);
+public final class MailboxSnapshot extends MessageColumns<Set<Flag>> {
+    private final long uidValidity;
+
+    /**
+     * @param flagSetIds    per message, an index into {@code flagSets}
+     * @param internalDates per message, INTERNALDATE as epoch milliseconds
+     * @param sizes         per message, RFC822.SIZE in bytes
+     */
+    public MailboxSnapshot(long uidValidity, long[] uids, int[] flagSetIds, List<Set<Flag>> flagSets,
+                           long[] internalDates, long[] sizes) {
+        super(uids, flagSetIds, flagSets, internalDates, sizes);
+        this.uidValidity = uidValidity;
     }
 
-    public int size() {
-        return uids.length;
+    /** The messages of {@code columns} with {@code flagSets} in place of theirs, index for index; the arrays are shared. */
+    public MailboxSnapshot(long uidValidity, MessageColumns<?> columns, List<Set<Flag>> flagSets) {
+        super(columns, flagSets);
+        this.uidValidity = uidValidity;
     }
 
-    public Set<Flag> flags(int index) {
-        return flagSets.get(flagSetIds[index]);
+    public long uidValidity() {
+        return uidValidity;
     }
 }
