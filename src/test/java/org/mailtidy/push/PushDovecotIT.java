@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +34,7 @@ import org.mailtidy.testsupport.CapabilityFilterProxy;
 import org.mailtidy.testsupport.Dovecot;
 import org.mailtidy.testsupport.StoredMessage;
 import org.mailtidy.testsupport.TcpProxy;
+import org.mailtidy.testsupport.Await;
 import org.mailtidy.testsupport.TestMessage;
 
 /** Push ({@code on: arrival}) in the daemon, in-process against the private Dovecot (which has NOTIFY). */
@@ -133,7 +135,11 @@ class PushDovecotIT {
         System.out.printf("burst: 1000 APPENDs took %d ms, all handled %d ms after the first%n",
                 (appended - t0) / 1_000_000, (System.nanoTime() - t0) / 1_000_000);
 
-        long runs = gauge(daemon, "mailtidy_runs_total{account=\"a\",mailbox=\"INBOX\"}");
+        // The run's metrics are recorded as it ends, a moment after its last STORE is visible.
+        long runs = Await.awaitValue("the burst's runs in the metrics", Duration.ofSeconds(10), () -> {
+            long n = gauge(daemon, "mailtidy_runs_total{account=\"a\",mailbox=\"INBOX\"}");
+            return n >= 1 ? Optional.of(n) : Optional.empty();
+        });
         System.out.printf("burst: %d runs%n", runs);
         // Runs coalesce the notifications that arrive while one is going on; how many runs the
         // burst spans depends on how fast the APPENDs come (3 to 16 seen on a loaded 2-core box).
