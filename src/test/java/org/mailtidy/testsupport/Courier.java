@@ -25,7 +25,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.eclipse.angus.mail.imap.protocol.BASE64MailboxEncoder;
-import org.mailtidy.imap.ConnectionSettings;
 
 /**
  * A private Courier-IMAP 5 for tests, started once per test JVM on first use and stopped by a
@@ -43,7 +42,7 @@ import org.mailtidy.imap.ConnectionSettings;
  * <p>Courier's personal namespace is {@code "INBOX." "."}: the test name {@code Lists/dev} is
  * the mailbox {@code INBOX.Lists.dev}. No TLS here: plain LOGIN on loopback.
  */
-public final class Courier implements MailServer {
+public final class Courier extends RawImapFixture {
     private static final Path DEB_DIR = Path.of("target", "courier-imap-deb").toAbsolutePath();
     private static final Path IMAPLOGIN = DEB_DIR.resolve("usr/lib/courier/courier/imaplogin");
     private static final Path IMAPD = DEB_DIR.resolve("usr/bin/imapd");
@@ -63,7 +62,6 @@ public final class Courier implements MailServer {
     private static Courier instance;
 
     private final Path home;
-    private final int port;
     private final String uid;
     private final String gid;
     private final String passwordHash;
@@ -72,8 +70,8 @@ public final class Courier implements MailServer {
     private long userdbStamp = System.currentTimeMillis() / 1000 - 86_400;
 
     private Courier(Path home, int port, String uid, String gid, String passwordHash) {
+        super(port);
         this.home = home;
-        this.port = port;
         this.uid = uid;
         this.gid = gid;
         this.passwordHash = passwordHash;
@@ -92,12 +90,14 @@ public final class Courier implements MailServer {
         return instance;
     }
 
-    public String host() {
-        return "127.0.0.1";
+    @Override
+    String passwordOf(String user) {
+        return password(user);
     }
 
-    public int port() {
-        return port;
+    @Override
+    String wireName(String mailbox) {
+        return serverName(mailbox);
     }
 
     @Override
@@ -133,24 +133,6 @@ public final class Courier implements MailServer {
             throw new IllegalStateException(e);
         }
         return name;
-    }
-
-    @Override
-    public ConnectionSettings settings(String user) {
-        return ConnectionSettings.login(host(), port, ConnectionSettings.Security.NONE, user, password(user));
-    }
-
-    @Override
-    public void createMailbox(String user, String mailbox) {
-        if (mailbox.equalsIgnoreCase("INBOX")) {
-            return;
-        }
-        try (RawImap c = login(user)) {
-            String name = RawImap.quote(serverName(mailbox));
-            if (c.command("LIST \"\" " + name).isEmpty()) {
-                c.command("CREATE " + name);
-            }
-        }
     }
 
     /**
@@ -216,21 +198,6 @@ public final class Courier implements MailServer {
         }
     }
 
-    @Override
-    public List<StoredMessage> fetch(String user, String mailbox) {
-        try (RawImap c = login(user)) {
-            return c.fetchAll(RawImap.quote(serverName(mailbox)));
-        }
-    }
-
-    @Override
-    public void addFlags(String user, String mailbox, long uid, String... flags) {
-        try (RawImap c = login(user)) {
-            c.command("SELECT " + RawImap.quote(serverName(mailbox)));
-            c.command("UID STORE " + uid + " +FLAGS.SILENT (" + String.join(" ", flags) + ")");
-        }
-    }
-
     /** Mailbox names on the server (LIST "" "*"), as Courier writes them ({@code INBOX.Lists.dev}). */
     public List<String> serverMailboxes(String user) {
         try (RawImap c = login(user)) {
@@ -261,10 +228,6 @@ public final class Courier implements MailServer {
 
     public Path logFile() {
         return home.resolve("courier.log");
-    }
-
-    private RawImap login(String user) {
-        return RawImap.login(host(), port, user, password(user));
     }
 
     private static String maildirFlags(Set<String> flags) {
@@ -320,7 +283,7 @@ public final class Courier implements MailServer {
         Courier c = new Courier(home, freePort(), uid, gid, hash);
         c.launch();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopTree(c.process), "courier-stop"));
-        awaitImapGreeting("Courier", c.port, c.process, () -> tail(c.logFile(), 40));
+        awaitImapGreeting("Courier", c.port(), c.process, () -> tail(c.logFile(), 40));
         return c;
     }
 
@@ -351,7 +314,7 @@ public final class Courier implements MailServer {
                   IMAP_UMASK=022 IMAP_IDLE_TIMEOUT=%8$d IMAP_CHECK_ALL_FOLDERS=0 IMAP_DISABLETHREADSORT=0 \\
                   %4$s -address=127.0.0.1 -maxprocs=40 -maxperip=40 -nodnslookup -noidentlookup \\
                   %5$d '%6$s' '%7$s' Maildir
-                """.formatted(home, AUTHDAEMOND, CAPABILITY, COURIERTCPD, port, IMAPLOGIN, IMAPD, IDLE_POLL_SECONDS));
+                """.formatted(home, AUTHDAEMOND, CAPABILITY, COURIERTCPD, port(), IMAPLOGIN, IMAPD, IDLE_POLL_SECONDS));
         // setsid: a process group of its own, since authdaemond signals its whole group when it stops
         // (kill(0, SIGTERM)), which would otherwise be the test JVM's and Maven's
         process = new ProcessBuilder("setsid", "unshare", "--mount", "--propagation", "private", "sh",

@@ -16,7 +16,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.mailtidy.imap.ConnectionSettings;
 
 /**
  * A private GNU Mailutils 3.15 {@code imap4d} for tests, started once per test JVM on first use
@@ -27,7 +26,7 @@ import org.mailtidy.imap.ConnectionSettings;
  * bare LF. No UIDPLUS, no MOVE, no keywords (PERMANENTFLAGS without {@code \*}); namespace
  * {@code "" "/"}.
  */
-public final class Mailutils implements MailServer {
+public final class Mailutils extends RawImapFixture {
     public static final String DOMAIN = "mailtidy.test";
     private static final Path IMAP4D = Path.of("/usr/sbin/imap4d");
     private static final AtomicInteger USERS = new AtomicInteger();
@@ -36,13 +35,12 @@ public final class Mailutils implements MailServer {
     private static Mailutils instance;
 
     private final Path home;
-    private final int port;
     private final String passwordHash;
     private Process process;
 
     private Mailutils(Path home, int port, String passwordHash) {
+        super(port);
         this.home = home;
-        this.port = port;
         this.passwordHash = passwordHash;
     }
 
@@ -59,12 +57,9 @@ public final class Mailutils implements MailServer {
         return instance;
     }
 
-    public String host() {
-        return "127.0.0.1";
-    }
-
-    public int port() {
-        return port;
+    @Override
+    String passwordOf(String user) {
+        return password(user);
     }
 
     @Override
@@ -96,24 +91,6 @@ public final class Mailutils implements MailServer {
         return name + "@" + DOMAIN;
     }
 
-    /** Login with AUTHENTICATE PLAIN where offered (it is: GSASL is on), as mailtidy logs in. */
-    @Override
-    public ConnectionSettings settings(String user) {
-        return ConnectionSettings.login(host(), port, ConnectionSettings.Security.NONE, user, password(user));
-    }
-
-    @Override
-    public void createMailbox(String user, String mailbox) {
-        if (mailbox.equalsIgnoreCase("INBOX")) {
-            return;
-        }
-        try (RawImap c = login(user)) {
-            if (c.command("LIST \"\" " + RawImap.quote(mailbox)).isEmpty()) {
-                c.command("CREATE " + RawImap.quote(mailbox));
-            }
-        }
-    }
-
     /**
      * APPENDs every message (INTERNALDATE kept), then stores the system flags: imap4d 3.15 accepts
      * APPEND's flag list but does not keep it. Keywords are dropped (this server stores none).
@@ -139,27 +116,8 @@ public final class Mailutils implements MailServer {
         }
     }
 
-    @Override
-    public List<StoredMessage> fetch(String user, String mailbox) {
-        try (RawImap c = login(user)) {
-            return c.fetchAll(RawImap.quote(mailbox));
-        }
-    }
-
-    @Override
-    public void addFlags(String user, String mailbox, long uid, String... flags) {
-        try (RawImap c = login(user)) {
-            c.command("SELECT " + RawImap.quote(mailbox));
-            c.command("UID STORE " + uid + " +FLAGS.SILENT (" + String.join(" ", flags) + ")");
-        }
-    }
-
     public Path logFile() {
         return home.resolve("imap4d.log");
-    }
-
-    private RawImap login(String user) {
-        return RawImap.login(host(), port, user, password(user));
     }
 
     // ---- start-up ----
@@ -189,11 +147,11 @@ public final class Mailutils implements MailServer {
                 foreground true;
                 pidfile "%1$s/imap4d.pid";
                 server 127.0.0.1:%2$d { transcript true; };
-                """.formatted(home, m.port));
+                """.formatted(home, m.port()));
         m.process = new ProcessBuilder(IMAP4D.toString(), "--config-file=" + config)
                 .redirectErrorStream(true).redirectOutput(m.logFile().toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopTree(m.process), "mailutils-stop"));
-        awaitImapGreeting("imap4d", m.port, m.process, () -> tail(m.logFile(), 40));
+        awaitImapGreeting("imap4d", m.port(), m.process, () -> tail(m.logFile(), 40));
         return m;
     }
 }
