@@ -112,7 +112,7 @@ final class IncrementalObservation {
         if (cached == null) {
             return 1;
         }
-        return UidRanges.firstAbove(snapshot.uids(), previous.maxUid()) < snapshot.size() ? previous.maxUid() + 1 : 0;
+        return CachedRanges.firstAbove(snapshot.uids(), previous.maxUid()) < snapshot.size() ? previous.maxUid() + 1 : 0;
     }
 
     /**
@@ -131,8 +131,8 @@ final class IncrementalObservation {
             changed = true;
             found = search.find(1, program);
         } else {
-            found = UidRanges.fromRanges(snapshot.uids(), cached, previous.maxUid());
-            int firstNew = UidRanges.firstAbove(snapshot.uids(), previous.maxUid());
+            found = CachedRanges.fromRanges(snapshot.uids(), cached, previous.maxUid());
+            int firstNew = CachedRanges.firstAbove(snapshot.uids(), previous.maxUid());
             if (firstNew < snapshot.size()) {
                 BitSet fresh = search.find(previous.maxUid() + 1, program);
                 // UID m:* also names the last message when none is above m (RFC 3501 section 6.4.8)
@@ -140,7 +140,7 @@ final class IncrementalObservation {
                 found.or(fresh);
             }
         }
-        results.put(key, UidRanges.toRanges(snapshot.uids(), found));
+        results.put(key, CachedRanges.toRanges(snapshot.uids(), found));
         return found;
     }
 
@@ -155,8 +155,8 @@ final class IncrementalObservation {
         if (cached == null) {
             return RegexOutcomes.none();
         }
-        return new RegexOutcomes(UidRanges.fromRanges(snapshot.uids(), cached.evaluated(), previous.maxUid()),
-                UidRanges.fromRanges(snapshot.uids(), cached.matching(), previous.maxUid()));
+        return new RegexOutcomes(CachedRanges.fromRanges(snapshot.uids(), cached.evaluated(), previous.maxUid()),
+                CachedRanges.fromRanges(snapshot.uids(), cached.matching(), previous.maxUid()));
     }
 
     /** Keeps a regex criterion's outcomes for the next run; {@code grew}: some were found by this run. */
@@ -164,8 +164,8 @@ final class IncrementalObservation {
                            boolean grew) {
         changed |= grew;
         regexResults.put(regex.cacheKey(), new MailboxCache.RegexAnswer(
-                UidRanges.toRanges(snapshot.uids(), outcomes.known()),
-                UidRanges.toRanges(snapshot.uids(), outcomes.matching())));
+                CachedRanges.toRanges(snapshot.uids(), outcomes.known()),
+                CachedRanges.toRanges(snapshot.uids(), outcomes.matching())));
     }
 
     /** Writes the cache after a successful observation; a failure to write is logged, never thrown. */

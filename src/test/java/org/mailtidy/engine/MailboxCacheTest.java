@@ -253,14 +253,14 @@ class MailboxCacheTest {
         BitSet matched = new BitSet();
         matched.set(0, 4); // 1, 2, 5, 6: one range despite the gap of expunged 3 and 4
         matched.set(5);
-        long[] ranges = UidRanges.toRanges(uids, matched);
+        long[] ranges = CachedRanges.toRanges(uids, matched);
         assertThat(ranges).containsExactly(1, 6, 20, 20);
         // After 2 vanished and 22, 23 arrived, the cached answer covers only UIDs up to 21.
         long[] now = {1, 5, 6, 9, 20, 21, 22, 23};
-        BitSet back = UidRanges.fromRanges(now, ranges, 21);
+        BitSet back = CachedRanges.fromRanges(now, ranges, 21);
         assertThat(back.stream().toArray()).containsExactly(0, 1, 2, 4);
-        assertThat(UidRanges.firstAbove(now, 21)).isEqualTo(6);
-        assertThat(UidRanges.firstAbove(now, 30)).isEqualTo(8);
+        assertThat(CachedRanges.firstAbove(now, 21)).isEqualTo(6);
+        assertThat(CachedRanges.firstAbove(now, 30)).isEqualTo(8);
     }
 
     @Test

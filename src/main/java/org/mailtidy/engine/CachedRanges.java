@@ -8,8 +8,8 @@ import java.util.stream.LongStream;
  * A mailbox cache keeps search and regex answers as ascending UID ranges; a run reads them back as
  * indexes into the snapshot's ascending UIDs.
  */
-final class UidRanges {
-    private UidRanges() {
+final class CachedRanges {
+    private CachedRanges() {
     }
 
     /** The index of the first UID above {@code uid}; the length when there is none. */
