@@ -1,5 +1,6 @@
 package org.mailtidy.engine;
 
+import org.mailtidy.imap.SearchRequest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -9,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MailboxSession;
-import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.mail.SearchArg;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.HeaderNeed;
@@ -104,8 +104,8 @@ final class EvidenceGathering {
         if (asked.size() < 2) {
             return new HashMap<>();
         }
-        List<SelectedMailbox.SearchRequest> requests = new ArrayList<>();
-        asked.forEach((key, p) -> requests.add(new SelectedMailbox.SearchRequest(
+        List<SearchRequest> requests = new ArrayList<>();
+        asked.forEach((key, p) -> requests.add(new SearchRequest(
                 restricted(p.tokens(), Long.parseLong(key.substring(0, key.indexOf(' ')))), p.utf8())));
         List<BitSet> found = box.uidSearchAll(requests, snapshot.uids());
         Map<String, BitSet> out = new HashMap<>();

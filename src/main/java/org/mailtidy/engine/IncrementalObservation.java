@@ -1,5 +1,6 @@
 package org.mailtidy.engine;
 
+import org.mailtidy.imap.ChangesAndTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import org.mailtidy.imap.FlagUpdates;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.ImapSession;
 import org.mailtidy.imap.MailboxSession;
-import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.imap.MessageTable;
 import org.mailtidy.rules.Criterion;
 import org.mailtidy.rules.MailboxSnapshot;
@@ -239,7 +239,7 @@ final class IncrementalObservation {
         int flagChanges;
         if (box.qresync() && newMail && box.highestModSeq() != cache.highestModSeq()) {
             // the changes and the new mail's table in one flight (issue 15)
-            SelectedMailbox.ChangesAndTable both = box.fetchChangesSinceAndTable(cache.maxUid(),
+            ChangesAndTable both = box.fetchChangesSinceAndTable(cache.maxUid(),
                     cache.highestModSeq());
             columns.removeAll(both.changes().vanished());
             flagChanges = applyFlags(columns, both.changes().flags());

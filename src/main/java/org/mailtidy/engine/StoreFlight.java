@@ -1,5 +1,8 @@
 package org.mailtidy.engine;
 
+import org.mailtidy.imap.StoreRequest;
+import org.mailtidy.imap.StoreOutcome;
+import org.mailtidy.imap.StoresInterrupted;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -55,14 +58,14 @@ final class StoreFlight {
 
     /** The stores of {@code sending} from {@code first} up to the next operation that is not a store. */
     Sent send(List<Operation> sending, int first, List<long[]> copiedInsteadOfMoved) throws ImapException {
-        List<SelectedMailbox.StoreRequest> requests = new ArrayList<>();
+        List<StoreRequest> requests = new ArrayList<>();
         int last = first;
         while (last < sending.size()) {
             Optional<Operation.Store> s = store(sending.get(last));
             if (s.isEmpty()) {
                 break;
             }
-            requests.add(new SelectedMailbox.StoreRequest(leftAlone.without(s.get().uids().toArray()), s.get().mode(),
+            requests.add(new StoreRequest(leftAlone.without(s.get().uids().toArray()), s.get().mode(),
                     s.get().flags().stream().map(Flag::name).toList()));
             last++;
         }
@@ -72,10 +75,10 @@ final class StoreFlight {
         long[] expungeAfter = expungeMayRideAlong && next.isPresent() && connection.hasCapability("UIDPLUS")
                 && box.conditionalStores()
                 ? leftAlone.without(ExpungeSender.union(next.get().uids().toArray(), copiedInsteadOfMoved)) : null;
-        SelectedMailbox.StoreOutcome outcome;
+        StoreOutcome outcome;
         try {
             outcome = box.storeAll(requests, expungeAfter);
-        } catch (SelectedMailbox.StoresInterrupted e) {
+        } catch (StoresInterrupted e) {
             // The stores the server acknowledged are done; the rest of them, and every operation
             // after them, are not.
             leftAlone.storesUnfinished(e.unfinished());

@@ -1,5 +1,7 @@
 package org.mailtidy.engine;
 
+import org.mailtidy.imap.TransferRequest;
+import org.mailtidy.imap.TransferOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -8,7 +10,6 @@ import java.util.Set;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.ImapSession;
 import org.mailtidy.imap.MailboxSession;
-import org.mailtidy.imap.SelectedMailbox;
 
 /**
  * The destinations of a batch's copies and moves, created when the server says they do not exist:
@@ -69,12 +70,12 @@ final class TransferDestinations {
      * or a refusal without it for a mailbox LIST does not show): the destinations created and the
      * commands sent again, together in one flight. Their outcomes replace the refusals in {@code outcomes}.
      */
-    void retryCreated(MailboxSession box, List<SelectedMailbox.TransferRequest> requests,
-                      List<SelectedMailbox.TransferOutcome> outcomes) throws ImapException {
+    void retryCreated(MailboxSession box, List<TransferRequest> requests,
+                      List<TransferOutcome> outcomes) throws ImapException {
         Set<String> create = new LinkedHashSet<>();
         List<Integer> retry = new ArrayList<>();
         for (int r = 0; r < requests.size(); r++) {
-            SelectedMailbox.TransferOutcome o = outcomes.get(r);
+            TransferOutcome o = outcomes.get(r);
             String mailbox = requests.get(r).mailbox();
             if (o.refusal().isEmpty() || o.refusedUids().length == 0 || known.contains(mailbox)) {
                 continue;
@@ -93,15 +94,15 @@ final class TransferDestinations {
             org.slf4j.LoggerFactory.getLogger(BatchExecutor.class).info("creating mailbox '{}' on {}", mailbox,
                     connection.description());
         }
-        List<SelectedMailbox.TransferRequest> again = retry.stream().map(r -> new SelectedMailbox.TransferRequest(
+        List<TransferRequest> again = retry.stream().map(r -> new TransferRequest(
                 outcomes.get(r).refusedUids(), requests.get(r).mailbox(), requests.get(r).move())).toList();
-        List<SelectedMailbox.TransferOutcome> retried = box.transferAll(again, create);
+        List<TransferOutcome> retried = box.transferAll(again, create);
         known.addAll(create);
         for (int i = 0; i < retry.size(); i++) {
             int r = retry.get(i);
-            SelectedMailbox.TransferOutcome first = outcomes.get(r);
-            SelectedMailbox.TransferOutcome second = retried.get(i);
-            outcomes.set(r, new SelectedMailbox.TransferOutcome(first.done().plus(second.done()),
+            TransferOutcome first = outcomes.get(r);
+            TransferOutcome second = retried.get(i);
+            outcomes.set(r, new TransferOutcome(first.done().plus(second.done()),
                     second.refusedUids(), second.refusal(), second.tryCreate()));
         }
     }

@@ -1,5 +1,7 @@
 package org.mailtidy.engine;
 
+import org.mailtidy.imap.TransferRequest;
+import org.mailtidy.imap.TransferOutcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -9,7 +11,6 @@ import java.util.stream.LongStream;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.ImapSession;
 import org.mailtidy.imap.MailboxSession;
-import org.mailtidy.imap.SelectedMailbox;
 import org.mailtidy.rules.Operation;
 
 /**
@@ -81,20 +82,20 @@ final class TransferFlight {
             sent.add(uids);
             last++;
         }
-        List<SelectedMailbox.TransferRequest> requests = new ArrayList<>();
+        List<TransferRequest> requests = new ArrayList<>();
         List<Integer> requestOf = new ArrayList<>();
         for (int i = 0; i < group.size(); i++) {
             if (sent.get(i).length > 0) {
-                requests.add(new SelectedMailbox.TransferRequest(sent.get(i), destination(group.get(i)),
+                requests.add(new TransferRequest(sent.get(i), destination(group.get(i)),
                         isMove(group.get(i))));
                 requestOf.add(i);
             }
         }
-        List<SelectedMailbox.TransferOutcome> outcomes = new ArrayList<>(box.transferAll(requests, List.of()));
+        List<TransferOutcome> outcomes = new ArrayList<>(box.transferAll(requests, List.of()));
         destinations.retryCreated(box, requests, outcomes);
         for (int r = 0; r < requests.size(); r++) {
             Operation op = group.get(requestOf.get(r));
-            SelectedMailbox.TransferOutcome outcome = outcomes.get(r);
+            TransferOutcome outcome = outcomes.get(r);
             long[] refusedUids = outcome.refusedUids();
             leftAlone.refused(refusedUids);
             outcome.refusal().ifPresent(leftAlone::refusal);

@@ -63,14 +63,14 @@ final class MailboxSearches {
     }
 
     /** See {@link SelectedMailbox#uidSearchAll}. */
-    List<BitSet> uidSearchAll(List<SelectedMailbox.SearchRequest> requests, long[] ascendingUids)
+    List<BitSet> uidSearchAll(List<SearchRequest> requests, long[] ascendingUids)
             throws ImapException {
         ImapConnection connection = commands.connection();
         if (!connection.hasCapability("ESEARCH")) {
             // A plain SEARCH answer names no command, and a server may run pipelined searches at
             // once (Dovecot does): only ESEARCH's correlator (RFC 4731) tells the answers apart.
             List<BitSet> out = new java.util.ArrayList<>();
-            for (SelectedMailbox.SearchRequest r : requests) {
+            for (SearchRequest r : requests) {
                 out.add(uidSearch(r.program(), r.utf8(), ascendingUids));
             }
             return out;
@@ -84,7 +84,7 @@ final class MailboxSearches {
         List<Response> answers = commands.pipelined("UID SEARCH", p -> {
             List<Wire.Pipelined> flight = new java.util.ArrayList<>();
             for (int i = 0; i < requests.size(); i++) {
-                SelectedMailbox.SearchRequest request = requests.get(i);
+                SearchRequest request = requests.get(i);
                 SearchCommand c = searchCommand(request.program(), request.utf8(), found.get(i), p.supportsUtf8());
                 int octets = c.verb.length() + 24 + request.program().stream().mapToInt(MailboxSearches::octets).sum();
                 boolean literal = !literalPlus && request.program().stream().anyMatch(MailboxSearches::needsLiteral);

@@ -92,7 +92,7 @@ public interface MailboxSession extends AutoCloseable {
      * (RFC 9051 section 5.5): neither depends on the other. Dovecot may answer the two at once, so each
      * FETCH goes to the command whose UID range it is in.
      */
-    SelectedMailbox.ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException;
+    ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException;
 
     /**
      * The UIDs up to {@code upToUid} that exist, as ascending ranges (first, last pairs):
@@ -115,7 +115,7 @@ public interface MailboxSession extends AutoCloseable {
      * answered as {@link #uidSearch(List, boolean, long[])} answers it. A search whose text needs a
      * synchronizing literal (non-ASCII without LITERAL+) waits for the answers before it.
      */
-    List<BitSet> uidSearchAll(List<SelectedMailbox.SearchRequest> requests, long[] ascendingUids)
+    List<BitSet> uidSearchAll(List<SearchRequest> requests, long[] ascendingUids)
             throws ImapException;
 
     /**
@@ -151,10 +151,10 @@ public interface MailboxSession extends AutoCloseable {
      * the stores one at a time would leave it. So a batch costs as many round trips as the most
      * stores any one message is in, not one per command.
      */
-    SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests) throws ImapException;
+    StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException;
 
     /** As {@link #storeAll(List)}, with {@code UID EXPUNGE expungeAfter} in the last conditional flight. */
-    SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests, long[] expungeAfter)
+    StoreOutcome storeAll(List<StoreRequest> requests, long[] expungeAfter)
             throws ImapException;
 
     /**
@@ -163,7 +163,7 @@ public interface MailboxSession extends AutoCloseable {
      * missing). The caller sends no message in two of them: each one's outcome does not depend on the
      * others'. A refusal does not stop the rest (they were sent with it).
      */
-    List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests,
+    List<TransferOutcome> transferAll(List<TransferRequest> requests,
             Collection<String> createFirst) throws ImapException;
 
     /**

@@ -6,7 +6,6 @@ import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.ObjLongConsumer;
 import org.eclipse.angus.mail.imap.IMAPFolder;
@@ -148,10 +147,6 @@ public final class SelectedMailbox implements MailboxSession {
         return tables.fetchChangesSince(upToUid, modSeq);
     }
 
-    /** What {@link #fetchChangesSinceAndTable} read: the changes up to a UID, and the table above it. */
-    public record ChangesAndTable(ChangesSince changes, MessageTable table) {
-    }
-
     @Override
     public ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException {
         return tables.fetchChangesSinceAndTable(upToUid, modSeq);
@@ -173,10 +168,6 @@ public final class SelectedMailbox implements MailboxSession {
     @Override
     public BitSet uidSearch(List<SearchArg> program, boolean utf8, long[] ascendingUids) throws ImapException {
         return searches.uidSearch(program, utf8, ascendingUids);
-    }
-
-    /** One {@code UID SEARCH} of a batch: its program, and whether it needs {@code CHARSET UTF-8}. */
-    public record SearchRequest(List<SearchArg> program, boolean utf8) {
     }
 
     @Override
@@ -214,23 +205,6 @@ public final class SelectedMailbox implements MailboxSession {
         return stores.store(uids, mode, flags);
     }
 
-    /** One {@code UID STORE} of a batch: these UIDs, this form, these flags. */
-    public record StoreRequest(long[] uids, StoreMode mode, Collection<String> flags) {
-    }
-
-    /**
-     * What a batch of stores left undone. {@code leftAlone}: messages another client changed since
-     * this session read them (CONDSTORE), as {@link #store} returns them; {@code refused}: the UIDs of
-     * the commands the server answered NO or BAD, with the first such answer in {@code failure}.
-     */
-    public record StoreOutcome(long[] leftAlone, long[] refused, Optional<ImapException> failure,
-                               long[] expunged, Optional<ImapException> expungeFailure) {
-        /** True when the {@code UID EXPUNGE} asked for went in the stores' last flight. */
-        public boolean expungeSent() {
-            return expunged != null;
-        }
-    }
-
     @Override
     public StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException {
         return storeAll(requests, null);
@@ -241,23 +215,6 @@ public final class SelectedMailbox implements MailboxSession {
         return storeFlights.storeAll(requests, expungeAfter);
     }
 
-    /**
-     * A batch of stores that ended part-way (the connection was lost): {@code unfinished} are the
-     * UIDs of the batch the server did not acknowledge every store of; the rest were all stored.
-     */
-    public static final class StoresInterrupted extends ImapException {
-        private final long[] unfinished;
-
-        StoresInterrupted(ImapException cause, long[] unfinished) {
-            super(cause.getMessage(), cause.serverResponse(), cause);
-            this.unfinished = unfinished;
-        }
-
-        public long[] unfinished() {
-            return unfinished;
-        }
-    }
-
     @Override
     public CopiedUids copy(long[] uids, String mailbox) throws ImapException {
         return transfers.copy(uids, mailbox);
@@ -266,19 +223,6 @@ public final class SelectedMailbox implements MailboxSession {
     @Override
     public Moved move(long[] uids, String mailbox) throws ImapException {
         return transfers.move(uids, mailbox);
-    }
-
-    /** One {@code UID COPY} or {@code UID MOVE} of a flight. */
-    public record TransferRequest(long[] uids, String mailbox, boolean move) {
-    }
-
-    /**
-     * What the server did with one {@link TransferRequest}: where the copies went and (a move) the UIDs
-     * gone from this mailbox; or its refusal, and whether the refusal said {@code [TRYCREATE]}
-     * (RFC 3501 section 6.4.7: the destination does not exist; a refused COPY or MOVE did nothing).
-     */
-    public record TransferOutcome(Moved done, long[] refusedUids, Optional<ImapException> refusal,
-                                  boolean tryCreate) {
     }
 
     @Override

@@ -29,7 +29,7 @@ final class StoreFlights {
         this.guards = commands.guards();
     }
 
-    SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests, long[] expungeAfter)
+    StoreOutcome storeAll(List<StoreRequest> requests, long[] expungeAfter)
             throws ImapException {
         commands.requireWritable("UID STORE");
         boolean expunge = expungeAfter != null && expungeAfter.length > 0 && guards != null
@@ -53,7 +53,7 @@ final class StoreFlights {
             List<Wire.Pipelined> flight = new java.util.ArrayList<>();
             List<java.util.function.Consumer<Response>> done = new java.util.ArrayList<>();
             for (int i = 0; i < pending.length; i++) {
-                SelectedMailbox.StoreRequest request = requests.get(i);
+                StoreRequest request = requests.get(i);
                 LongStream.Builder now = LongStream.builder();
                 LongStream.Builder later = LongStream.builder();
                 for (long uid : pending[i]) {
@@ -136,7 +136,7 @@ final class StoreFlights {
                 for (long[] later : pending) {
                     LongStream.of(later).forEach(unfinished::add);
                 }
-                throw new SelectedMailbox.StoresInterrupted(e, UidSets.sortedDistinct(unfinished.stream()
+                throw new StoresInterrupted(e, UidSets.sortedDistinct(unfinished.stream()
                         .mapToLong(Long::longValue).toArray()));
             }
         }
@@ -166,7 +166,7 @@ final class StoreFlights {
                 expungeFailure = commands.refusal("UID EXPUNGE", expungeAnswer[0]);
             }
         }
-        return new SelectedMailbox.StoreOutcome(
+        return new StoreOutcome(
                 UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
                 UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
                 java.util.Optional.ofNullable(failure[0]),
@@ -175,7 +175,7 @@ final class StoreFlights {
     }
 
     /** The commands of one request's UIDs in this flight, and what to do with each answer. */
-    private void addStores(long[] uids, SelectedMailbox.StoreRequest request, List<Wire.Pipelined> flight,
+    private void addStores(long[] uids, StoreRequest request, List<Wire.Pipelined> flight,
                            List<java.util.function.Consumer<Response>> done, java.util.Set<Long> leftAlone,
                            java.util.Set<Long> refused, ImapException[] failure) {
         if (uids.length == 0) {

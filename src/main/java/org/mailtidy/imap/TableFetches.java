@@ -134,7 +134,7 @@ final class TableFetches {
     }
 
     /** See {@link SelectedMailbox#fetchChangesSinceAndTable}. */
-    SelectedMailbox.ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException {
+    ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) throws ImapException {
         requireQresync();
         long fromUid = upToUid + 1;
         FlagUpdates.Builder updates = new FlagUpdates.Builder();
@@ -150,7 +150,7 @@ final class TableFetches {
                         TableFetches::withDate)));
         commands.requireAllOk("UID FETCH", answers);
         MessageTable built = table.build();
-        return new SelectedMailbox.ChangesAndTable(new ChangesSince(updates.build(), vanished.toArray()), built);
+        return new ChangesAndTable(new ChangesSince(updates.build(), vanished.toArray()), built);
     }
 
     /** A FETCH with INTERNALDATE: only the table's FETCH asks for it. */

@@ -26,10 +26,10 @@ final class TransferFlights {
      * missing). The caller sends no message in two of them: each one's outcome does not depend on the
      * others'. A refusal does not stop the rest (they were sent with it).
      */
-    List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests,
+    List<TransferOutcome> transferAll(List<TransferRequest> requests,
                                                       Collection<String> createFirst)
             throws ImapException {
-        for (SelectedMailbox.TransferRequest r : requests) {
+        for (TransferRequest r : requests) {
             commands.requireWritable(r.move() ? "UID MOVE" : "UID COPY");
             if (r.move() && !commands.connection().hasCapability("MOVE")) {
                 throw new ImapException.MissingCapability("MOVE", commands.connection().description()
@@ -41,7 +41,7 @@ final class TransferFlights {
             creates.add(MailboxNames.encode(commands.connection().serverName(mailbox)));
         }
         List<String> wires = new java.util.ArrayList<>();
-        for (SelectedMailbox.TransferRequest r : requests) {
+        for (TransferRequest r : requests) {
             wires.add(MailboxNames.encode(commands.connection().serverName(r.mailbox())));
         }
         boolean literalPlus = commands.connection().hasCapability("LITERAL+");
@@ -69,7 +69,7 @@ final class TransferFlights {
                 }
             }
             for (int i = 0; i < requests.size(); i++) {
-                SelectedMailbox.TransferRequest r = requests.get(i);
+                TransferRequest r = requests.get(i);
                 String verb = r.move() ? "UID MOVE" : "UID COPY";
                 String wire = wires.get(i);
                 boolean literal = !literalPlus && (p.supportsUtf8() || !MailboxCommands.isAscii(wire));
@@ -99,7 +99,7 @@ final class TransferFlights {
             return flight;
         };
         List<Response> answers;
-        if (byUid || requests.stream().noneMatch(SelectedMailbox.TransferRequest::move)) {
+        if (byUid || requests.stream().noneMatch(TransferRequest::move)) {
             answers = commands.pipelined("UID MOVE", build, (i, tagged) -> { });
         } else {
             // EXPUNGE responses name sequence numbers, which cannot tell the commands of a flight apart:
@@ -111,7 +111,7 @@ final class TransferFlights {
                 answers.addAll(commands.pipelined("UID MOVE", List.of(one)));
             }
         }
-        List<SelectedMailbox.TransferOutcome> out = new java.util.ArrayList<>();
+        List<TransferOutcome> out = new java.util.ArrayList<>();
         ImapException createRefused = null;
         for (int i = 0; i < answers.size() && requestOf.get(i) < 0; i++) {
             Response tagged = answers.get(i);
@@ -151,7 +151,7 @@ final class TransferFlights {
                     }
                 }
             }
-            out.add(new SelectedMailbox.TransferOutcome(new Moved(gone.toArray(), copied),
+            out.add(new TransferOutcome(new Moved(gone.toArray(), copied),
                     UidSets.sortedDistinct(refusedUids.build().toArray()), java.util.Optional.ofNullable(refused),
                     tryCreate));
         }

@@ -250,10 +250,10 @@ public final class FakeMailbox implements MailboxSession {
     }
 
     @Override
-    public List<BitSet> uidSearchAll(List<SelectedMailbox.SearchRequest> requests, long[] ascendingUids)
+    public List<BitSet> uidSearchAll(List<SearchRequest> requests, long[] ascendingUids)
             throws ImapException {
         List<BitSet> out = new ArrayList<>();
-        for (SelectedMailbox.SearchRequest r : requests) {
+        for (SearchRequest r : requests) {
             out.add(uidSearch(r.program(), r.utf8(), ascendingUids));
         }
         return out;
@@ -343,13 +343,13 @@ public final class FakeMailbox implements MailboxSession {
 
     /** The stores in order, one command each; a refused or left-alone message is left out of the later ones. */
     @Override
-    public SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests) throws ImapException {
+    public StoreOutcome storeAll(List<StoreRequest> requests) throws ImapException {
         requireWritable("UID STORE");
         Set<Long> leftAlone = new HashSet<>();
         Set<Long> refused = new HashSet<>();
         ImapException failure = null;
         for (int i = 0; i < requests.size(); i++) {
-            SelectedMailbox.StoreRequest r = requests.get(i);
+            StoreRequest r = requests.get(i);
             long[] uids = LongStream.of(r.uids()).filter(u -> !leftAlone.contains(u) && !refused.contains(u))
                     .toArray();
             if (uids.length == 0) {
@@ -365,10 +365,10 @@ public final class FakeMailbox implements MailboxSession {
             } catch (ImapException e) {
                 Set<Long> unfinished = new HashSet<>(leftAlone);
                 unfinished.addAll(refused);
-                for (SelectedMailbox.StoreRequest later : requests.subList(i, requests.size())) {
+                for (StoreRequest later : requests.subList(i, requests.size())) {
                     LongStream.of(later.uids()).forEach(unfinished::add);
                 }
-                throw new SelectedMailbox.StoresInterrupted(e, UidSets.sortedDistinct(
+                throw new StoresInterrupted(e, UidSets.sortedDistinct(
                         unfinished.stream().mapToLong(Long::longValue).toArray()));
             }
             if (answer.isPresent() && answer.get() instanceof FakeImapSession.Modified m) {
@@ -384,7 +384,7 @@ public final class FakeMailbox implements MailboxSession {
                 apply(uids, r.mode(), r.flags());
             }
         }
-        return new SelectedMailbox.StoreOutcome(
+        return new StoreOutcome(
                 UidSets.sortedDistinct(leftAlone.stream().mapToLong(Long::longValue).toArray()),
                 UidSets.sortedDistinct(refused.stream().mapToLong(Long::longValue).toArray()),
                 Optional.ofNullable(failure), null, Optional.empty());
@@ -392,7 +392,7 @@ public final class FakeMailbox implements MailboxSession {
 
     /** The fake has no CONDSTORE, so the engine never asks it for an expunge in the stores' flight. */
     @Override
-    public SelectedMailbox.StoreOutcome storeAll(List<SelectedMailbox.StoreRequest> requests, long[] expungeAfter)
+    public StoreOutcome storeAll(List<StoreRequest> requests, long[] expungeAfter)
             throws ImapException {
         if (expungeAfter != null) {
             throw new UnsupportedOperationException("the fake's stores are unconditional: no expunge in their flight");
@@ -406,26 +406,26 @@ public final class FakeMailbox implements MailboxSession {
     }
 
     @Override
-    public SelectedMailbox.ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) {
+    public ChangesAndTable fetchChangesSinceAndTable(long upToUid, long modSeq) {
         throw new UnsupportedOperationException("the fake has no QRESYNC");
     }
 
     /** The flight's COPY/MOVEs one after another: a refusal (NO, BAD) is that command's outcome, as in a flight. */
     @Override
-    public List<SelectedMailbox.TransferOutcome> transferAll(List<SelectedMailbox.TransferRequest> requests,
+    public List<TransferOutcome> transferAll(List<TransferRequest> requests,
             java.util.Collection<String> createFirst) throws ImapException {
         for (String mailbox : createFirst) {
             session.create(mailbox);
         }
-        List<SelectedMailbox.TransferOutcome> outcomes = new java.util.ArrayList<>();
-        for (SelectedMailbox.TransferRequest r : requests) {
+        List<TransferOutcome> outcomes = new java.util.ArrayList<>();
+        for (TransferRequest r : requests) {
             try {
                 Moved done = r.move() ? move(r.uids(), r.mailbox())
                         : new Moved(new long[0], copy(r.uids(), r.mailbox()));
-                outcomes.add(new SelectedMailbox.TransferOutcome(done, new long[0], Optional.empty(), false));
+                outcomes.add(new TransferOutcome(done, new long[0], Optional.empty(), false));
             } catch (ImapException.NoResponse | ImapException.BadResponse refusal) {
                 boolean tryCreate = String.valueOf(refusal.serverResponse()).contains("[TRYCREATE]");
-                outcomes.add(new SelectedMailbox.TransferOutcome(new Moved(new long[0], CopiedUids.NONE), r.uids(), Optional.of(refusal), tryCreate));
+                outcomes.add(new TransferOutcome(new Moved(new long[0], CopiedUids.NONE), r.uids(), Optional.of(refusal), tryCreate));
             }
         }
         return outcomes;
