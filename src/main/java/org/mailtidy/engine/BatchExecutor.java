@@ -61,7 +61,7 @@ final class BatchExecutor {
         this.journal = journal;
         this.record = new TransferRecord(connection, acknowledged);
         this.destinations = new TransferDestinations(connection);
-        this.stores = new StoreFlight(connection, box, leftAlone, acknowledged, permit == SendPermit.ALWAYS);
+        this.stores = new StoreFlight(connection, box, leftAlone, acknowledged, !permit.guardsEachOperation());
         this.transfers = new TransferFlight(connection, box, journal != null, leftAlone, destinations, record);
         this.expunger = new ExpungeSender(connection, box, expungeWithoutUidplus, notes, acknowledged);
     }
