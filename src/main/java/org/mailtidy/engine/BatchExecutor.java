@@ -15,6 +15,7 @@ import org.mailtidy.imap.MailboxSession;
 import org.mailtidy.mail.StoreMode;
 import org.mailtidy.rules.Flag;
 import org.mailtidy.rules.MailboxPlan;
+import org.mailtidy.rules.MailboxSnapshot;
 import org.mailtidy.rules.Operation;
 
 /**
@@ -47,12 +48,14 @@ final class BatchExecutor {
     private int copies;
 
     /**
+     * {@code read}: the snapshot the plan was made from (the flags a merged store starts from);
      * {@code journal}: null when copies are not journaled (no state directory); {@code acknowledged}
      * gets what the server confirmed of each operation; {@code permit} is asked before each
      * operation, and once it is revoked nothing more is sent.
      */
     BatchExecutor(ImapSession connection, MailboxSession box, boolean expungeWithoutUidplus, List<String> notes,
-                  MailboxPlan plan, JournaledBatch journal, Acknowledged acknowledged, SendPermit permit) {
+                  MailboxSnapshot read, MailboxPlan plan, JournaledBatch journal, Acknowledged acknowledged,
+                  SendPermit permit) {
         this.permit = permit;
         this.sending = plan.operations();
         this.connection = connection;
@@ -61,7 +64,8 @@ final class BatchExecutor {
         this.journal = journal;
         this.record = new TransferRecord(connection, acknowledged);
         this.destinations = new TransferDestinations(connection);
-        this.stores = new StoreFlight(connection, box, leftAlone, acknowledged, !permit.guardsEachOperation());
+        this.stores = new StoreFlight(connection, box, leftAlone, acknowledged, !permit.guardsEachOperation(),
+                read);
         this.transfers = new TransferFlight(connection, box, journal != null, leftAlone, destinations, record);
         this.expunger = new ExpungeSender(connection, box, expungeWithoutUidplus, notes, acknowledged);
     }

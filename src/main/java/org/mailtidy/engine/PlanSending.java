@@ -93,7 +93,7 @@ final class PlanSending {
         Acknowledged acks = new Acknowledged(b.snapshot().uids());
         // BatchExecutor (being changed for pipelining) still takes null for "no journal"
         BatchExecutor executor = new BatchExecutor(connection, box, settings.expungeWithoutUidplus(), notes,
-                plan, batch.orElse(null), acks, permit);
+                b.snapshot(), plan, batch.orElse(null), acks, permit);
         try {
             executor.sendOwed(owed);
             executor.send();

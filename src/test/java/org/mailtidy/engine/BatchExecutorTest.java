@@ -11,6 +11,7 @@ import org.mailtidy.imap.FakeImapSession;
 import org.mailtidy.imap.FakeMailbox;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.rules.MailboxPlan;
+import org.mailtidy.rules.MailboxSnapshot;
 import org.mailtidy.rules.RuleSpec;
 import org.mailtidy.rules.RuleStats;
 
@@ -25,9 +26,10 @@ class BatchExecutorTest {
     private BatchExecutor executor(String rules, boolean expungeWithoutUidplus) throws ImapException {
         List<RuleSpec> specs = FakeRuns.rules(rules);
         FakeMailbox box = session.select("INBOX", false);
-        plan = FakeRuns.plan(box, specs, Optional.of("Trash"));
+        MailboxSnapshot read = FakeRuns.snapshot(box);
+        plan = FakeRuns.plan(read, specs, Optional.of("Trash"));
         acknowledged = new Acknowledged(box.uids());
-        return new BatchExecutor(session, box, expungeWithoutUidplus, notes, plan, null, acknowledged,
+        return new BatchExecutor(session, box, expungeWithoutUidplus, notes, read, plan, null, acknowledged,
                 SendPermit.ALWAYS);
     }
 

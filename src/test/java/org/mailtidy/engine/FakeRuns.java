@@ -39,7 +39,12 @@ final class FakeRuns {
 
     /** The plan of these rules (flag and constant criteria only: no server search) for the mailbox now. */
     static MailboxPlan plan(FakeMailbox box, List<RuleSpec> rules, Optional<String> trash) throws ImapException {
+        return plan(snapshot(box), rules, trash);
+    }
+
+    /** The plan of these rules for this snapshot. */
+    static MailboxPlan plan(MailboxSnapshot snapshot, List<RuleSpec> rules, Optional<String> trash) {
         PlanContext context = new PlanContext(NOW, LocalDate.ofInstant(NOW, ZoneOffset.UTC), trash);
-        return Planner.planWithoutAudit(rules, snapshot(box), new ServerEvidence(), context);
+        return Planner.planWithoutAudit(rules, snapshot, new ServerEvidence(), context);
     }
 }
