@@ -106,6 +106,80 @@ class BatchExecutorTest {
         assertThat(notes).singleElement().asString().contains("1 message was changed by another client");
     }
 
+    private static final String SEEN_AND_NOT_NEW = """
+              - {name: seen, match: {all_messages: true}, add_flags: [\\Seen]}
+              - {name: old, match: {all_messages: true}, remove_flags: [$New], move_to: Archive}
+            """;
+
+    @Test
+    void withConditionalStoresEachMessagesStoresGoInOneStoreOfItsNetChange() throws Exception {
+        inbox.withConditionalStores();
+        inbox.add("<a@test>", "$New");
+        inbox.add("<b@test>", "$New", "\\Flagged");
+        inbox.add("<c@test>");
+        session.mailbox("Archive");
+        BatchExecutor executor = executor(SEEN_AND_NOT_NEW, false);
+
+        executor.send();
+
+        assertThat(sent()).containsExactly(
+                "UID STORE 2 FLAGS.SILENT (\\Flagged \\Seen)",
+                "UID STORE 1 FLAGS.SILENT (\\Seen)",
+                "UID STORE 3 +FLAGS.SILENT (\\Seen)",
+                "UID MOVE 1:3 \"Archive\"");
+        assertThat(session.mailbox("Archive").uids()).hasSize(3);
+        assertThat(counts(executor)).containsExactly(new RuleStats("seen", 3, 3, 0, 0, 0),
+                new RuleStats("old", 3, 2, 0, 3, 0));
+    }
+
+    @Test
+    void aMergedStoreAnotherClientChangedLeavesTheMessageAloneAndOutOfEveryRulesCounts() throws Exception {
+        inbox.withConditionalStores();
+        inbox.add("<a@test>", "$New");
+        inbox.add("<b@test>", "$New");
+        inbox.add("<c@test>");
+        session.mailbox("Archive");
+        BatchExecutor executor = executor(SEEN_AND_NOT_NEW, false);
+        session.refuse("UID STORE 1:2", new FakeImapSession.Modified(2));
+
+        executor.send();
+
+        assertThat(sent()).containsExactly(
+                "UID STORE 1:2 FLAGS.SILENT (\\Seen)",
+                "UID STORE 3 +FLAGS.SILENT (\\Seen)",
+                "UID MOVE 1,3 \"Archive\"");
+        assertThat(inbox.uids()).containsExactly(2);
+        assertThat(inbox.flagsOf(2)).containsExactly("$New");
+        assertThat(executor.leftAlone()).containsExactly(2L);
+        assertThat(counts(executor)).containsExactly(new RuleStats("seen", 3, 2, 0, 0, 0),
+                new RuleStats("old", 3, 1, 0, 2, 0));
+        assertThat(notes).singleElement().asString().contains("1 message was changed by another client");
+    }
+
+    @Test
+    void aMergedStoreRefusedLeavesItsMessagesAloneForTheBatchAndFailsTheRunAtItsEnd() throws Exception {
+        inbox.withConditionalStores();
+        inbox.add("<a@test>", "$New");
+        inbox.add("<b@test>", "$New");
+        inbox.add("<c@test>");
+        session.mailbox("Archive");
+        BatchExecutor executor = executor(SEEN_AND_NOT_NEW, false);
+        session.refuse("UID STORE 1:2", new FakeImapSession.No("[CANNOT] not now"));
+
+        assertThatThrownBy(executor::send).isInstanceOf(ImapException.NoResponse.class)
+                .hasMessageContaining("UID STORE 1:2");
+
+        assertThat(sent()).containsExactly(
+                "UID STORE 1:2 FLAGS.SILENT (\\Seen)",
+                "UID STORE 3 +FLAGS.SILENT (\\Seen)",
+                "UID MOVE 3 \"Archive\"");
+        assertThat(inbox.uids()).containsExactly(1, 2);
+        assertThat(inbox.flagsOf(1)).containsExactly("$New");
+        assertThat(executor.unfinished()).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(counts(executor)).containsExactly(new RuleStats("seen", 3, 1, 0, 0, 0),
+                new RuleStats("old", 3, 0, 0, 1, 0));
+    }
+
     @Test
     void aConnectionLostDuringTheMoveCountsOnlyTheAcknowledgedStores() throws Exception {
         inbox.add(2);

@@ -38,6 +38,7 @@ public final class FakeMailbox implements MailboxSession {
     private Set<String> permanentFlags = Set.of("\\Seen", "\\Answered", "\\Flagged", "\\Deleted", "\\Draft", "\\*");
     private long nextUid = 1;
     private boolean readOnly;
+    private boolean conditionalStores;
     private boolean uidValidityChanged;
     private String uidValidityChangesAfter;
 
@@ -97,6 +98,16 @@ public final class FakeMailbox implements MailboxSession {
     /** PERMANENTFLAGS at SELECT; without {@code \*} no keyword can be stored. */
     public FakeMailbox withPermanentFlags(String... flags) {
         permanentFlags = Set.of(flags);
+        return this;
+    }
+
+    /**
+     * Stores are conditional (as with CONDSTORE), so the engine sends each message in one store;
+     * the recorded lines carry no {@code UNCHANGEDSINCE}, and a {@link FakeImapSession.Modified}
+     * answer stands for the server's {@code [MODIFIED]}.
+     */
+    public FakeMailbox withConditionalStores() {
+        conditionalStores = true;
         return this;
     }
 
@@ -402,7 +413,7 @@ public final class FakeMailbox implements MailboxSession {
 
     @Override
     public boolean conditionalStores() {
-        return false;
+        return conditionalStores;
     }
 
     @Override
