@@ -45,6 +45,14 @@ final class NetStores {
      */
     static final int MAX_COMPUTED_REPLACES = 32;
 
+    /**
+     * Past this many merged commands (one per combination of the plan's stores that messages are in,
+     * which can grow with the combinations the mailbox holds) the plan's own stores are sent as they
+     * are, chained over flights as before: the commands stay bounded by the rules' flags. 64 is what
+     * one flight carries (imap/Wire's window of commands in flight).
+     */
+    static final int MAX_MERGED_COMMANDS = 64;
+
     /** One merged STORE: these UIDs (ascending), this form, these flags. */
     record Merged(long[] uids, StoreMode mode, SortedSet<Flag> flags) {
     }
@@ -95,7 +103,7 @@ final class NetStores {
 
     /**
      * The merged stores of {@code stores} (consecutive, in plan order), in a fixed order: replaces,
-     * then by flags. {@code read}: the flags the run read, by message; {@code changedSinceRead}:
+     * then by flags; or {@code stores} themselves, in plan order, past {@link #MAX_MERGED_COMMANDS}. {@code read}: the flags the run read, by message; {@code changedSinceRead}:
      * indexes into {@code read} of messages whose flags this batch may have changed before these
      * stores (their read flags are not the server's); {@code conditional}: the stores carry
      * {@code UNCHANGEDSINCE}.
@@ -147,6 +155,10 @@ final class NetStores {
             for (Key key : keys(nets.get(e.getValue()), null)) {
                 append(groups, sizes, key, e.getKey());
             }
+        }
+        if (groups.size() > MAX_MERGED_COMMANDS) {
+            return stores.stream().map(st -> new Merged(st.uids().toArray(), st.mode(), withoutRecent(st.flags())))
+                    .toList();
         }
         List<Merged> out = new ArrayList<>(groups.size());
         groups.forEach((key, uids) -> {
@@ -203,11 +215,25 @@ final class NetStores {
         if (net.add().isEmpty()) {
             return List.of(new Key(StoreMode.REMOVE, withoutRecent(net.remove())));
         }
-        if (readFlags != null) {
+        if (readFlags != null && !differInCaseOnly(readFlags, net)) {
             return List.of(new Key(StoreMode.REPLACE, withoutRecent(net.applyTo(readFlags))));
         }
         return List.of(new Key(StoreMode.ADD, withoutRecent(net.add())),
                 new Key(StoreMode.REMOVE, withoutRecent(net.remove())));
+    }
+
+    /**
+     * True when a flag read and one the change names are spelt alike but for case: servers differ on
+     * whether keywords ignore case (RFC 9051 section 2.3.2 says they do), so there the server's own
+     * {@code +FLAGS} and {@code -FLAGS} decide, not a set computed here.
+     */
+    private static boolean differInCaseOnly(Set<Flag> readFlags, Net net) {
+        Set<String> read = new java.util.HashSet<>();
+        readFlags.forEach(f -> read.add(f.name()));
+        Set<String> folded = new java.util.HashSet<>();
+        readFlags.forEach(f -> folded.add(f.name().toLowerCase(java.util.Locale.ROOT)));
+        return java.util.stream.Stream.concat(net.add().stream(), net.remove().stream())
+                .anyMatch(f -> !read.contains(f.name()) && folded.contains(f.name().toLowerCase(java.util.Locale.ROOT)));
     }
 
     /** A client never stores {@code \Recent} (RFC 3501 section 2.3.2). */

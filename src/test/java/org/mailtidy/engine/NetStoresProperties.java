@@ -125,6 +125,32 @@ class NetStoresProperties {
                 "1:" + n + " -FLAGS.SILENT [$Junk]", "1:" + n + " +FLAGS.SILENT [\\Seen]");
     }
 
+    @Example
+    void aReadKeywordSpeltLikeAChangedOneButForCaseLeavesTheAddAndTheRemoveToTheServer() {
+        List<Set<Flag>> flags = List.of(Set.of(Flag.of("$junk")));
+        Scenario s = new Scenario(flags, flags, new BitSet(), List.of(store(StoreMode.ADD, Flag.SEEN, 1),
+                store(StoreMode.REMOVE, Flag.of("$Junk"), 1)), true);
+
+        assertThat(s.merged()).extracting(NetStoresProperties::text)
+                .containsExactly("1 -FLAGS.SILENT [$Junk]", "1 +FLAGS.SILENT [\\Seen]");
+    }
+
+    @Example
+    void pastTheLimitOfMergedCommandsThePlansOwnStoresGoAsTheyAre() {
+        int stores = 7;
+        int n = 1 << stores;
+        List<Set<Flag>> none = IntStream.range(0, n).<Set<Flag>>mapToObj(i -> Set.of()).toList();
+        List<Operation.Store> plan = IntStream.range(0, stores).mapToObj(k -> store(StoreMode.ADD, Flag.of("K" + k),
+                LongStream.rangeClosed(1, n).filter(uid -> (uid >> k & 1) == 1).toArray())).toList();
+
+        List<NetStores.Merged> merged = new Scenario(none, none, new BitSet(), plan, true).merged();
+
+        assertThat(n - 1).isGreaterThan(NetStores.MAX_MERGED_COMMANDS);
+        assertThat(merged).extracting(NetStoresProperties::text).containsExactlyElementsOf(plan.stream()
+                .map(st -> new NetStores.Merged(st.uids().toArray(), st.mode(), new TreeSet<>(st.flags())))
+                .map(NetStoresProperties::text).toList());
+    }
+
     private static String text(NetStores.Merged m) {
         return String.join(",", org.mailtidy.imap.UidSets.split(m.uids(), Integer.MAX_VALUE)) + " " + m.mode().item()
                 + " " + m.flags();
