@@ -103,10 +103,10 @@ final class NetStores {
 
     /**
      * The merged stores of {@code stores} (consecutive, in plan order), in a fixed order: replaces,
-     * then by flags; or {@code stores} themselves, in plan order, past {@link #MAX_MERGED_COMMANDS}. {@code read}: the flags the run read, by message; {@code changedSinceRead}:
-     * indexes into {@code read} of messages whose flags this batch may have changed before these
-     * stores (their read flags are not the server's); {@code conditional}: the stores carry
-     * {@code UNCHANGEDSINCE}.
+     * then by flags; or {@code stores} themselves, in plan order, past {@link #MAX_MERGED_COMMANDS}.
+     * {@code read}: the flags the run read, by message; {@code changedSinceRead}: indexes into
+     * {@code read} of messages whose flags this batch may have changed before these stores (their
+     * read flags are not the server's); {@code conditional}: the stores carry {@code UNCHANGEDSINCE}.
      */
     static List<Merged> fold(List<Operation.Store> stores, FlagColumns<Set<Flag>> read, BitSet changedSinceRead,
                              boolean conditional) {
