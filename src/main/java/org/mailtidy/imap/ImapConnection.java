@@ -157,6 +157,11 @@ public final class ImapConnection implements ImapSession {
         mailboxes.create(mailbox);
     }
 
+    /** LIST, CREATE, SUBSCRIBE and STATUS, and the mailboxes this connection knows to exist. */
+    MailboxDirectory mailboxes() {
+        return mailboxes;
+    }
+
     /**
      * UIDNEXT of a mailbox that is not the selected one ({@code STATUS name (UIDNEXT)}, RFC 3501
      * section 6.3.10): every message that arrives there from now on gets a UID at least this.

@@ -24,6 +24,11 @@ final class MailboxDirectory {
     private char separator;
     /** Asked once per connection: a LIST per mailbox run would cost a round trip each. */
     private final Map<String, Optional<String>> specialUses = new HashMap<>();
+    /**
+     * Mailboxes this connection saw exist (created by it, CREATE refused with ALREADYEXISTS, a COPY or
+     * MOVE to it acknowledged, listed): a daemon's kept connection sends no CREATE ahead of them again.
+     */
+    private final java.util.Set<String> existing = new java.util.HashSet<>();
 
     MailboxDirectory(ImapConnection connection) {
         this.connection = connection;
@@ -56,6 +61,7 @@ final class MailboxDirectory {
                 names.add(name);
             }
         }
+        existing.addAll(names);
         return names;
     }
 
@@ -87,11 +93,65 @@ final class MailboxDirectory {
 
     /** CREATE and SUBSCRIBE the mailbox unless it exists (RFC 3501 sections 6.3.3, 6.3.6). */
     void createIfMissing(String mailbox) throws ImapException {
+        if (knownToExist(mailbox)) {
+            return;
+        }
         String wire = MailboxNames.encode(connection.serverName(mailbox));
         boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
         if (!exists) {
             create(mailbox);
         }
+        exists(mailbox);
+    }
+
+    /** Whether this connection saw the mailbox exist (see {@link #existing}). */
+    boolean knownToExist(String mailbox) {
+        return existing.contains(key(mailbox));
+    }
+
+    /** The mailbox exists: a command naming it was acknowledged. */
+    void exists(String mailbox) {
+        existing.add(key(mailbox));
+    }
+
+    /** The server said the mailbox does not exist ({@code [TRYCREATE]}): another client deleted it. */
+    void gone(String mailbox) {
+        existing.remove(key(mailbox));
+    }
+
+    private static String key(String mailbox) {
+        return mailbox.equalsIgnoreCase("INBOX") ? "INBOX" : mailbox;
+    }
+
+    /**
+     * SUBSCRIBE a mailbox this connection has just created (a CREATE sent ahead of a COPY or MOVE):
+     * written ahead where commands are, so its answer is read in the next flight and costs no wait;
+     * a refusal is logged (the mailbox exists and got its messages, it is only not shown).
+     */
+    void subscribeCreated(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
+        String description = connection.description();
+        connection.storeCommand("SUBSCRIBE", mailbox, p -> {
+            org.eclipse.angus.mail.iap.Argument args = ImapConnection.mailboxArgument(p, wire);
+            java.util.function.Consumer<org.eclipse.angus.mail.iap.Response> done = tagged -> {
+                if (!tagged.isOK()) {
+                    LOG.warn("SUBSCRIBE '{}' refused by {}: {}", mailbox, description, tagged);
+                }
+            };
+            // a synchronizing literal waits for the server's continuation: not written ahead
+            boolean literal = !connection.hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
+            if (p instanceof LineEndTolerantProtocol t && t.writesAhead() && !literal) {
+                try {
+                    t.writeAhead("SUBSCRIBE", args, r -> false, done);
+                } catch (java.io.IOException e) {
+                    throw new org.eclipse.angus.mail.iap.ProtocolException("SUBSCRIBE: " + e.getMessage(), e);
+                }
+            } else {
+                done.accept(Wire.pipeline(p, List.of(new Wire.Pipelined("SUBSCRIBE", args, r -> false,
+                        wire.length() * 4 + 40, literal)), r -> { }).get(0));
+            }
+            return null;
+        });
     }
 
     /**
@@ -100,7 +160,6 @@ final class MailboxDirectory {
      */
     void create(String mailbox) throws ImapException {
         String wire = MailboxNames.encode(connection.serverName(mailbox));
-        LOG.info("creating mailbox '{}' on {}", mailbox, connection.description());
         connection.counter().increment("SUBSCRIBE");
         // SUBSCRIBE goes with CREATE, not after its answer: subscribing a name that does not exist
         // is allowed (RFC 3501 section 6.3.6), and a refused CREATE still fails the command.
@@ -111,11 +170,12 @@ final class MailboxDirectory {
                     new Wire.Pipelined("CREATE", ImapConnection.mailboxArgument(p, wire), r -> false, octets, literal),
                     new Wire.Pipelined("SUBSCRIBE", ImapConnection.mailboxArgument(p, wire), r -> false, octets,
                             literal)), r -> { });
-            for (org.eclipse.angus.mail.iap.Response answer : answers) {
-                p.handleResult(answer);
-            }
+            p.handleResult(answers.get(0));
+            LOG.info("creating mailbox '{}' on {}", mailbox, connection.description());
+            p.handleResult(answers.get(1));
             return null;
         });
+        exists(mailbox);
     }
 
     private static boolean isPlainAscii(String s) {
