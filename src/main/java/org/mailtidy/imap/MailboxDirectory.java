@@ -72,6 +72,7 @@ final class MailboxDirectory {
         if (known == null) {
             known = askSpecialUse(attribute);
             specialUses.put(key, known);
+            known.ifPresent(this::exists);
         }
         return known;
     }
