@@ -157,6 +157,16 @@ public final class ImapConnection implements ImapSession {
         mailboxes.create(mailbox);
     }
 
+    /**
+     * Whether a command naming {@code wireName} can be written ahead (docs/adr/0014): not one command
+     * at a time, and no synchronizing literal (which waits for the server's continuation).
+     */
+    boolean canWriteAhead(String wireName) {
+        LineEndTolerantProtocol p = protocol;
+        return p != null && p.writesAhead()
+                && (hasCapability("LITERAL+") || !p.supportsUtf8() && wireName.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
+    }
+
     /** LIST, CREATE, SUBSCRIBE and STATUS, and the mailboxes this connection knows to exist. */
     MailboxDirectory mailboxes() {
         return mailboxes;

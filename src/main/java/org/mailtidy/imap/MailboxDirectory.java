@@ -98,12 +98,66 @@ final class MailboxDirectory {
             return;
         }
         String wire = MailboxNames.encode(connection.serverName(mailbox));
+        if (createAhead(mailbox, wire)) {
+            return;
+        }
         boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
         if (!exists) {
             create(mailbox);
         }
         exists(mailbox);
     }
+
+    /**
+     * CREATE written ahead, its answer read with the next command's (the journaled copy's STATUS):
+     * one wait instead of a LIST and a CREATE before it. OK: the mailbox was made, logged and
+     * SUBSCRIBEd (written ahead too); ALREADYEXISTS: it was there. Another refusal is kept for
+     * {@link #uidNext}, whose STATUS then fails, to report the CREATE's answer.
+     *
+     * @return false where commands are not written ahead (one at a time, or a synchronizing literal)
+     */
+    private boolean createAhead(String mailbox, String wire) throws ImapException {
+        if (!connection.canWriteAhead(wire)) {
+            return false;
+        }
+        boolean[] written = {false};
+        String description = connection.description();
+        connection.storeCommand("CREATE", mailbox, p -> {
+            if (!(p instanceof LineEndTolerantProtocol t)) {
+                return null;
+            }
+            try {
+                t.writeAhead("CREATE", ImapConnection.mailboxArgument(p, wire), r -> false, tagged -> {
+                    if (tagged.isOK()) {
+                        LOG.info("creating mailbox '{}' on {}", mailbox, description);
+                        exists(mailbox);
+                        connection.counter().increment("SUBSCRIBE");
+                        try {
+                            t.writeAhead("SUBSCRIBE", ImapConnection.mailboxArgument(p, wire), r -> false, answer -> {
+                                if (!answer.isOK()) {
+                                    LOG.warn("SUBSCRIBE '{}' refused by {}: {}", mailbox, description, answer);
+                                }
+                            });
+                        } catch (java.io.IOException | org.eclipse.angus.mail.iap.ProtocolException e) {
+                            LOG.warn("SUBSCRIBE '{}' on {} failed: {}", mailbox, description, e.toString());
+                        }
+                    } else if (tagged.toString().toUpperCase(Locale.ROOT).contains("[ALREADYEXISTS]")) {
+                        exists(mailbox);
+                    } else {
+                        createRefused.put(mailbox, tagged);
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new org.eclipse.angus.mail.iap.ProtocolException("CREATE: " + e.getMessage(), e);
+            }
+            written[0] = true;
+            return null;
+        });
+        return written[0];
+    }
+
+    /** A CREATE written ahead and refused (not ALREADYEXISTS), by mailbox: the error to report. */
+    private final Map<String, org.eclipse.angus.mail.iap.Response> createRefused = new HashMap<>();
 
     /** Whether this connection saw the mailbox exist (see {@link #existing}). */
     boolean knownToExist(String mailbox) {
@@ -139,9 +193,8 @@ final class MailboxDirectory {
                     LOG.warn("SUBSCRIBE '{}' refused by {}: {}", mailbox, description, tagged);
                 }
             };
-            // a synchronizing literal waits for the server's continuation: not written ahead
             boolean literal = !connection.hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
-            if (p instanceof LineEndTolerantProtocol t && t.writesAhead() && !literal) {
+            if (p instanceof LineEndTolerantProtocol t && connection.canWriteAhead(wire)) {
                 try {
                     t.writeAhead("SUBSCRIBE", args, r -> false, done);
                 } catch (java.io.IOException e) {
@@ -185,6 +238,21 @@ final class MailboxDirectory {
 
     /** See {@link ImapConnection#uidNext}. */
     long uidNext(String mailbox) throws ImapException {
+        try {
+            return status(mailbox);
+        } catch (ImapException e) {
+            org.eclipse.angus.mail.iap.Response refused = createRefused.remove(mailbox);
+            if (refused == null) {
+                throw e;
+            }
+            throw Failures.of(new org.eclipse.angus.mail.iap.CommandFailedException(refused),
+                    "CREATE " + mailbox + " on " + connection.description(), connection.guard());
+        } finally {
+            createRefused.remove(mailbox);
+        }
+    }
+
+    private long status(String mailbox) throws ImapException {
         String wire = MailboxNames.encode(connection.serverName(mailbox));
         long[] next = {-1};
         connection.storeCommand("STATUS", mailbox, p -> {

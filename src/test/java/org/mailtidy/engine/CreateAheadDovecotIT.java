@@ -2,12 +2,14 @@ package org.mailtidy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mailtidy.config.Account;
 import org.mailtidy.config.Config;
 import org.mailtidy.config.RuleConfig;
@@ -56,6 +58,37 @@ class CreateAheadDovecotIT {
         assertThat(sent).filteredOn(l -> l.matches("\\S+ SUBSCRIBE .*")).singleElement()
                 .satisfies(l -> assertThat(l).endsWith("SUBSCRIBE Lists.dev"));
         assertThat(dovecot.subscribed(user)).contains("Lists/dev").doesNotContain("Receipts");
+    }
+
+    @Test
+    void aJournaledCopyCreatesItsDestinationAheadOfItsStatus(@TempDir Path state) throws Exception {
+        String user = dovecot.newUser("journal");
+        dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("receipt 1"), TestMessage.of("old 1")));
+        dovecot.createMailbox(user, "Old");
+        String rules = """
+                rules:
+                  - name: receipts
+                    match: {subject: receipt}
+                    copy_to: Receipts
+                  - name: old
+                    match: {subject: old}
+                    copy_to: Old
+                """;
+
+        List<RunResult> results = EndToEnd.once(EndToEnd.dovecotConfig(dovecot, user, false, rules),
+                Optional.of(new StateDir(state)));
+
+        assertThat(results).singleElement().satisfies(r -> assertThat(r.error()).isEmpty());
+        assertThat(dovecot.fetch(user, "Receipts")).hasSize(1);
+        assertThat(dovecot.fetch(user, "Old")).hasSize(1);
+        List<String> sent = dovecot.rawCommands(user);
+        assertThat(sent).as("no LIST before the STATUS").noneMatch(l -> l.matches("\\S+ LIST .*(Receipts|Old).*"))
+                .containsSubsequence(List.of(sent.stream().filter(l -> l.endsWith("CREATE Receipts")).findFirst()
+                        .orElseThrow(), sent.stream().filter(l -> l.contains("STATUS Receipts")).findFirst()
+                        .orElseThrow()));
+        assertThat(sent).filteredOn(l -> l.matches("\\S+ SUBSCRIBE .*")).singleElement()
+                .satisfies(l -> assertThat(l).endsWith("SUBSCRIBE Receipts"));
+        assertThat(dovecot.subscribed(user)).contains("Receipts").doesNotContain("Old");
     }
 
     @Test
