@@ -150,8 +150,8 @@ public final class ImapConnection implements ImapSession {
     }
 
     /**
-     * CREATE and SUBSCRIBE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501
-     * section 6.4.7).
+     * CREATE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501 section 6.4.7),
+     * and SUBSCRIBE it once the CREATE is answered OK.
      */
     public void create(String mailbox) throws ImapException {
         mailboxes.create(mailbox);

@@ -179,7 +179,7 @@ final class MailboxDirectory {
     }
 
     /**
-     * SUBSCRIBE a mailbox this connection has just created (a CREATE sent ahead of a COPY or MOVE):
+     * SUBSCRIBE a mailbox this connection has just created (its CREATE answered OK):
      * written ahead where commands are, so its answer is read in the next flight and costs no wait;
      * a refusal is logged (the mailbox exists and got its messages, it is only not shown).
      */
@@ -209,27 +209,21 @@ final class MailboxDirectory {
     }
 
     /**
-     * CREATE and SUBSCRIBE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501
-     * section 6.4.7).
+     * CREATE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501 section 6.4.7),
+     * and SUBSCRIBE it once the CREATE is answered OK (written ahead: no wait of its own), so that a
+     * mailbox another client made meanwhile keeps its subscription as its user set it.
      */
     void create(String mailbox) throws ImapException {
         String wire = MailboxNames.encode(connection.serverName(mailbox));
-        connection.counter().increment("SUBSCRIBE");
-        // SUBSCRIBE goes with CREATE, not after its answer: subscribing a name that does not exist
-        // is allowed (RFC 3501 section 6.3.6), and a refused CREATE still fails the command.
         connection.storeCommand("CREATE", mailbox, p -> {
-            int octets = wire.length() * 4 + 40;
             boolean literal = !connection.hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
-            List<org.eclipse.angus.mail.iap.Response> answers = Wire.pipeline(p, List.of(
-                    new Wire.Pipelined("CREATE", ImapConnection.mailboxArgument(p, wire), r -> false, octets, literal),
-                    new Wire.Pipelined("SUBSCRIBE", ImapConnection.mailboxArgument(p, wire), r -> false, octets,
-                            literal)), r -> { });
-            p.handleResult(answers.get(0));
-            LOG.info("creating mailbox '{}' on {}", mailbox, connection.description());
-            p.handleResult(answers.get(1));
+            p.handleResult(Wire.pipeline(p, List.of(new Wire.Pipelined("CREATE", ImapConnection.mailboxArgument(p, wire),
+                    r -> false, wire.length() * 4 + 40, literal)), r -> { }).get(0));
             return null;
         });
+        LOG.info("creating mailbox '{}' on {}", mailbox, connection.description());
         exists(mailbox);
+        subscribeCreated(mailbox);
     }
 
     private static boolean isPlainAscii(String s) {
