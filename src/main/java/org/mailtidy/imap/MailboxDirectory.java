@@ -141,15 +141,16 @@ final class MailboxDirectory {
                         } catch (java.io.IOException | org.eclipse.angus.mail.iap.ProtocolException e) {
                             LOG.warn("SUBSCRIBE '{}' on {} failed: {}", mailbox, description, e.toString());
                         }
-                    } else if (tagged.toString().toUpperCase(Locale.ROOT).contains("[ALREADYEXISTS]")) {
-                        exists(mailbox);
-                    } else {
+                    } else if (!tagged.toString().toUpperCase(Locale.ROOT).contains("[ALREADYEXISTS]")) {
+                        gone(mailbox);
                         createRefused.put(mailbox, tagged);
                     }
                 });
             } catch (java.io.IOException e) {
                 throw new org.eclipse.angus.mail.iap.ProtocolException("CREATE: " + e.getMessage(), e);
             }
+            // there once the CREATE's answer is read, so a second call before that sends no second one
+            exists(mailbox);
             written[0] = true;
             return null;
         });
