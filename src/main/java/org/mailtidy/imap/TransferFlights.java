@@ -116,12 +116,17 @@ final class TransferFlights {
             answers = commands.pipelined("UID MOVE", build, (i, tagged) -> { });
         } else {
             // EXPUNGE responses name sequence numbers, which cannot tell the commands of a flight apart:
-            // one command at a time
+            // one command at a time; a CREATE (answered by a tagged line only) rides with the command after it
             answers = new java.util.ArrayList<>();
             List<Wire.Pipelined>[] all = new List[1];
             commands.pipelinedNothing(p -> all[0] = build.apply(p));
-            for (Wire.Pipelined one : all[0]) {
-                answers.addAll(commands.pipelined("UID MOVE", List.of(one)));
+            List<Wire.Pipelined> next = new java.util.ArrayList<>();
+            for (int k = 0; k < all[0].size(); k++) {
+                next.add(all[0].get(k));
+                if (requestOf.get(k) >= 0 || k == all[0].size() - 1) {
+                    answers.addAll(commands.pipelined("UID MOVE", next));
+                    next = new java.util.ArrayList<>();
+                }
             }
         }
         List<TransferOutcome> out = new java.util.ArrayList<>();
