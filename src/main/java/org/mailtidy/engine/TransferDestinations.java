@@ -12,11 +12,12 @@ import org.mailtidy.imap.ImapSession;
 import org.mailtidy.imap.MailboxSession;
 
 /**
- * The destinations of a batch's copies and moves, created when the server says they do not exist:
- * a COPY or MOVE is sent without first asking whether its destination exists (a LIST round trip per
- * destination and run); one that does not is refused with {@code [TRYCREATE]} (RFC 3501 section
- * 6.4.7), and a refused COPY or MOVE did nothing, so the destination is created and the command sent
- * again. A refusal without TRYCREATE is checked with LIST.
+ * The destinations of a batch's copies and moves, created when the server says they do not exist.
+ * In a flight ({@link TransferFlight}) a destination the connection does not know to exist gets a
+ * CREATE in front of its COPY or MOVE (imap's TransferFlights); where that was not enough, and for
+ * the commands sent one by one, a COPY or MOVE refused with {@code [TRYCREATE]} (RFC 3501 section
+ * 6.4.7: it did nothing) has its destination created and is sent again. A refusal without TRYCREATE
+ * is checked with LIST.
  */
 final class TransferDestinations {
     private final ImapSession connection;
@@ -89,10 +90,6 @@ final class TransferDestinations {
         }
         if (retry.isEmpty()) {
             return;
-        }
-        for (String mailbox : create) {
-            org.slf4j.LoggerFactory.getLogger(BatchExecutor.class).info("creating mailbox '{}' on {}", mailbox,
-                    connection.description());
         }
         List<TransferRequest> again = retry.stream().map(r -> new TransferRequest(
                 outcomes.get(r).refusedUids(), requests.get(r).mailbox(), requests.get(r).move())).toList();

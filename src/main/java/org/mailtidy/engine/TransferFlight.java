@@ -55,8 +55,9 @@ final class TransferFlight {
 
     /**
      * The copies and moves of {@code sending} from {@code first} on, in one flight while no message is
-     * in two of them (so none depends on another's outcome). A destination refused with {@code
-     * [TRYCREATE]} is created, and the refused commands sent again, in one more flight. A COPY or MOVE
+     * in two of them (so none depends on another's outcome), a CREATE in front of each destination not
+     * known to exist on this connection. A destination still refused with {@code [TRYCREATE]} is
+     * created, and the refused commands sent again, in one more flight. A COPY or MOVE
      * the server refuses otherwise leaves its messages alone for the rest of the batch (the others of
      * its flight were sent with it), as a refused store does, and fails the run once the batch is
      * through.

@@ -150,11 +150,26 @@ public final class ImapConnection implements ImapSession {
     }
 
     /**
-     * CREATE and SUBSCRIBE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501
-     * section 6.4.7).
+     * CREATE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501 section 6.4.7),
+     * and SUBSCRIBE it once the CREATE is answered OK.
      */
     public void create(String mailbox) throws ImapException {
         mailboxes.create(mailbox);
+    }
+
+    /**
+     * Whether a command naming {@code wireName} can be written ahead (docs/adr/0014): not one command
+     * at a time, and no synchronizing literal (which waits for the server's continuation).
+     */
+    boolean canWriteAhead(String wireName) {
+        LineEndTolerantProtocol p = protocol;
+        return p != null && p.writesAhead()
+                && (hasCapability("LITERAL+") || !p.supportsUtf8() && wireName.chars().allMatch(c -> c >= 0x20 && c < 0x7f));
+    }
+
+    /** LIST, CREATE, SUBSCRIBE and STATUS, and the mailboxes this connection knows to exist. */
+    MailboxDirectory mailboxes() {
+        return mailboxes;
     }
 
     /**

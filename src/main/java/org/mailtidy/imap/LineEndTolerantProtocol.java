@@ -81,6 +81,11 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
         deferClosing = true;
     }
 
+    /** Whether commands are written ahead on this connection (not one command at a time). */
+    synchronized boolean writesAhead() {
+        return deferClosing;
+    }
+
     /**
      * Responses to commands not written ahead read so far (any thread may ask): unchanged over a run
      * means the server answered nothing of it.

@@ -24,6 +24,11 @@ final class MailboxDirectory {
     private char separator;
     /** Asked once per connection: a LIST per mailbox run would cost a round trip each. */
     private final Map<String, Optional<String>> specialUses = new HashMap<>();
+    /**
+     * Mailboxes this connection saw exist (created by it, CREATE refused with ALREADYEXISTS, a COPY or
+     * MOVE to it acknowledged, listed): a daemon's kept connection sends no CREATE ahead of them again.
+     */
+    private final java.util.Set<String> existing = new java.util.HashSet<>();
 
     MailboxDirectory(ImapConnection connection) {
         this.connection = connection;
@@ -56,6 +61,7 @@ final class MailboxDirectory {
                 names.add(name);
             }
         }
+        existing.addAll(names);
         return names;
     }
 
@@ -66,6 +72,7 @@ final class MailboxDirectory {
         if (known == null) {
             known = askSpecialUse(attribute);
             specialUses.put(key, known);
+            known.ifPresent(this::exists);
         }
         return known;
     }
@@ -87,35 +94,137 @@ final class MailboxDirectory {
 
     /** CREATE and SUBSCRIBE the mailbox unless it exists (RFC 3501 sections 6.3.3, 6.3.6). */
     void createIfMissing(String mailbox) throws ImapException {
+        if (knownToExist(mailbox)) {
+            return;
+        }
         String wire = MailboxNames.encode(connection.serverName(mailbox));
+        if (createAhead(mailbox, wire)) {
+            return;
+        }
         boolean exists = rawList(null, wire).stream().anyMatch(i -> i.canOpen);
         if (!exists) {
             create(mailbox);
         }
+        exists(mailbox);
     }
 
     /**
-     * CREATE and SUBSCRIBE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501
-     * section 6.4.7).
+     * CREATE written ahead, its answer read with the next command's (the journaled copy's STATUS):
+     * one wait instead of a LIST and a CREATE before it. OK: the mailbox was made, logged and
+     * SUBSCRIBEd (written ahead too); ALREADYEXISTS: it was there. Another refusal is kept for
+     * {@link #uidNext}, whose STATUS then fails, to report the CREATE's answer.
+     *
+     * @return false where commands are not written ahead (one at a time, or a synchronizing literal)
      */
-    void create(String mailbox) throws ImapException {
-        String wire = MailboxNames.encode(connection.serverName(mailbox));
-        LOG.info("creating mailbox '{}' on {}", mailbox, connection.description());
-        connection.counter().increment("SUBSCRIBE");
-        // SUBSCRIBE goes with CREATE, not after its answer: subscribing a name that does not exist
-        // is allowed (RFC 3501 section 6.3.6), and a refused CREATE still fails the command.
+    private boolean createAhead(String mailbox, String wire) throws ImapException {
+        if (!connection.canWriteAhead(wire)) {
+            return false;
+        }
+        boolean[] written = {false};
+        String description = connection.description();
         connection.storeCommand("CREATE", mailbox, p -> {
-            int octets = wire.length() * 4 + 40;
+            if (!(p instanceof LineEndTolerantProtocol t)) {
+                return null;
+            }
+            try {
+                t.writeAhead("CREATE", ImapConnection.mailboxArgument(p, wire), r -> false, tagged -> {
+                    if (tagged.isOK()) {
+                        LOG.info("creating mailbox '{}' on {}", mailbox, description);
+                        exists(mailbox);
+                        connection.counter().increment("SUBSCRIBE");
+                        try {
+                            t.writeAhead("SUBSCRIBE", ImapConnection.mailboxArgument(p, wire), r -> false, answer -> {
+                                if (!answer.isOK()) {
+                                    LOG.warn("SUBSCRIBE '{}' refused by {}: {}", mailbox, description, answer);
+                                }
+                            });
+                        } catch (java.io.IOException | org.eclipse.angus.mail.iap.ProtocolException e) {
+                            LOG.warn("SUBSCRIBE '{}' on {} failed: {}", mailbox, description, e.toString());
+                        }
+                    } else if (!tagged.toString().toUpperCase(Locale.ROOT).contains("[ALREADYEXISTS]")) {
+                        gone(mailbox);
+                        createRefused.put(mailbox, tagged);
+                    }
+                });
+            } catch (java.io.IOException e) {
+                throw new org.eclipse.angus.mail.iap.ProtocolException("CREATE: " + e.getMessage(), e);
+            }
+            // there once the CREATE's answer is read, so a second call before that sends no second one
+            exists(mailbox);
+            written[0] = true;
+            return null;
+        });
+        return written[0];
+    }
+
+    /** A CREATE written ahead and refused (not ALREADYEXISTS), by mailbox: the error to report. */
+    private final Map<String, org.eclipse.angus.mail.iap.Response> createRefused = new HashMap<>();
+
+    /** Whether this connection saw the mailbox exist (see {@link #existing}). */
+    boolean knownToExist(String mailbox) {
+        return existing.contains(key(mailbox));
+    }
+
+    /** The mailbox exists: a command naming it was acknowledged. */
+    void exists(String mailbox) {
+        existing.add(key(mailbox));
+    }
+
+    /** The server said the mailbox does not exist ({@code [TRYCREATE]}): another client deleted it. */
+    void gone(String mailbox) {
+        existing.remove(key(mailbox));
+    }
+
+    private static String key(String mailbox) {
+        return mailbox.equalsIgnoreCase("INBOX") ? "INBOX" : mailbox;
+    }
+
+    /**
+     * SUBSCRIBE a mailbox this connection has just created (its CREATE answered OK):
+     * written ahead where commands are, so its answer is read in the next flight and costs no wait;
+     * a refusal is logged (the mailbox exists and got its messages, it is only not shown).
+     */
+    void subscribeCreated(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
+        String description = connection.description();
+        connection.storeCommand("SUBSCRIBE", mailbox, p -> {
+            org.eclipse.angus.mail.iap.Argument args = ImapConnection.mailboxArgument(p, wire);
+            java.util.function.Consumer<org.eclipse.angus.mail.iap.Response> done = tagged -> {
+                if (!tagged.isOK()) {
+                    LOG.warn("SUBSCRIBE '{}' refused by {}: {}", mailbox, description, tagged);
+                }
+            };
             boolean literal = !connection.hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
-            List<org.eclipse.angus.mail.iap.Response> answers = Wire.pipeline(p, List.of(
-                    new Wire.Pipelined("CREATE", ImapConnection.mailboxArgument(p, wire), r -> false, octets, literal),
-                    new Wire.Pipelined("SUBSCRIBE", ImapConnection.mailboxArgument(p, wire), r -> false, octets,
-                            literal)), r -> { });
-            for (org.eclipse.angus.mail.iap.Response answer : answers) {
-                p.handleResult(answer);
+            if (p instanceof LineEndTolerantProtocol t && connection.canWriteAhead(wire)) {
+                try {
+                    t.writeAhead("SUBSCRIBE", args, r -> false, done);
+                } catch (java.io.IOException e) {
+                    throw new org.eclipse.angus.mail.iap.ProtocolException("SUBSCRIBE: " + e.getMessage(), e);
+                }
+            } else {
+                done.accept(Wire.pipeline(p, List.of(new Wire.Pipelined("SUBSCRIBE", args, r -> false,
+                        wire.length() * 4 + 40, literal)), r -> { }).get(0));
             }
             return null;
         });
+    }
+
+    /**
+     * CREATE a mailbox the server said does not exist ({@code [TRYCREATE]}, RFC 3501 section 6.4.7),
+     * and SUBSCRIBE it once the CREATE is answered OK (written ahead: no wait of its own), so that a
+     * mailbox another client made meanwhile keeps its subscription as its user set it.
+     */
+    void create(String mailbox) throws ImapException {
+        String wire = MailboxNames.encode(connection.serverName(mailbox));
+        connection.storeCommand("CREATE", mailbox, p -> {
+            boolean literal = !connection.hasCapability("LITERAL+") && (p.supportsUtf8() || !isPlainAscii(wire));
+            p.handleResult(Wire.pipeline(p, List.of(new Wire.Pipelined("CREATE", ImapConnection.mailboxArgument(p, wire),
+                    r -> false, wire.length() * 4 + 40, literal)), r -> { }).get(0));
+            return null;
+        });
+        LOG.info("creating mailbox '{}' on {}", mailbox, connection.description());
+        exists(mailbox);
+        subscribeCreated(mailbox);
     }
 
     private static boolean isPlainAscii(String s) {
@@ -124,6 +233,21 @@ final class MailboxDirectory {
 
     /** See {@link ImapConnection#uidNext}. */
     long uidNext(String mailbox) throws ImapException {
+        try {
+            return status(mailbox);
+        } catch (ImapException e) {
+            org.eclipse.angus.mail.iap.Response refused = createRefused.remove(mailbox);
+            if (refused == null) {
+                throw e;
+            }
+            throw Failures.of(new org.eclipse.angus.mail.iap.CommandFailedException(refused),
+                    "CREATE " + mailbox + " on " + connection.description(), connection.guard());
+        } finally {
+            createRefused.remove(mailbox);
+        }
+    }
+
+    private long status(String mailbox) throws ImapException {
         String wire = MailboxNames.encode(connection.serverName(mailbox));
         long[] next = {-1};
         connection.storeCommand("STATUS", mailbox, p -> {

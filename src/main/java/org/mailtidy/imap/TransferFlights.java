@@ -8,10 +8,13 @@ import org.eclipse.angus.mail.iap.Response;
 import org.eclipse.angus.mail.imap.protocol.IMAPProtocol;
 
 /**
- * Copies and moves of a selected mailbox in one flight (RFC 9051 section 5.5), with the CREATE and
- * SUBSCRIBE of destinations known to be missing in front of them.
+ * Copies and moves of a selected mailbox in one flight (RFC 9051 section 5.5), with a CREATE in front
+ * of them for each destination this connection does not know to exist, and a SUBSCRIBE written ahead
+ * for each one the CREATE made (docs/adr/0017).
  */
 final class TransferFlights {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ImapConnection.class);
+
     private final MailboxCommands commands;
     private final MailboxSearches searches;
 
@@ -21,10 +24,14 @@ final class TransferFlights {
     }
 
     /**
-     * The copies and moves in one flight (RFC 9051 section 5.5), in order; {@code createFirst}: the
-     * mailboxes to CREATE and SUBSCRIBE in front of them in the same flight (a destination known to be
-     * missing). The caller sends no message in two of them: each one's outcome does not depend on the
-     * others'. A refusal does not stop the rest (they were sent with it).
+     * The copies and moves in one flight (RFC 9051 section 5.5), in order, each destination that this
+     * connection does not know to exist created in front of them in the same flight; {@code
+     * createFirst}: mailboxes to CREATE there in any case (a destination the server said is missing).
+     * A CREATE answered OK made the mailbox: it is logged and SUBSCRIBEd (written ahead, so it costs no
+     * wait); any refusal ({@code [ALREADYEXISTS]} or not) leaves the name alone, never subscribed, and
+     * the COPY or MOVE behind it tells whether it exists. The caller sends no message in two of them:
+     * each one's outcome does not depend on the others'. A refusal does not stop the rest (they were
+     * sent with it).
      */
     List<TransferOutcome> transferAll(List<TransferRequest> requests,
                                                       Collection<String> createFirst)
@@ -36,8 +43,16 @@ final class TransferFlights {
                         + " does not support MOVE (RFC 6851)");
             }
         }
+        MailboxDirectory directory = commands.connection().mailboxes();
+        java.util.Set<String> toCreate = new java.util.LinkedHashSet<>(createFirst);
+        for (TransferRequest r : requests) {
+            if (r.uids().length > 0 && !directory.knownToExist(r.mailbox())) {
+                toCreate.add(r.mailbox());
+            }
+        }
+        List<String> created = List.copyOf(toCreate);
         List<String> creates = new java.util.ArrayList<>();
-        for (String mailbox : createFirst) {
+        for (String mailbox : created) {
             creates.add(MailboxNames.encode(commands.connection().serverName(mailbox)));
         }
         List<String> wires = new java.util.ArrayList<>();
@@ -58,15 +73,13 @@ final class TransferFlights {
             for (int c = 0; c < creates.size(); c++) {
                 String wire = creates.get(c);
                 boolean literal = !literalPlus && (p.supportsUtf8() || !MailboxCommands.isAscii(wire));
-                for (String verb : List.of("CREATE", "SUBSCRIBE")) {
-                    commands.connection().counter().increment(verb);
-                    flight.add(new Wire.Pipelined(verb, ImapConnection.mailboxArgument(p, wire), r -> false,
-                            wire.length() * 4 + 40, literal));
-                    requestOf.add(-1 - c);
-                    pieces.add(null);
-                    watches.add(null);
-                    untaggedCopied.add(null);
-                }
+                commands.connection().counter().increment("CREATE");
+                flight.add(new Wire.Pipelined("CREATE", ImapConnection.mailboxArgument(p, wire), r -> false,
+                        wire.length() * 4 + 40, literal));
+                requestOf.add(-1 - c);
+                pieces.add(null);
+                watches.add(null);
+                untaggedCopied.add(null);
             }
             for (int i = 0; i < requests.size(); i++) {
                 TransferRequest r = requests.get(i);
@@ -103,21 +116,36 @@ final class TransferFlights {
             answers = commands.pipelined("UID MOVE", build, (i, tagged) -> { });
         } else {
             // EXPUNGE responses name sequence numbers, which cannot tell the commands of a flight apart:
-            // one command at a time
+            // one command at a time; a CREATE (answered by a tagged line only) rides with the command after it
             answers = new java.util.ArrayList<>();
             List<Wire.Pipelined>[] all = new List[1];
             commands.pipelinedNothing(p -> all[0] = build.apply(p));
-            for (Wire.Pipelined one : all[0]) {
-                answers.addAll(commands.pipelined("UID MOVE", List.of(one)));
+            List<Wire.Pipelined> next = new java.util.ArrayList<>();
+            for (int k = 0; k < all[0].size(); k++) {
+                next.add(all[0].get(k));
+                if (requestOf.get(k) >= 0 || k == all[0].size() - 1) {
+                    answers.addAll(commands.pipelined("UID MOVE", next));
+                    next = new java.util.ArrayList<>();
+                }
             }
         }
         List<TransferOutcome> out = new java.util.ArrayList<>();
-        ImapException createRefused = null;
+        java.util.Map<String, ImapException> createRefused = new java.util.HashMap<>();
+        List<String> madeHere = new java.util.ArrayList<>();
         for (int i = 0; i < answers.size() && requestOf.get(i) < 0; i++) {
             Response tagged = answers.get(i);
-            if (!tagged.isOK() && !tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("ALREADYEXISTS")
-                    && createRefused == null && i % 2 == 0) {
-                createRefused = commands.refusal("CREATE", tagged);
+            String mailbox = created.get(-1 - requestOf.get(i));
+            if (tagged.isOK()) {
+                LOG.info("creating mailbox '{}' on {}", mailbox, commands.connection().description());
+                directory.exists(mailbox);
+                madeHere.add(mailbox);
+            } else if (tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("[ALREADYEXISTS]")) {
+                directory.exists(mailbox);
+            } else {
+                LOG.debug("CREATE '{}' refused by {}: {}", mailbox, commands.connection().description(), tagged);
+                if (createFirst.contains(mailbox)) {
+                    createRefused.put(mailbox, commands.refusal("CREATE", tagged));
+                }
             }
         }
         for (int r = 0; r < requests.size(); r++) {
@@ -134,13 +162,17 @@ final class TransferFlights {
                 if (!tagged.isOK()) {
                     LongStream.of(UidSets.parse(pieces.get(i))).forEach(refusedUids::add);
                     if (refused == null) {
-                        refused = createRefused != null && createFirst.contains(requests.get(r).mailbox())
-                                ? createRefused
+                        refused = createRefused.containsKey(requests.get(r).mailbox())
+                                ? createRefused.get(requests.get(r).mailbox())
                                 : commands.refusal(requests.get(r).move() ? "UID MOVE" : "UID COPY", tagged);
                         tryCreate = tagged.toString().toUpperCase(java.util.Locale.ROOT).contains("[TRYCREATE]");
+                        if (tryCreate) {
+                            directory.gone(requests.get(r).mailbox());
+                        }
                     }
                     continue;
                 }
+                directory.exists(requests.get(r).mailbox());
                 copied = copied.plus(untaggedCopied.get(i)[0]).plus(CopyUidCode.of(tagged));
                 if (watches.get(i) != null) {
                     commands.ownExpungeDone(tagged);
@@ -154,6 +186,15 @@ final class TransferFlights {
             out.add(new TransferOutcome(new Moved(gone.toArray(), copied),
                     UidSets.sortedDistinct(refusedUids.build().toArray()), java.util.Optional.ofNullable(refused),
                     tryCreate));
+        }
+        for (String mailbox : madeHere) {
+            try {
+                directory.subscribeCreated(mailbox);
+            } catch (ImapException e) {
+                // the transfers are done and must be recorded; a broken connection fails the next command
+                LOG.warn("SUBSCRIBE '{}' on {} failed: {}", mailbox, commands.connection().description(),
+                        e.getMessage());
+            }
         }
         return out;
     }

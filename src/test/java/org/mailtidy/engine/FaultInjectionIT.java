@@ -140,8 +140,8 @@ class FaultInjectionIT {
                 Arguments.of("NO to SELECT", Fault.of("^SELECT", 1, Action.NO)),
                 Arguments.of("BAD to SEARCH", Fault.of("^UID SEARCH", 1, Action.BAD)),
                 Arguments.of("NO to STORE", Fault.of("^UID STORE", 1, Action.NO)),
-                // The first MOVE finds Archive/News missing (Dovecot: NO [TRYCREATE]); the one after CREATE is refused.
-                Arguments.of("NO to MOVE", Fault.of("^UID MOVE", 2, Action.NO)),
+                // Archive/News is missing: the MOVE's flight creates it (a CREATE in front), the MOVE is refused.
+                Arguments.of("NO to MOVE", Fault.of("^UID MOVE", 1, Action.NO)),
                 Arguments.of("NO to EXPUNGE", Fault.of("^UID EXPUNGE", 1, Action.NO)),
                 Arguments.of("BYE instead of the STORE's answer", Fault.of("^UID STORE", 2, Action.BYE)),
                 Arguments.of("stall on MOVE (read timeout)", Fault.of("^UID MOVE", 1, Action.STALL)),
@@ -160,6 +160,27 @@ class FaultInjectionIT {
 
         assertThat(proxy.fired()).isTrue();
         assertThat(results).allMatch(RunResult::ok);
+        assertThat(mailboxes(user)).isEqualTo(undisturbed);
+    }
+
+    /**
+     * The CREATE in front of the MOVE to the missing Archive/News is refused (not ALREADYEXISTS), so the
+     * MOVE is refused with TRYCREATE: the destination is created and the MOVE sent again, as when the
+     * server's first answer was TRYCREATE. Nothing is lost and the run completes.
+     */
+    @ParameterizedTest(name = "{0} to the CREATE in front of a MOVE")
+    @org.junit.jupiter.params.provider.EnumSource(value = Action.class, names = {"NO", "BAD"})
+    void aRefusedCreateInFrontOfAMoveFallsBackToTryCreate(Action refusal) {
+        String user = newUser();
+        proxy = FaultProxy.to(DOVECOT.host(), DOVECOT.imapPort());
+        proxy.arm(Fault.of("^CREATE", 1, refusal));
+
+        List<RunResult> results = EndToEnd.once(config(user, proxy.port()));
+
+        assertThat(proxy.fired()).as("the fault fired; commands:\n%s", proxy.transcript()).isTrue();
+        assertThat(results).as("%s", results).allMatch(RunResult::ok);
+        assertThat(proxy.transcript()).as(proxy.transcript()).containsSubsequence(
+                "CREATE Archive.News", "UID MOVE", "CREATE Archive.News", "UID MOVE", "SUBSCRIBE Archive.News");
         assertThat(mailboxes(user)).isEqualTo(undisturbed);
     }
 

@@ -335,6 +335,12 @@ public final class Dovecot implements MailServer {
         doveadm("expunge", "-u", user, "mailbox", serverName(mailbox), "uid", uidSet);
     }
 
+    /** The user's subscribed mailboxes ({@code doveadm mailbox list -s}), names with {@code /}. */
+    public List<String> subscribed(String user) {
+        return doveadm("mailbox", "list", "-s", "-u", user).lines().map(String::strip).filter(l -> !l.isEmpty())
+                .map(l -> l.replace('.', '/')).toList();
+    }
+
     /** Deletes a mailbox and its messages. */
     public void deleteMailbox(String user, String mailbox) {
         doveadm("mailbox", "delete", "-u", user, "-s", serverName(mailbox));
