@@ -57,7 +57,7 @@ final class BatchExecutor {
                   MailboxSnapshot read, MailboxPlan plan, JournaledBatch journal, Acknowledged acknowledged,
                   SendPermit permit) {
         this.permit = permit;
-        this.sending = plan.operations();
+        this.sending = ExpungeBeforeMoves.order(plan.operations(), connection.hasCapability("MOVE"));
         this.connection = connection;
         this.box = box;
         this.notes = notes;
