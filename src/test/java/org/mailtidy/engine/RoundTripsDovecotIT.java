@@ -2,12 +2,17 @@ package org.mailtidy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.mailtidy.config.Config;
 import org.mailtidy.testsupport.DelayProxy;
 import org.mailtidy.testsupport.Dovecot;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How many times a {@code once} run waits for the server, from connect to exit, counted by a delay
@@ -72,8 +77,49 @@ class RoundTripsDovecotIT {
         }
     }
 
+    /**
+     * As users run it: with a state directory (the default of {@code once} and the daemon), so the copy
+     * is journaled (the destination's UIDNEXT read before the COPY) and the second run reads the
+     * mailbox cache.
+     */
+    @Test
+    void withAStateDirectoryTheJournaledCopyCostsOneRoundTripMore(@TempDir Path state) throws Exception {
+        String user = dovecot.newUser("rtts");
+        dovecot.writeMaildir(user, "INBOX", SampleMail.generate(300, "rtts").stream().map(SampleMail.Sample::raw)
+                .toList());
+        dovecot.createMailbox(user, "Trash");
+        try (DelayProxy proxy = DelayProxy.to("127.0.0.1", dovecot.imapPort(), RTT_MILLIS)) {
+            Config config = EndToEnd.dovecotConfig(dovecot, proxy.port(), user, false,
+                    EngineReferenceContract.RULES);
+            RunSettings settings = new RunSettings(false, config.safety().maxDeletesPerRun(), Optional.empty(), false,
+                    Optional.empty(), ZoneOffset.UTC, Clock.fixed(SampleMail.NOW, ZoneOffset.UTC),
+                    Optional.of(new StateDir(state)));
+
+            DelayProxy.Connection first = once(proxy, config, settings);
+            // as without a state directory, and CREATE Receipts + STATUS Receipts (UIDNEXT) in a flight of
+            // their own before the COPY (the journal must hold UIDNEXT before the COPY is sent): 10
+            assertThat(first.roundTrips()).as(first.toString()).isLessThanOrEqualTo(10);
+            assertThat(first.flights()).as(first.toString())
+                    .anySatisfy(flight -> assertThat(flight)
+                            .anySatisfy(line -> assertThat(line).endsWith("CREATE Receipts"))
+                            .anySatisfy(line -> assertThat(line).contains("STATUS Receipts (UIDNEXT)")));
+
+            proxy.reset();
+            DelayProxy.Connection again = once(proxy, config, settings);
+            // the tidied mailbox from the cache: greeting, AUTHENTICATE, ENABLE + NAMESPACE + SELECT (QRESYNC),
+            // the changes since the cached mod-sequence; nothing to do
+            assertThat(again.roundTrips()).as(again.toString()).isLessThanOrEqualTo(4);
+        }
+    }
+
     private static DelayProxy.Connection once(DelayProxy proxy, Config config) throws Exception {
-        List<RunResult> results = EngineReferenceContract.runOnce(config);
+        return once(proxy, config, null);
+    }
+
+    private static DelayProxy.Connection once(DelayProxy proxy, Config config, RunSettings settings)
+            throws Exception {
+        List<RunResult> results = settings == null ? EngineReferenceContract.runOnce(config)
+                : new OncePass(config, settings, Connections::open).run(OncePass.selectRules(config, List.of(), null));
         assertThat(results).singleElement().satisfies(r -> assertThat(r.error()).isEmpty());
         assertThat(proxy.connections()).hasSize(1);
         DelayProxy.Connection c = proxy.connections().get(0);
