@@ -22,6 +22,8 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
     private String greeting;
     /** Commands written ahead whose tagged answers were not read yet, oldest first. */
     private java.util.ArrayList<Ahead> ahead;
+    /** Written ahead in front of the next command (ENABLE and NAMESPACE after login). */
+    private java.util.List<Queued> beforeNext;
     /** Written ahead right after the next SELECT or EXAMINE (a run's opening), then forgotten. */
     private java.util.List<Queued> afterSelect;
     /** When set, {@link #unselect()} and {@link #logout()} do not wait for their answers. */
@@ -86,9 +88,36 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
         afterSelect = commands == null || commands.isEmpty() ? null : java.util.List.copyOf(commands);
     }
 
+    /**
+     * The commands are written ahead in front of the next command written (or read for: {@link
+     * #drainAhead}), so that they leave in the same burst as it: written at once, they would make a
+     * flight of their own whenever their answers came back before the next command was written.
+     */
+    synchronized void writeBeforeNext(Queued command) {
+        if (beforeNext == null) {
+            beforeNext = new java.util.ArrayList<>();
+        }
+        beforeNext.add(command);
+    }
+
+    private void writeQueued() throws IOException, ProtocolException {
+        java.util.List<Queued> queued = beforeNext;
+        beforeNext = null;
+        if (queued != null) {
+            for (Queued q : queued) {
+                writeAhead(q.command(), q.args(), q.handler(), q.done(), null);
+            }
+        }
+    }
+
     @Override
     public synchronized String writeCommand(String command, org.eclipse.angus.mail.iap.Argument args)
             throws IOException, ProtocolException {
+        if ("LOGOUT".equals(command)) {
+            beforeNext = null;  // what nothing will use
+        } else {
+            writeQueued();
+        }
         String tag = super.writeCommand(command, args);
         if (afterSelect != null && ("SELECT".equals(command) || "EXAMINE".equals(command))) {
             java.util.List<Queued> opening = afterSelect;
@@ -112,6 +141,7 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
 
     /** The same, showing every untagged response read to {@code observer} first (a selected mailbox's watch). */
     synchronized void drainAhead(Wire.Observer observer) throws IOException, ProtocolException {
+        writeQueued();
         while (aheadPending()) {
             Response r = super.readResponse();
             if (!r.isTagged() && !r.isBYE()) {

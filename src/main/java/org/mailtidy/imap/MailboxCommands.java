@@ -117,7 +117,8 @@ final class MailboxCommands {
                     try {
                         t.drainAhead(untagged::observe);
                     } catch (java.io.IOException e) {
-                        throw new org.eclipse.angus.mail.iap.ProtocolException(e.getMessage(), e);
+                        // as for a command of its own: Angus learns that the connection is gone
+                        Wire.failConnection(p, Response.byeResponse(e));
                     }
                 }
                 return null;

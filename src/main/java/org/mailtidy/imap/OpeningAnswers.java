@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The table FETCH and the searches of an {@link Opening}, written ahead right after the SELECT (docs/adr/0015):
  * their answers are collected as they are read, and handed out only to a later call that asks exactly
- * what was written. Anything else (another request, a NO or BAD, an answer that cannot be told apart)
- * is not used: the caller sends its command as it would have without the opening.
+ * what was written. Another request, or answers that cannot be told apart, are not used: the caller
+ * sends its command as it would have without the opening. A NO or BAD is the server's answer to that
+ * very command in the mailbox selected, so the call fails with it as it would have if sent then.
  */
 final class OpeningAnswers {
     private static final Logger LOG = LoggerFactory.getLogger(OpeningAnswers.class);
@@ -96,9 +97,9 @@ final class OpeningAnswers {
     }
 
     /**
-     * The table written ahead, when it was fetched from {@code fromUid} and the server answered OK;
-     * empty otherwise (then it is fetched as without the opening). Reads the answers now if they
-     * were not read yet.
+     * The table written ahead, when it was fetched from {@code fromUid}; empty otherwise (then it is
+     * fetched as without the opening). Reads the answers now if they were not read yet; a refusal
+     * throws as the command sent now would.
      */
     Optional<MessageTable> table(long fromUid, MailboxCommands commands) throws ImapException {
         if (opening.tableFrom() != fromUid || tableTaken) {
@@ -111,17 +112,19 @@ final class OpeningAnswers {
         if (tableFailure != null) {
             throw tableFailure;
         }
-        if (tableAnswer == null || !tableAnswer.isOK()) {
-            LOG.debug("{}: the table FETCH written ahead was answered {}; fetching it again", commands.name(),
-                    tableAnswer);
+        if (tableAnswer == null) {
             return Optional.empty();
+        }
+        if (!tableAnswer.isOK()) {
+            // the very command, sent in the mailbox selected: the server's answer, as if sent now
+            throw commands.refusal("UID FETCH", tableAnswer);
         }
         return Optional.of(table.build());
     }
 
     /**
      * The answers of the searches written ahead, as indexes into {@code ascendingUids}, when {@code
-     * requests} are exactly those searches and the server answered each OK; empty otherwise.
+     * requests} are exactly those searches (a refusal throws as for the searches sent now); empty otherwise.
      */
     Optional<List<BitSet>> searches(List<SearchRequest> requests, long[] ascendingUids, MailboxCommands commands)
             throws ImapException {
@@ -136,11 +139,11 @@ final class OpeningAnswers {
             commands.readAhead("UID SEARCH");
         }
         for (Response tagged : searchAnswers) {
-            if (tagged == null || !tagged.isOK()) {
-                LOG.debug("{}: a search written ahead was answered {}; sending them again", commands.name(), tagged);
+            if (tagged == null) {
                 return Optional.empty();
             }
         }
+        commands.requireAllOk("UID SEARCH", java.util.Arrays.asList(searchAnswers));
         if (searchesSpoiled) {
             LOG.debug("{}: a search answer written ahead named no command; sending them again", commands.name());
             return Optional.empty();
