@@ -116,6 +116,22 @@ final class EvidenceGathering {
         return out;
     }
 
+    /**
+     * The searches {@link #gather} sends when no mailbox cache answers any of them (each asked from
+     * {@code fromUid}), in the same order and form: what a run can write with its SELECT
+     * (docs/adr/0015). One search alone goes as {@code uidSearch}, several as {@code uidSearchAll}.
+     */
+    static List<SearchRequest> searchesWithoutCache(List<RuleSpec> effectiveRules, PlanContext context,
+                                                    long fromUid) {
+        Map<String, SearchProgram> asked = new LinkedHashMap<>();
+        for (Criterion q : Planner.serverQueries(effectiveRules)) {
+            SearchProgram p = ImapSearch.render(q, context.today());
+            asked.putIfAbsent(p.cacheKey(), p);
+        }
+        return asked.values().stream().map(p -> new SearchRequest(restricted(p.tokens(), fromUid), p.utf8()))
+                .toList();
+    }
+
     /** One UID SEARCH over the messages with UID {@code from} and above, as snapshot indexes. */
     private static BitSet search(MailboxSession box, MailboxSnapshot snapshot, long from, SearchProgram program)
             throws ImapException {

@@ -81,6 +81,16 @@ final class IncrementalObservation {
         return new IncrementalObservation(box, connection.description(), fromUid, file);
     }
 
+    /**
+     * Before SELECT: true when {@link #table()} will surely fetch the table from {@code fromUid} and
+     * every search be asked from it (no cache file to refresh from: a first run, a run restricted to
+     * new mail, or no state directory), so that they can be written with the SELECT.
+     */
+    static boolean withoutStoredCache(RunSettings settings, String account, String mailbox, long fromUid) {
+        return fromUid != 1 || settings.state().isEmpty()
+                || !Files.exists(settings.state().get().mailboxFile("cache", account, mailbox, ".bin"));
+    }
+
     /** The message table: refreshed from the cache where possible, else fetched whole. */
     MessageTable table() throws ImapException {
         if (file == null) {

@@ -11,6 +11,7 @@ import org.mailtidy.engine.journal.CopyJournal;
 import org.mailtidy.imap.ImapSession;
 import org.mailtidy.imap.ImapException;
 import org.mailtidy.imap.MailboxSession;
+import org.mailtidy.imap.Opening;
 import org.mailtidy.mail.MailboxRef;
 import org.mailtidy.rules.MailboxPlan;
 import org.mailtidy.rules.MailboxSnapshot;
@@ -98,7 +99,7 @@ public final class MailboxRun {
             Optional<CopyJournal> journal = copyJournal();
             CopyJournaling journaling = journal.isEmpty() ? CopyJournaling.NONE : new CopyJournaling(journal,
                     Optional.of(CopyRecovery.prepare(connection, journal.get(), fromUid == 1)));
-            try (MailboxSession box = connection.select(mailbox, settings.dryRun())) {
+            try (MailboxSession box = connection.select(mailbox, settings.dryRun(), opening(started))) {
                 Outcome outcome;
                 try {
                     outcome = run(box, started, journaling);
@@ -206,6 +207,22 @@ public final class MailboxRun {
             return new Outcome(messages, cache, Optional.of(plan), nothingDone, notes,
                     Optional.ofNullable(f.getMessage()));
         }
+    }
+
+    /**
+     * What the run will ask right after SELECT, so that it goes in the SELECT's flight (docs/adr/0015):
+     * the table and the searches when no mailbox cache answers them. The searches are rendered as
+     * {@link #observeAndPlan} will, with the trash mailbox as configured (it changes what rules do,
+     * not what they search); the session uses an answer only for a request equal to the one written.
+     */
+    private Opening opening(Instant started) {
+        if (!IncrementalObservation.withoutStoredCache(settings, account, mailbox, fromUid)) {
+            return Opening.NONE;
+        }
+        PlanContext guess = new PlanContext(started, LocalDate.ofInstant(started, settings.zone()), configuredTrash);
+        List<RuleSpec> effectiveRules = RulesOnServer.rulesIn(mailbox, rules, guess, Provider.isGmail(connection),
+                connection.sentDatesInUtc());
+        return new Opening(fromUid, EvidenceGathering.searchesWithoutCache(effectiveRules, guess, fromUid));
     }
 
     /** The evidence (search answers, header fields) is no longer referenced once the plan is made. */

@@ -37,7 +37,8 @@ final class EnableAndNamespace {
     }
 
     /**
-     * Writes ENABLE QRESYNC and NAMESPACE without waiting for their answers. UNSELECT and LOGOUT are
+     * Writes ENABLE QRESYNC and NAMESPACE without waiting for their answers, in front of the next
+     * command (the first SELECT, usually). UNSELECT and LOGOUT are
      * written the same way later: nothing on this connection waits for their answers. {@code
      * protocol} gets the connection's protocol object where it is ours.
      */
@@ -57,47 +58,43 @@ final class EnableAndNamespace {
                 if (!oneAtATime) {
                     t.deferClosing();
                 }
-                try {
-                    if (qresync) {
-                        connection.counter().increment("ENABLE");
-                        boolean[] enabled = {false};
-                        // Angus must not send an ENABLE CONDSTORE of its own before the SELECT
-                        t.markEnabled("QRESYNC", true);
-                        t.writeAhead("ENABLE QRESYNC", null, r -> {
-                            if (r instanceof IMAPResponse ir && ir.keyEquals("ENABLED")) {
-                                enabled[0] = r.toString().toUpperCase(Locale.ROOT).contains("QRESYNC");
-                                return true;
-                            }
-                            return false;
-                        }, tagged -> {
-                            if (!tagged.isOK() || !enabled[0]) {
-                                LOG.debug("ENABLE QRESYNC refused by {}: {}", description, tagged);
-                                t.markEnabled("QRESYNC", false);
-                            } else {
-                                LOG.debug("QRESYNC enabled on {}", description);
-                            }
-                        });
-                        selectedBefore = true;
-                    }
-                    if (ns) {
-                        connection.counter().increment("NAMESPACE");
-                        namespaceAhead = true;
-                        Namespaces[] found = {null};
-                        t.writeAhead("NAMESPACE", null, r -> {
-                            if (r instanceof IMAPResponse ir && ir.keyEquals("NAMESPACE")) {
-                                found[0] = new Namespaces(ir);
-                                return true;
-                            }
-                            return false;
-                        }, tagged -> {
-                            namespaceAhead = false;
-                            if (namespace == null) {
-                                namespace = personalOf(tagged.isOK() ? found[0] : null);
-                            }
-                        });
-                    }
-                } catch (java.io.IOException e) {
-                    throw new ProtocolException("writing ahead: " + e.getMessage(), e);
+                if (qresync) {
+                    connection.counter().increment("ENABLE");
+                    boolean[] enabled = {false};
+                    // Angus must not send an ENABLE CONDSTORE of its own before the SELECT
+                    t.markEnabled("QRESYNC", true);
+                    t.writeBeforeNext(new LineEndTolerantProtocol.Queued("ENABLE QRESYNC", null, r -> {
+                        if (r instanceof IMAPResponse ir && ir.keyEquals("ENABLED")) {
+                            enabled[0] = r.toString().toUpperCase(Locale.ROOT).contains("QRESYNC");
+                            return true;
+                        }
+                        return false;
+                    }, tagged -> {
+                        if (!tagged.isOK() || !enabled[0]) {
+                            LOG.debug("ENABLE QRESYNC refused by {}: {}", description, tagged);
+                            t.markEnabled("QRESYNC", false);
+                        } else {
+                            LOG.debug("QRESYNC enabled on {}", description);
+                        }
+                    }));
+                    selectedBefore = true;
+                }
+                if (ns) {
+                    connection.counter().increment("NAMESPACE");
+                    namespaceAhead = true;
+                    Namespaces[] found = {null};
+                    t.writeBeforeNext(new LineEndTolerantProtocol.Queued("NAMESPACE", null, r -> {
+                        if (r instanceof IMAPResponse ir && ir.keyEquals("NAMESPACE")) {
+                            found[0] = new Namespaces(ir);
+                            return true;
+                        }
+                        return false;
+                    }, tagged -> {
+                        namespaceAhead = false;
+                        if (namespace == null) {
+                            namespace = personalOf(tagged.isOK() ? found[0] : null);
+                        }
+                    }));
                 }
                 return null;
             });

@@ -227,6 +227,15 @@ public final class ImapConnection implements ImapSession {
      * client's unseen change and the mailbox's HIGHESTMODSEQ is known.
      */
     public SelectedMailbox select(String mailbox, boolean readOnly) throws ImapException {
+        return select(mailbox, readOnly, Opening.NONE);
+    }
+
+    /**
+     * {@link #select(String, boolean)} with what the run will ask next written in the SELECT's flight
+     * (docs/adr/0015): the mailbox's table FETCH and searches answer only a request equal to theirs.
+     */
+    @Override
+    public SelectedMailbox select(String mailbox, boolean readOnly, Opening opening) throws ImapException {
         if (selected != null) {
             selected.close();
         }
@@ -238,20 +247,51 @@ public final class ImapConnection implements ImapSession {
             // which the mailbox cache needs for read-only (dry) runs too.
             boolean condstore = hasCapability("CONDSTORE");
             ahead.selecting();
-            if (condstore) {
-                // With QRESYNC enabled Angus sends no ENABLE CONDSTORE, only SELECT ... (CONDSTORE).
-                folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE, ResyncData.CONDSTORE);
-            } else {
-                folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
+            OpeningAnswers answers = writtenWithSelect(opening, mailbox);
+            try {
+                if (condstore) {
+                    // With QRESYNC enabled Angus sends no ENABLE CONDSTORE, only SELECT ... (CONDSTORE).
+                    folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE, ResyncData.CONDSTORE);
+                } else {
+                    folder.open(readOnly ? Folder.READ_ONLY : Folder.READ_WRITE);
+                }
+            } finally {
+                if (protocol != null) {
+                    protocol.afterNextSelect(null);
+                }
             }
             boolean qresync = condstore && (Boolean) folder.doCommand(p -> p.isEnabled("QRESYNC"));
-            selected = new SelectedMailbox(this, mailbox, folder, readOnly, condstore, qresync);
+            selected = new SelectedMailbox(this, mailbox, folder, readOnly, condstore, qresync, answers);
             return selected;
         } catch (MessagingException e) {
             throw Failures.of(e, verb + " " + mailbox + " on " + description, guard);
         } catch (RuntimeException e) {
             throw unreadable(verb + " " + mailbox + " on " + description, e, guard);
         }
+    }
+
+    /**
+     * Queues the opening to be written right after the SELECT: not one command at a time
+     * ({@code mailtidy.imap.pipeline=1}), and searches only with ESEARCH (a plain SEARCH answer names
+     * no command) and where none needs a synchronizing literal (it would wait for a continuation).
+     */
+    private OpeningAnswers writtenWithSelect(Opening opening, String mailbox) {
+        LineEndTolerantProtocol p = protocol;
+        boolean oneAtATime = Integer.getInteger(Wire.MAX_IN_FLIGHT_PROPERTY, Wire.MAX_IN_FLIGHT_COMMANDS) <= 1;
+        if (p == null || oneAtATime || opening.isEmpty()) {
+            return OpeningAnswers.NONE;
+        }
+        boolean literalPlus = hasCapability("LITERAL+");
+        boolean searches = hasCapability("ESEARCH") && opening.searches().stream().allMatch(r -> literalPlus
+                || r.program().stream().allMatch(a -> a.match(atom -> true, str -> str.value().chars()
+                .allMatch(ch -> ch >= 0x20 && ch <= 0x7e))));
+        Opening sent = searches ? opening : new Opening(opening.tableFrom(), List.of());
+        if (sent.isEmpty()) {
+            return OpeningAnswers.NONE;
+        }
+        OpeningAnswers answers = OpeningAnswers.of(sent);
+        p.afterNextSelect(answers.commands(this, mailbox, p.supportsUtf8()));
+        return answers;
     }
 
     public CommandCounter counter() {

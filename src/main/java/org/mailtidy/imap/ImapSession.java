@@ -26,6 +26,14 @@ public interface ImapSession extends AutoCloseable {
 
     MailboxSession select(String mailbox, boolean readOnly) throws ImapException;
 
+    /**
+     * The same, told what the run will ask right after (its table FETCH and searches), which a
+     * session may send with the SELECT; the answers serve only requests equal to these.
+     */
+    default MailboxSession select(String mailbox, boolean readOnly, Opening opening) throws ImapException {
+        return select(mailbox, readOnly);
+    }
+
     CommandCounter counter();
 
     boolean isAlive();

@@ -21,28 +21,112 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
     private ResponseInputStream tolerant;
     private String greeting;
     /** Commands written ahead whose tagged answers were not read yet, oldest first. */
-    private java.util.ArrayDeque<Ahead> ahead;
+    private java.util.ArrayList<Ahead> ahead;
+    /** Written ahead in front of the next command (ENABLE and NAMESPACE after login). */
+    private java.util.List<Queued> beforeNext;
+    /** Written ahead right after the next SELECT or EXAMINE (a run's opening), then forgotten. */
+    private java.util.List<Queued> afterSelect;
     /** When set, {@link #unselect()} and {@link #logout()} do not wait for their answers. */
     private boolean deferClosing;
 
-    /** A command written ahead: its untagged answers go to {@code handler}, its tagged one to {@code done}. */
-    record Ahead(String tag, String command, Wire.Handler handler, java.util.function.Consumer<Response> done) {
+    /**
+     * A command written ahead: its untagged answers go to {@code handler}, its tagged one to {@code done}.
+     * One written after a command not yet answered ({@code after}, its tag) takes no untagged answer
+     * before that command's tagged one: until then they are that command's.
+     */
+    static final class Ahead {
+        private final String tag;
+        private final String command;
+        private final Wire.Handler handler;
+        private final java.util.function.Consumer<Response> done;
+        private String after;
+
+        Ahead(String tag, String command, Wire.Handler handler, java.util.function.Consumer<Response> done,
+              String after) {
+            this.tag = tag;
+            this.command = command;
+            this.handler = handler;
+            this.done = done;
+            this.after = after;
+        }
+    }
+
+    /** A command to write ahead later (after the next SELECT), with what reads its answers. */
+    record Queued(String command, org.eclipse.angus.mail.iap.Argument args, Wire.Handler handler,
+                  java.util.function.Consumer<Response> done) {
     }
 
     /**
      * Writes the command now without reading its answer: it is read, and taken out of the stream, in
      * front of the next command's answers. Untagged responses that arrive before its tagged answer
-     * are offered to {@code handler} (the server answers commands in the order sent); what the handler
-     * does not consume goes on to the reader as any unsolicited response would.
+     * are offered to {@code handler} (the server answers commands in the order sent; an ESEARCH goes
+     * to the command its correlator names); what the handler does not consume goes on to the reader
+     * as any unsolicited response would.
      */
     synchronized void writeAhead(String command, org.eclipse.angus.mail.iap.Argument args, Wire.Handler handler,
                                  java.util.function.Consumer<Response> done) throws IOException, ProtocolException {
-        String tag = writeCommand(command, args);
+        writeAhead(command, args, handler, done, null);
+    }
+
+    private void writeAhead(String command, org.eclipse.angus.mail.iap.Argument args, Wire.Handler handler,
+                            java.util.function.Consumer<Response> done, String after)
+            throws IOException, ProtocolException {
+        String tag = super.writeCommand(command, args);
         LOG.debug("C: {} (written ahead)", command);
         if (ahead == null) {
-            ahead = new java.util.ArrayDeque<>();
+            ahead = new java.util.ArrayList<>();
         }
-        ahead.add(new Ahead(tag, command, handler, done));
+        ahead.add(new Ahead(tag, command, handler, done, after));
+    }
+
+    /**
+     * The commands are written right after the next SELECT or EXAMINE, before its answer is read, so
+     * that they ride in its flight; a SELECT that fails leaves them answered NO or BAD (no mailbox is
+     * selected), which their {@code done} is told. {@code null}: nothing (the SELECT was not sent).
+     */
+    synchronized void afterNextSelect(java.util.List<Queued> commands) {
+        afterSelect = commands == null || commands.isEmpty() ? null : java.util.List.copyOf(commands);
+    }
+
+    /**
+     * The commands are written ahead in front of the next command written (or read for: {@link
+     * #drainAhead}), so that they leave in the same burst as it: written at once, they would make a
+     * flight of their own whenever their answers came back before the next command was written.
+     */
+    synchronized void writeBeforeNext(Queued command) {
+        if (beforeNext == null) {
+            beforeNext = new java.util.ArrayList<>();
+        }
+        beforeNext.add(command);
+    }
+
+    private void writeQueued() throws IOException, ProtocolException {
+        java.util.List<Queued> queued = beforeNext;
+        beforeNext = null;
+        if (queued != null) {
+            for (Queued q : queued) {
+                writeAhead(q.command(), q.args(), q.handler(), q.done(), null);
+            }
+        }
+    }
+
+    @Override
+    public synchronized String writeCommand(String command, org.eclipse.angus.mail.iap.Argument args)
+            throws IOException, ProtocolException {
+        if ("LOGOUT".equals(command)) {
+            beforeNext = null;  // what nothing will use
+        } else {
+            writeQueued();
+        }
+        String tag = super.writeCommand(command, args);
+        if (afterSelect != null && ("SELECT".equals(command) || "EXAMINE".equals(command))) {
+            java.util.List<Queued> opening = afterSelect;
+            afterSelect = null;
+            for (Queued q : opening) {
+                writeAhead(q.command(), q.args(), q.handler(), q.done(), tag);
+            }
+        }
+        return tag;
     }
 
     /** True while a command written ahead has not been answered. */
@@ -52,8 +136,17 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
 
     /** Reads until every command written ahead is answered (one wait, for all of them). */
     synchronized void drainAhead() throws IOException, ProtocolException {
+        drainAhead(r -> { });
+    }
+
+    /** The same, showing every untagged response read to {@code observer} first (a selected mailbox's watch). */
+    synchronized void drainAhead(Wire.Observer observer) throws IOException, ProtocolException {
+        writeQueued();
         while (aheadPending()) {
             Response r = super.readResponse();
+            if (!r.isTagged() && !r.isBYE()) {
+                observer.observe(r);
+            }
             if (!takenAhead(r)) {
                 notifyResponseHandlers(new Response[] {r});
                 if (r.isBYE()) {
@@ -112,29 +205,57 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
         }
     }
 
-    /** True when the response answers the oldest command written ahead (and was handed to it). */
+    /**
+     * True when the response answers a command written ahead (and was handed to it): its tagged
+     * answer, an ESEARCH whose correlator names it, or an untagged response its handler takes, offered
+     * to the commands written ahead oldest first. A tagged answer to any other command lets the
+     * commands written after it take answers from now on.
+     */
     private boolean takenAhead(Response r) {
-        Ahead a = ahead == null ? null : ahead.peek();
-        if (a == null || r.isBYE()) {
+        if (ahead == null || ahead.isEmpty() || r.isBYE()) {
             return false;
         }
         if (r.isTagged()) {
-            if (!a.tag().equals(r.getTag())) {
-                return false;
+            String tag = r.getTag();
+            for (int i = 0; i < ahead.size(); i++) {
+                Ahead a = ahead.get(i);
+                if (a.tag.equals(tag)) {
+                    ahead.remove(i);
+                    if (!r.isOK()) {
+                        LOG.debug("{} (written ahead) answered: {}", a.command, r);
+                    }
+                    a.done.accept(r);
+                    return true;
+                }
             }
-            ahead.poll();
-            if (!r.isOK()) {
-                LOG.debug("{} (written ahead) answered: {}", a.command(), r);
+            for (Ahead a : ahead) {
+                if (tag.equals(a.after)) {
+                    a.after = null;
+                }
             }
-            a.done().accept(r);
-            return true;
-        }
-        try {
-            return a.handler().handle(r);
-        } catch (Exception e) {
-            LOG.debug("{} (written ahead): answer not understood: {}", a.command(), e.toString());
             return false;
         }
+        String correlated = Wire.esearchTag(r);
+        for (Ahead a : ahead) {
+            if (a.after != null) {
+                return false;  // what follows belongs to the command it was written after
+            }
+            if (correlated != null && !correlated.equals(a.tag)) {
+                continue;
+            }
+            try {
+                if (a.handler.handle(r)) {
+                    return true;
+                }
+            } catch (Exception e) {
+                LOG.debug("{} (written ahead): answer not understood: {}", a.command, e.toString());
+                return false;
+            }
+            if (correlated != null) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /** Angus's folder close: with {@link #deferClosing()} written ahead, answered in the next flight. */

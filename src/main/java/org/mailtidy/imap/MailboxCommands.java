@@ -105,6 +105,31 @@ final class MailboxCommands {
         }
     }
 
+    /**
+     * Reads the answers of the commands written ahead (those of the opening, written with the SELECT),
+     * one wait for all of them; untagged responses are watched as a command's would be.
+     */
+    void readAhead(String verb) throws ImapException {
+        untagged.commandStarts();
+        try {
+            folder.doCommand(p -> {
+                if (p instanceof LineEndTolerantProtocol t) {
+                    try {
+                        t.drainAhead(untagged::observe);
+                    } catch (java.io.IOException e) {
+                        // as for a command of its own: Angus learns that the connection is gone
+                        Wire.failConnection(p, Response.byeResponse(e));
+                    }
+                }
+                return null;
+            });
+        } catch (MessagingException e) {
+            throw Failures.of(e, verb + " in " + name, connection.guard());
+        } catch (RuntimeException e) {
+            throw ImapConnection.unreadable(verb + " in " + name, e, connection.guard());
+        }
+    }
+
     /** A NO or BAD answer to one pipelined command, worded as for a command sent alone. */
     ImapException refusal(String verb, Response tagged) {
         org.eclipse.angus.mail.iap.ProtocolException e = tagged.isBAD()
@@ -163,6 +188,12 @@ final class MailboxCommands {
      * server is not to be believed about this mailbox.
      */
     void checkUidAndFlags(String verb, UID uid, FLAGS flags) throws ImapException {
+        checkUidAndFlags(connection, name, verb, uid, flags);
+    }
+
+    /** The same, before a mailbox's commands exist (answers written ahead with its SELECT). */
+    static void checkUidAndFlags(ImapConnection connection, String name, String verb, UID uid, FLAGS flags)
+            throws ImapException {
         String server = connection.guard().server();
         if (uid != null && (uid.uid < 1 || uid.uid > ServerLimits.MAX_UID)) {
             throw new ImapException.ServerMisbehaved(verb + " in " + name + " failed: " + server + " sent UID "

@@ -16,9 +16,12 @@ final class MailboxSearches {
     private static final long SEARCH_SLACK = 10_000;
 
     private final MailboxCommands commands;
+    /** The searches written ahead with the SELECT, taken by a request equal to them. */
+    private final OpeningAnswers opening;
 
-    MailboxSearches(MailboxCommands commands) {
+    MailboxSearches(MailboxCommands commands, OpeningAnswers opening) {
         this.commands = commands;
+        this.opening = opening;
     }
 
     /** See {@link SelectedMailbox#existingUidRanges}. */
@@ -57,6 +60,11 @@ final class MailboxSearches {
 
     /** See {@link SelectedMailbox#uidSearch(List, boolean, long[])}. */
     BitSet uidSearch(List<SearchArg> program, boolean utf8, long[] ascendingUids) throws ImapException {
+        java.util.Optional<List<BitSet>> writtenAhead = opening.searches(List.of(new SearchRequest(program, utf8)),
+                ascendingUids, commands);
+        if (writtenAhead.isPresent()) {
+            return writtenAhead.get().get(0);
+        }
         UidIndexBits found = new UidIndexBits(ascendingUids);
         uidSearch(program, utf8, found);
         return found.bits();
@@ -65,6 +73,10 @@ final class MailboxSearches {
     /** See {@link SelectedMailbox#uidSearchAll}. */
     List<BitSet> uidSearchAll(List<SearchRequest> requests, long[] ascendingUids)
             throws ImapException {
+        java.util.Optional<List<BitSet>> writtenAhead = opening.searches(requests, ascendingUids, commands);
+        if (writtenAhead.isPresent()) {
+            return writtenAhead.get();
+        }
         ImapConnection connection = commands.connection();
         if (!connection.hasCapability("ESEARCH")) {
             // A plain SEARCH answer names no command, and a server may run pipelined searches at

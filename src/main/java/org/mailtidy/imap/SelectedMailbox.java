@@ -46,7 +46,7 @@ public final class SelectedMailbox implements MailboxSession {
     private final Expunges expunges;
 
     SelectedMailbox(ImapConnection connection, String name, IMAPFolder folder, boolean readOnly, boolean condstore,
-                    boolean qresync) throws MessagingException {
+                    boolean qresync, OpeningAnswers opening) throws MessagingException {
         this.connection = connection;
         this.name = name;
         this.folder = folder;
@@ -60,8 +60,8 @@ public final class SelectedMailbox implements MailboxSession {
         ModSeqGuards guards = highest > 0 && !readOnly ? new ModSeqGuards(highest) : null;
         this.commands = new MailboxCommands(connection, name, folder, readOnly, guards, qresync && highest > 0,
                 untagged);
-        this.tables = new TableFetches(commands, highestModSeq);
-        this.searches = new MailboxSearches(commands);
+        this.tables = new TableFetches(commands, highestModSeq, opening);
+        this.searches = new MailboxSearches(commands, opening);
         this.messages = new MessageFetches(commands);
         this.stores = new SingleStores(commands);
         this.storeFlights = new StoreFlights(commands, searches);

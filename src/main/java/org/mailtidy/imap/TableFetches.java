@@ -18,10 +18,12 @@ final class TableFetches {
 
     private final MailboxCommands commands;
     private final long highestModSeq;
+    private final OpeningAnswers opening;
 
-    TableFetches(MailboxCommands commands, long highestModSeq) {
+    TableFetches(MailboxCommands commands, long highestModSeq, OpeningAnswers opening) {
         this.commands = commands;
         this.highestModSeq = highestModSeq;
+        this.opening = opening;
     }
 
     /** See {@link SelectedMailbox#fetchTable(long)}. */
@@ -35,15 +37,35 @@ final class TableFetches {
         if (commands.exists() == 0) {
             return table.build();
         }
-        commands.run("UID FETCH", "UID FETCH " + fromUid + ":* (UID FLAGS INTERNALDATE RFC822.SIZE)", null,
-                rowsFrom(fromUid, table));
+        java.util.Optional<MessageTable> writtenAhead = opening.table(fromUid, commands);
+        if (writtenAhead.isPresent()) {
+            useTable(writtenAhead.get());
+            return writtenAhead.get();
+        }
+        commands.run("UID FETCH", tableCommand(fromUid), null, rowsFrom(fromUid, table));
         MessageTable built = table.build();
         useTable(built);
         return built;
     }
 
+    /** The {@code UID FETCH} of the table from {@code fromUid}, as {@link #fetchTable} sends it. */
+    static String tableCommand(long fromUid) {
+        return "UID FETCH " + fromUid + ":* (UID FLAGS INTERNALDATE RFC822.SIZE)";
+    }
+
+    /** Checks a FETCH's UID and flags against the server limits; throws when they are not to be believed. */
+    @FunctionalInterface
+    interface RowCheck {
+        void check(UID uid, FLAGS flags) throws ImapException;
+    }
+
     /** Takes the FETCH rows from {@code fromUid} up into {@code table}. */
     private Wire.Handler rowsFrom(long fromUid, MessageTableBuilder table) {
+        return rowsFrom(fromUid, table, (uid, flags) -> commands.checkUidAndFlags("UID FETCH", uid, flags));
+    }
+
+    /** The same, before a mailbox's commands exist (the table FETCH written ahead with its SELECT). */
+    static Wire.Handler rowsFrom(long fromUid, MessageTableBuilder table, RowCheck check) {
         return r -> {
             if (r instanceof FetchResponse f) {
                 UID uid = f.getItem(UID.class);
@@ -53,7 +75,7 @@ final class TableFetches {
                 if (uid != null && uid.uid < fromUid) {
                     return true;  // n:* names the last message too when every UID is below n
                 }
-                commands.checkUidAndFlags("UID FETCH", uid, flags);
+                check.check(uid, flags);
                 if (uid != null && flags != null && date != null && size != null) {
                     table.add(uid.uid, FlagNames.of(flags, false), date.getDate().getTime(), size.size);
                     return true;

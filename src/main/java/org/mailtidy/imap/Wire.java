@@ -278,7 +278,8 @@ final class Wire {
         return -1;
     }
 
-    private static List<Response> failConnection(Protocol p, Response bye) throws ProtocolException {
+    /** The connection ended (BYE, I/O): Angus is told, as for its own commands, and this throws. */
+    static List<Response> failConnection(Protocol p, Response bye) throws ProtocolException {
         p.notifyResponseHandlers(new Response[] {bye});
         p.handleResult(bye);
         throw new ProtocolException("the connection ended: " + bye);

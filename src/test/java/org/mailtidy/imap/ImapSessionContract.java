@@ -492,7 +492,63 @@ abstract class ImapSessionContract {
         }
     }
 
+    /**
+     * The table FETCH and the searches written with the SELECT (docs/adr/0015) answer exactly what
+     * the same session asks without them; a guess that does not match (other searches, another first
+     * UID) is not used and the requests are sent as without it; a SELECT that fails with an opening
+     * behind it fails as without, and the connection goes on.
+     */
+    @Test
+    void anOpeningWrittenWithTheSelectAnswersOnlyTheRequestsItNamed() throws Exception {
+        String user = server().newUser("opening");
+        server().load(user, "INBOX", List.of(TestMessage.of("a").withFlags("\\Seen"),
+                TestMessage.of("b").withFlags("\\Flagged"), TestMessage.of("c").withFlags("\\Seen", "\\Flagged"),
+                TestMessage.of("d")));
+        SearchRequest seen = new SearchRequest(List.of(new SearchArg.Atom("SEEN")), false);
+        SearchRequest flagged = new SearchRequest(List.of(new SearchArg.Atom("FLAGGED")), false);
+        SearchRequest unseen = new SearchRequest(List.of(new SearchArg.Atom("UNSEEN")), false);
+        List<SearchRequest> asked = List.of(seen, flagged);
+
+        List<String> rows;
+        List<java.util.BitSet> answers;
+        try (ImapConnection c = connect(user); SelectedMailbox box = c.select("INBOX", false)) {
+            MessageTable table = box.fetchTable();
+            rows = rows(table);
+            answers = box.uidSearchAll(asked, table.uids());
+        }
+        assertThat(rows).hasSize(4);
+        assertThat(answers).extracting(java.util.BitSet::cardinality).containsExactly(2, 2);
+
+        for (Opening opening : List.of(new Opening(1, asked), new Opening(1, List.of(flagged, seen)),
+                new Opening(1, List.of(unseen)), new Opening(2, asked), new Opening(0, asked))) {
+            try (ImapConnection c = connect(user);
+                 SelectedMailbox box = c.select("INBOX", false, opening)) {
+                MessageTable table = box.fetchTable();
+                assertThat(rows(table)).as("%s", opening).isEqualTo(rows);
+                assertThat(box.uidSearchAll(asked, table.uids())).as("%s", opening).isEqualTo(answers);
+                assertThat(box.uidSearch(unseen.program(), false, table.uids()).cardinality()).as("%s", opening)
+                        .isEqualTo(2);
+            }
+        }
+
+        try (ImapConnection c = connect(user)) {
+            assertThatThrownBy(() -> c.select("Missing", false, new Opening(1, asked)))
+                    .isInstanceOf(ImapException.class);
+            try (SelectedMailbox box = c.select("INBOX", false, new Opening(1, asked))) {
+                MessageTable table = box.fetchTable();
+                assertThat(rows(table)).isEqualTo(rows);
+                assertThat(box.uidSearchAll(asked, table.uids())).isEqualTo(answers);
+            }
+        }
+    }
+
     // ---- helpers ----
+
+    private static List<String> rows(MessageTable table) {
+        return LongStream.range(0, table.size()).mapToObj(i -> table.uids()[(int) i] + " "
+                + new java.util.TreeSet<>(table.flags((int) i)) + " " + table.internalDates()[(int) i] + " "
+                + table.sizes()[(int) i]).toList();
+    }
 
     private void assertUidNext(SelectedMailbox box, long maxUid) throws ImapException {
         if (reportsUidNextOnSelect()) {
