@@ -176,6 +176,11 @@ public final class DelayProxy implements AutoCloseable {
             return flights.size();
         }
 
+        /** Per round trip, the octets the client sent before waiting (the greeting's is 0). */
+        public synchronized List<Long> flightOctets() {
+            return List.copyOf(flightOctets);
+        }
+
         /** Per round trip, the command lines the client sent before waiting (the greeting's is empty). */
         public synchronized List<List<String>> flights() {
             return flights.stream().map(List::copyOf).toList();
