@@ -66,7 +66,7 @@ class LargeFlightDovecotIT {
             assertThat(flights.get(last)).as(c.summary())
                     .filteredOn(l -> l.contains("UID EXPUNGE")).hasSizeGreaterThan(1);
         }
-        List<String> left = dovecot.fetch(user, "INBOX").stream().map(Dovecot.StoredMessage::messageId).toList();
+        List<String> left = dovecot.fetch(user, "INBOX").stream().map(org.mailtidy.testsupport.StoredMessage::messageId).toList();
         assertThat(left).hasSize(kept.size());
         assertThat(Set.copyOf(left)).isEqualTo(kept);
     }
