@@ -145,27 +145,33 @@ final class StreamedPipeline {
 
     /**
      * The command in flight with this tag, or -1. A tagged answer can arrive before the writer learnt
-     * the tag Angus gave its command (it is known once the write returns), so a tag not found waits
-     * while a write is under way.
+     * the tag Angus gave its command (it is known once the write returns, which is at once: the server
+     * has read the whole command), so a tag not found waits while a write is under way, but not long:
+     * a tag of no command of ours (a hostile server) must not keep us from reading while the writer
+     * waits for the server to read.
      */
     private synchronized int indexOf(String tag, int from) {
+        long deadline = System.nanoTime() + TAG_WAIT_NANOS;
         while (true) {
             for (int i = from; i < written; i++) {
                 if (tag.equals(tags[i])) {
                     return i;
                 }
             }
-            if (written >= started) {
+            long left = deadline - System.nanoTime();
+            if (written >= started || left <= 0) {
                 return -1;
             }
             try {
-                wait();
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return -1;
             }
         }
     }
+
+    private static final long TAG_WAIT_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2000);
 
     /** As {@code Wire.owner}: the ESEARCH's tag, else the command that says it concerns the response, else the oldest. */
     private int owner(Response r, Response[] answers, int from) {
