@@ -53,6 +53,20 @@ final class StreamedPipeline {
         Thread writer = new Thread(this::writeAll, "mailtidy-imap-writer");
         writer.setDaemon(true);
         writer.start();
+        boolean completed = false;
+        try {
+            List<Response> answers = readAll(observer, each);
+            completed = true;
+            awaitWriterEnd(writer);
+            return answers;
+        } finally {
+            if (!completed && stillWriting()) {
+                abandon();
+            }
+        }
+    }
+
+    private List<Response> readAll(Wire.Observer observer, Wire.Answered each) throws ProtocolException {
         Response[] answers = new Response[commands.size()];
         Exception handlerFailure = null;
         int answered = 0;
@@ -97,7 +111,6 @@ final class StreamedPipeline {
                 p.notifyResponseHandlers(new Response[] {r});
             }
         }
-        awaitWriterEnd(writer);
         Wire.answered(p);
         if (handlerFailure != null) {
             throw new Wire.HandlerFailure(handlerFailure);
@@ -133,6 +146,10 @@ final class StreamedPipeline {
             writerEnded = true;
             notifyAll();
         }
+    }
+
+    private synchronized boolean stillWriting() {
+        return !writerEnded && written < commands.size();
     }
 
     /**
@@ -190,6 +207,36 @@ final class StreamedPipeline {
             }
         }
         return from;
+    }
+
+    /**
+     * The reading failed (the connection is declared lost) while the writer may be blocked writing to a
+     * server that does not read: closing the socket ends that write. Without it whatever writes next on
+     * this connection (Angus's LOGOUT on close) would wait for the writer's socket lock forever.
+     */
+    private void abandon() {
+        java.net.Socket socket = SOCKET == null ? null : (java.net.Socket) SOCKET.get(p);
+        if (socket == null) {
+            return;
+        }
+        LOG.debug("reading a pipelined flight failed while commands were still written; closing the socket");
+        try {
+            socket.close();
+        } catch (IOException e) {
+            LOG.debug("closing the socket: {}", e.toString());
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle SOCKET = socketHandle();
+
+    private static java.lang.invoke.VarHandle socketHandle() {
+        try {
+            return java.lang.invoke.MethodHandles.privateLookupIn(Protocol.class, java.lang.invoke.MethodHandles.lookup())
+                    .findVarHandle(Protocol.class, "socket", java.net.Socket.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.debug("cannot reach Angus's Protocol.socket ({})", e.toString());
+            return null;
+        }
     }
 
     private static void awaitWriterEnd(Thread writer) {
