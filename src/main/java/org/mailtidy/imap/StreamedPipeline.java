@@ -50,7 +50,14 @@ final class StreamedPipeline {
     }
 
     private List<Response> run(Wire.Observer observer, Wire.Answered each) throws ProtocolException {
-        Thread writer = new Thread(this::writeAll, "mailtidy-imap-writer");
+        java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
+        Thread writer = new Thread(() -> {
+            // its DEBUG lines name the run's account and mailbox as the reader's do
+            if (context != null) {
+                org.slf4j.MDC.setContextMap(context);
+            }
+            writeAll();
+        }, "mailtidy-imap-writer");
         writer.setDaemon(true);
         writer.start();
         boolean completed = false;

@@ -101,6 +101,10 @@ public final class DelayProxy implements AutoCloseable {
     public static final class Connection {
         private final List<List<String>> flights = new ArrayList<>();
         private final List<Long> flightOctets = new ArrayList<>();
+        /** Per round trip, when its first answer was delivered to the client (nanoTime). */
+        private final List<Long> flightAnswered = new ArrayList<>();
+        private final long openedNanos = System.nanoTime();
+        private long lastSentNanos = openedNanos;
         private List<String> pending = new ArrayList<>();
         private long pendingOctets;
         private boolean lastWasDelivery;
@@ -110,6 +114,7 @@ public final class DelayProxy implements AutoCloseable {
 
         synchronized void clientSent(byte[] bytes, int n) {
             lastWasDelivery = false;
+            lastSentNanos = System.nanoTime();
             pendingOctets += n;
             for (int i = 0; i < n; i++) {
                 char c = (char) (bytes[i] & 0xff);
@@ -143,6 +148,7 @@ public final class DelayProxy implements AutoCloseable {
             if (!lastWasDelivery) {
                 flights.add(pending);
                 flightOctets.add(pendingOctets);
+                flightAnswered.add(System.nanoTime());
                 pending = new ArrayList<>();
                 pendingOctets = 0;
                 lastWasDelivery = true;
@@ -200,13 +206,16 @@ public final class DelayProxy implements AutoCloseable {
         }
 
         /**
-         * Per round trip one line: the octets the client sent before it, and its command lines by
-         * command (tag and arguments left out), e.g. {@code 5: 131,040 octets, 17 lines: UID STORE 17}.
+         * Per round trip one line: when its first answer reached the client (from the connection's
+         * start), the octets the client sent before it, and its command lines by command (tag and
+         * arguments left out), e.g. {@code 5: +1234 ms, 131,040 octets, 17 lines: UID STORE 17}.
          */
         public synchronized String summary() {
             StringBuilder s = new StringBuilder(flights.size() + " round trips");
             for (int i = 0; i < flights.size(); i++) {
-                s.append("\n  ").append(i + 1).append(": ").append(String.format("%,d", flightOctets.get(i)))
+                s.append("\n  ").append(i + 1).append(": +")
+                        .append(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(flightAnswered.get(i) - openedNanos))
+                        .append(" ms, ").append(String.format("%,d", flightOctets.get(i)))
                         .append(" octets, ").append(flights.get(i).size()).append(" lines:");
                 java.util.Map<String, Integer> byCommand = new java.util.LinkedHashMap<>();
                 for (String line : flights.get(i)) {
@@ -220,6 +229,8 @@ public final class DelayProxy implements AutoCloseable {
             if (!pending.isEmpty()) {
                 s.append("\n  not waited for: ").append(pending);
             }
+            s.append("\n  the client's last send: +")
+                    .append(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(lastSentNanos - openedNanos)).append(" ms");
             return s.toString();
         }
 
