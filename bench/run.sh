@@ -9,6 +9,8 @@
 #   bench/run.sh heap [N]             `once` with -Xmx64m on N (default 1,000,000) small messages
 #   bench/run.sh latency [N]          `once` and imapfilter at 0, 25 and 100 ms RTT through a delay proxy
 #                                     (default N = 2,000; BENCH_RTTS="0 50" for other delays)
+#   bench/run.sh flights [N...]       one `once` per N (default 2,000 and 100,000) through the delay proxy:
+#                                     each round trip's commands and octets (no timing, no imapfilter)
 #   bench/run.sh incremental [N]      a second pass on the mailbox the first tidied, after a day's change
 #                                     (default N = 100,000): mailtidy with and without its state dir
 #
@@ -738,7 +740,46 @@ latency_table() {
   echo " count is not meaningful for pipelined flights; estimated: (wall - wall at RTT 0) / RTT)"
 }
 
-install_packages
+# ---- flights (issue 15): what each round trip of a first run carries ----
+
+# flights [N...]: one `mailtidy once` (the jar, not the launcher: only the commands count) per N on a fresh
+# copy of the master, through the delay proxy at $BENCH_RTT ms (default 40: a flight is written before its
+# first answer is back); the proxy lists per round trip the octets sent and the commands by name.
+flights() {
+  local n m out proxy_port proxy_pid sizes=("$@")
+  [ ${#sizes[@]} -gt 0 ] || sizes=(2000 100000)
+  out="$results/flights"
+  mkdir -p "$out"
+  for n in "${sizes[@]}"; do
+    m="$(master "$n")"
+    copy_user "fl-$n" "$m"
+    proxy_port="$(free_port)"
+    : > "$out/flights-$n.txt"
+    java -Ddelayproxy.flights=true "$top/src/test/java/org/mailtidy/testsupport/DelayProxy.java" "$proxy_port" \
+      127.0.0.1 "$port" "${BENCH_RTT:-40}" "$out/flights-$n.txt" > "$out/proxy-$n.out" 2>&1 &
+    proxy_pid=$!
+    for _ in $(seq 100); do
+      (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null && break
+      sleep 0.1
+    done
+    : > "$out/flights-$n.txt"   # the port probe's connection
+    log "N=$n: once through the proxy (RTT ${BENCH_RTT:-40} ms)"
+    BENCH_PORT="$proxy_port" BENCH_PASSWORD="$password" BENCH_USER="fl-$n" MAILTIDY_CDS_DIR=none \
+      java ${BENCH_JAVA_OPTS:-} -jar "$jar" once -c "$bench/mailtidy.yaml" > "$out/once-$n.log" 2>&1 \
+      || log "N=$n: once failed (see $out/once-$n.log)"
+    for _ in $(seq 100); do
+      [ -s "$out/flights-$n.txt" ] && break
+      sleep 0.1
+    done
+    sleep 0.5
+    kill "$proxy_pid" 2>/dev/null || true
+    wait "$proxy_pid" 2>/dev/null || true
+    printf 'N = %s\n' "$n"
+    grep -v "^round_trips=0$" "$out/flights-$n.txt" | grep -v "^$" || true
+  done
+}
+
+[ "${1:-}" = flights ] || install_packages
 build
 mkdir -p "$work" "$results"
 start_dovecot
@@ -750,5 +791,6 @@ case "${1:-all}" in
   incremental) incremental "${2:-100000}" ;;
   jit) jit "${2:-100000}" ;;
   latency) latency "${2:-2000}" ;;
-  *) echo "usage: bench/run.sh [all|startup|heap [N]|incremental [N]|jit [N]|latency [N]]" >&2; exit 2 ;;
+  flights) shift; flights "$@" ;;
+  *) echo "usage: bench/run.sh [all|startup|heap [N]|incremental [N]|jit [N]|latency [N]|flights [N...]]" >&2; exit 2 ;;
 esac

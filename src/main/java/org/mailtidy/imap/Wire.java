@@ -98,12 +98,14 @@ final class Wire {
      */
     static final int MAX_IN_FLIGHT_COMMANDS = 64;
     /**
-     * A system property that lowers {@link #MAX_IN_FLIGHT_COMMANDS}; 1 sends every command alone,
-     * in the same order (for a server that mishandles pipelining, and for the tests that compare).
+     * A system property that sends flights through a window of this many commands (and
+     * {@link #MAX_IN_FLIGHT_OCTETS}) instead of writing them whole; 1 sends every command alone, in the
+     * same order (for a server that mishandles pipelining, and for the tests that compare).
      */
     static final String MAX_IN_FLIGHT_PROPERTY = "mailtidy.imap.pipeline";
     /**
-     * Most octets of commands written before their answers are read. Below what the socket buffers of
+     * Most octets of commands written before their answers are read when a window applies (a flight
+     * with a synchronizing literal, or {@link #MAX_IN_FLIGHT_PROPERTY} set). Below what the socket buffers of
      * the two ends hold (Linux: 128 KiB to receive, autotuned up; 16 KiB and more to send), so a write
      * never blocks for long while the server waits for its answers to be read. 32 KiB held only four
      * 8,000-octet UID STORE lines: at 100,000 messages a batch's stores took 14 flights.
@@ -143,8 +145,28 @@ final class Wire {
         void answered(int index, Response tagged);
     }
 
-    /** The same, telling {@code each} every tagged answer at once, so a connection lost later loses none. */
+    /**
+     * The same, telling {@code each} every tagged answer at once, so a connection lost later loses none.
+     * Unless {@link #MAX_IN_FLIGHT_PROPERTY} sets a window, a flight of several commands without a
+     * synchronizing literal is written whole while its answers are read ({@link StreamedPipeline}), so
+     * its size costs no round trips.
+     */
     static List<Response> pipeline(Protocol p, List<Pipelined> commands, Observer observer, Answered each)
+            throws ProtocolException {
+        if (commands.size() > 1 && Integer.getInteger(MAX_IN_FLIGHT_PROPERTY) == null
+                && commands.stream().noneMatch(Pipelined::syncLiteral)) {
+            synchronized (p) {
+                return StreamedPipeline.run(p, commands, observer, each);
+            }
+        }
+        return windowed(p, commands, observer, each);
+    }
+
+    /**
+     * At most {@link #MAX_IN_FLIGHT_COMMANDS} (or the property's number) and {@link #MAX_IN_FLIGHT_OCTETS}
+     * in flight, written and read by the calling thread.
+     */
+    private static List<Response> windowed(Protocol p, List<Pipelined> commands, Observer observer, Answered each)
             throws ProtocolException {
         int maxInFlight = Math.max(1, Integer.getInteger(MAX_IN_FLIGHT_PROPERTY, MAX_IN_FLIGHT_COMMANDS));
         synchronized (p) {

@@ -41,7 +41,8 @@ class HostileServerOnceIT {
             Map.entry(Behaviour.BYE_MID_COMMAND, "server shutting down, try later"),
             Map.entry(Behaviour.UIDVALIDITY_CHANGE, "UIDVALIDITY"),
             Map.entry(Behaviour.MANY_KEYWORDS, "sent 100,000 flags for UID 1 (limit 1,000)"),
-            Map.entry(Behaviour.SLOW_GREETING, "did not complete the greeting and login within 2s (login_timeout)"));
+            Map.entry(Behaviour.SLOW_GREETING, "did not complete the greeting and login within 2s (login_timeout)"),
+            Map.entry(Behaviour.STOPS_READING, "did not finish answering UID SEARCH within 2s (command_timeout)"));
 
     @ParameterizedTest
     @EnumSource(value = Behaviour.class, names = "NONE", mode = EnumSource.Mode.EXCLUDE)

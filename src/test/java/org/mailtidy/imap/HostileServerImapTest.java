@@ -46,6 +46,32 @@ class HostileServerImapTest {
         }
     }
 
+    /**
+     * A flight of 2,000 searches of some 7,000 octets each (14 MB: more than the socket buffers of both
+     * ends) to a server that stops reading at the first: the writer thread blocks in its write, the
+     * reader meets the command deadline, and the closed socket ends the write (docs/adr/0018), so the
+     * operation fails instead of hanging and no writer is left behind.
+     */
+    @Test
+    void aServerThatStopsReadingMidFlightMeetsTheCommandDeadline() throws Exception {
+        String text = "x".repeat(7_000);
+        List<SearchRequest> searches = java.util.stream.IntStream.range(0, 2_000)
+                .mapToObj(i -> new SearchRequest(List.of(new SearchArg.Atom("SUBJECT"), new SearchArg.Str(text + i)),
+                        false))
+                .toList();
+        try (HostileImapServer server = HostileImapServer.start(Behaviour.STOPS_READING)) {
+            assertThatThrownBy(() -> {
+                try (ImapConnection c = ImapConnection.connect(settings(server));
+                     SelectedMailbox box = c.select("INBOX", false)) {
+                    box.uidSearchAll(searches, new long[] {1, 2, 3});
+                }
+            }).isInstanceOf(ImapException.class).hasMessageContaining("127.0.0.1:" + server.port());
+            assertThat(server.misbehaved()).isTrue();
+        }
+        Await.await("no pipeline writer left", Duration.ofSeconds(10), () -> Thread.getAllStackTraces().keySet()
+                .stream().noneMatch(t -> t.getName().equals("mailtidy-imap-writer")));
+    }
+
     @Test
     void hugeLiteral() {
         expectFailure(Behaviour.HUGE_LITERAL, ImapException.ServerMisbehaved.class,

@@ -34,7 +34,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Also runnable on its own for the benchmark:
  * {@code java DelayProxy.java LISTEN_PORT TARGET_HOST TARGET_PORT RTT_MS [REPORT_FILE]} appends one
- * line per closed connection, {@code round_trips=N}, to the report file (or standard output).
+ * line per closed connection, {@code round_trips=N}, to the report file (or standard output); with
+ * {@code -Ddelayproxy.flights=true} the connection's flights follow that line ({@link Connection#toString}),
+ * each indented (for {@code bench/run.sh flights}).
  */
 public final class DelayProxy implements AutoCloseable {
     private final String targetHost;
@@ -98,7 +100,13 @@ public final class DelayProxy implements AutoCloseable {
     /** One proxied connection: its round trips and, per round trip, the command lines sent before it. */
     public static final class Connection {
         private final List<List<String>> flights = new ArrayList<>();
+        private final List<Long> flightOctets = new ArrayList<>();
+        /** Per round trip, when its first answer was delivered to the client (nanoTime). */
+        private final List<Long> flightAnswered = new ArrayList<>();
+        private final long openedNanos = System.nanoTime();
+        private long lastSentNanos = openedNanos;
         private List<String> pending = new ArrayList<>();
+        private long pendingOctets;
         private boolean lastWasDelivery;
         private final StringBuilder partialLine = new StringBuilder();
         private boolean closed;
@@ -106,6 +114,8 @@ public final class DelayProxy implements AutoCloseable {
 
         synchronized void clientSent(byte[] bytes, int n) {
             lastWasDelivery = false;
+            lastSentNanos = System.nanoTime();
+            pendingOctets += n;
             for (int i = 0; i < n; i++) {
                 char c = (char) (bytes[i] & 0xff);
                 if (c == '\n') {
@@ -137,7 +147,10 @@ public final class DelayProxy implements AutoCloseable {
             }
             if (!lastWasDelivery) {
                 flights.add(pending);
+                flightOctets.add(pendingOctets);
+                flightAnswered.add(System.nanoTime());
                 pending = new ArrayList<>();
+                pendingOctets = 0;
                 lastWasDelivery = true;
                 notifyAll();
             }
@@ -169,6 +182,11 @@ public final class DelayProxy implements AutoCloseable {
             return flights.size();
         }
 
+        /** Per round trip, the octets the client sent before waiting (the greeting's is 0). */
+        public synchronized List<Long> flightOctets() {
+            return List.copyOf(flightOctets);
+        }
+
         /** Per round trip, the command lines the client sent before waiting (the greeting's is empty). */
         public synchronized List<List<String>> flights() {
             return flights.stream().map(List::copyOf).toList();
@@ -185,6 +203,45 @@ public final class DelayProxy implements AutoCloseable {
                 wait(left);
             }
             return true;
+        }
+
+        /**
+         * Per round trip one line: when its first answer reached the client (from the connection's
+         * start), the octets the client sent before it, and its command lines by command (tag and
+         * arguments left out), e.g. {@code 5: +1234 ms, 131,040 octets, 17 lines: UID STORE 17}.
+         */
+        public synchronized String summary() {
+            StringBuilder s = new StringBuilder(flights.size() + " round trips");
+            for (int i = 0; i < flights.size(); i++) {
+                s.append("\n  ").append(i + 1).append(": +")
+                        .append(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(flightAnswered.get(i) - openedNanos))
+                        .append(" ms, ").append(String.format("%,d", flightOctets.get(i)))
+                        .append(" octets, ").append(flights.get(i).size()).append(" lines:");
+                java.util.Map<String, Integer> byCommand = new java.util.LinkedHashMap<>();
+                for (String line : flights.get(i)) {
+                    byCommand.merge(commandName(line), 1, Integer::sum);
+                }
+                byCommand.forEach((name, count) -> s.append(' ').append(name).append(' ').append(count).append(','));
+                if (!byCommand.isEmpty()) {
+                    s.setLength(s.length() - 1);
+                }
+            }
+            if (!pending.isEmpty()) {
+                s.append("\n  not waited for: ").append(pending);
+            }
+            s.append("\n  the client's last send: +")
+                    .append(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(lastSentNanos - openedNanos)).append(" ms");
+            return s.toString();
+        }
+
+        /** {@code A12 UID STORE 1:5 ...} -> {@code UID STORE}; a literal's or SASL line's text -> {@code (data)}. */
+        private static String commandName(String line) {
+            String[] words = line.split(" ");
+            if (words.length < 2 || !words[0].matches("[A-Za-z]*[0-9]+")) {
+                return "(data)";
+            }
+            String name = words[1].toUpperCase(java.util.Locale.ROOT);
+            return name.equals("UID") && words.length > 2 ? "UID " + words[2].toUpperCase(java.util.Locale.ROOT) : name;
         }
 
         @Override
@@ -221,6 +278,10 @@ public final class DelayProxy implements AutoCloseable {
                             counted.closed();
                             if (report != null) {
                                 report.println("round_trips=" + counted.roundTrips());
+                                if (Boolean.getBoolean("delayproxy.flights")) {
+                                    report.println(counted.summary().lines().skip(1)
+                                            .collect(java.util.stream.Collectors.joining("\n")));
+                                }
                                 report.flush();
                             }
                         }

@@ -55,6 +55,11 @@ public final class HostileImapServer implements AutoCloseable {
         MANY_KEYWORDS,
         /** The greeting comes one byte every half second, forever (the login deadline's case). */
         SLOW_GREETING,
+        /**
+         * At the first UID SEARCH stops reading and answers nothing until it is closed: a long pipelined
+         * flight fills both ends' buffers and the client's write blocks.
+         */
+        STOPS_READING,
         /** No misbehaviour: the plausible server alone (to check the script itself). */
         NONE
     }
@@ -73,6 +78,12 @@ public final class HostileImapServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger selects = new AtomicInteger();
     private volatile boolean misbehaved;
+    /** ESEARCH only where the searches must go pipelined (the client sends them one at a time without it). */
+    private String capabilities() {
+        return behaviour == Behaviour.STOPS_READING ? CAPABILITIES + " ESEARCH" : CAPABILITIES;
+    }
+
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
 
     private HostileImapServer(Behaviour behaviour) throws IOException {
         this.behaviour = behaviour;
@@ -123,6 +134,7 @@ public final class HostileImapServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         try {
             listener.close();
         } catch (IOException ignored) {
@@ -173,10 +185,10 @@ public final class HostileImapServer implements AutoCloseable {
         void run() throws IOException {
             if (behaviour == Behaviour.SLOW_GREETING) {
                 misbehaved = true;
-                trickle("* OK [CAPABILITY " + CAPABILITIES + "] hostile server ready\r\n");
+                trickle("* OK [CAPABILITY " + capabilities() + "] hostile server ready\r\n");
                 return;
             }
-            send("* OK [CAPABILITY " + CAPABILITIES + "] hostile server ready\r\n");
+            send("* OK [CAPABILITY " + capabilities() + "] hostile server ready\r\n");
             for (String line; (line = readLine()) != null; ) {
                 commands.add(line.length() > 200 ? line.substring(0, 200) : line);
                 Matcher m = TAGGED.matcher(line);
@@ -204,11 +216,11 @@ public final class HostileImapServer implements AutoCloseable {
                 }
             }
             if (upper.startsWith("CAPABILITY")) {
-                send("* CAPABILITY " + CAPABILITIES + "\r\n" + tag + " OK done\r\n");
+                send("* CAPABILITY " + capabilities() + "\r\n" + tag + " OK done\r\n");
             } else if (upper.startsWith("LOGIN ")) {
                 loggedIn = true;
                 afterLogin = true;
-                send(tag + " OK [CAPABILITY " + CAPABILITIES + "] logged in\r\n");
+                send(tag + " OK [CAPABILITY " + capabilities() + "] logged in\r\n");
                 return true;
             } else if (upper.startsWith("LOGOUT")) {
                 send("* BYE logging out\r\n" + tag + " OK bye\r\n");
@@ -223,6 +235,14 @@ public final class HostileImapServer implements AutoCloseable {
                 return select(tag, upper.startsWith("EXAMINE"));
             } else if (upper.startsWith("UID FETCH ")) {
                 return fetch(tag, command);
+            } else if (upper.startsWith("UID SEARCH") && behaviour == Behaviour.STOPS_READING) {
+                misbehaved = true;
+                try {
+                    closing.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return false;
             } else if (upper.startsWith("UID SEARCH")) {
                 search(tag);
             } else if (upper.startsWith("STATUS ")) {
