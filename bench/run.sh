@@ -8,7 +8,9 @@
 #   bench/run.sh jit [N]              `once` at N (default 100,000) with C2 (the launcher's default) and with C1 only
 #   bench/run.sh heap [N]             `once` with -Xmx64m on N (default 1,000,000) small messages
 #   bench/run.sh latency [N]          `once` and imapfilter at 0, 25 and 100 ms RTT through a delay proxy
-#                                     (default N = 2,000; BENCH_RTTS="0 50" for other delays)
+#                                     (default N = 2,000; BENCH_RTTS="0 50" for other delays;
+#                                     BENCH_BASELINE=DIR adds `once` of an older build, a checkout
+#                                     built with `mvn package` in DIR, measured in the same run)
 #   bench/run.sh flights [N...]       one `once` per N (default 2,000 and 100,000) through the delay proxy:
 #                                     each round trip's commands and octets (no timing, no imapfilter)
 #   bench/run.sh incremental [N]      a second pass on the mailbox the first tidied, after a day's change
@@ -690,6 +692,11 @@ latency() {
   mkdir -p "$out"
   export BENCH_PASSWORD="$password"
   mkdir -p "$work/imapfilter-home"
+  if [ -n "${BENCH_BASELINE:-}" ]; then   # its launcher writes its own class archive on the first run
+    copy_user "lb-$n" "$m"
+    BENCH_PORT="$port" BENCH_USER="lb-$n" "$BENCH_BASELINE/bin/mailtidy" once -c "$bench/mailtidy.yaml" \
+      > "$out/baseline-warmup.log" 2>&1
+  fi
   for rtt in ${BENCH_RTTS:-0 25 100}; do
     proxy_port="$(free_port)"
     java "$top/src/test/java/org/mailtidy/testsupport/DelayProxy.java" "$proxy_port" 127.0.0.1 "$port" "$rtt" \
@@ -700,12 +707,14 @@ latency() {
       sleep 0.1
     done
     export BENCH_PORT="$proxy_port"
-    for name in ${BENCH_LATENCY_TOOLS:-mailtidy imapfilter imapfilter-criteria}; do
+    for name in ${BENCH_LATENCY_TOOLS:-mailtidy imapfilter imapfilter-criteria} ${BENCH_BASELINE:+baseline}; do
       : > "$out/proxy-$rtt.log"
       log "N=$n, RTT $rtt ms: $name (median of $k)"
       case "$name" in
         mailtidy) BENCH_USER="lm-$n" measure_median "$k" "lm-$n" "$m" "$out/$name-$rtt.properties" \
                     "$launcher" once -c "$bench/mailtidy.yaml" ;;
+        baseline) BENCH_USER="lb-$n" measure_median "$k" "lb-$n" "$m" "$out/$name-$rtt.properties" \
+                    "$BENCH_BASELINE/bin/mailtidy" once -c "$bench/mailtidy.yaml" ;;
         imapfilter) HOME="$work/imapfilter-home" BENCH_USER="li-$n" measure_median "$k" "li-$n" "$m" \
                     "$out/$name-$rtt.properties" imapfilter -c "$bench/imapfilter.lua" ;;
         imapfilter-criteria) HOME="$work/imapfilter-home" BENCH_USER="lc-$n" measure_median "$k" "lc-$n" "$m" \
@@ -725,7 +734,8 @@ latency() {
 latency_table() {
   local out="$1" n="$2" k="$3" name rtt zero wall counted est
   printf '%-20s %7s %10s %9s %10s %8s\n' "N=$n" "RTT ms" "wall s" "counted" "estimated" "commands"
-  for name in mailtidy imapfilter imapfilter-criteria; do
+  for name in mailtidy imapfilter imapfilter-criteria baseline; do
+    [ -f "$out/$name-0.properties" ] || continue
     zero="$(grep '^wall_s=' "$out/$name-0.properties" | cut -d= -f2)"
     for rtt in ${BENCH_RTTS:-0 25 100}; do
       wall="$(grep '^wall_s=' "$out/$name-$rtt.properties" | cut -d= -f2)"
