@@ -110,9 +110,23 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
         }
     }
 
+    /**
+     * Writes what is queued in front of the next command now: a flight written by a thread of its own
+     * ({@link StreamedPipeline}) calls this first, on the thread that holds this protocol's lock.
+     */
+    synchronized void writeQueuedNow() throws IOException, ProtocolException {
+        writeQueued();
+    }
+
     @Override
-    public synchronized String writeCommand(String command, org.eclipse.angus.mail.iap.Argument args)
+    public String writeCommand(String command, org.eclipse.angus.mail.iap.Argument args)
             throws IOException, ProtocolException {
+        if (!Thread.holdsLock(this)) {
+            // The writer thread of a streamed flight, while the reading thread holds this lock and reads
+            // the answers: taking the lock here would wait for that reading to end, which waits for
+            // these commands. The reading thread wrote what was queued before the flight began.
+            return super.writeCommand(command, args);
+        }
         if ("LOGOUT".equals(command)) {
             beforeNext = null;  // what nothing will use
         } else {

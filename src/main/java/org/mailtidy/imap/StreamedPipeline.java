@@ -50,6 +50,13 @@ final class StreamedPipeline {
     }
 
     private List<Response> run(Wire.Observer observer, Wire.Answered each) throws ProtocolException {
+        if (p instanceof LineEndTolerantProtocol t) {
+            try {
+                t.writeQueuedNow();
+            } catch (IOException e) {
+                return Wire.failConnection(p, Response.byeResponse(e));
+            }
+        }
         java.util.Map<String, String> context = org.slf4j.MDC.getCopyOfContextMap();
         Thread writer = new Thread(() -> {
             // its DEBUG lines name the run's account and mailbox as the reader's do
