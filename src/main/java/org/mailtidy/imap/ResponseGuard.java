@@ -168,8 +168,40 @@ public final class ResponseGuard {
             return fail("did not complete the greeting and login within "
                     + ServerLimits.duration(limits.loginTimeout()) + " (login_timeout)");
         }
-        return fail("did not finish answering " + verb + " within " + ServerLimits.duration(limits.commandTimeout())
-                + " (command_timeout)");
+        return fail("did not finish answering " + oldestUnanswered() + " within "
+                + ServerLimits.duration(limits.commandTimeout()) + " (command_timeout)");
+    }
+
+    /**
+     * Commands written and not answered yet, oldest first (tag, verb): with pipelining the command the
+     * server is stuck on is the oldest one, not the last one written.
+     */
+    private final java.util.ArrayDeque<String[]> unanswered = new java.util.ArrayDeque<>();
+
+    private synchronized void written(String tag, String v) {
+        // a literal's data also starts a line; a tag of Angus's (letters, then digits) tells a command
+        if (tag.matches("[A-Za-z]{1,4}[0-9]{1,9}") && !v.equals("DONE")) {
+            unanswered.add(new String[] {tag, v});
+            if (unanswered.size() > 10_000) {
+                unanswered.poll();
+            }
+        }
+    }
+
+    /** The server completed the command with this tag (and so every one written before it). */
+    synchronized void taggedAnswer(String tag) {
+        if (unanswered.stream().noneMatch(c -> c[0].equals(tag))) {
+            return;
+        }
+        while (!unanswered.isEmpty()) {
+            if (unanswered.poll()[0].equals(tag)) {
+                return;
+            }
+        }
+    }
+
+    private synchronized String oldestUnanswered() {
+        return unanswered.isEmpty() ? verb : unanswered.peek()[1];
     }
 
     /** The client starts a line: a command (or DONE, or a literal's data, which is harmless here). */
@@ -185,6 +217,7 @@ public final class ResponseGuard {
         }
         // only the verb is kept: LOGIN's arguments are a password
         verb = v.replaceAll("[^A-Z0-9 .-]", "");
+        written(words[0], verb);
         idle = verb.equals("IDLE");
         responses = 0;
         received = 0;

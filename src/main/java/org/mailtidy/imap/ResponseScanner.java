@@ -164,6 +164,13 @@ final class ResponseScanner {
 
     private void lineEnded() throws LimitExceeded {
         analyse();
+        if (prefixLength > 0 && prefix[0] != '*' && prefix[0] != '+') {
+            int space = 0;
+            while (space < prefixLength && prefix[space] != ' ') {
+                space++;
+            }
+            guard.taggedAnswer(new String(prefix, 0, space, java.nio.charset.StandardCharsets.US_ASCII));
+        }
         guard.responseEnded();
         lineLimit = guard.lineLimit();
         state = State.TOKEN;

@@ -246,6 +246,32 @@ class ResponseGuardTest {
         }
     }
 
+    /** With pipelining the command the server is stuck on is the oldest unanswered, not the last written. */
+    @Test
+    void aPipelinedFlightPastItsDeadlineNamesTheOldestUnansweredCommand() throws IOException {
+        ServerLimits limits = SMALL.withTimeouts(Duration.ofMillis(300), Duration.ofMinutes(5));
+        try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
+             Socket server = listener.accept()) {
+            socket.setSoTimeout(600_000);
+            guard = new ResponseGuard(limits, "imap.test:143");
+            Object layer = guard.newLayer(socket);
+            angus = new ResponseInputStream(guard.input(socket.getInputStream(), socket, layer));
+            client = guard.output(socket.getOutputStream(), layer);
+            guard.loggedIn();
+            command("A1 ENABLE QRESYNC");
+            command("A2 SELECT INBOX");
+            command("A3 UID FETCH 1:* (FLAGS)");
+            command("A4 UID SEARCH SEEN");
+            server.getOutputStream().write("* ENABLED QRESYNC\r\nA1 OK done\r\n".getBytes(StandardCharsets.US_ASCII));
+
+            assertThat(readResponse()).isEqualTo("* ENABLED QRESYNC");
+            assertThat(readResponse()).isEqualTo("A1 OK done");
+            assertThatThrownBy(this::readResponse).isInstanceOf(LimitExceeded.class)
+                    .hasMessage("imap.test:143 did not finish answering SELECT within 300ms (command_timeout)");
+        }
+    }
+
     @Test
     void loginArgumentsAreNeverKept() throws IOException {
         guard = new ResponseGuard(SMALL, "imap.test:143");
