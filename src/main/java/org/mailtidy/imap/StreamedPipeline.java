@@ -112,18 +112,7 @@ final class StreamedPipeline {
                 return Wire.failConnection(p, r);
             }
             observer.observe(r);
-            int owner = owner(r, answers, answered);
-            boolean consumed = false;
-            if (handlerFailure == null) {
-                try {
-                    consumed = commands.get(owner).handler().handle(r);
-                } catch (Exception e) {
-                    handlerFailure = e;
-                }
-            }
-            if (!consumed) {
-                p.notifyResponseHandlers(new Response[] {r});
-            }
+            handlerFailure = Wire.dispatch(p, commands.get(owner(r, answers, answered)).handler(), r, handlerFailure);
         }
         Wire.answered(p);
         if (handlerFailure != null) {

@@ -229,17 +229,7 @@ final class Wire {
                 }
                 observer.observe(r);
                 int owner = owner(r, commands, tags, answers, answered, written);
-                boolean consumed = false;
-                if (handlerFailure == null) {
-                    try {
-                        consumed = commands.get(owner).handler().handle(r);
-                    } catch (Exception e) {
-                        handlerFailure = e;
-                    }
-                }
-                if (!consumed) {
-                    p.notifyResponseHandlers(new Response[] {r});
-                }
+                handlerFailure = dispatch(p, commands.get(owner).handler(), r, handlerFailure);
             }
             answered(p);
             if (handlerFailure != null) {
@@ -298,6 +288,26 @@ final class Wire {
             }
         }
         return -1;
+    }
+
+    /**
+     * Hands an untagged answer to its command's handler, unless a handler of the flight failed
+     * already; what the handler does not take goes to Angus's handlers. Returns the flight's first
+     * handler failure.
+     */
+    static Exception dispatch(Protocol p, Handler handler, Response r, Exception failure) {
+        boolean consumed = false;
+        if (failure == null) {
+            try {
+                consumed = handler.handle(r);
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+        if (!consumed) {
+            p.notifyResponseHandlers(new Response[] {r});
+        }
+        return failure;
     }
 
     /** The connection ended (BYE, I/O): Angus is told, as for its own commands, and this throws. */

@@ -224,18 +224,23 @@ class ResponseGuardTest {
         assertThat(readResponse()).isEqualTo("* 3 EXISTS");
     }
 
+    /** The guard over a logged-in connection's socket, with a read timeout far beyond any deadline. */
+    private void guardOver(Socket socket, ServerLimits limits) throws IOException {
+        socket.setSoTimeout(600_000);
+        guard = new ResponseGuard(limits, "imap.test:143");
+        Object layer = guard.newLayer(socket);
+        angus = new ResponseInputStream(guard.input(socket.getInputStream(), socket, layer));
+        client = guard.output(socket.getOutputStream(), layer);
+        guard.loggedIn();
+    }
+
     @Test
     void aCommandPastItsDeadlineFailsAtTheDeadlineNotAtTheReadTimeout() throws IOException {
         ServerLimits limits = SMALL.withTimeouts(Duration.ofMillis(300), Duration.ofMinutes(5));
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
              Socket server = listener.accept()) {
-            socket.setSoTimeout(600_000);
-            guard = new ResponseGuard(limits, "imap.test:143");
-            Object layer = guard.newLayer(socket);
-            angus = new ResponseInputStream(guard.input(socket.getInputStream(), socket, layer));
-            client = guard.output(socket.getOutputStream(), layer);
-            guard.loggedIn();
+            guardOver(socket, limits);
             server.getOutputStream().write("* OK hello\r\n".getBytes(StandardCharsets.US_ASCII));
             command("A1 SELECT INBOX");
 
@@ -253,12 +258,7 @@ class ResponseGuardTest {
         try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket socket = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
              Socket server = listener.accept()) {
-            socket.setSoTimeout(600_000);
-            guard = new ResponseGuard(limits, "imap.test:143");
-            Object layer = guard.newLayer(socket);
-            angus = new ResponseInputStream(guard.input(socket.getInputStream(), socket, layer));
-            client = guard.output(socket.getOutputStream(), layer);
-            guard.loggedIn();
+            guardOver(socket, limits);
             command("A1 ENABLE QRESYNC");
             command("A2 SELECT INBOX");
             command("A3 UID FETCH 1:* (FLAGS)");
