@@ -43,15 +43,15 @@ final class NetStores {
      * mailbox holds), messages that gain and lose flags get {@code +FLAGS} and {@code -FLAGS}
      * instead: commands stay bounded by the plan's, at the cost of a second flight.
      */
-    static final int MAX_COMPUTED_REPLACES = 32;
+    static final int MAX_COMPUTED_REPLACES = 256;
 
     /**
      * Past this many merged commands (one per combination of the plan's stores that messages are in,
      * which can grow with the combinations the mailbox holds) the plan's own stores are sent as they
-     * are, chained over flights as before: the commands stay bounded by the rules' flags. 64 is what
-     * one flight carries (imap/Wire's window of commands in flight).
+     * are, chained over flights as before: the commands stay bounded. A flight carries any number of
+     * commands (imap/StreamedPipeline, docs/adr/0018); 1,024 STORE lines are at most a few hundred KB.
      */
-    static final int MAX_MERGED_COMMANDS = 64;
+    static final int MAX_MERGED_COMMANDS = 1024;
 
     /** One merged STORE: these UIDs (ascending), this form, these flags. */
     record Merged(long[] uids, StoreMode mode, SortedSet<Flag> flags) {

@@ -137,7 +137,7 @@ class NetStoresProperties {
 
     @Example
     void pastTheLimitOfMergedCommandsThePlansOwnStoresGoAsTheyAre() {
-        int stores = 7;
+        int stores = 11;
         int n = 1 << stores;
         List<Set<Flag>> none = IntStream.range(0, n).<Set<Flag>>mapToObj(i -> Set.of()).toList();
         List<Operation.Store> plan = IntStream.range(0, stores).mapToObj(k -> store(StoreMode.ADD, Flag.of("K" + k),
