@@ -297,12 +297,31 @@ final class LineEndTolerantProtocol extends IMAPProtocol {
             return;
         }
         try {
+            readWhatHasArrived();
             writeCommand("LOGOUT", null);
             LOG.debug("C: LOGOUT (not waiting for the answer)");
         } catch (IOException | RuntimeException e) {
             LOG.debug("LOGOUT: {}", e.toString());
         } finally {
             disconnect();
+        }
+    }
+
+    /**
+     * Takes the answers to commands written ahead that are already here, without waiting for more. A
+     * socket closed with answers unread is reset (RST) rather than closed, and a server that reads
+     * the reset before it has read the LOGOUT (or a SUBSCRIBE written ahead) drops what it had not read.
+     */
+    private synchronized void readWhatHasArrived() throws IOException {
+        try {
+            while (aheadPending() && getInputStream().available() > 0) {
+                Response r = super.readResponse();
+                if (!takenAhead(r)) {
+                    notifyResponseHandlers(new Response[] {r});
+                }
+            }
+        } catch (ProtocolException e) {
+            LOG.debug("reading the answers written ahead before LOGOUT: {}", e.toString());
         }
     }
 
