@@ -114,14 +114,15 @@ public final class ResponseGuard {
      * their count does not grow with the mailbox.
      */
     private long responseLimit() {
-        return verb.startsWith("UID ") ? limits.maxResponses() + 2 * exists : limits.maxResponses();
+        return answering().startsWith("UID ") ? limits.maxResponses() + 2 * exists : limits.maxResponses();
     }
 
     void responseEnded() throws LimitExceeded {
         long n = ++responses;
         if (!idle && n > responseLimit()) {
             throw fail("sent more than " + String.format(Locale.ROOT, "%,d", responseLimit()) + " responses to "
-                    + verb + (verb.startsWith("UID ") ? " (the limit for a mailbox of " + exists + " messages)" : ""));
+                    + answering() + (answering().startsWith("UID ") ? " (the limit for a mailbox of " + exists
+                    + " messages)" : ""));
         }
     }
 
@@ -132,8 +133,8 @@ public final class ResponseGuard {
      */
     void received(int n) throws LimitExceeded {
         long total = received += n;
-        if (total > ANSWER_LIMIT && !idle && !verb.startsWith("UID ")) {
-            throw fail("sent more than " + ServerLimits.octets(ANSWER_LIMIT) + " in answer to " + verb);
+        if (total > ANSWER_LIMIT && !idle && !answering().startsWith("UID ")) {
+            throw fail("sent more than " + ServerLimits.octets(ANSWER_LIMIT) + " in answer to " + answering());
         }
     }
 
@@ -168,7 +169,7 @@ public final class ResponseGuard {
             return fail("did not complete the greeting and login within "
                     + ServerLimits.duration(limits.loginTimeout()) + " (login_timeout)");
         }
-        return fail("did not finish answering " + oldestUnanswered() + " within "
+        return fail("did not finish answering " + answering() + " within "
                 + ServerLimits.duration(limits.commandTimeout()) + " (command_timeout)");
     }
 
@@ -179,12 +180,9 @@ public final class ResponseGuard {
     private final java.util.ArrayDeque<String[]> unanswered = new java.util.ArrayDeque<>();
 
     private synchronized void written(String tag, String v) {
-        // a literal's data also starts a line; a tag of Angus's (letters, then digits) tells a command
-        if (tag.matches("[A-Za-z]{1,4}[0-9]{1,9}") && !v.equals("DONE")) {
-            unanswered.add(new String[] {tag, v});
-            if (unanswered.size() > 10_000) {
-                unanswered.poll();
-            }
+        unanswered.add(new String[] {tag, v});
+        if (unanswered.size() > 10_000) {
+            unanswered.poll();
         }
     }
 
@@ -193,6 +191,9 @@ public final class ResponseGuard {
         if (unanswered.stream().noneMatch(c -> c[0].equals(tag))) {
             return;
         }
+        // the next command's answers are counted from here
+        responses = 0;
+        received = 0;
         while (!unanswered.isEmpty()) {
             if (unanswered.poll()[0].equals(tag)) {
                 return;
@@ -200,30 +201,45 @@ public final class ResponseGuard {
         }
     }
 
-    private synchronized String oldestUnanswered() {
+    /** The command the server is answering: the oldest one written and not answered. */
+    private synchronized String answering() {
         return unanswered.isEmpty() ? verb : unanswered.peek()[1];
     }
 
-    /** The client starts a line: a command (or DONE, or a literal's data, which is harmless here). */
+    /**
+     * The client starts a line: a command, DONE (the end of IDLE), or a line that is no command (a
+     * literal's data, a SASL response), which changes nothing here: the limits are those of the command
+     * being answered.
+     */
     private void commandStarted(byte[] b, int off, int len) {
         String start = new String(b, off, Math.min(len, 40), StandardCharsets.US_ASCII);
         String[] words = start.split("[ \\r\\n]", 4);
-        String v = words.length > 1 ? words[1].toUpperCase(Locale.ROOT) : words[0].toUpperCase(Locale.ROOT);
-        if (v.equals("UID") && words.length > 2) {
-            v = "UID " + words[2].toUpperCase(Locale.ROOT);
-        }
-        if (words.length == 1 || start.startsWith("DONE")) {
+        String v;
+        if (start.startsWith("DONE")) {
             v = "DONE";
+        } else if (words.length > 1 && !words[1].isEmpty() && isTag(words[0])) {
+            v = words[1].toUpperCase(Locale.ROOT);
+            if (v.equals("UID") && words.length > 2) {
+                v = "UID " + words[2].toUpperCase(Locale.ROOT);
+            }
+            // only the verb is kept: LOGIN's arguments are a password
+            v = v.replaceAll("[^A-Z0-9 .-]", "");
+            written(words[0], v);
+        } else {
+            return;
         }
-        // only the verb is kept: LOGIN's arguments are a password
-        verb = v.replaceAll("[^A-Z0-9 .-]", "");
-        written(words[0], verb);
+        verb = v;
         idle = verb.equals("IDLE");
         responses = 0;
         received = 0;
         if (loggedIn) {
             commandStarted = System.nanoTime();
         }
+    }
+
+    /** Angus's tags: a few letters, then a number. */
+    private static boolean isTag(String word) {
+        return word.matches("[A-Za-z]{1,4}[0-9]{1,9}");
     }
 
     InputStream input(InputStream in, Socket timeouts, Object token) {

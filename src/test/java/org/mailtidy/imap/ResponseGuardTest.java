@@ -129,10 +129,11 @@ class ResponseGuardTest {
         serverSends(SMALL, feed);
         for (int c = 0; c < 4; c++) {
             command("A" + c + " NOOP");
-            feed.add("* OK noise\r\n".repeat(40));
+            feed.add("* OK noise\r\n".repeat(40) + "A" + c + " OK done\r\n");
             for (int i = 0; i < 40; i++) {
                 assertThat(readResponse()).isEqualTo("* OK noise");
             }
+            assertThat(readResponse()).isEqualTo("A" + c + " OK done");
         }
         command("A9 IDLE");
         feed.add("* 1 EXISTS\r\n".repeat(80));
@@ -145,7 +146,33 @@ class ResponseGuardTest {
             for (int i = 0; i < 60; i++) {
                 readResponse();
             }
-        }).hasMessageContaining("responses to DONE");
+        }).hasMessageContaining("responses to IDLE");  // what follows DONE ends the IDLE command
+    }
+
+    /**
+     * The limits are those of the command being answered: a table FETCH written with searches after it,
+     * one of them with a literal whose data line starts no command, is counted as a UID FETCH.
+     */
+    @Test
+    void inAPipelinedFlightTheAnswersCountAgainstTheCommandTheyAnswer() throws IOException {
+        Feed feed = new Feed();
+        serverSends(SMALL, feed);
+        feed.add("* 30 EXISTS\r\n");
+        assertThat(readResponse()).isEqualTo("* 30 EXISTS");
+        command("A1 UID FETCH 1:* (UID FLAGS)");
+        command("A2 UID SEARCH CHARSET UTF-8 SUBJECT {6+}");
+        command("gr\u00fc\u00dfe");
+        feed.add("* 1 FETCH (UID 1 FLAGS ())\r\n".repeat(80) + "A1 OK done\r\n");
+        for (int i = 0; i < 80; i++) {
+            assertThat(readResponse()).startsWith("* 1 FETCH");
+        }
+        assertThat(readResponse()).isEqualTo("A1 OK done");
+        feed.add("* OK noise\r\n".repeat(120));
+        assertThatThrownBy(() -> {
+            for (int i = 0; i < 120; i++) {
+                readResponse();
+            }
+        }).hasMessageContaining("sent more than 110 responses to UID SEARCH (the limit for a mailbox of 30");
     }
 
     @Test
@@ -161,6 +188,8 @@ class ResponseGuardTest {
             feed.add(literal);
             readResponse();
         }
+        feed.add("A1 OK done\r\n");
+        readResponse();
         command("A2 SELECT INBOX");
         assertThatThrownBy(() -> {
             for (int i = 0; i < count; i++) {
