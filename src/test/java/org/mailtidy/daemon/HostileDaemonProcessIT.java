@@ -55,9 +55,6 @@ class HostileDaemonProcessIT {
         String user = dovecot.newUser("hostile-daemon");
         dovecot.writeMaildir(user, "INBOX", List.of(TestMessage.of("invoice 1"), TestMessage.of("hello")));
         List<HostileImapServer> servers = new ArrayList<>();
-        try (ServerSocket s = new ServerSocket(0)) {
-            httpPort = s.getLocalPort();
-        }
         StringBuilder yaml = new StringBuilder("version: 1\naccounts:\n  good: {host: 127.0.0.1, port: "
                 + dovecot.imapPort() + ", tls: none, username: " + user + ", password: '" + Dovecot.password(user)
                 + "'}\n");
@@ -72,6 +69,10 @@ class HostileDaemonProcessIT {
                 // the defaults a new user has: no timeouts of our choosing
                 yaml.append("  ").append(id(b)).append(": {host: 127.0.0.1, port: ").append(server.port())
                         .append(", tls: none, username: someone, password: anything}\n");
+            }
+            // chosen after the hostile servers took theirs: a port freed here could be given to them next
+            try (ServerSocket s = new ServerSocket(0)) {
+                httpPort = s.getLocalPort();
             }
             yaml.append("http: {listen: 127.0.0.1:").append(httpPort).append("}\nrules:\n")
                     .append("  - {name: invoices, account: good, schedule: every 1s, match: {subject: invoice},"
