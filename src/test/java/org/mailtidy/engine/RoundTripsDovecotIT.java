@@ -43,10 +43,7 @@ class RoundTripsDovecotIT {
 
     @Test
     void aOnceRunOfTheReferenceRulesTakesAHandfulOfRoundTrips() throws Exception {
-        String user = dovecot.newUser("rtt");
-        dovecot.writeMaildir(user, "INBOX", SampleMail.generate(300, "rtt").stream().map(SampleMail.Sample::raw)
-                .toList());
-        dovecot.createMailbox(user, "Trash");
+        String user = referenceMailbox("rtt");
         try (DelayProxy proxy = DelayProxy.to("127.0.0.1", dovecot.imapPort(), RTT_MILLIS)) {
             Config config = EndToEnd.dovecotConfig(dovecot, proxy.port(), user, false,
                     EngineReferenceContract.RULES);
@@ -102,10 +99,7 @@ class RoundTripsDovecotIT {
      */
     @Test
     void withAStateDirectoryTheJournaledCopyCostsOneRoundTripMore(@TempDir Path state) throws Exception {
-        String user = dovecot.newUser("rtts");
-        dovecot.writeMaildir(user, "INBOX", SampleMail.generate(300, "rtts").stream().map(SampleMail.Sample::raw)
-                .toList());
-        dovecot.createMailbox(user, "Trash");
+        String user = referenceMailbox("rtts");
         try (DelayProxy proxy = DelayProxy.to("127.0.0.1", dovecot.imapPort(), RTT_WITH_FILES_MILLIS)) {
             Config config = EndToEnd.dovecotConfig(dovecot, proxy.port(), user, false,
                     EngineReferenceContract.RULES);
@@ -128,6 +122,15 @@ class RoundTripsDovecotIT {
             // the changes since the cached mod-sequence; nothing to do
             assertThat(again.roundTrips()).as(again.toString()).isLessThanOrEqualTo(4);
         }
+    }
+
+    /** A new user with 300 sample messages in INBOX and a Trash mailbox, as the reference rules expect. */
+    private String referenceMailbox(String prefix) throws Exception {
+        String user = dovecot.newUser(prefix);
+        dovecot.writeMaildir(user, "INBOX", SampleMail.generate(300, prefix).stream().map(SampleMail.Sample::raw)
+                .toList());
+        dovecot.createMailbox(user, "Trash");
+        return user;
     }
 
     private static DelayProxy.Connection once(DelayProxy proxy, Config config) throws Exception {
